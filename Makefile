@@ -1,0 +1,58 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# xsplit: out-of-tree Xen split drivers.  This Makefile is the user-facing
+# entry point; the kernel build itself is described in Kbuild.
+#
+#   make               build the modules against KDIR (W=1)
+#   make deps          install the build dependencies (Debian 12, apt)
+#   make check         user-space unit tests of the protocol code
+#   make coverage      unit tests with gcov/lcov, prints ring/ + xenbus/ coverage
+#   make fuzz          run every libFuzzer target for FUZZ_SECONDS each
+#   make style         checkpatch --strict over the tree
+#   make dkms-install  add, build and install through DKMS for KVER
+#   make lab / demo    the Xen-in-QEMU lab (see selftests/lab/)
+
+XSPLIT_VERSION := $(shell cat $(CURDIR)/VERSION)
+
+# Prefer the running kernel's build tree; on a build box that does not run
+# the target kernel, fall back to the newest Debian amd64 headers installed.
+KDIR ?= $(shell scripts/find-kdir.sh)
+KVER ?= $(shell scripts/find-kdir.sh --version)
+W ?= 1
+
+all: modules
+
+modules:
+	@test -n "$(KDIR)" || { echo "no kernel headers found: run 'make deps'"; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=$(W) XSPLIT_VERSION=$(XSPLIT_VERSION) modules
+
+clean:
+	@test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C selftests/unit clean
+	$(MAKE) -C selftests/fuzz clean
+
+deps:
+	scripts/deps.sh
+
+check:
+	$(MAKE) -C selftests/unit check
+
+coverage:
+	$(MAKE) -C selftests/unit coverage
+
+fuzz:
+	$(MAKE) -C selftests/fuzz run
+
+style:
+	scripts/style.sh
+
+dkms-install:
+	scripts/dkms-install.sh $(XSPLIT_VERSION) $(KVER)
+
+lab:
+	selftests/lab/lab.sh
+
+demo:
+	selftests/lab/lab.sh --demo
+
+.PHONY: all modules clean deps check coverage fuzz style dkms-install lab demo

@@ -16,46 +16,8 @@
 #include <linux/errno.h>
 #include <linux/string.h>
 #include <asm/barrier.h>
-#else /* user space */
-#include <stdint.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <string.h>
-#include <errno.h>
-
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef uint64_t u64;
-typedef int8_t s8;
-typedef int16_t s16;
-typedef int32_t s32;
-typedef int64_t s64;
-
-#ifndef ARRAY_SIZE
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#endif
-#define likely(x) __builtin_expect(!!(x), 1)
-#define unlikely(x) __builtin_expect(!!(x), 0)
-#define static_assert(e, ...) _Static_assert(e, #e)
-#define READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
-#define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
-/*
- * The kernel's virt_* barriers order accesses to memory shared with another
- * domain; in a single user-space process the C11 fences give the same
- * ordering guarantees for the tests.
- */
-#define virt_mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
-#define virt_rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
-#define virt_wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
-#define __always_unused __attribute__((unused))
-#define __maybe_unused __attribute__((unused))
-#ifndef __packed
-#define __packed __attribute__((packed))
-#endif
-#ifndef EREMOTEIO
-#define EREMOTEIO 121
-#endif
+#else
+#include "uspace.h"
 #endif /* __KERNEL__ */
 
 #endif /* XSPLIT_TYPES_H */

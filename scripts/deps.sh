@@ -11,6 +11,6 @@ $SUDO apt-get install -y --no-install-recommends \
 	build-essential make gcc libc6-dev bc kmod \
 	linux-headers-amd64 dkms sparse \
 	libcmocka-dev lcov clang llvm \
-	git ca-certificates linux-source-6.1 xz-utils \
+	git ca-certificates linux-source-6.1 xz-utils codespell \
 	qemu-system-x86 qemu-utils debootstrap busybox-static cpio zstd \
 	e2fsprogs fakeroot

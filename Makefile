@@ -11,6 +11,8 @@
 #   make style         checkpatch --strict over the tree
 #   make dkms-install  add, build and install through DKMS for KVER
 #   make lab / demo    the Xen-in-QEMU lab (see selftests/lab/)
+#   make test          everything CI runs: W=1 build, style, DKMS, unit
+#                      tests, coverage, fuzz smoke, the quick lab suite
 
 XSPLIT_VERSION := $(shell cat $(CURDIR)/VERSION)
 
@@ -41,7 +43,7 @@ coverage:
 	$(MAKE) -C selftests/unit coverage
 
 fuzz:
-	$(MAKE) -C selftests/fuzz run
+	$(MAKE) -C selftests/fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS)
 
 style:
 	scripts/style.sh
@@ -49,10 +51,21 @@ style:
 dkms-install:
 	scripts/dkms-install.sh $(XSPLIT_VERSION) $(KVER)
 
+FUZZ_SECONDS ?= 10
+
+test:
+	scripts/build-check.sh
+	scripts/check-dkms.sh
+	scripts/style.sh
+	$(MAKE) check
+	$(MAKE) coverage
+	$(MAKE) fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
+	XSPLIT_DKMS_STEPS="add build" scripts/dkms-install.sh $(XSPLIT_VERSION) $(KVER)
+
 lab:
 	selftests/lab/lab.sh
 
 demo:
 	selftests/lab/lab.sh --demo
 
-.PHONY: all modules clean deps check coverage fuzz style dkms-install lab demo
+.PHONY: all modules clean deps check coverage fuzz style dkms-install test lab demo

@@ -1,0 +1,526 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the XenBus state machine (xenbus/fsm.c).  The dense tables
+ * below are written out by hand from the protocol (Linux blkback/netback,
+ * blkfront/netfront and xen/include/public/io/xenbus.h), one row per local
+ * state and one column per state of the other end, 0..8 plus 9 for any
+ * value outside the ABI.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <cmocka.h>
+
+#include "xenbus/fsm.h"
+
+enum { U, I, W, D, C, G, X, R7, R8, BAD };
+
+#define NONE 0U
+#define DISC XSPLIT_ACT_DISCONNECT
+#define ADV XSPLIT_ACT_ADVERTISE
+#define CONN XSPLIT_ACT_CONNECT
+#define WAITHP XSPLIT_ACT_WAIT_HOTPLUG
+#define FATAL XSPLIT_ACT_FATAL
+#define WR XSPLIT_ACT_WRITE_STATE
+#define UNREG XSPLIT_ACT_UNREGISTER
+#define FREE XSPLIT_ACT_FREE
+#define SUSP XSPLIT_ACT_SUSPEND
+#define RENEG XSPLIT_ACT_RENEGOTIATE
+
+#define NSTATES 10
+
+struct exp {
+	unsigned int next;
+	unsigned int actions;
+};
+
+struct row {
+	unsigned int local;
+	struct exp e[NSTATES];	/* indexed by the other end's state */
+};
+
+/* Any local state a role never uses: fatal, disconnect, go Closing. */
+#define CORRUPT { G, DISC | FATAL | WR }
+#define CORRUPT_ROW(l) { l, { CORRUPT, CORRUPT, CORRUPT, CORRUPT, CORRUPT, \
+			      CORRUPT, CORRUPT, CORRUPT, CORRUPT, CORRUPT } }
+
+/* Backend; need_hotplug with hotplug-status connected, online = 1. */
+static const struct row backend_rows[] = {
+	CORRUPT_ROW(U),
+	/*      U            I                   W           D            C            G                 X            7          8          >8 */
+	{ I, { { X, WR }, { I, NONE }, { I, NONE }, { I, NONE }, { I, NONE }, { G, WR }, { X, WR }, { I, NONE }, { I, NONE }, { G, FATAL | WR } } },
+	{ W, { { X, WR }, { W, NONE }, { W, NONE }, { W, CONN }, { W, CONN }, { G, WR }, { X, WR }, { W, NONE }, { W, NONE }, { G, FATAL | WR } } },
+	CORRUPT_ROW(D),
+	{ C, { { X, DISC | WR }, { W, DISC | ADV | WR }, { C, NONE }, { C, NONE }, { C, NONE }, { G, DISC | WR }, { X, DISC | WR }, { C, NONE }, { C, NONE }, { G, DISC | FATAL | WR } } },
+	{ G, { { X, WR }, { G, NONE }, { G, NONE }, { G, NONE }, { G, NONE }, { G, NONE }, { X, WR }, { G, NONE }, { G, NONE }, { G, NONE } } },
+	{ X, { { X, NONE }, { W, ADV | WR }, { X, NONE }, { X, NONE }, { X, NONE }, { X, NONE }, { X, NONE }, { X, NONE }, { X, NONE }, { X, NONE } } },
+	CORRUPT_ROW(R7),
+	CORRUPT_ROW(R8),
+	CORRUPT_ROW(BAD),
+};
+
+/* Frontend that goes through Initialised (blkif). */
+static const struct row frontend_rows[] = {
+	CORRUPT_ROW(U),
+	/*      U               I            W               D            C            G                X                7            8            >8 */
+	{ I, { { I, NONE }, { I, NONE }, { D, ADV | WR }, { I, NONE }, { I, NONE }, { X, WR }, { X, WR }, { I, NONE }, { I, NONE }, { G, FATAL | WR } } },
+	CORRUPT_ROW(W),
+	{ D, { { X, DISC | WR }, { D, NONE }, { D, NONE }, { D, NONE }, { D, CONN }, { X, DISC | WR }, { X, DISC | WR }, { D, NONE }, { D, NONE }, { G, DISC | FATAL | WR } } },
+	{ C, { { X, DISC | WR }, { C, NONE }, { C, NONE }, { C, NONE }, { C, NONE }, { X, DISC | WR }, { X, DISC | WR }, { C, NONE }, { C, NONE }, { G, DISC | FATAL | WR } } },
+	{ G, { { X, WR }, { G, NONE }, { G, NONE }, { G, NONE }, { G, NONE }, { X, WR }, { X, WR }, { G, NONE }, { G, NONE }, { G, NONE } } },
+	{ X, { { X, NONE }, { X, NONE }, { X, NONE }, { X, NONE }, { X, NONE }, { X, NONE }, { X, NONE }, { X, NONE }, { X, NONE }, { X, NONE } } },
+	CORRUPT_ROW(R7),
+	CORRUPT_ROW(R8),
+	CORRUPT_ROW(BAD),
+};
+
+static struct xsplit_fsm_in backend_in(unsigned int local, unsigned int remote)
+{
+	return (struct xsplit_fsm_in){
+		.role = XSPLIT_ROLE_BACKEND, .local = local, .remote = remote,
+		.need_hotplug = true, .hotplug_ok = true, .online = true,
+	};
+}
+
+static struct xsplit_fsm_in frontend_in(unsigned int local,
+					unsigned int remote)
+{
+	return (struct xsplit_fsm_in){
+		.role = XSPLIT_ROLE_FRONTEND, .local = local, .remote = remote,
+	};
+}
+
+static void check(const struct xsplit_fsm_in *in, enum xsplit_fsm_event ev,
+		  unsigned int next, unsigned int actions)
+{
+	struct xsplit_fsm_out out = xsplit_fsm_step(in, ev);
+
+	if (out.next != next || out.actions != actions)
+		print_error("role %d local %u remote %u ev %d: got %u/%#x want %u/%#x\n",
+			    in->role, in->local, in->remote, ev, out.next,
+			    out.actions, next, actions);
+	assert_int_equal(out.next, next);
+	assert_int_equal(out.actions, actions);
+}
+
+static void check_rows(const struct row *rows, size_t n,
+		       enum xsplit_fsm_role role)
+{
+	size_t r;
+	unsigned int s;
+
+	assert_int_equal(n, NSTATES);
+	for (r = 0; r < n; r++) {
+		assert_int_equal(rows[r].local, r);
+		for (s = 0; s < NSTATES; s++) {
+			struct xsplit_fsm_in in = role == XSPLIT_ROLE_BACKEND ?
+				backend_in(rows[r].local, s) :
+				frontend_in(rows[r].local, s);
+
+			check(&in, XSPLIT_EV_REMOTE, rows[r].e[s].next,
+			      rows[r].e[s].actions);
+		}
+	}
+}
+
+static void test_backend_dense(void **state)
+{
+	check_rows(backend_rows, ARRAY_SIZE(backend_rows), XSPLIT_ROLE_BACKEND);
+}
+
+static void test_frontend_dense(void **state)
+{
+	check_rows(frontend_rows, ARRAY_SIZE(frontend_rows),
+		   XSPLIT_ROLE_FRONTEND);
+}
+
+/* Values a hostile peer can write: huge, "negative" (as %d reads it). */
+static void test_remote_out_of_abi(void **state)
+{
+	static const unsigned int bad[] = { 9, 100, 0x7fffffffU, 0x80000000U,
+					    0xffffffffU };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct xsplit_fsm_in b = backend_in(C, bad[i]);
+		struct xsplit_fsm_in f = frontend_in(D, bad[i]);
+
+		check(&b, XSPLIT_EV_REMOTE, G, DISC | FATAL | WR);
+		check(&f, XSPLIT_EV_REMOTE, G, DISC | FATAL | WR);
+	}
+}
+
+static void test_backend_offline_unregisters(void **state)
+{
+	static const unsigned int locals[] = { I, W, C, G, X };
+	static const struct exp gone[] = {
+		{ X, WR | UNREG }, { X, WR | UNREG }, { X, DISC | WR | UNREG },
+		{ X, WR | UNREG }, { X, UNREG },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(locals); i++) {
+		struct xsplit_fsm_in in = backend_in(locals[i], X);
+
+		in.online = false;
+		check(&in, XSPLIT_EV_REMOTE, gone[i].next, gone[i].actions);
+		in.remote = U;
+		check(&in, XSPLIT_EV_REMOTE, gone[i].next, gone[i].actions);
+		check(&in, XSPLIT_EV_VANISHED, gone[i].next, gone[i].actions);
+	}
+}
+
+static void test_vanished(void **state)
+{
+	struct xsplit_fsm_in b = backend_in(C, C);
+	struct xsplit_fsm_in f = frontend_in(C, C);
+
+	check(&b, XSPLIT_EV_VANISHED, X, DISC | WR);
+	check(&f, XSPLIT_EV_VANISHED, X, DISC | WR);
+	f.local = I;
+	check(&f, XSPLIT_EV_VANISHED, I, NONE);
+	f.local = G;
+	check(&f, XSPLIT_EV_VANISHED, X, WR);
+}
+
+static void test_backend_probe(void **state)
+{
+	struct xsplit_fsm_in in = backend_in(I, I);
+
+	check(&in, XSPLIT_EV_PROBED, W, ADV | WR | WAITHP);
+	in.need_hotplug = false;
+	check(&in, XSPLIT_EV_PROBED, W, ADV | WR);
+	in.local = W;
+	check(&in, XSPLIT_EV_PROBED, W, NONE);
+	in.local = U;
+	check(&in, XSPLIT_EV_PROBED, G, DISC | FATAL | WR);
+
+	in = frontend_in(I, W);
+	check(&in, XSPLIT_EV_PROBED, I, NONE);
+}
+
+static void test_backend_hotplug_gate(void **state)
+{
+	struct xsplit_fsm_in in = backend_in(W, D);
+
+	in.hotplug_ok = false;
+	check(&in, XSPLIT_EV_REMOTE, W, WAITHP);
+	in.remote = C;
+	check(&in, XSPLIT_EV_REMOTE, W, WAITHP);
+	/* the script finishes: connect now */
+	check(&in, XSPLIT_EV_HOTPLUG_OK, W, CONN);
+	in.remote = I;
+	check(&in, XSPLIT_EV_HOTPLUG_OK, W, NONE);
+	in.remote = D;
+	in.local = C;
+	check(&in, XSPLIT_EV_HOTPLUG_OK, C, NONE);
+	/* no hotplug wanted: connect at once */
+	in = backend_in(W, D);
+	in.need_hotplug = false;
+	in.hotplug_ok = false;
+	check(&in, XSPLIT_EV_REMOTE, W, CONN);
+}
+
+static void test_backend_hotplug_error(void **state)
+{
+	static const struct exp want[] = {
+		[I] = { G, FATAL | WR }, [W] = { G, FATAL | WR },
+		[C] = { G, DISC | FATAL | WR }, [G] = { G, NONE },
+		[X] = { X, NONE },
+	};
+	static const unsigned int locals[] = { I, W, C, G, X };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(locals); i++) {
+		struct xsplit_fsm_in in = backend_in(locals[i], D);
+
+		check(&in, XSPLIT_EV_HOTPLUG_ERROR, want[locals[i]].next,
+		      want[locals[i]].actions);
+	}
+}
+
+static void test_connect_results(void **state)
+{
+	struct xsplit_fsm_in b = backend_in(W, D);
+	struct xsplit_fsm_in f = frontend_in(D, C);
+
+	check(&b, XSPLIT_EV_CONNECT_OK, C, WR);
+	check(&b, XSPLIT_EV_CONNECT_FAIL, G, DISC | FATAL | WR);
+	b.local = G;
+	check(&b, XSPLIT_EV_CONNECT_OK, G, DISC);
+	check(&b, XSPLIT_EV_CONNECT_FAIL, G, DISC);
+	b.local = C;
+	check(&b, XSPLIT_EV_CONNECT_OK, C, DISC);
+
+	check(&f, XSPLIT_EV_CONNECT_OK, C, WR);
+	f.local = I;
+	check(&f, XSPLIT_EV_CONNECT_OK, C, WR);
+	check(&f, XSPLIT_EV_CONNECT_FAIL, G, DISC | FATAL | WR);
+	f.local = X;
+	check(&f, XSPLIT_EV_CONNECT_OK, X, DISC);
+	check(&f, XSPLIT_EV_CONNECT_FAIL, X, DISC);
+}
+
+static void test_frontend_skip_initialised(void **state)
+{
+	struct xsplit_fsm_in in = frontend_in(I, W);
+
+	in.skip_initialised = true;
+	check(&in, XSPLIT_EV_REMOTE, I, ADV | CONN);
+	check(&in, XSPLIT_EV_CONNECT_OK, C, WR);
+	in.local = C;
+	check(&in, XSPLIT_EV_REMOTE, C, NONE);
+	in.remote = C;
+	check(&in, XSPLIT_EV_REMOTE, C, NONE);
+}
+
+static void test_remove(void **state)
+{
+	unsigned int l;
+
+	for (l = 0; l < NSTATES; l++) {
+		struct xsplit_fsm_in b = backend_in(l, C);
+		struct xsplit_fsm_in f = frontend_in(l, C);
+		unsigned int want = DISC | FREE | (l == X ? 0 : WR);
+
+		check(&b, XSPLIT_EV_REMOVE, X, want);
+		check(&f, XSPLIT_EV_REMOVE, X, want);
+	}
+}
+
+static void test_suspend_resume(void **state)
+{
+	static const struct exp suspend[] = {
+		[I] = { I, SUSP }, [D] = { D, SUSP | DISC },
+		[C] = { C, SUSP | DISC }, [G] = { G, SUSP }, [X] = { X, SUSP },
+	};
+	static const unsigned int locals[] = { I, D, C, G, X };
+	unsigned int l;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(locals); i++) {
+		struct xsplit_fsm_in in = frontend_in(locals[i], C);
+
+		check(&in, XSPLIT_EV_SUSPEND, suspend[locals[i]].next,
+		      suspend[locals[i]].actions);
+	}
+	for (l = 0; l < NSTATES; l++) {
+		struct xsplit_fsm_in f = frontend_in(l, W);
+		struct xsplit_fsm_in b = backend_in(l, C);
+
+		check(&f, XSPLIT_EV_RESUME, I, DISC | RENEG | WR);
+		if (l == I || l == W || l == C || l == G || l == X) {
+			check(&b, XSPLIT_EV_SUSPEND, l, NONE);
+			check(&b, XSPLIT_EV_RESUME, l, NONE);
+		}
+	}
+}
+
+static void test_other_role_events_ignored(void **state)
+{
+	struct xsplit_fsm_in f = frontend_in(C, C);
+	struct xsplit_fsm_in b = backend_in(BAD, C);
+
+	check(&f, XSPLIT_EV_HOTPLUG_OK, C, NONE);
+	check(&f, XSPLIT_EV_HOTPLUG_ERROR, C, NONE);
+	check(&b, XSPLIT_EV_SUSPEND, BAD, NONE);
+}
+
+static void test_bad_role_and_event(void **state)
+{
+	struct xsplit_fsm_in in = backend_in(C, G);
+
+	in.role = XSPLIT_ROLE_NR;
+	check(&in, XSPLIT_EV_REMOTE, C, NONE);
+	in.role = (enum xsplit_fsm_role)-1;
+	check(&in, XSPLIT_EV_REMOVE, C, NONE);
+	in = backend_in(C, G);
+	check(&in, XSPLIT_EV_NR, C, NONE);
+	check(&in, (enum xsplit_fsm_event)-1, C, NONE);
+}
+
+static void test_state_names(void **state)
+{
+	assert_string_equal(xsplit_fsm_state_name(I), "Initialising");
+	assert_string_equal(xsplit_fsm_state_name(W), "InitWait");
+	assert_string_equal(xsplit_fsm_state_name(R8), "Reconfigured");
+	assert_string_equal(xsplit_fsm_state_name(BAD), "Invalid");
+	assert_string_equal(xsplit_fsm_state_name(0xffffffffU), "Invalid");
+}
+
+/*
+ * Two ends talking: each state write is delivered to the other end as a
+ * REMOTE event, callbacks succeed unless told otherwise.  This checks that
+ * the two tables fit together, not just each row on its own.
+ */
+struct end {
+	struct xsplit_fsm_in in;
+	unsigned int connects;
+	unsigned int disconnects;
+	unsigned int advertises;
+	bool connect_fails;
+	bool unregistered;
+};
+
+struct link {
+	struct end back;
+	struct end front;
+};
+
+static void deliver(struct link *lk, struct end *e, enum xsplit_fsm_event ev);
+
+static void publish(struct link *lk, struct end *e, unsigned int state)
+{
+	struct end *peer = e == &lk->back ? &lk->front : &lk->back;
+
+	e->in.local = state;
+	peer->in.remote = state;
+	deliver(lk, peer, XSPLIT_EV_REMOTE);
+}
+
+static void deliver(struct link *lk, struct end *e, enum xsplit_fsm_event ev)
+{
+	struct xsplit_fsm_out out = xsplit_fsm_step(&e->in, ev);
+
+	if (out.actions & DISC)
+		e->disconnects++;
+	if (out.actions & ADV)
+		e->advertises++;
+	if (out.actions & UNREG)
+		e->unregistered = true;
+	if (out.actions & CONN) {
+		e->connects++;
+		deliver(lk, e, e->connect_fails ? XSPLIT_EV_CONNECT_FAIL :
+						  XSPLIT_EV_CONNECT_OK);
+		return;
+	}
+	if (out.actions & (WR | FATAL))
+		publish(lk, e, out.next);
+	else
+		e->in.local = out.next;
+}
+
+static void link_up(struct link *lk, bool skip)
+{
+	memset(lk, 0, sizeof(*lk));
+	lk->back.in = backend_in(I, I);
+	lk->front.in = frontend_in(I, I);
+	lk->front.in.skip_initialised = skip;
+	deliver(lk, &lk->back, XSPLIT_EV_PROBED);
+}
+
+static void test_sim_connect_close_reconnect(void **state)
+{
+	struct link lk;
+	int skip;
+
+	for (skip = 0; skip < 2; skip++) {
+		link_up(&lk, skip);
+		assert_int_equal(lk.back.in.local, C);
+		assert_int_equal(lk.front.in.local, C);
+		assert_int_equal(lk.back.connects, 1);
+		assert_int_equal(lk.front.connects, 1);
+
+		/*
+		 * frontend closes (guest shutdown / driver unload): the
+		 * backend follows to Closing, which finishes the frontend's
+		 * close, which closes the backend.
+		 */
+		publish(&lk, &lk.front, G);
+		assert_int_equal(lk.front.in.local, X);
+		assert_int_equal(lk.back.in.local, X);
+		assert_int_equal(lk.back.disconnects, 1);
+		assert_false(lk.back.unregistered);
+
+		/* frontend comes back (kexec, driver reload) */
+		lk.front.in.local = I;
+		publish(&lk, &lk.front, I);
+		assert_int_equal(lk.back.in.local, C);
+		assert_int_equal(lk.front.in.local, C);
+		assert_int_equal(lk.back.connects, 2);
+		assert_int_equal(lk.back.advertises, 2);
+	}
+}
+
+static void test_sim_hotplug_late(void **state)
+{
+	struct link lk;
+
+	memset(&lk, 0, sizeof(lk));
+	lk.back.in = backend_in(I, I);
+	lk.back.in.hotplug_ok = false;
+	lk.front.in = frontend_in(I, I);
+	deliver(&lk, &lk.back, XSPLIT_EV_PROBED);
+	assert_int_equal(lk.back.in.local, W);
+	assert_int_equal(lk.front.in.local, D);
+	assert_int_equal(lk.back.connects, 0);
+
+	lk.back.in.hotplug_ok = true;
+	deliver(&lk, &lk.back, XSPLIT_EV_HOTPLUG_OK);
+	assert_int_equal(lk.back.in.local, C);
+	assert_int_equal(lk.front.in.local, C);
+}
+
+static void test_sim_backend_connect_fails(void **state)
+{
+	struct link lk;
+
+	memset(&lk, 0, sizeof(lk));
+	lk.back.in = backend_in(I, I);
+	lk.back.connect_fails = true;
+	lk.front.in = frontend_in(I, I);
+	deliver(&lk, &lk.back, XSPLIT_EV_PROBED);
+	/* backend fails, goes Closing; the frontend closes; both settle */
+	assert_int_equal(lk.front.in.local, X);
+	assert_int_equal(lk.back.in.local, X);
+	assert_true(lk.back.disconnects >= 1);
+	assert_int_equal(lk.front.disconnects, 1);
+}
+
+static void test_sim_frontend_resume(void **state)
+{
+	struct link lk;
+
+	link_up(&lk, false);
+	deliver(&lk, &lk.front, XSPLIT_EV_SUSPEND);
+	assert_int_equal(lk.front.disconnects, 1);
+	/* a fresh backend at the destination, in InitWait after its probe */
+	lk.back.in = backend_in(I, C);
+	deliver(&lk, &lk.back, XSPLIT_EV_PROBED);
+	deliver(&lk, &lk.front, XSPLIT_EV_RESUME);
+	assert_int_equal(lk.front.in.local, I);
+	/* the bus re-arms the state watch after resume; it fires at once */
+	deliver(&lk, &lk.front, XSPLIT_EV_REMOTE);
+	assert_int_equal(lk.front.in.local, C);
+	assert_int_equal(lk.back.in.local, C);
+	assert_int_equal(lk.front.connects, 2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_backend_dense),
+		cmocka_unit_test(test_frontend_dense),
+		cmocka_unit_test(test_remote_out_of_abi),
+		cmocka_unit_test(test_backend_offline_unregisters),
+		cmocka_unit_test(test_vanished),
+		cmocka_unit_test(test_backend_probe),
+		cmocka_unit_test(test_backend_hotplug_gate),
+		cmocka_unit_test(test_backend_hotplug_error),
+		cmocka_unit_test(test_connect_results),
+		cmocka_unit_test(test_frontend_skip_initialised),
+		cmocka_unit_test(test_remove),
+		cmocka_unit_test(test_suspend_resume),
+		cmocka_unit_test(test_other_role_events_ignored),
+		cmocka_unit_test(test_bad_role_and_event),
+		cmocka_unit_test(test_state_names),
+		cmocka_unit_test(test_sim_connect_close_reconnect),
+		cmocka_unit_test(test_sim_hotplug_late),
+		cmocka_unit_test(test_sim_backend_connect_fails),
+		cmocka_unit_test(test_sim_frontend_resume),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

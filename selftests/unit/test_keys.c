@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the XenStore key table, value parser and path builders
+ * (xenbus/keys.c).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <cmocka.h>
+
+#include "xenbus/keys.h"
+
+#define SENTINEL 0xdeadbeefU
+
+static int parse(enum xsplit_key_id id, const char *s, u32 *val)
+{
+	*val = SENTINEL;
+	return xsplit_key_parse_u32(xsplit_key_get(id), s, s ? strlen(s) : 0,
+				    val);
+}
+
+static void expect_ok(enum xsplit_key_id id, const char *s, u32 want)
+{
+	u32 v;
+
+	assert_int_equal(parse(id, s, &v), 0);
+	assert_int_equal(v, want);
+}
+
+static void expect_err(enum xsplit_key_id id, const char *s, int err)
+{
+	u32 v;
+
+	assert_int_equal(parse(id, s, &v), err);
+	/* a failed parse leaves the output alone */
+	assert_int_equal(v, SENTINEL);
+}
+
+static void test_table_complete(void **state)
+{
+	static const char *const names[] = {
+		"multi-queue-max-queues", "multi-queue-num-queues",
+		"max-ring-page-order", "ring-page-order", "ring-ref",
+		"ring-ref%u", "event-channel", "event-channel-tx",
+		"event-channel-rx", "feature-split-event-channels",
+		"protocol", "hotplug-status", "state", "online",
+	};
+	size_t i;
+	int id;
+
+	for (id = 0; id < XSPLIT_KEY_NR; id++) {
+		const struct xsplit_key *k = xsplit_key_get(id);
+
+		assert_non_null(k);
+		assert_non_null(k->name);
+		if (k->type == XSPLIT_KEY_U32)
+			assert_true(k->min <= k->max);
+	}
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		bool found = false;
+
+		for (id = 0; id < XSPLIT_KEY_NR; id++)
+			found |= !strcmp(xsplit_key_get(id)->name, names[i]);
+		assert_true(found);
+	}
+	assert_null(xsplit_key_get(XSPLIT_KEY_NR));
+	assert_null(xsplit_key_get((enum xsplit_key_id)-1));
+}
+
+static void test_table_writers(void **state)
+{
+	assert_int_equal(xsplit_key_get(XSPLIT_KEY_MQ_MAX_QUEUES)->writer,
+			 XSPLIT_KEY_BY_BACKEND);
+	assert_int_equal(xsplit_key_get(XSPLIT_KEY_MQ_NUM_QUEUES)->writer,
+			 XSPLIT_KEY_BY_FRONTEND);
+	assert_int_equal(xsplit_key_get(XSPLIT_KEY_RING_REF)->writer,
+			 XSPLIT_KEY_BY_FRONTEND);
+	assert_int_equal(xsplit_key_get(XSPLIT_KEY_SPLIT_EVTCHN)->writer,
+			 XSPLIT_KEY_BY_BACKEND);
+	assert_int_equal(xsplit_key_get(XSPLIT_KEY_HOTPLUG_STATUS)->writer,
+			 XSPLIT_KEY_BY_TOOLSTACK);
+	assert_int_equal(xsplit_key_get(XSPLIT_KEY_ONLINE)->writer,
+			 XSPLIT_KEY_BY_TOOLSTACK);
+}
+
+static void test_u32_valid(void **state)
+{
+	expect_ok(XSPLIT_KEY_RING_REF, "0", 0);
+	expect_ok(XSPLIT_KEY_RING_REF, "8", 8);
+	expect_ok(XSPLIT_KEY_RING_REF, "123456", 123456);
+	expect_ok(XSPLIT_KEY_RING_REF, "4294967295", 4294967295U);
+	expect_ok(XSPLIT_KEY_RING_REF, "007", 7);
+	expect_ok(XSPLIT_KEY_STATE, "4", 4);
+	expect_ok(XSPLIT_KEY_STATE, "99", 99);
+}
+
+static void test_u32_bounds(void **state)
+{
+	expect_ok(XSPLIT_KEY_RING_PAGE_ORDER, "0", 0);
+	expect_ok(XSPLIT_KEY_RING_PAGE_ORDER, "4", 4);
+	expect_err(XSPLIT_KEY_RING_PAGE_ORDER, "5", -ERANGE);
+	expect_ok(XSPLIT_KEY_MQ_NUM_QUEUES, "1", 1);
+	expect_ok(XSPLIT_KEY_MQ_NUM_QUEUES, "64", 64);
+	expect_err(XSPLIT_KEY_MQ_NUM_QUEUES, "0", -ERANGE);
+	expect_err(XSPLIT_KEY_MQ_NUM_QUEUES, "65", -ERANGE);
+	expect_ok(XSPLIT_KEY_EVTCHN, "1", 1);
+	expect_ok(XSPLIT_KEY_EVTCHN, "131071", 131071);
+	expect_err(XSPLIT_KEY_EVTCHN, "0", -ERANGE);
+	expect_err(XSPLIT_KEY_EVTCHN, "131072", -ERANGE);
+	expect_err(XSPLIT_KEY_EVTCHN_TX, "0", -ERANGE);
+	expect_err(XSPLIT_KEY_EVTCHN_RX, "131072", -ERANGE);
+}
+
+/* What the other end advertises as a limit is clamped, not refused. */
+static void test_u32_clamp(void **state)
+{
+	expect_ok(XSPLIT_KEY_MAX_RING_PAGE_ORDER, "3", 3);
+	expect_ok(XSPLIT_KEY_MAX_RING_PAGE_ORDER, "9", 4);
+	expect_ok(XSPLIT_KEY_MQ_MAX_QUEUES, "1000", 64);
+	expect_err(XSPLIT_KEY_MQ_MAX_QUEUES, "0", -ERANGE);
+	expect_err(XSPLIT_KEY_MQ_MAX_QUEUES, "99999999999", -ERANGE);
+}
+
+static void test_u32_malformed(void **state)
+{
+	static const char *const bad[] = {
+		"", " 1", "1 ", "+1", "-1", "-0", "0x10", "1a", "a1", "1.0",
+		"\n", "1\n", "1e3", "\t2", "١",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		expect_err(XSPLIT_KEY_RING_REF, bad[i], -EINVAL);
+}
+
+static void test_u32_overflow(void **state)
+{
+	expect_err(XSPLIT_KEY_RING_REF, "4294967296", -ERANGE);
+	expect_err(XSPLIT_KEY_RING_REF, "4294967300", -ERANGE);
+	expect_err(XSPLIT_KEY_RING_REF, "42949672950", -ERANGE);
+	expect_err(XSPLIT_KEY_RING_REF, "18446744073709551617", -ERANGE);
+	expect_err(XSPLIT_KEY_RING_REF,
+		   "99999999999999999999999999999999999999", -ERANGE);
+}
+
+static void test_u32_embedded_nul(void **state)
+{
+	static const char s[] = { '1', '\0', '2' };
+	u32 v = SENTINEL;
+
+	assert_int_equal(xsplit_key_parse_u32(xsplit_key_get(XSPLIT_KEY_RING_REF),
+					      s, sizeof(s), &v), -EINVAL);
+	/* the length, not a NUL, ends the value */
+	assert_int_equal(xsplit_key_parse_u32(xsplit_key_get(XSPLIT_KEY_RING_REF),
+					      "123", 2, &v), 0);
+	assert_int_equal(v, 12);
+}
+
+static void test_absent(void **state)
+{
+	expect_ok(XSPLIT_KEY_MQ_MAX_QUEUES, NULL, 1);
+	expect_ok(XSPLIT_KEY_MQ_NUM_QUEUES, NULL, 1);
+	expect_ok(XSPLIT_KEY_MAX_RING_PAGE_ORDER, NULL, 0);
+	expect_ok(XSPLIT_KEY_RING_PAGE_ORDER, NULL, 0);
+	expect_ok(XSPLIT_KEY_SPLIT_EVTCHN, NULL, 0);
+	expect_ok(XSPLIT_KEY_ONLINE, NULL, 0);
+	expect_ok(XSPLIT_KEY_STATE, NULL, 0);
+	expect_err(XSPLIT_KEY_RING_REF, NULL, -ENOENT);
+	expect_err(XSPLIT_KEY_RING_REF_N, NULL, -ENOENT);
+	expect_err(XSPLIT_KEY_EVTCHN, NULL, -ENOENT);
+}
+
+static void test_bool(void **state)
+{
+	expect_ok(XSPLIT_KEY_SPLIT_EVTCHN, "0", 0);
+	expect_ok(XSPLIT_KEY_SPLIT_EVTCHN, "1", 1);
+	expect_ok(XSPLIT_KEY_ONLINE, "1", 1);
+	expect_err(XSPLIT_KEY_SPLIT_EVTCHN, "2", -ERANGE);
+	expect_err(XSPLIT_KEY_ONLINE, "true", -EINVAL);
+	expect_err(XSPLIT_KEY_ONLINE, "", -EINVAL);
+}
+
+static void test_wrong_type(void **state)
+{
+	expect_err(XSPLIT_KEY_PROTOCOL, "1", -EINVAL);
+	assert_int_equal(xsplit_key_parse_u32(NULL, "1", 1, &(u32){ 0 }),
+			 -EINVAL);
+	assert_int_equal(xsplit_key_parse_str(xsplit_key_get(XSPLIT_KEY_STATE),
+					      "x", 1), -EINVAL);
+}
+
+static void test_string(void **state)
+{
+	const struct xsplit_key *k = xsplit_key_get(XSPLIT_KEY_PROTOCOL);
+	char longest[XSPLIT_KEY_MAX_STRLEN + 1];
+
+	assert_int_equal(xsplit_key_parse_str(k, "x86_64-abi", 10), 0);
+	assert_int_equal(xsplit_key_parse_str(k, NULL, 0), 0);
+	assert_int_equal(xsplit_key_parse_str(k, "", 0), 0);
+	assert_int_equal(xsplit_key_parse_str(k, "a\nb", 3), -EINVAL);
+	assert_int_equal(xsplit_key_parse_str(k, "a\0b", 3), -EINVAL);
+	assert_int_equal(xsplit_key_parse_str(k, "\x7f", 1), -EINVAL);
+	memset(longest, 'a', sizeof(longest));
+	assert_int_equal(xsplit_key_parse_str(k, longest, sizeof(longest) - 1),
+			 0);
+	assert_int_equal(xsplit_key_parse_str(k, longest, sizeof(longest)),
+			 -ERANGE);
+}
+
+static void test_hotplug_status(void **state)
+{
+	assert_int_equal(xsplit_key_hotplug_status("connected", 9),
+			 XSPLIT_HOTPLUG_CONNECTED);
+	assert_int_equal(xsplit_key_hotplug_status("error", 5),
+			 XSPLIT_HOTPLUG_ERROR);
+	assert_int_equal(xsplit_key_hotplug_status(NULL, 0),
+			 XSPLIT_HOTPLUG_PENDING);
+	assert_int_equal(xsplit_key_hotplug_status("connected ", 10),
+			 XSPLIT_HOTPLUG_PENDING);
+	assert_int_equal(xsplit_key_hotplug_status("connect", 7),
+			 XSPLIT_HOTPLUG_PENDING);
+	assert_int_equal(xsplit_key_hotplug_status("", 0),
+			 XSPLIT_HOTPLUG_PENDING);
+}
+
+static void expect_path(int err, const char *want, enum xsplit_key_id id,
+			unsigned int nq, unsigned int q, unsigned int idx)
+{
+	char buf[XSPLIT_KEY_PATH_MAX];
+
+	assert_int_equal(xsplit_key_path(buf, sizeof(buf), id, nq, q, idx),
+			 err);
+	if (!err)
+		assert_string_equal(buf, want);
+}
+
+static void test_path_single_queue(void **state)
+{
+	expect_path(0, "ring-ref", XSPLIT_KEY_RING_REF, 1, 0, 0);
+	expect_path(0, "event-channel", XSPLIT_KEY_EVTCHN, 1, 0, 0);
+	expect_path(0, "ring-ref0", XSPLIT_KEY_RING_REF_N, 1, 0, 0);
+	expect_path(0, "ring-ref15", XSPLIT_KEY_RING_REF_N, 1, 0, 15);
+	expect_path(0, "protocol", XSPLIT_KEY_PROTOCOL, 1, 0, 0);
+}
+
+static void test_path_multi_queue(void **state)
+{
+	expect_path(0, "queue-0/ring-ref", XSPLIT_KEY_RING_REF, 4, 0, 0);
+	expect_path(0, "queue-3/event-channel-tx", XSPLIT_KEY_EVTCHN_TX,
+		    4, 3, 0);
+	expect_path(0, "queue-63/ring-ref7", XSPLIT_KEY_RING_REF_N, 64, 63, 7);
+	expect_path(0, "queue-10/tx-ring-ref", XSPLIT_KEY_TX_RING_REF,
+		    12, 10, 0);
+	/* device-wide keys stay at the top even with queues */
+	expect_path(0, "ring-page-order", XSPLIT_KEY_RING_PAGE_ORDER, 4, 2, 0);
+	expect_path(0, "multi-queue-num-queues", XSPLIT_KEY_MQ_NUM_QUEUES,
+		    4, 2, 0);
+}
+
+static void test_path_rejects(void **state)
+{
+	char small[sizeof("ring-ref")];
+	char buf[XSPLIT_KEY_PATH_MAX];
+
+	expect_path(-EINVAL, NULL, XSPLIT_KEY_RING_REF, 4, 4, 0);
+	expect_path(-ERANGE, NULL, XSPLIT_KEY_RING_REF, 0, 0, 0);
+	expect_path(-ERANGE, NULL, XSPLIT_KEY_RING_REF, 65, 0, 0);
+	expect_path(-EINVAL, NULL, XSPLIT_KEY_NR, 1, 0, 0);
+	assert_int_equal(xsplit_key_path(small, sizeof(small),
+					 XSPLIT_KEY_RING_REF, 1, 0, 0), 0);
+	assert_string_equal(small, "ring-ref");
+	assert_int_equal(xsplit_key_path(small, sizeof(small) - 1,
+					 XSPLIT_KEY_RING_REF, 1, 0, 0),
+			 -ENAMETOOLONG);
+	assert_string_equal(small, "");
+	assert_int_equal(xsplit_key_path(buf, 0, XSPLIT_KEY_RING_REF, 1, 0, 0),
+			 -EINVAL);
+}
+
+static void expect_ring(int err, const char *want, enum xsplit_key_id id,
+			unsigned int nq, unsigned int q, unsigned int order,
+			unsigned int page)
+{
+	char buf[XSPLIT_KEY_PATH_MAX];
+
+	assert_int_equal(xsplit_key_ring_ref_path(buf, sizeof(buf), id, nq, q,
+						  order, page), err);
+	if (!err)
+		assert_string_equal(buf, want);
+}
+
+static void test_ring_ref_path(void **state)
+{
+	expect_ring(0, "ring-ref", XSPLIT_KEY_RING_REF, 1, 0, 0, 0);
+	expect_ring(0, "ring-ref0", XSPLIT_KEY_RING_REF, 1, 0, 1, 0);
+	expect_ring(0, "ring-ref1", XSPLIT_KEY_RING_REF, 1, 0, 1, 1);
+	expect_ring(0, "queue-1/ring-ref15", XSPLIT_KEY_RING_REF, 2, 1, 4, 15);
+	expect_ring(0, "queue-1/rx-ring-ref", XSPLIT_KEY_RX_RING_REF,
+		    2, 1, 0, 0);
+	expect_ring(-ERANGE, NULL, XSPLIT_KEY_RING_REF, 1, 0, 1, 2);
+	expect_ring(-ERANGE, NULL, XSPLIT_KEY_RING_REF, 1, 0, 0, 1);
+	expect_ring(-ERANGE, NULL, XSPLIT_KEY_RING_REF, 1, 0, 5, 0);
+	expect_ring(-ERANGE, NULL, XSPLIT_KEY_RING_REF, 1, 0, 32, 0);
+	expect_ring(-ERANGE, NULL, XSPLIT_KEY_TX_RING_REF, 1, 0, 1, 0);
+	expect_ring(-EINVAL, NULL, XSPLIT_KEY_RING_REF, 2, 2, 0, 0);
+}
+
+static void test_negotiation_checks(void **state)
+{
+	assert_int_equal(xsplit_key_check_order(0, 0), 0);
+	assert_int_equal(xsplit_key_check_order(2, 2), 0);
+	assert_int_equal(xsplit_key_check_order(3, 2), -ERANGE);
+	assert_int_equal(xsplit_key_check_order(5, 9), -ERANGE);
+	assert_int_equal(xsplit_key_check_queues(1, 1), 0);
+	assert_int_equal(xsplit_key_check_queues(4, 8), 0);
+	assert_int_equal(xsplit_key_check_queues(9, 8), -ERANGE);
+	assert_int_equal(xsplit_key_check_queues(0, 8), -ERANGE);
+	assert_int_equal(xsplit_key_check_queues(65, 1000), -ERANGE);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table_complete),
+		cmocka_unit_test(test_table_writers),
+		cmocka_unit_test(test_u32_valid),
+		cmocka_unit_test(test_u32_bounds),
+		cmocka_unit_test(test_u32_clamp),
+		cmocka_unit_test(test_u32_malformed),
+		cmocka_unit_test(test_u32_overflow),
+		cmocka_unit_test(test_u32_embedded_nul),
+		cmocka_unit_test(test_absent),
+		cmocka_unit_test(test_bool),
+		cmocka_unit_test(test_wrong_type),
+		cmocka_unit_test(test_string),
+		cmocka_unit_test(test_hotplug_status),
+		cmocka_unit_test(test_path_single_queue),
+		cmocka_unit_test(test_path_multi_queue),
+		cmocka_unit_test(test_path_rejects),
+		cmocka_unit_test(test_ring_ref_path),
+		cmocka_unit_test(test_negotiation_checks),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

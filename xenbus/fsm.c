@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XenBus device state machine, one for both roles.
+ *
+ * Abbreviations: I Initialising, W InitWait, D Initialised, C Connected,
+ * G Closing, X Closed, U Unknown.  "-" means no action, state unchanged.
+ *
+ * Backend (valid local states I W C G X), on the frontend's state S:
+ *
+ *   S \ local  I          W               C               G       X
+ *   U, gone    X          X               disc, X         X       -
+ *   I          -          -               disc, adv, W    -       adv, W
+ *   W          -          -               -               -       -
+ *   D, C       -          connect (*)     -               -       -
+ *   G          G          G               disc, G         -       -
+ *   X          X          X               disc, X         X       -
+ *   7, 8       -          -               -               -       -
+ *   > 8        fatal, G   fatal, G        disc, fatal, G  -       -
+ *
+ *   U/X also unregister the device when the toolstack has set online = 0
+ *   (otherwise the toolstack removes the directory and the bus removes us).
+ *   (*) only once hotplug-status is "connected" when the driver asks for it;
+ *   before that: watch hotplug-status and stay W.  HOTPLUG_OK in W with the
+ *   frontend in D/C connects; HOTPLUG_ERROR is fatal.  CONNECT_OK in W
+ *   writes C.  PROBED in I advertises and writes W: the frontend sets up
+ *   its rings only once it sees W.  A frontend that drops back to I while we
+ *   are C was reset under us (kexec, crash kernel): disconnect and offer
+ *   the device again rather than keep its dead rings mapped.
+ *
+ * Frontend (valid local states I D C G X), on the backend's state S:
+ *
+ *   S \ local  I                D               C               G   X
+ *   U, gone    -                disc, X         disc, X         X   -
+ *   I          -                -               -               -   -
+ *   W          adv, D (**)      -               -               -   -
+ *   D          -                -               -               -   -
+ *   C          -                connect         -               -   -
+ *   G, X       X                disc, X         disc, X         X   -
+ *   7, 8       -                -               -               -   -
+ *   > 8        fatal, G         disc, fatal, G  disc, fatal, G  -   -
+ *
+ *   (**) protocols that skip Initialised (netif) advertise and connect at
+ *   W and go straight to C.  CONNECT_OK in I/D writes C.  The backend waits
+ *   for our Closed after its Closing, so we go straight to X.  SUSPEND
+ *   quiesces and, when rings exist (D, C), disconnects; RESUME always drops
+ *   what is left and renegotiates from I (the backend may be a new one).
+ *   A closed frontend stays closed until it is probed again, as in Linux.
+ *
+ * Both roles: CONNECT_FAIL outside G/X is fatal and goes G (in G/X it only
+ * undoes the partial connect); a CONNECT_OK that arrives when no connect was
+ * due is undone with a disconnect; REMOVE disconnects, frees and goes X.  A
+ * local state that the role never uses (corruption) is fatal and goes G.
+ * Events of the other role (SUSPEND for a backend, HOTPLUG for a frontend)
+ * and out-of-range roles or events change nothing.
+ */
+#include "xenbus/fsm.h"
+
+#define NOP(in) ((struct xsplit_fsm_out){ (in)->local, 0 })
+
+static struct xsplit_fsm_out to(unsigned int next, u32 actions)
+{
+	return (struct xsplit_fsm_out){ next, actions };
+}
+
+static struct xsplit_fsm_out go_closing_fatal(bool live)
+{
+	return to(XSPLIT_XS_CLOSING, (live ? XSPLIT_ACT_DISCONNECT : 0) |
+		  XSPLIT_ACT_FATAL | XSPLIT_ACT_WRITE_STATE);
+}
+
+static bool local_valid(const struct xsplit_fsm_in *in)
+{
+	switch (in->local) {
+	case XSPLIT_XS_INITIALISING:
+	case XSPLIT_XS_CONNECTED:
+	case XSPLIT_XS_CLOSING:
+	case XSPLIT_XS_CLOSED:
+		return true;
+	case XSPLIT_XS_INITWAIT:
+		return in->role == XSPLIT_ROLE_BACKEND;
+	case XSPLIT_XS_INITIALISED:
+		return in->role == XSPLIT_ROLE_FRONTEND;
+	default:
+		return false;
+	}
+}
+
+/* Does our end hold rings or a connection that a disconnect must undo? */
+static bool is_live(const struct xsplit_fsm_in *in)
+{
+	return in->local == XSPLIT_XS_CONNECTED ||
+	       (in->role == XSPLIT_ROLE_FRONTEND &&
+		in->local == XSPLIT_XS_INITIALISED);
+}
+
+static bool is_closed_or_closing(unsigned int state)
+{
+	return state == XSPLIT_XS_CLOSING || state == XSPLIT_XS_CLOSED;
+}
+
+/* Close towards @target (G or X) unless already there or beyond. */
+static struct xsplit_fsm_out close_to(const struct xsplit_fsm_in *in,
+				      unsigned int target)
+{
+	if (in->local == XSPLIT_XS_CLOSED || in->local == target)
+		return NOP(in);
+	return to(target, (is_live(in) ? XSPLIT_ACT_DISCONNECT : 0) |
+		  XSPLIT_ACT_WRITE_STATE);
+}
+
+static struct xsplit_fsm_out back_gone(const struct xsplit_fsm_in *in)
+{
+	struct xsplit_fsm_out out = close_to(in, XSPLIT_XS_CLOSED);
+
+	if (!in->online)
+		out.actions |= XSPLIT_ACT_UNREGISTER;
+	return out;
+}
+
+static bool back_may_connect(const struct xsplit_fsm_in *in)
+{
+	return !in->need_hotplug || in->hotplug_ok;
+}
+
+static struct xsplit_fsm_out back_front_ready(const struct xsplit_fsm_in *in)
+{
+	if (in->local != XSPLIT_XS_INITWAIT)
+		return NOP(in);
+	if (!back_may_connect(in))
+		return to(in->local, XSPLIT_ACT_WAIT_HOTPLUG);
+	return to(in->local, XSPLIT_ACT_CONNECT);
+}
+
+static struct xsplit_fsm_out back_front_init(const struct xsplit_fsm_in *in)
+{
+	u32 adv = XSPLIT_ACT_ADVERTISE | XSPLIT_ACT_WRITE_STATE;
+
+	if (in->local == XSPLIT_XS_CLOSED)
+		return to(XSPLIT_XS_INITWAIT, adv);
+	if (in->local == XSPLIT_XS_CONNECTED)
+		return to(XSPLIT_XS_INITWAIT, adv | XSPLIT_ACT_DISCONNECT);
+	return NOP(in);
+}
+
+static struct xsplit_fsm_out back_remote(const struct xsplit_fsm_in *in)
+{
+	switch (in->remote) {
+	case XSPLIT_XS_UNKNOWN:
+	case XSPLIT_XS_CLOSED:
+		return back_gone(in);
+	case XSPLIT_XS_INITIALISING:
+		return back_front_init(in);
+	case XSPLIT_XS_INITIALISED:
+	case XSPLIT_XS_CONNECTED:
+		return back_front_ready(in);
+	case XSPLIT_XS_CLOSING:
+		return close_to(in, XSPLIT_XS_CLOSING);
+	case XSPLIT_XS_INITWAIT:
+	case XSPLIT_XS_RECONFIGURING:
+	case XSPLIT_XS_RECONFIGURED:
+		return NOP(in);
+	default:
+		if (is_closed_or_closing(in->local))
+			return NOP(in);
+		return go_closing_fatal(is_live(in));
+	}
+}
+
+static struct xsplit_fsm_out front_back_waiting(const struct xsplit_fsm_in *in)
+{
+	if (in->local != XSPLIT_XS_INITIALISING)
+		return NOP(in);
+	if (in->skip_initialised)
+		return to(in->local, XSPLIT_ACT_ADVERTISE | XSPLIT_ACT_CONNECT);
+	return to(XSPLIT_XS_INITIALISED,
+		  XSPLIT_ACT_ADVERTISE | XSPLIT_ACT_WRITE_STATE);
+}
+
+static struct xsplit_fsm_out front_back_gone(const struct xsplit_fsm_in *in)
+{
+	/* Nothing set up yet: the backend may still be on its way. */
+	if (in->local == XSPLIT_XS_INITIALISING)
+		return NOP(in);
+	return close_to(in, XSPLIT_XS_CLOSED);
+}
+
+static struct xsplit_fsm_out front_remote(const struct xsplit_fsm_in *in)
+{
+	switch (in->remote) {
+	case XSPLIT_XS_UNKNOWN:
+		return front_back_gone(in);
+	case XSPLIT_XS_INITWAIT:
+		return front_back_waiting(in);
+	case XSPLIT_XS_CONNECTED:
+		if (in->local == XSPLIT_XS_INITIALISED)
+			return to(in->local, XSPLIT_ACT_CONNECT);
+		return NOP(in);
+	case XSPLIT_XS_CLOSING:
+	case XSPLIT_XS_CLOSED:
+		return close_to(in, XSPLIT_XS_CLOSED);
+	case XSPLIT_XS_INITIALISING:
+	case XSPLIT_XS_INITIALISED:
+	case XSPLIT_XS_RECONFIGURING:
+	case XSPLIT_XS_RECONFIGURED:
+		return NOP(in);
+	default:
+		if (is_closed_or_closing(in->local))
+			return NOP(in);
+		return go_closing_fatal(is_live(in));
+	}
+}
+
+static struct xsplit_fsm_out on_connect_ok(const struct xsplit_fsm_in *in)
+{
+	bool due;
+
+	if (in->role == XSPLIT_ROLE_BACKEND)
+		due = in->local == XSPLIT_XS_INITWAIT;
+	else
+		due = in->local == XSPLIT_XS_INITIALISING ||
+		      in->local == XSPLIT_XS_INITIALISED;
+	if (!due)
+		return to(in->local, XSPLIT_ACT_DISCONNECT);
+	return to(XSPLIT_XS_CONNECTED, XSPLIT_ACT_WRITE_STATE);
+}
+
+static struct xsplit_fsm_out on_connect_fail(const struct xsplit_fsm_in *in)
+{
+	if (is_closed_or_closing(in->local))
+		return to(in->local, XSPLIT_ACT_DISCONNECT);
+	return go_closing_fatal(true);
+}
+
+static struct xsplit_fsm_out on_remove(const struct xsplit_fsm_in *in)
+{
+	u32 actions = XSPLIT_ACT_DISCONNECT | XSPLIT_ACT_FREE;
+
+	if (in->local != XSPLIT_XS_CLOSED)
+		actions |= XSPLIT_ACT_WRITE_STATE;
+	return to(XSPLIT_XS_CLOSED, actions);
+}
+
+static struct xsplit_fsm_out back_step(const struct xsplit_fsm_in *in,
+				       enum xsplit_fsm_event ev)
+{
+	switch (ev) {
+	case XSPLIT_EV_PROBED:
+		if (in->local != XSPLIT_XS_INITIALISING)
+			return NOP(in);
+		return to(XSPLIT_XS_INITWAIT, XSPLIT_ACT_ADVERTISE |
+			  XSPLIT_ACT_WRITE_STATE |
+			  (in->need_hotplug ? XSPLIT_ACT_WAIT_HOTPLUG : 0));
+	case XSPLIT_EV_REMOTE:
+		return back_remote(in);
+	case XSPLIT_EV_VANISHED:
+		return back_gone(in);
+	case XSPLIT_EV_HOTPLUG_OK:
+		if (in->remote != XSPLIT_XS_INITIALISED &&
+		    in->remote != XSPLIT_XS_CONNECTED)
+			return NOP(in);
+		return in->local == XSPLIT_XS_INITWAIT ?
+		       to(in->local, XSPLIT_ACT_CONNECT) : NOP(in);
+	case XSPLIT_EV_HOTPLUG_ERROR:
+		if (is_closed_or_closing(in->local))
+			return NOP(in);
+		return go_closing_fatal(is_live(in));
+	case XSPLIT_EV_CONNECT_OK:
+		return on_connect_ok(in);
+	case XSPLIT_EV_CONNECT_FAIL:
+		return on_connect_fail(in);
+	default:
+		return NOP(in);
+	}
+}
+
+static struct xsplit_fsm_out front_step(const struct xsplit_fsm_in *in,
+					enum xsplit_fsm_event ev)
+{
+	switch (ev) {
+	case XSPLIT_EV_REMOTE:
+		return front_remote(in);
+	case XSPLIT_EV_VANISHED:
+		return front_back_gone(in);
+	case XSPLIT_EV_CONNECT_OK:
+		return on_connect_ok(in);
+	case XSPLIT_EV_CONNECT_FAIL:
+		return on_connect_fail(in);
+	case XSPLIT_EV_SUSPEND:
+		return to(in->local, XSPLIT_ACT_SUSPEND |
+			  (is_live(in) ? XSPLIT_ACT_DISCONNECT : 0));
+	default:
+		return NOP(in);
+	}
+}
+
+/**
+ * xsplit_fsm_step - next state and actions for one event
+ * @in: role, our state, the other end's last state and the flags
+ * @ev: what happened; for XSPLIT_EV_REMOTE the new state is @in->remote
+ *
+ * Total over all inputs: any value of @in->local, @in->remote, @in->role
+ * and @ev gives a defined result (see the tables above).
+ */
+struct xsplit_fsm_out xsplit_fsm_step(const struct xsplit_fsm_in *in,
+				      enum xsplit_fsm_event ev)
+{
+	if (in->role >= XSPLIT_ROLE_NR || (unsigned int)ev >= XSPLIT_EV_NR)
+		return NOP(in);
+	if (ev == XSPLIT_EV_REMOVE)
+		return on_remove(in);
+	/* Resume starts over whatever state the suspend left behind. */
+	if (ev == XSPLIT_EV_RESUME && in->role == XSPLIT_ROLE_FRONTEND)
+		return to(XSPLIT_XS_INITIALISING, XSPLIT_ACT_DISCONNECT |
+			  XSPLIT_ACT_RENEGOTIATE | XSPLIT_ACT_WRITE_STATE);
+	if (!local_valid(in)) {
+		if (in->role == XSPLIT_ROLE_BACKEND &&
+		    (ev == XSPLIT_EV_SUSPEND || ev == XSPLIT_EV_RESUME))
+			return NOP(in);
+		if (in->role == XSPLIT_ROLE_FRONTEND &&
+		    (ev == XSPLIT_EV_HOTPLUG_OK ||
+		     ev == XSPLIT_EV_HOTPLUG_ERROR || ev == XSPLIT_EV_PROBED))
+			return NOP(in);
+		return go_closing_fatal(true);
+	}
+	if (in->role == XSPLIT_ROLE_BACKEND)
+		return back_step(in, ev);
+	return front_step(in, ev);
+}
+
+static const char *const xsplit_fsm_names[XSPLIT_XS_NR] = {
+	[XSPLIT_XS_UNKNOWN] = "Unknown",
+	[XSPLIT_XS_INITIALISING] = "Initialising",
+	[XSPLIT_XS_INITWAIT] = "InitWait",
+	[XSPLIT_XS_INITIALISED] = "Initialised",
+	[XSPLIT_XS_CONNECTED] = "Connected",
+	[XSPLIT_XS_CLOSING] = "Closing",
+	[XSPLIT_XS_CLOSED] = "Closed",
+	[XSPLIT_XS_RECONFIGURING] = "Reconfiguring",
+	[XSPLIT_XS_RECONFIGURED] = "Reconfigured",
+};
+
+const char *xsplit_fsm_state_name(unsigned int state)
+{
+	return state < XSPLIT_XS_NR ? xsplit_fsm_names[state] : "Invalid";
+}

@@ -280,7 +280,10 @@ int xsplit_key_path(char *buf, size_t size, enum xsplit_key_id id,
 
 /**
  * xsplit_key_ring_ref_path - node of one ring page's grant reference
- * @buf, @size, @nr_queues, @queue: as for xsplit_key_path()
+ * @buf: output, as for xsplit_key_path()
+ * @size: its size
+ * @nr_queues: queues in use
+ * @queue: which queue
  * @id: XSPLIT_KEY_RING_REF (multi-page capable) or a single-page ring key
  *      such as XSPLIT_KEY_TX_RING_REF
  * @order: log2 of the ring's pages; 0 gives "ring-ref", more "ring-refN"

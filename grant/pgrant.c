@@ -31,8 +31,8 @@ struct xsplit_pgrant_cache {
  * @domid: the frontend's domain
  * @max: most grants kept mapped (bounded by XSPLIT_PGI_MAX_ENTRIES)
  */
-struct xsplit_pgrant_cache *xsplit_pgrant_cache_create(domid_t domid,
-							unsigned int max)
+struct xsplit_pgrant_cache *
+xsplit_pgrant_cache_create(domid_t domid, unsigned int max)
 {
 	struct xsplit_pgrant_cache *c;
 	u32 nr_buckets;

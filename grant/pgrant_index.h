@@ -25,7 +25,7 @@
 /* No slot: end of a list or hash chain. */
 #define XSPLIT_PGI_NONE 0xffffffffu
 /* Largest cache a driver may ask for; keeps slot numbers far from NONE. */
-#define XSPLIT_PGI_MAX_ENTRIES (1u << 20)
+#define XSPLIT_PGI_MAX_ENTRIES 0x100000u
 
 enum xsplit_pgi_state {
 	XSPLIT_PGI_FREE,

@@ -37,8 +37,8 @@ void xsplit_gnt_unmap(struct xsplit_gnt_map *maps, unsigned int n);
 /* Persistent-grant cache of one ring (backend). */
 struct xsplit_pgrant_cache;
 
-struct xsplit_pgrant_cache *xsplit_pgrant_cache_create(domid_t domid,
-							unsigned int max);
+struct xsplit_pgrant_cache *
+xsplit_pgrant_cache_create(domid_t domid, unsigned int max);
 int xsplit_pgrant_cache_destroy(struct xsplit_pgrant_cache *cache);
 int xsplit_pgrant_get(struct xsplit_pgrant_cache *cache, grant_ref_t gref,
 		      struct page **page);

@@ -40,12 +40,13 @@ enum xsplit_blkif_status {
 
 /* Sectors are always 512 bytes on the wire, whatever the disk's size. */
 #define XSPLIT_BLKIF_SECTOR_SHIFT	9
-#define XSPLIT_BLKIF_SECTOR_SIZE	(1U << XSPLIT_BLKIF_SECTOR_SHIFT)
+#define XSPLIT_BLKIF_SECTOR_SIZE	512U
+static_assert(XSPLIT_BLKIF_SECTOR_SIZE == 1U << XSPLIT_BLKIF_SECTOR_SHIFT);
 #define XSPLIT_BLKIF_SECTORS_PER_PAGE \
 	(XSPLIT_RING_PAGE_SIZE >> XSPLIT_BLKIF_SECTOR_SHIFT)
 
 /* discard.flag */
-#define XSPLIT_BLKIF_DISCARD_SECURE	(1U << 0)
+#define XSPLIT_BLKIF_DISCARD_SECURE	0x1U
 
 /* The backend's "info" XenStore key. */
 #define XSPLIT_VDISK_CDROM		0x1

@@ -41,16 +41,17 @@ static_assert(offsetof(struct xsplit_sring, slots) ==
 SAME_SIZE(u32, RING_IDX);
 
 /* Slot size and the number of slots for every page order we support. */
+#define SAME_ORDER(ours, theirs, order)					\
+	(XSPLIT_RING_SIZE(sizeof(union ours##_slot), order) ==		\
+	 __CONST_RING_SIZE(theirs, XEN_PAGE_SIZE << (order)))
 #define SAME_RING(ours, theirs)						\
-	SAME_SIZE(union ours##_slot, union theirs##_sring_entry);	\
-	SAME_RING_ORDER(ours, theirs, 0);				\
-	SAME_RING_ORDER(ours, theirs, 1);				\
-	SAME_RING_ORDER(ours, theirs, 2);				\
-	SAME_RING_ORDER(ours, theirs, 3);				\
-	SAME_RING_ORDER(ours, theirs, 4)
-#define SAME_RING_ORDER(ours, theirs, order)				\
-	static_assert(XSPLIT_RING_SIZE(sizeof(union ours##_slot), order) == \
-		      __CONST_RING_SIZE(theirs, XEN_PAGE_SIZE << (order)))
+	static_assert(sizeof(union ours##_slot) ==			\
+		      sizeof(union theirs##_sring_entry) &&		\
+		      SAME_ORDER(ours, theirs, 0) &&			\
+		      SAME_ORDER(ours, theirs, 1) &&			\
+		      SAME_ORDER(ours, theirs, 2) &&			\
+		      SAME_ORDER(ours, theirs, 3) &&			\
+		      SAME_ORDER(ours, theirs, 4))
 
 static_assert(XSPLIT_RING_MAX_ORDER == 4);
 SAME_RING(xsplit_blkif, blkif);

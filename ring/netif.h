@@ -26,18 +26,18 @@
 #define XSPLIT_NETIF_HASH_MAPPING_MAX	128
 
 /* tx request flags */
-#define XSPLIT_NETTXF_CSUM_BLANK	(1U << 0)  /* checksum to fill in */
-#define XSPLIT_NETTXF_DATA_VALIDATED	(1U << 1)  /* checksum known good */
-#define XSPLIT_NETTXF_MORE_DATA		(1U << 2)  /* another slot follows */
-#define XSPLIT_NETTXF_EXTRA_INFO	(1U << 3)  /* an extra slot follows */
+#define XSPLIT_NETTXF_CSUM_BLANK	0x1U  /* checksum to fill in */
+#define XSPLIT_NETTXF_DATA_VALIDATED	0x2U  /* checksum known good */
+#define XSPLIT_NETTXF_MORE_DATA		0x4U  /* another slot follows */
+#define XSPLIT_NETTXF_EXTRA_INFO	0x8U  /* an extra slot follows */
 #define XSPLIT_NETTXF_ALL		0xfU
 
 /* rx response flags */
-#define XSPLIT_NETRXF_DATA_VALIDATED	(1U << 0)
-#define XSPLIT_NETRXF_CSUM_BLANK	(1U << 1)
-#define XSPLIT_NETRXF_MORE_DATA		(1U << 2)
-#define XSPLIT_NETRXF_EXTRA_INFO	(1U << 3)
-#define XSPLIT_NETRXF_GSO_PREFIX	(1U << 4)  /* obsolete GSO prefix slot */
+#define XSPLIT_NETRXF_DATA_VALIDATED	0x1U
+#define XSPLIT_NETRXF_CSUM_BLANK	0x2U
+#define XSPLIT_NETRXF_MORE_DATA		0x4U
+#define XSPLIT_NETRXF_EXTRA_INFO	0x8U
+#define XSPLIT_NETRXF_GSO_PREFIX	0x10U  /* obsolete GSO prefix slot */
 
 /* tx/rx response status; a positive rx status is a byte count */
 enum xsplit_netif_status {
@@ -59,7 +59,7 @@ enum xsplit_netif_extra_type {
 };
 
 /* extra_info.flags: another extra slot follows this one */
-#define XSPLIT_NETIF_EXTRA_FLAG_MORE	(1U << 0)
+#define XSPLIT_NETIF_EXTRA_FLAG_MORE	0x1U
 
 enum xsplit_netif_gso_type {
 	XSPLIT_NETIF_GSO_TYPE_NONE	= 0,

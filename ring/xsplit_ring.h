@@ -28,11 +28,12 @@
 
 /* Ring pages are 4 KiB whatever the guest's page size (Xen ABI). */
 #define XSPLIT_RING_PAGE_SHIFT	12
-#define XSPLIT_RING_PAGE_SIZE	(1U << XSPLIT_RING_PAGE_SHIFT)
+#define XSPLIT_RING_PAGE_SIZE	4096U
 /* Largest multi-page ring (ring-page-order) that we accept or offer. */
 #define XSPLIT_RING_MAX_ORDER	4
 /* Offset of the first slot: four indices plus Xen's 48 bytes of padding. */
 #define XSPLIT_RING_HDR_SIZE	64
+static_assert(XSPLIT_RING_PAGE_SIZE == 1U << XSPLIT_RING_PAGE_SHIFT);
 #define XSPLIT_RING_HDR_PAD	(XSPLIT_RING_HDR_SIZE - 4 * sizeof(u32))
 
 /* The shared header.  Everything in it is written by one end, read by both. */
@@ -44,6 +45,7 @@ struct xsplit_sring {
 	u8 pad[XSPLIT_RING_HDR_PAD];
 	u8 slots[];
 };
+
 static_assert(sizeof(struct xsplit_sring) == XSPLIT_RING_HDR_SIZE);
 
 /* Largest power of two <= x (0 for 0); a constant expression for constants. */
@@ -353,8 +355,9 @@ static inline void *__xsplit_back_next_rsp(struct xsplit_back_ring *r)
  *   name_back_copy_req(b, req)   copy a request out once; 1, 0 empty, -EIO
  *   name_back_put_rsp(b, rsp)    copy a response in; -ENOSPC if unasked
  *
- * The copies out go through a volatile read of the whole entry, so the
- * compiler can neither re-read the shared slot later nor skip the copy.
+ * A copy out is a memcpy() followed by virt_rmb(), which is also a compiler
+ * barrier: the compiler must then assume the slot changed, so it can never
+ * drop the private copy and re-read the shared slot in its place.
  */
 #define XSPLIT_DEFINE_RING(name, req_t, rsp_t)				\
 union name##_slot {							\
@@ -415,7 +418,8 @@ static inline int name##_front_copy_rsp(struct name##_front *f,		\
 									\
 	if (ret <= 0)							\
 		return ret;						\
-	*rsp = ((const volatile union name##_slot *)slot)->rsp;		\
+	memcpy(rsp, slot, sizeof(*rsp));				\
+	virt_rmb(); /* the copy is final: never re-read the slot */	\
 	f->r.rsp_cons++;						\
 	return 1;							\
 }									\
@@ -427,7 +431,8 @@ static inline int name##_back_copy_req(struct name##_back *b,		\
 									\
 	if (ret <= 0)							\
 		return ret;						\
-	*req = ((const volatile union name##_slot *)slot)->req;		\
+	memcpy(req, slot, sizeof(*req));				\
+	virt_rmb(); /* the copy is final: never re-read the slot */	\
 	b->r.req_cons++;						\
 	return 1;							\
 }

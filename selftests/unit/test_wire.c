@@ -28,49 +28,48 @@
 
 /* ---- layouts: the i386 and x86_64 ABIs of blkif ---- */
 
+#define R32 struct xsplit_blkif_x86_32_request
+#define P32 struct xsplit_blkif_x86_32_response
+#define R64 struct xsplit_blkif_x86_64_request
+#define P64 struct xsplit_blkif_x86_64_response
+
 static void test_blkif_x86_32_layout(void **state)
 {
-	typedef struct xsplit_blkif_x86_32_request r32;
-	typedef struct xsplit_blkif_x86_32_response p32;
-
-	field_at(r32, operation, 0, 1);
-	field_at(r32, u.rw.nr_segments, 1, 1);
-	field_at(r32, u.rw.handle, 2, 2);
-	field_at(r32, u.rw.id, 4, 8);
-	field_at(r32, u.rw.sector_number, 12, 8);
-	field_at(r32, u.rw.seg, 20, 88);
-	field_at(r32, u.discard.id, 4, 8);
-	field_at(r32, u.discard.nr_sectors, 20, 8);
-	field_at(r32, u.other.id, 4, 8);
-	field_at(r32, u.indirect.nr_segments, 2, 2);
-	field_at(r32, u.indirect.id, 4, 8);
-	field_at(r32, u.indirect.handle, 20, 2);
-	field_at(r32, u.indirect.indirect_grefs, 24, 32);
-	assert_int_equal(sizeof(r32), 108);
-	field_at(p32, id, 0, 8);
-	field_at(p32, operation, 8, 1);
-	field_at(p32, status, 10, 2);
-	assert_int_equal(sizeof(p32), 12);
+	field_at(R32, operation, 0, 1);
+	field_at(R32, u.rw.nr_segments, 1, 1);
+	field_at(R32, u.rw.handle, 2, 2);
+	field_at(R32, u.rw.id, 4, 8);
+	field_at(R32, u.rw.sector_number, 12, 8);
+	field_at(R32, u.rw.seg, 20, 88);
+	field_at(R32, u.discard.id, 4, 8);
+	field_at(R32, u.discard.nr_sectors, 20, 8);
+	field_at(R32, u.other.id, 4, 8);
+	field_at(R32, u.indirect.nr_segments, 2, 2);
+	field_at(R32, u.indirect.id, 4, 8);
+	field_at(R32, u.indirect.handle, 20, 2);
+	field_at(R32, u.indirect.indirect_grefs, 24, 32);
+	assert_int_equal(sizeof(R32), 108);
+	field_at(P32, id, 0, 8);
+	field_at(P32, operation, 8, 1);
+	field_at(P32, status, 10, 2);
+	assert_int_equal(sizeof(P32), 12);
 }
 
 static void test_blkif_x86_64_layout(void **state)
 {
-	typedef struct xsplit_blkif_x86_64_request r64;
-	typedef struct xsplit_blkif_x86_64_response p64;
-
-	field_at(r64, u.rw.handle, 2, 2);
-	field_at(r64, u.rw.id, 8, 8);
-	field_at(r64, u.rw.sector_number, 16, 8);
-	field_at(r64, u.rw.seg, 24, 88);
-	field_at(r64, u.discard.id, 8, 8);
-	field_at(r64, u.discard.nr_sectors, 24, 8);
-	field_at(r64, u.other.id, 8, 8);
-	field_at(r64, u.indirect.id, 8, 8);
-	field_at(r64, u.indirect.handle, 24, 2);
-	field_at(r64, u.indirect.indirect_grefs, 28, 32);
-	assert_int_equal(sizeof(r64), 112);
-	field_at(p64, status, 10, 2);
-	assert_int_equal(sizeof(p64), 16);
+	field_at(R64, u.rw.handle, 2, 2);
+	field_at(R64, u.rw.id, 8, 8);
+	field_at(R64, u.rw.sector_number, 16, 8);
+	field_at(R64, u.rw.seg, 24, 88);
+	field_at(R64, u.discard.id, 8, 8);
+	field_at(R64, u.discard.nr_sectors, 24, 8);
+	field_at(R64, u.other.id, 8, 8);
+	field_at(R64, u.indirect.id, 8, 8);
+	field_at(R64, u.indirect.handle, 24, 2);
+	field_at(R64, u.indirect.indirect_grefs, 28, 32);
+	assert_int_equal(sizeof(R64), 112);
+	field_at(P64, status, 10, 2);
+	assert_int_equal(sizeof(P64), 16);
 	field_at(struct xsplit_blkif_segment, gref, 0, 4);
 	field_at(struct xsplit_blkif_segment, first_sect, 4, 1);
 	field_at(struct xsplit_blkif_segment, last_sect, 5, 1);

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Carry out what the state machine decides.  The machine is pure
+ * (fsm.c); this file turns its actions into driver callbacks and XenStore
+ * writes and feeds callback results back to it.
+ */
+#include "xenbus/internal.h"
+
+/*
+ * A step can trigger at most one follow-up (a CONNECT result), which
+ * triggers none; the bound only guards against a table mistake.
+ */
+#define XSPLIT_XB_MAX_STEPS 4
+
+void xsplit_xb_set_fatal(struct xsplit_xb_dev *dev, int err,
+			 const char *what)
+{
+	dev->fatal_err = err;
+	dev->fatal_what = what;
+}
+
+static bool dev_online(struct xsplit_xb_dev *dev)
+{
+	u32 online;
+
+	if (xsplit_xb_read(dev, XBT_NIL, XSPLIT_KEY_ONLINE, 1, 0, 0, &online))
+		return false;
+	return online;
+}
+
+static struct xsplit_fsm_in fsm_input(struct xsplit_xb_dev *dev)
+{
+	const struct xsplit_xb_driver *drv = dev->drv;
+
+	return (struct xsplit_fsm_in){
+		.role = drv->role,
+		.local = dev->xdev->state,
+		.remote = dev->remote,
+		.need_hotplug = drv->wait_hotplug,
+		.hotplug_ok = dev->hotplug_ok,
+		.online = drv->role == XSPLIT_ROLE_BACKEND && dev_online(dev),
+		.skip_initialised = drv->skip_initialised,
+	};
+}
+
+static void do_disconnect(struct xsplit_xb_dev *dev)
+{
+	if (!dev->live)
+		return;
+	dev->live = false;
+	if (dev->drv->ops->disconnect)
+		dev->drv->ops->disconnect(dev);
+}
+
+static int call(struct xsplit_xb_dev *dev, int (*op)(struct xsplit_xb_dev *),
+		const char *what)
+{
+	int err = op ? op(dev) : 0;
+
+	if (err)
+		xsplit_xb_set_fatal(dev, err, what);
+	return err;
+}
+
+/* Callbacks that can fail; returns the follow-up event or XSPLIT_EV_NR. */
+static enum xsplit_fsm_event run_callbacks(struct xsplit_xb_dev *dev,
+					   u32 actions)
+{
+	const struct xsplit_xb_ops *ops = dev->drv->ops;
+
+	if ((actions & XSPLIT_ACT_RENEGOTIATE) &&
+	    call(dev, ops->resume, "resuming"))
+		return XSPLIT_EV_CONNECT_FAIL;
+	if (actions & XSPLIT_ACT_ADVERTISE) {
+		/* A frontend's advertise allocates rings: undo even a part. */
+		if (dev->drv->role == XSPLIT_ROLE_FRONTEND)
+			dev->live = true;
+		if (call(dev, ops->advertise, "advertising"))
+			return XSPLIT_EV_CONNECT_FAIL;
+	}
+	if (actions & XSPLIT_ACT_CONNECT) {
+		dev->live = true;
+		if (call(dev, ops->connect, "connecting"))
+			return XSPLIT_EV_CONNECT_FAIL;
+		return XSPLIT_EV_CONNECT_OK;
+	}
+	return XSPLIT_EV_NR;
+}
+
+static void report_fatal(struct xsplit_xb_dev *dev)
+{
+	int err = dev->fatal_err ? dev->fatal_err : -EPROTO;
+	const char *what = dev->fatal_what ? dev->fatal_what :
+			   "unexpected state";
+
+	xenbus_dev_fatal(dev->xdev, err, "%s (local %s, other end %s)", what,
+			 xsplit_fsm_state_name(dev->xdev->state),
+			 xsplit_fsm_state_name(dev->remote));
+	xsplit_xb_set_fatal(dev, 0, NULL);
+}
+
+/* The actions after the callbacks: none of these feeds back. */
+static void run_tail(struct xsplit_xb_dev *dev,
+		     const struct xsplit_fsm_out *out)
+{
+	if ((out->actions & XSPLIT_ACT_WAIT_HOTPLUG) &&
+	    xsplit_xb_hotplug_watch(dev)) {
+		/* Without a watch we would wait forever: go on regardless. */
+		dev_warn(&dev->xdev->dev, "no hotplug-status watch, not waiting\n");
+		dev->hotplug_ok = true;
+	}
+	if (out->actions & XSPLIT_ACT_FATAL)
+		report_fatal(dev);
+	if (out->actions & XSPLIT_ACT_WRITE_STATE)
+		xenbus_switch_state(dev->xdev, out->next);
+}
+
+/* One step; returns the follow-up event, XSPLIT_EV_NR if none. */
+static enum xsplit_fsm_event step(struct xsplit_xb_dev *dev,
+				  enum xsplit_fsm_event ev, bool *unregister)
+{
+	struct xsplit_fsm_in in = fsm_input(dev);
+	struct xsplit_fsm_out out = xsplit_fsm_step(&in, ev);
+	enum xsplit_fsm_event next;
+
+	dev_dbg(&dev->xdev->dev, "event %d in %s, other end %s: -> %s, %#x\n",
+		ev, xsplit_fsm_state_name(in.local),
+		xsplit_fsm_state_name(in.remote),
+		xsplit_fsm_state_name(out.next), out.actions);
+	if ((out.actions & XSPLIT_ACT_SUSPEND) && dev->drv->ops->suspend)
+		dev->drv->ops->suspend(dev);
+	if (out.actions & XSPLIT_ACT_DISCONNECT)
+		do_disconnect(dev);
+	if ((out.actions & XSPLIT_ACT_FREE) && dev->drv->ops->free)
+		dev->drv->ops->free(dev);
+	next = run_callbacks(dev, out.actions);
+	if (next != XSPLIT_EV_NR)
+		return next;
+	run_tail(dev, &out);
+	if (out.actions & XSPLIT_ACT_UNREGISTER)
+		*unregister = true;
+	return XSPLIT_EV_NR;
+}
+
+/**
+ * xsplit_xb_dispatch - run the state machine for one event
+ * @dev: the device, its lock held
+ * @ev: what happened
+ *
+ * Return: true when the device must be unregistered; the caller does it
+ * after dropping the lock, since unregistering calls our remove.
+ */
+bool xsplit_xb_dispatch(struct xsplit_xb_dev *dev, enum xsplit_fsm_event ev)
+{
+	bool unregister = false;
+	int i;
+
+	lockdep_assert_held(&dev->lock);
+	for (i = 0; i < XSPLIT_XB_MAX_STEPS && ev != XSPLIT_EV_NR; i++)
+		ev = step(dev, ev, &unregister);
+	WARN_ON_ONCE(ev != XSPLIT_EV_NR);
+	return unregister;
+}

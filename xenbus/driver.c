@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Registration of xsplit drivers with the kernel's XenBus, and the
+ * xenbus_driver callbacks that turn bus events into state-machine events.
+ *
+ * XenBus binds a device to a driver by the id table's devicetype only, so
+ * our drivers take "vbd" and "vif" like the in-tree ones; the driver name
+ * ("xsplit-vbd") must differ from theirs ("vbd") because driver names are
+ * unique per bus.  Whichever driver probes a device first owns it.
+ */
+#include "xenbus/internal.h"
+
+#define XSPLIT_XB_NAME_PREFIX "xsplit-"
+
+static struct xsplit_xb_driver *to_xsplit_driver(struct xenbus_device *xdev)
+{
+	struct xenbus_driver *xb = to_xenbus_driver(xdev->dev.driver);
+
+	return container_of(xb, struct xsplit_xb_driver, xb);
+}
+
+static struct xsplit_xb_dev *dev_alloc(struct xenbus_device *xdev)
+{
+	struct xsplit_xb_dev *dev = kzalloc(sizeof(*dev), GFP_KERNEL);
+
+	if (!dev)
+		return NULL;
+	dev->xdev = xdev;
+	dev->drv = to_xsplit_driver(xdev);
+	dev->remote = XenbusStateUnknown;
+	mutex_init(&dev->lock);
+	return dev;
+}
+
+static void dev_free(struct xsplit_xb_dev *dev)
+{
+	dev_set_drvdata(&dev->xdev->dev, NULL);
+	mutex_destroy(&dev->lock);
+	kfree(dev);
+}
+
+/* The one teardown path, shared by remove and a probe that went wrong. */
+static void dev_teardown(struct xsplit_xb_dev *dev)
+{
+	xsplit_xb_hotplug_unwatch(dev);
+	mutex_lock(&dev->lock);
+	xsplit_xb_dispatch(dev, XSPLIT_EV_REMOVE);
+	mutex_unlock(&dev->lock);
+	dev_free(dev);
+}
+
+static int xb_probe(struct xenbus_device *xdev,
+		    const struct xenbus_device_id *id)
+{
+	struct xsplit_xb_dev *dev = dev_alloc(xdev);
+	bool failed;
+	int err;
+
+	if (!dev) {
+		xenbus_dev_fatal(xdev, -ENOMEM, "allocating device");
+		return -ENOMEM;
+	}
+	dev_set_drvdata(&xdev->dev, dev);
+	err = dev->drv->ops->probe ? dev->drv->ops->probe(dev) : 0;
+	if (err) {
+		xenbus_dev_fatal(xdev, err, "probing %s", xdev->nodename);
+		goto free_dev;
+	}
+
+	mutex_lock(&dev->lock);
+	xsplit_xb_dispatch(dev, XSPLIT_EV_PROBED);
+	failed = xdev->state == XenbusStateClosing;
+	mutex_unlock(&dev->lock);
+	if (failed) {
+		err = -EIO;
+		goto teardown;
+	}
+	return 0;
+
+teardown:
+	dev_teardown(dev);
+	return err;
+free_dev:
+	dev_free(dev);
+	return err;
+}
+
+static void xb_remove(struct xenbus_device *xdev)
+{
+	struct xsplit_xb_dev *dev = dev_get_drvdata(&xdev->dev);
+
+	if (dev)
+		dev_teardown(dev);
+}
+
+static void xb_otherend_changed(struct xenbus_device *xdev,
+				enum xenbus_state state)
+{
+	struct xsplit_xb_dev *dev = dev_get_drvdata(&xdev->dev);
+	enum xsplit_fsm_event ev = XSPLIT_EV_REMOTE;
+	bool unregister;
+
+	if (!dev)
+		return;
+	/* An absent state node reads as Unknown; tell "gone" apart. */
+	if (state == XenbusStateUnknown &&
+	    !xenbus_exists(XBT_NIL, xdev->otherend, ""))
+		ev = XSPLIT_EV_VANISHED;
+
+	mutex_lock(&dev->lock);
+	dev->remote = (unsigned int)state;
+	if (dev->remote >= XSPLIT_XS_NR)
+		xsplit_xb_set_fatal(dev, -EINVAL, "invalid state at other end");
+	unregister = xsplit_xb_dispatch(dev, ev);
+	xsplit_xb_set_fatal(dev, 0, NULL);
+	mutex_unlock(&dev->lock);
+	if (unregister)
+		device_unregister(&xdev->dev);
+}
+
+static int xb_suspend(struct xenbus_device *xdev)
+{
+	struct xsplit_xb_dev *dev = dev_get_drvdata(&xdev->dev);
+
+	if (!dev)
+		return 0;
+	mutex_lock(&dev->lock);
+	xsplit_xb_dispatch(dev, XSPLIT_EV_SUSPEND);
+	mutex_unlock(&dev->lock);
+	return 0;
+}
+
+/* The bus re-arms the other-end watch after this; it fires at once. */
+static int xb_resume(struct xenbus_device *xdev)
+{
+	struct xsplit_xb_dev *dev = dev_get_drvdata(&xdev->dev);
+
+	if (!dev)
+		return 0;
+	mutex_lock(&dev->lock);
+	dev->remote = XenbusStateUnknown;
+	xsplit_xb_dispatch(dev, XSPLIT_EV_RESUME);
+	mutex_unlock(&dev->lock);
+	return 0;
+}
+
+static int fill_names(struct xsplit_xb_driver *drv)
+{
+	int n;
+
+	memset(drv->ids, 0, sizeof(drv->ids));
+	if (strscpy(drv->ids[0].devicetype, drv->type,
+		    sizeof(drv->ids[0].devicetype)) < 0)
+		return -EINVAL;
+	n = snprintf(drv->name, sizeof(drv->name), "%s%s",
+		     XSPLIT_XB_NAME_PREFIX, drv->type);
+	if (n < 0 || n >= (int)sizeof(drv->name))
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * __xsplit_xb_register - register a split driver with XenBus
+ * @drv: type, role, ops and options filled in; the rest is ours
+ * @owner: the driver's module (use xsplit_xb_register())
+ * @mod_name: its name
+ *
+ * Return: 0 or a negative errno.
+ */
+int __xsplit_xb_register(struct xsplit_xb_driver *drv, struct module *owner,
+			 const char *mod_name)
+{
+	bool frontend = drv->role == XSPLIT_ROLE_FRONTEND;
+	int err;
+
+	if (!drv->type || !drv->ops || drv->role >= XSPLIT_ROLE_NR)
+		return -EINVAL;
+	err = fill_names(drv);
+	if (err)
+		return err;
+	drv->xb = (struct xenbus_driver){
+		.name = drv->name,
+		.ids = drv->ids,
+		.probe = xb_probe,
+		.remove = xb_remove,
+		.otherend_changed = xb_otherend_changed,
+		.suspend = frontend ? xb_suspend : NULL,
+		.resume = frontend ? xb_resume : NULL,
+	};
+	if (frontend)
+		return __xenbus_register_frontend(&drv->xb, owner, mod_name);
+	return __xenbus_register_backend(&drv->xb, owner, mod_name);
+}
+EXPORT_SYMBOL_GPL(__xsplit_xb_register);
+
+void xsplit_xb_unregister(struct xsplit_xb_driver *drv)
+{
+	xenbus_unregister_driver(&drv->xb);
+}
+EXPORT_SYMBOL_GPL(xsplit_xb_unregister);

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Private plumbing between the files of the xenbus/ glue. */
+#ifndef XSPLIT_XENBUS_INTERNAL_H
+#define XSPLIT_XENBUS_INTERNAL_H
+
+#include "xenbus/xsplit_xenbus.h"
+
+/* dispatch.c: feed an event to the state machine; lock held. */
+bool xsplit_xb_dispatch(struct xsplit_xb_dev *dev, enum xsplit_fsm_event ev);
+void xsplit_xb_set_fatal(struct xsplit_xb_dev *dev, int err,
+			 const char *what);
+
+/* hotplug.c: the backend's hotplug-status watch. */
+int xsplit_xb_hotplug_watch(struct xsplit_xb_dev *dev);
+void xsplit_xb_hotplug_unwatch(struct xsplit_xb_dev *dev);
+
+#endif /* XSPLIT_XENBUS_INTERNAL_H */

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Negotiation of queue count, ring size and event-channel ports.  The
+ * backend advertises maxima, the frontend picks within them and writes its
+ * choice, the backend checks that choice against what it advertised.
+ */
+#include "xenbus/internal.h"
+
+int xsplit_xb_mq_advertise(struct xsplit_xb_dev *dev,
+			   struct xenbus_transaction xbt, u32 max_queues)
+{
+	return xsplit_xb_write(dev, xbt, XSPLIT_KEY_MQ_MAX_QUEUES, 1, 0, 0,
+			       max_queues);
+}
+EXPORT_SYMBOL_GPL(xsplit_xb_mq_advertise);
+
+/* Frontend: as many queues as wanted, as the backend allows, at least 1. */
+int xsplit_xb_mq_choose(struct xsplit_xb_dev *dev, u32 wanted, u32 *nr)
+{
+	u32 max;
+	int err = xsplit_xb_read_top(dev, XSPLIT_KEY_MQ_MAX_QUEUES, &max);
+
+	*nr = clamp_t(u32, wanted, 1, max);
+	return err;
+}
+EXPORT_SYMBOL_GPL(xsplit_xb_mq_choose);
+
+/* Frontend: one queue is the layout without the key, as old backends know. */
+int xsplit_xb_mq_publish(struct xsplit_xb_dev *dev,
+			 struct xenbus_transaction xbt, u32 nr)
+{
+	if (nr <= 1)
+		return 0;
+	return xsplit_xb_write(dev, xbt, XSPLIT_KEY_MQ_NUM_QUEUES, 1, 0, 0, nr);
+}
+EXPORT_SYMBOL_GPL(xsplit_xb_mq_publish);
+
+/* Backend: the frontend's queue count, refused above what we offered. */
+int xsplit_xb_mq_read(struct xsplit_xb_dev *dev, u32 max_queues, u32 *nr)
+{
+	int err = xsplit_xb_read_top(dev, XSPLIT_KEY_MQ_NUM_QUEUES, nr);
+
+	if (err)
+		return err;
+	err = xsplit_key_check_queues(*nr, max_queues);
+	if (err)
+		dev_warn_ratelimited(&dev->xdev->dev,
+				     "frontend asks for %u queues, offered %u\n",
+				     *nr, max_queues);
+	return err;
+}
+EXPORT_SYMBOL_GPL(xsplit_xb_mq_read);
+
+int xsplit_xb_ring_advertise(struct xsplit_xb_dev *dev,
+			     struct xenbus_transaction xbt, u32 max_order)
+{
+	return xsplit_xb_write(dev, xbt, XSPLIT_KEY_MAX_RING_PAGE_ORDER,
+			       1, 0, 0, max_order);
+}
+EXPORT_SYMBOL_GPL(xsplit_xb_ring_advertise);
+
+/* Frontend: the largest ring both ends allow. */
+int xsplit_xb_ring_choose_order(struct xsplit_xb_dev *dev, u32 wanted,
+				u32 *order)
+{
+	u32 max;
+	int err = xsplit_xb_read_top(dev, XSPLIT_KEY_MAX_RING_PAGE_ORDER, &max);
+
+	*order = min(wanted, max);
+	return err;
+}
+EXPORT_SYMBOL_GPL(xsplit_xb_ring_choose_order);
+
+/* Backend: the frontend's ring order, refused above what we offered. */
+int xsplit_xb_ring_read_order(struct xsplit_xb_dev *dev, u32 max_order,
+			      u32 *order)
+{
+	int err = xsplit_xb_read_top(dev, XSPLIT_KEY_RING_PAGE_ORDER, order);
+
+	if (err)
+		return err;
+	err = xsplit_key_check_order(*order, max_order);
+	if (err)
+		dev_warn_ratelimited(&dev->xdev->dev,
+				     "frontend asks for ring order %u, offered %u\n",
+				     *order, max_order);
+	return err;
+}
+EXPORT_SYMBOL_GPL(xsplit_xb_ring_read_order);
+
+/**
+ * xsplit_xb_evtchn_read - backend: the frontend's event-channel port(s)
+ * @dev: the device
+ * @nr_queues: queues in use
+ * @queue: which queue
+ * @split: read event-channel-tx/-rx instead of event-channel
+ * @tx: the port (the tx port when split)
+ * @rx: the rx port when split, else the same as @tx
+ *
+ * Return: 0 or a negative errno.
+ */
+int xsplit_xb_evtchn_read(struct xsplit_xb_dev *dev, unsigned int nr_queues,
+			  unsigned int queue, bool split, evtchn_port_t *tx,
+			  evtchn_port_t *rx)
+{
+	u32 a, b;
+	int err;
+
+	if (!split) {
+		err = xsplit_xb_read(dev, XBT_NIL, XSPLIT_KEY_EVTCHN,
+				     nr_queues, queue, 0, &a);
+		b = a;
+	} else {
+		err = xsplit_xb_read(dev, XBT_NIL, XSPLIT_KEY_EVTCHN_TX,
+				     nr_queues, queue, 0, &a);
+		if (!err)
+			err = xsplit_xb_read(dev, XBT_NIL,
+					     XSPLIT_KEY_EVTCHN_RX, nr_queues,
+					     queue, 0, &b);
+	}
+	if (err)
+		return err;
+	*tx = a;
+	*rx = b;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(xsplit_xb_evtchn_read);
+
+/* Frontend: write the port(s) @tx/@rx; @rx is ignored when not split. */
+int xsplit_xb_evtchn_publish(struct xsplit_xb_dev *dev,
+			     struct xenbus_transaction xbt,
+			     unsigned int nr_queues, unsigned int queue,
+			     bool split, evtchn_port_t tx, evtchn_port_t rx)
+{
+	int err;
+
+	if (!split)
+		return xsplit_xb_write(dev, xbt, XSPLIT_KEY_EVTCHN, nr_queues,
+				       queue, 0, tx);
+	err = xsplit_xb_write(dev, xbt, XSPLIT_KEY_EVTCHN_TX, nr_queues, queue,
+			      0, tx);
+	if (err)
+		return err;
+	return xsplit_xb_write(dev, xbt, XSPLIT_KEY_EVTCHN_RX, nr_queues,
+			       queue, 0, rx);
+}
+EXPORT_SYMBOL_GPL(xsplit_xb_evtchn_publish);

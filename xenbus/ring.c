@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Shared rings across XenBus: the frontend allocates and grants the pages
+ * and publishes their grant references; the backend reads the references
+ * and maps them.  One ring is 2^order pages, one reference per page, in
+ * "ring-ref" for a single page and "ring-ref0".."ring-refN" otherwise.
+ */
+#include "xenbus/internal.h"
+
+static_assert(XSPLIT_KEY_MAX_RING_ORDER == XENBUS_MAX_RING_GRANT_ORDER);
+
+/**
+ * xsplit_xb_ring_map - backend: map the ring the frontend granted
+ * @dev: the device
+ * @key: XSPLIT_KEY_RING_REF, or a single-page key (tx-ring-ref, ...)
+ * @nr_queues: queues in use
+ * @queue: which queue's ring
+ * @order: the negotiated order (see xsplit_xb_ring_read_order())
+ * @ring: filled in; unmap with xsplit_xb_ring_unmap()
+ *
+ * Return: 0 or a negative errno (bad or missing references are logged).
+ */
+int xsplit_xb_ring_map(struct xsplit_xb_dev *dev, enum xsplit_key_id key,
+		       unsigned int nr_queues, unsigned int queue,
+		       unsigned int order, struct xsplit_xb_ring *ring)
+{
+	enum xsplit_key_id id = key;
+	unsigned int i;
+	u32 ref;
+	int err;
+
+	if (order > XSPLIT_KEY_MAX_RING_ORDER)
+		return -ERANGE;
+	if (order && key != XSPLIT_KEY_RING_REF)
+		return -ERANGE;
+	if (order)
+		id = XSPLIT_KEY_RING_REF_N;
+	ring->vaddr = NULL;
+	ring->order = order;
+	for (i = 0; i < (1U << order); i++) {
+		err = xsplit_xb_read(dev, XBT_NIL, id, nr_queues, queue, i,
+				     &ref);
+		if (err) {
+			xenbus_dev_fatal(dev->xdev, err,
+					 "reading ring reference %u", i);
+			return err;
+		}
+		ring->grefs[i] = ref;
+	}
+	err = xenbus_map_ring_valloc(dev->xdev, ring->grefs, 1U << order,
+				     &ring->vaddr);
+	if (err)
+		ring->vaddr = NULL;
+	return err;
+}
+EXPORT_SYMBOL_GPL(xsplit_xb_ring_map);
+
+void xsplit_xb_ring_unmap(struct xsplit_xb_dev *dev,
+			  struct xsplit_xb_ring *ring)
+{
+	if (!ring->vaddr)
+		return;
+	xenbus_unmap_ring_vfree(dev->xdev, ring->vaddr);
+	ring->vaddr = NULL;
+}
+EXPORT_SYMBOL_GPL(xsplit_xb_ring_unmap);
+
+/**
+ * xsplit_xb_ring_grant - frontend: allocate a zeroed ring and grant it
+ * @dev: the device (the backend domain gets access)
+ * @order: 2^order pages
+ * @ring: filled in; release with xsplit_xb_ring_ungrant()
+ *
+ * Return: 0 or a negative errno.
+ */
+int xsplit_xb_ring_grant(struct xsplit_xb_dev *dev, unsigned int order,
+			 struct xsplit_xb_ring *ring)
+{
+	unsigned int i;
+	int err;
+
+	ring->vaddr = NULL;
+	ring->order = order;
+	for (i = 0; i < ARRAY_SIZE(ring->grefs); i++)
+		ring->grefs[i] = INVALID_GRANT_REF;
+	if (order > XSPLIT_KEY_MAX_RING_ORDER)
+		return -ERANGE;
+	err = xenbus_setup_ring(dev->xdev, GFP_KERNEL, &ring->vaddr,
+				1U << order, ring->grefs);
+	if (err)
+		ring->vaddr = NULL;
+	return err;
+}
+EXPORT_SYMBOL_GPL(xsplit_xb_ring_grant);
+
+/* Revokes access and frees the pages; safe on a ring never granted. */
+void xsplit_xb_ring_ungrant(struct xsplit_xb_ring *ring)
+{
+	if (!ring->vaddr)
+		return;
+	xenbus_teardown_ring(&ring->vaddr, 1U << ring->order, ring->grefs);
+	ring->vaddr = NULL;
+}
+EXPORT_SYMBOL_GPL(xsplit_xb_ring_ungrant);
+
+/**
+ * xsplit_xb_ring_publish - frontend: write a granted ring's references
+ * @dev: the device
+ * @xbt: the transaction that also writes the other connection keys
+ * @key: XSPLIT_KEY_RING_REF or a single-page key
+ * @nr_queues: queues in use
+ * @queue: which queue's ring
+ * @ring: a granted ring
+ *
+ * Return: 0 or a negative errno.
+ */
+int xsplit_xb_ring_publish(struct xsplit_xb_dev *dev,
+			   struct xenbus_transaction xbt,
+			   enum xsplit_key_id key, unsigned int nr_queues,
+			   unsigned int queue,
+			   const struct xsplit_xb_ring *ring)
+{
+	enum xsplit_key_id id = ring->order ? XSPLIT_KEY_RING_REF_N : key;
+	unsigned int i;
+	int err;
+
+	if (ring->order > XSPLIT_KEY_MAX_RING_ORDER ||
+	    (ring->order && key != XSPLIT_KEY_RING_REF))
+		return -ERANGE;
+	for (i = 0; i < (1U << ring->order); i++) {
+		err = xsplit_xb_write(dev, xbt, id, nr_queues, queue, i,
+				      ring->grefs[i]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(xsplit_xb_ring_publish);

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * XenStore access for the drivers: transactions with bounded retry, and
+ * reads and writes of the typed keys of keys.c.  Whatever the other end
+ * wrote goes through the key's parser before anyone sees it.
+ */
+#include "xenbus/internal.h"
+
+/* xenstored answers -EAGAIN when another writer raced us; retry a few. */
+#define XSPLIT_XB_TXN_RETRIES 16
+
+/**
+ * xsplit_xb_transact - run @fn inside a XenStore transaction
+ * @dev: the device (for logging)
+ * @fn: the body; a non-zero return aborts the transaction
+ * @arg: passed to @fn
+ *
+ * Return: 0, @fn's error, or the transaction's (-EAGAIN after too many
+ * conflicts).
+ */
+int xsplit_xb_transact(struct xsplit_xb_dev *dev, xsplit_xb_txn_fn fn,
+		       void *arg)
+{
+	struct xenbus_transaction xbt;
+	int i, err;
+
+	for (i = 0; i < XSPLIT_XB_TXN_RETRIES; i++) {
+		err = xenbus_transaction_start(&xbt);
+		if (err)
+			return err;
+		err = fn(dev, xbt, arg);
+		if (err) {
+			xenbus_transaction_end(xbt, 1);
+			return err;
+		}
+		err = xenbus_transaction_end(xbt, 0);
+		if (err != -EAGAIN)
+			return err;
+	}
+	dev_warn_ratelimited(&dev->xdev->dev,
+			     "XenStore transaction still conflicting after %d tries\n",
+			     XSPLIT_XB_TXN_RETRIES);
+	return -EAGAIN;
+}
+EXPORT_SYMBOL_GPL(xsplit_xb_transact);
+
+static bool key_is_ours(const struct xsplit_xb_dev *dev,
+			const struct xsplit_key *key)
+{
+	switch (key->writer) {
+	case XSPLIT_KEY_BY_BACKEND:
+	case XSPLIT_KEY_BY_TOOLSTACK:	/* lives in the backend's directory */
+		return dev->drv->role == XSPLIT_ROLE_BACKEND;
+	case XSPLIT_KEY_BY_FRONTEND:
+		return dev->drv->role == XSPLIT_ROLE_FRONTEND;
+	default:
+		return false;
+	}
+}
+
+/* Where a key is read from: ours for our own and toolstack keys. */
+static const char *read_dir(const struct xsplit_xb_dev *dev,
+			    const struct xsplit_key *key)
+{
+	return key_is_ours(dev, key) ? dev->xdev->nodename :
+				       dev->xdev->otherend;
+}
+
+static void log_bad(struct xsplit_xb_dev *dev, const char *dir,
+		    const char *node, int err)
+{
+	dev_warn_ratelimited(&dev->xdev->dev, "bad value at %s/%s: %d\n",
+			     dir, node, err);
+}
+
+/**
+ * xsplit_xb_read - read and check one typed key
+ * @dev: the device
+ * @xbt: transaction or XBT_NIL
+ * @id: the key; its table entry says whose directory holds it
+ * @nr_queues: queues in use (per-queue keys live under queue-N/ when > 1)
+ * @queue: which queue
+ * @index: for indexed keys ("ring-ref%u")
+ * @val: the value; the key's default whenever an error is returned
+ *
+ * Return: 0, -ENOENT (required key absent), -EINVAL or -ERANGE (bad value,
+ * logged rate-limited) or a XenStore error.
+ */
+int xsplit_xb_read(struct xsplit_xb_dev *dev, struct xenbus_transaction xbt,
+		   enum xsplit_key_id id, unsigned int nr_queues,
+		   unsigned int queue, unsigned int index, u32 *val)
+{
+	const struct xsplit_key *key = xsplit_key_get(id);
+	char node[XSPLIT_KEY_PATH_MAX];
+	const char *dir;
+	unsigned int len;
+	char *str;
+	int err;
+
+	if (!key)
+		return -EINVAL;
+	*val = key->def;
+	err = xsplit_key_path(node, sizeof(node), id, nr_queues, queue, index);
+	if (err)
+		return err;
+	dir = read_dir(dev, key);
+	str = xenbus_read(xbt, dir, node, &len);
+	if (IS_ERR(str) && PTR_ERR(str) != -ENOENT)
+		return PTR_ERR(str);
+	err = xsplit_key_parse_u32(key, IS_ERR(str) ? NULL : str, len, val);
+	if (!IS_ERR(str))
+		kfree(str);
+	if (err == -EINVAL || err == -ERANGE)
+		log_bad(dev, dir, node, err);
+	if (err)
+		*val = key->def;
+	return err;
+}
+EXPORT_SYMBOL_GPL(xsplit_xb_read);
+
+/* A device-wide key, outside any transaction. */
+int xsplit_xb_read_top(struct xsplit_xb_dev *dev, enum xsplit_key_id id,
+		       u32 *val)
+{
+	return xsplit_xb_read(dev, XBT_NIL, id, 1, 0, 0, val);
+}
+EXPORT_SYMBOL_GPL(xsplit_xb_read_top);
+
+/**
+ * xsplit_xb_read_str - read and check a STRING key
+ * @dev: the device
+ * @id: the key
+ *
+ * Return: a kmalloc'ed printable string the caller frees, NULL when absent
+ * and optional, or an ERR_PTR (bad values are logged rate-limited).
+ */
+char *xsplit_xb_read_str(struct xsplit_xb_dev *dev, enum xsplit_key_id id)
+{
+	const struct xsplit_key *key = xsplit_key_get(id);
+	const char *dir;
+	unsigned int len;
+	char *str;
+	int err;
+
+	if (!key || key->type != XSPLIT_KEY_STRING)
+		return ERR_PTR(-EINVAL);
+	dir = read_dir(dev, key);
+	str = xenbus_read(XBT_NIL, dir, key->name, &len);
+	if (IS_ERR(str)) {
+		if (PTR_ERR(str) != -ENOENT)
+			return str;
+		err = xsplit_key_parse_str(key, NULL, 0);
+		return err ? ERR_PTR(err) : NULL;
+	}
+	err = xsplit_key_parse_str(key, str, len);
+	if (err) {
+		log_bad(dev, dir, key->name, err);
+		kfree(str);
+		return ERR_PTR(err);
+	}
+	return str;
+}
+EXPORT_SYMBOL_GPL(xsplit_xb_read_str);
+
+/**
+ * xsplit_xb_write - write one typed key into our own directory
+ * @dev: the device
+ * @xbt: transaction or XBT_NIL
+ * @id: the key; must be one our role writes
+ * @nr_queues: queues in use
+ * @queue: which queue
+ * @index: for indexed keys
+ * @val: the value
+ *
+ * Return: 0 or a negative errno.
+ */
+int xsplit_xb_write(struct xsplit_xb_dev *dev, struct xenbus_transaction xbt,
+		    enum xsplit_key_id id, unsigned int nr_queues,
+		    unsigned int queue, unsigned int index, u32 val)
+{
+	const struct xsplit_key *key = xsplit_key_get(id);
+	char node[XSPLIT_KEY_PATH_MAX];
+	int err;
+
+	/* Writing the other end's key is our bug, not the peer's. */
+	if (WARN_ON_ONCE(!key || key->type == XSPLIT_KEY_STRING ||
+			 !key_is_ours(dev, key)))
+		return -EINVAL;
+	err = xsplit_key_path(node, sizeof(node), id, nr_queues, queue, index);
+	if (err)
+		return err;
+	return xenbus_printf(xbt, dev->xdev->nodename, node, "%u", val);
+}
+EXPORT_SYMBOL_GPL(xsplit_xb_write);

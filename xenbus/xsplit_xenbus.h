@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * xsplit XenBus core: what a split driver (blkback, blkfront, netback,
+ * netfront) uses.  A driver fills a struct xsplit_xb_driver with its device
+ * type, role and callbacks; the core owns the XenBus state machine
+ * (xenbus/fsm.c) and calls back at the right moments.
+ *
+ * Callback contract (all called with the device's lock held, in process
+ * context, never concurrently for one device):
+ *   probe       allocate per-device state into dev->priv
+ *   advertise   backend: write our features (before InitWait);
+ *               frontend: negotiate, allocate and grant rings, write keys
+ *   connect     read the other end's keys and start I/O
+ *   disconnect  stop I/O and undo advertise/connect; must cope with a
+ *               partial connect or advertise, called at most once per
+ *               advertise/connect
+ *   free        release dev->priv (device going away)
+ *   suspend     frontend: quiesce before the domain is saved
+ *   resume      frontend: forget old negotiated values; rings are rebuilt
+ *               by advertise once the backend is in InitWait again
+ */
+#ifndef XSPLIT_XENBUS_H
+#define XSPLIT_XENBUS_H
+
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <xen/xenbus.h>
+#include <xen/grant_table.h>
+#include <xen/interface/event_channel.h>
+
+#include "xenbus/fsm.h"
+#include "xenbus/keys.h"
+
+#define XSPLIT_XB_NAME_MAX 32
+
+struct xsplit_xb_dev;
+
+struct xsplit_xb_ops {
+	int (*probe)(struct xsplit_xb_dev *dev);
+	int (*advertise)(struct xsplit_xb_dev *dev);
+	int (*connect)(struct xsplit_xb_dev *dev);
+	void (*disconnect)(struct xsplit_xb_dev *dev);
+	void (*free)(struct xsplit_xb_dev *dev);
+	int (*suspend)(struct xsplit_xb_dev *dev);
+	int (*resume)(struct xsplit_xb_dev *dev);
+};
+
+struct xsplit_xb_driver {
+	const char *type;		/* XenStore device type: "vbd", "vif" */
+	enum xsplit_fsm_role role;
+	const struct xsplit_xb_ops *ops;
+	bool wait_hotplug;		/* backend: connect after hotplug-status */
+	bool skip_initialised;		/* frontend: InitWait -> Connected */
+
+	/* private to the core */
+	struct xenbus_device_id ids[2];
+	char name[XSPLIT_XB_NAME_MAX];
+	struct xenbus_driver xb;
+};
+
+struct xsplit_xb_dev {
+	struct xenbus_device *xdev;
+	const struct xsplit_xb_driver *drv;
+	void *priv;			/* the driver's */
+
+	/* private to the core */
+	struct mutex lock;
+	unsigned int remote;		/* other end's last state, raw */
+	bool hotplug_ok;
+	bool live;			/* advertise/connect to undo */
+	bool hotplug_watched;
+	struct xenbus_watch hotplug_watch;
+	int fatal_err;			/* reason for the next FATAL action */
+	const char *fatal_what;
+};
+
+/* Registration; the driver module, not the core, owns the devices. */
+int __xsplit_xb_register(struct xsplit_xb_driver *drv, struct module *owner,
+			 const char *mod_name);
+#define xsplit_xb_register(drv) \
+	__xsplit_xb_register(drv, THIS_MODULE, KBUILD_MODNAME)
+void xsplit_xb_unregister(struct xsplit_xb_driver *drv);
+
+/* XenStore transactions, retried on -EAGAIN a bounded number of times. */
+typedef int (*xsplit_xb_txn_fn)(struct xsplit_xb_dev *dev,
+				struct xenbus_transaction xbt, void *arg);
+int xsplit_xb_transact(struct xsplit_xb_dev *dev, xsplit_xb_txn_fn fn,
+		       void *arg);
+
+/* Typed keys: the directory follows from the table's writer and our role. */
+int xsplit_xb_read(struct xsplit_xb_dev *dev, struct xenbus_transaction xbt,
+		   enum xsplit_key_id id, unsigned int nr_queues,
+		   unsigned int queue, unsigned int index, u32 *val);
+int xsplit_xb_read_top(struct xsplit_xb_dev *dev, enum xsplit_key_id id,
+		       u32 *val);
+char *xsplit_xb_read_str(struct xsplit_xb_dev *dev, enum xsplit_key_id id);
+int xsplit_xb_write(struct xsplit_xb_dev *dev, struct xenbus_transaction xbt,
+		    enum xsplit_key_id id, unsigned int nr_queues,
+		    unsigned int queue, unsigned int index, u32 val);
+
+/* Multi-queue negotiation. */
+int xsplit_xb_mq_advertise(struct xsplit_xb_dev *dev,
+			   struct xenbus_transaction xbt, u32 max_queues);
+int xsplit_xb_mq_choose(struct xsplit_xb_dev *dev, u32 wanted, u32 *nr);
+int xsplit_xb_mq_publish(struct xsplit_xb_dev *dev,
+			 struct xenbus_transaction xbt, u32 nr);
+int xsplit_xb_mq_read(struct xsplit_xb_dev *dev, u32 max_queues, u32 *nr);
+
+/* Shared rings: a backend maps what the frontend granted. */
+struct xsplit_xb_ring {
+	void *vaddr;
+	unsigned int order;		/* 2^order pages */
+	grant_ref_t grefs[XSPLIT_KEY_MAX_RING_PAGES];
+};
+
+int xsplit_xb_ring_advertise(struct xsplit_xb_dev *dev,
+			     struct xenbus_transaction xbt, u32 max_order);
+int xsplit_xb_ring_choose_order(struct xsplit_xb_dev *dev, u32 wanted,
+				u32 *order);
+int xsplit_xb_ring_read_order(struct xsplit_xb_dev *dev, u32 max_order,
+			      u32 *order);
+int xsplit_xb_ring_map(struct xsplit_xb_dev *dev, enum xsplit_key_id key,
+		       unsigned int nr_queues, unsigned int queue,
+		       unsigned int order, struct xsplit_xb_ring *ring);
+void xsplit_xb_ring_unmap(struct xsplit_xb_dev *dev,
+			  struct xsplit_xb_ring *ring);
+int xsplit_xb_ring_grant(struct xsplit_xb_dev *dev, unsigned int order,
+			 struct xsplit_xb_ring *ring);
+void xsplit_xb_ring_ungrant(struct xsplit_xb_ring *ring);
+int xsplit_xb_ring_publish(struct xsplit_xb_dev *dev,
+			   struct xenbus_transaction xbt,
+			   enum xsplit_key_id key, unsigned int nr_queues,
+			   unsigned int queue,
+			   const struct xsplit_xb_ring *ring);
+
+/* Event-channel port numbers (binding is evtchn/'s business). */
+int xsplit_xb_evtchn_read(struct xsplit_xb_dev *dev, unsigned int nr_queues,
+			  unsigned int queue, bool split, evtchn_port_t *tx,
+			  evtchn_port_t *rx);
+int xsplit_xb_evtchn_publish(struct xsplit_xb_dev *dev,
+			     struct xenbus_transaction xbt,
+			     unsigned int nr_queues, unsigned int queue,
+			     bool split, evtchn_port_t tx, evtchn_port_t rx);
+
+#endif /* XSPLIT_XENBUS_H */

@@ -58,8 +58,8 @@ enum xsplit_key_writer {
 
 enum xsplit_key_flags {
 	XSPLIT_KEYF_REQUIRED = 1U << 0,	/* absent is an error, not default */
-	XSPLIT_KEYF_CLAMP = 1U << 1,	/* an advertised limit: above max
-					 * means "at least max", not bad */
+	/* an advertised limit: above max means "at least max", not bad */
+	XSPLIT_KEYF_CLAMP = 1U << 1,
 	XSPLIT_KEYF_PER_QUEUE = 1U << 2, /* under queue-N/ when multi-queue */
 	XSPLIT_KEYF_INDEXED = 1U << 3,	/* name is a "%u" template */
 };

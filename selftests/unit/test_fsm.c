@@ -49,13 +49,42 @@ struct row {
 /* Backend; need_hotplug with hotplug-status connected, online = 1. */
 static const struct row backend_rows[] = {
 	CORRUPT_ROW(U),
-	/*      U            I                   W           D            C            G                 X            7          8          >8 */
-	{ I, { { X, WR }, { I, NONE }, { I, NONE }, { I, NONE }, { I, NONE }, { G, WR }, { X, WR }, { I, NONE }, { I, NONE }, { G, FATAL | WR } } },
-	{ W, { { X, WR }, { W, NONE }, { W, NONE }, { W, CONN }, { W, CONN }, { G, WR }, { X, WR }, { W, NONE }, { W, NONE }, { G, FATAL | WR } } },
+	{ I, {
+		{ X, WR }, { I, NONE },	/* U I */
+		{ I, NONE }, { I, NONE },	/* W D */
+		{ I, NONE }, { G, WR },	/* C G */
+		{ X, WR }, { I, NONE },	/* X 7 */
+		{ I, NONE }, { G, FATAL | WR },	/* 8 >8 */
+	} },
+	{ W, {
+		{ X, WR }, { W, NONE },	/* U I */
+		{ W, NONE }, { W, CONN },	/* W D */
+		{ W, CONN }, { G, WR },	/* C G */
+		{ X, WR }, { W, NONE },	/* X 7 */
+		{ W, NONE }, { G, FATAL | WR },	/* 8 >8 */
+	} },
 	CORRUPT_ROW(D),
-	{ C, { { X, DISC | WR }, { W, DISC | ADV | WR }, { C, NONE }, { C, NONE }, { C, NONE }, { G, DISC | WR }, { X, DISC | WR }, { C, NONE }, { C, NONE }, { G, DISC | FATAL | WR } } },
-	{ G, { { X, WR }, { G, NONE }, { G, NONE }, { G, NONE }, { G, NONE }, { G, NONE }, { X, WR }, { G, NONE }, { G, NONE }, { G, NONE } } },
-	{ X, { { X, NONE }, { W, ADV | WR }, { X, NONE }, { X, NONE }, { X, NONE }, { X, NONE }, { X, NONE }, { X, NONE }, { X, NONE }, { X, NONE } } },
+	{ C, {
+		{ X, DISC | WR }, { W, DISC | ADV | WR },	/* U I */
+		{ C, NONE }, { C, NONE },	/* W D */
+		{ C, NONE }, { G, DISC | WR },	/* C G */
+		{ X, DISC | WR }, { C, NONE },	/* X 7 */
+		{ C, NONE }, { G, DISC | FATAL | WR },	/* 8 >8 */
+	} },
+	{ G, {
+		{ X, WR }, { G, NONE },	/* U I */
+		{ G, NONE }, { G, NONE },	/* W D */
+		{ G, NONE }, { G, NONE },	/* C G */
+		{ X, WR }, { G, NONE },	/* X 7 */
+		{ G, NONE }, { G, NONE },	/* 8 >8 */
+	} },
+	{ X, {
+		{ X, NONE }, { W, ADV | WR },	/* U I */
+		{ X, NONE }, { X, NONE },	/* W D */
+		{ X, NONE }, { X, NONE },	/* C G */
+		{ X, NONE }, { X, NONE },	/* X 7 */
+		{ X, NONE }, { X, NONE },	/* 8 >8 */
+	} },
 	CORRUPT_ROW(R7),
 	CORRUPT_ROW(R8),
 	CORRUPT_ROW(BAD),
@@ -64,13 +93,42 @@ static const struct row backend_rows[] = {
 /* Frontend that goes through Initialised (blkif). */
 static const struct row frontend_rows[] = {
 	CORRUPT_ROW(U),
-	/*      U               I            W               D            C            G                X                7            8            >8 */
-	{ I, { { I, NONE }, { I, NONE }, { D, ADV | WR }, { I, NONE }, { I, NONE }, { X, WR }, { X, WR }, { I, NONE }, { I, NONE }, { G, FATAL | WR } } },
+	{ I, {
+		{ I, NONE }, { I, NONE },	/* U I */
+		{ D, ADV | WR }, { I, NONE },	/* W D */
+		{ I, NONE }, { X, WR },	/* C G */
+		{ X, WR }, { I, NONE },	/* X 7 */
+		{ I, NONE }, { G, FATAL | WR },	/* 8 >8 */
+	} },
 	CORRUPT_ROW(W),
-	{ D, { { X, DISC | WR }, { D, NONE }, { D, NONE }, { D, NONE }, { D, CONN }, { X, DISC | WR }, { X, DISC | WR }, { D, NONE }, { D, NONE }, { G, DISC | FATAL | WR } } },
-	{ C, { { X, DISC | WR }, { C, NONE }, { C, NONE }, { C, NONE }, { C, NONE }, { X, DISC | WR }, { X, DISC | WR }, { C, NONE }, { C, NONE }, { G, DISC | FATAL | WR } } },
-	{ G, { { X, WR }, { G, NONE }, { G, NONE }, { G, NONE }, { G, NONE }, { X, WR }, { X, WR }, { G, NONE }, { G, NONE }, { G, NONE } } },
-	{ X, { { X, NONE }, { X, NONE }, { X, NONE }, { X, NONE }, { X, NONE }, { X, NONE }, { X, NONE }, { X, NONE }, { X, NONE }, { X, NONE } } },
+	{ D, {
+		{ X, DISC | WR }, { D, NONE },	/* U I */
+		{ D, NONE }, { D, NONE },	/* W D */
+		{ D, CONN }, { X, DISC | WR },	/* C G */
+		{ X, DISC | WR }, { D, NONE },	/* X 7 */
+		{ D, NONE }, { G, DISC | FATAL | WR },	/* 8 >8 */
+	} },
+	{ C, {
+		{ X, DISC | WR }, { C, NONE },	/* U I */
+		{ C, NONE }, { C, NONE },	/* W D */
+		{ C, NONE }, { X, DISC | WR },	/* C G */
+		{ X, DISC | WR }, { C, NONE },	/* X 7 */
+		{ C, NONE }, { G, DISC | FATAL | WR },	/* 8 >8 */
+	} },
+	{ G, {
+		{ X, WR }, { G, NONE },	/* U I */
+		{ G, NONE }, { G, NONE },	/* W D */
+		{ G, NONE }, { X, WR },	/* C G */
+		{ X, WR }, { G, NONE },	/* X 7 */
+		{ G, NONE }, { G, NONE },	/* 8 >8 */
+	} },
+	{ X, {
+		{ X, NONE }, { X, NONE },	/* U I */
+		{ X, NONE }, { X, NONE },	/* W D */
+		{ X, NONE }, { X, NONE },	/* C G */
+		{ X, NONE }, { X, NONE },	/* X 7 */
+		{ X, NONE }, { X, NONE },	/* 8 >8 */
+	} },
 	CORRUPT_ROW(R7),
 	CORRUPT_ROW(R8),
 	CORRUPT_ROW(BAD),

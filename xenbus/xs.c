@@ -93,7 +93,7 @@ int xsplit_xb_read(struct xsplit_xb_dev *dev, struct xenbus_transaction xbt,
 	const struct xsplit_key *key = xsplit_key_get(id);
 	char node[XSPLIT_KEY_PATH_MAX];
 	const char *dir;
-	unsigned int len;
+	unsigned int len = 0;
 	char *str;
 	int err;
 
@@ -138,7 +138,7 @@ char *xsplit_xb_read_str(struct xsplit_xb_dev *dev, enum xsplit_key_id id)
 {
 	const struct xsplit_key *key = xsplit_key_get(id);
 	const char *dir;
-	unsigned int len;
+	unsigned int len = 0;
 	char *str;
 	int err;
 

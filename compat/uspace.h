@@ -23,6 +23,13 @@ typedef int16_t s16;
 typedef int32_t s32;
 typedef int64_t s64;
 
+/* The kernel configuration symbols protocol code may test. */
+#if defined(__i386__) && !defined(CONFIG_X86_32)
+#define CONFIG_X86_32 1
+#endif
+
+#define BIT(nr) (1UL << (nr))
+
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif

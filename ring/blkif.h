@@ -183,7 +183,7 @@ struct xsplit_blkif_x86_64_response {
  * The native layout is the one of the architecture we are built for; the
  * names alias the matching explicit layout so the two cannot drift apart.
  */
-#if defined(__i386__)
+#ifdef CONFIG_X86_32
 #define xsplit_blkif_request	xsplit_blkif_x86_32_request
 #define xsplit_blkif_response	xsplit_blkif_x86_32_response
 #else

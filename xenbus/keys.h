@@ -9,10 +9,11 @@
 #define XSPLIT_XENBUS_KEYS_H
 
 #include "xsplit_types.h"
+#include "ring/xsplit_ring.h"
 
-/* Largest ring the core maps or grants: 2^4 pages, as XenBus allows. */
-#define XSPLIT_KEY_MAX_RING_ORDER 4U
-#define XSPLIT_KEY_MAX_RING_PAGES (1U << XSPLIT_KEY_MAX_RING_ORDER)
+/* Largest ring the core maps or grants: the ring layout's own limit. */
+#define XSPLIT_KEY_MAX_RING_ORDER ((unsigned int)XSPLIT_RING_MAX_ORDER)
+#define XSPLIT_KEY_MAX_RING_PAGES BIT(XSPLIT_KEY_MAX_RING_ORDER)
 /* Most queues the core negotiates per device. */
 #define XSPLIT_KEY_MAX_QUEUES 64U
 /* Event-channel ports are below 2^17 (FIFO ABI); port 0 is never valid. */

@@ -1,0 +1,216 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Helpers for the scenarios, sourced by every scenario script in dom0.
+# The runner sets:
+#   LAB       the unpacked input tarball (/run/lab)
+#   LAB_OUT   this test's result folder (everything in it is kept)
+#   LAB_FE, LAB_BE  intree|xsplit: the frontend/backend pair under test
+#
+# Every helper bounds its own wait; a scenario exits 0 (pass), 1 (fail) or
+# 4 (skip, kselftest's KSFT_SKIP).
+
+KSFT_SKIP=4
+LAB_FE=${LAB_FE:-intree}
+LAB_BE=${LAB_BE:-intree}
+KVER=$(uname -r)
+CONSOLE_DIR=/var/log/xen/console
+
+step() { echo "LAB-STEP $(date +%T) $*"; }
+fail() { echo "FAIL: $*"; exit 1; }
+skip() { echo "SKIP: $*"; exit "$KSFT_SKIP"; }
+
+# now_ms: wall clock in milliseconds, for the timings we report.
+now_ms() { date +%s%3N; }
+
+# have_xsplit KIND: is there an xsplit module for KIND (blkback, netfront...)?
+have_xsplit() { compgen -G "$LAB/modules/*$1*.ko" >/dev/null; }
+
+# require_mode KIND...: skip unless every xsplit driver the current mode
+# needs was built.  KIND is blk or net.
+require_mode() {
+	local k
+	for k in "$@"; do
+		[ "$LAB_BE" = intree ] || have_xsplit "${k}back" ||
+			skip "no xsplit ${k}back module yet"
+		[ "$LAB_FE" = intree ] || have_xsplit "${k}front" ||
+			skip "no xsplit ${k}front module yet"
+	done
+}
+
+# use_backends: bind vbd/vif in dom0 to the mode's backends.  An
+# "install ... /bin/false" line, unlike "blacklist", also stops the
+# xenbus-triggered autoload of the in-tree driver.
+use_backends() {
+	local conf=/etc/modprobe.d/lab-no-intree-backends.conf m
+	if [ "$LAB_BE" = xsplit ]; then
+		printf 'install xen_blkback /bin/false\ninstall xen_netback /bin/false\n' >"$conf"
+		rmmod xen_blkback xen_netback 2>/dev/null || true
+		insmod "$LAB/modules/xsplit_core.ko" 2>/dev/null || true
+		for m in "$LAB"/modules/*back*.ko; do
+			insmod "$m" || fail "insmod $m"
+		done
+	else
+		rm -f "$conf"
+		for m in xen-blkback xen-netback; do
+			modprobe "$m" || fail "modprobe $m"
+		done
+	fi
+}
+
+# bridges: Linux bridge xenbr0 (10.0.0.1/24) and Open vSwitch ovsbr0
+# (10.0.1.1/24), both idempotent; guests take .2 on each.
+bridges() {
+	if ! ip link show xenbr0 >/dev/null 2>&1; then
+		ip link add xenbr0 type bridge || fail "create xenbr0"
+		ip addr add 10.0.0.1/24 dev xenbr0
+		ip link set xenbr0 up
+	fi
+	timeout 30 ovs-vsctl --may-exist add-br ovsbr0 || fail "create ovsbr0"
+	ip addr show dev ovsbr0 | grep -q 10.0.1.1 || ip addr add 10.0.1.1/24 dev ovsbr0
+	ip link set ovsbr0 up
+}
+
+# guest_start NAME JOB [xl cfg lines...]: start PV guest NAME running the
+# job script JOB (a file, run by the guest's busybox sh).  Extra arguments
+# are xl config lines, e.g. "disk = ['phy:/dev/nullb0,xvdb,w']".
+guest_start() {
+	local name=$1 job=$2 dir=$LAB_OUT/$1 t0 extra
+	shift 2
+	mkdir -p "$dir/job/lab"
+	cp "$job" "$dir/job/lab/job.sh"
+	# The ramdisk: cached base + this run's /init and modules + the job.
+	(cd "$dir/job" && find . | cpio -o -H newc --quiet -R 0:0) >"$dir/job.cpio"
+	cat "$LAB/guest-base.cpio.zst" "$LAB/guest-run.cpio" "$dir/job.cpio" >"$dir/initrd"
+	extra="console=hvc0 quiet lab.fe=$LAB_FE lab.id=$name-$$"
+	[ "$LAB_FE" = intree ] || extra="$extra module_blacklist=xen_blkfront,xen_netfront"
+	{
+		echo "name = '$name'"
+		echo "type = 'pv'"
+		echo "kernel = '/boot/vmlinuz-$KVER'"
+		echo "ramdisk = '$dir/initrd'"
+		echo "extra = '$extra'"
+		echo "memory = 512"
+		echo "vcpus = 1"
+		echo "on_crash = 'preserve'"
+		printf '%s\n' "$@"
+	} >"$dir/$name.cfg"
+	echo "$name-$$" >"$dir/id"
+	rm -f "$CONSOLE_DIR/guest-$name.log"
+	t0=$(now_ms)
+	timeout -k 5 120 xl create "$dir/$name.cfg" >"$dir/xl-create.log" 2>&1 ||
+		{ cat "$dir/xl-create.log"; fail "xl create $name"; }
+	echo "$t0 $(now_ms)" >"$dir/t-create"
+	step "$name created in $(( $(now_ms) - t0 )) ms"
+}
+
+# guest_wait NAME [SECONDS]: wait for the guest's end marker, keep its
+# console, destroy it.  Returns the job's exit code; a guest that does not
+# finish in time fails the test with its console printed.
+guest_wait() {
+	local name=$1 limit=${2:-300} dir=$LAB_OUT/$1 id log t0 up rc
+	id=$(cat "$dir/id")
+	log=$CONSOLE_DIR/guest-$name.log
+	read -r t0 _ <"$dir/t-create"
+	up=""
+	while ! grep -q "LAB-END $id " "$log" 2>/dev/null; do
+		if [ -z "$up" ] && grep -q LAB-GUEST-UP "$log" 2>/dev/null; then
+			up=$(( $(now_ms) - t0 ))
+			step "$name userspace up $up ms after xl create"
+			echo "$up" >"$dir/t-ready"
+		fi
+		if [ $(( $(now_ms) - t0 )) -gt $(( limit * 1000 )) ]; then
+			guest_collect "$name"
+			echo "--- console of $name ---"; tail -n 60 "$dir/console.log"
+			fail "guest $name: no end marker after ${limit}s"
+		fi
+		if ! xl domid "$name" >/dev/null 2>&1; then
+			sleep 1	# console flush
+			grep -q "LAB-END $id " "$log" 2>/dev/null && break
+			guest_collect "$name"
+			echo "--- console of $name ---"; tail -n 60 "$dir/console.log"
+			fail "guest $name died before its end marker"
+		fi
+		sleep 2
+	done
+	rc=$(sed -n "s/.*LAB-END $id rc=\\([0-9]*\\).*/\\1/p" "$log" | tail -n1)
+	guest_collect "$name"
+	return "${rc:-1}"
+}
+
+# guest_collect NAME: keep the console, make sure the domain is gone.
+guest_collect() {
+	local name=$1 i
+	cp "$CONSOLE_DIR/guest-$name.log" "$LAB_OUT/$name/console.log" 2>/dev/null || true
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		xl domid "$name" >/dev/null 2>&1 || return 0
+		[ "$i" -gt 5 ] && timeout 30 xl destroy "$name"
+		sleep 1
+	done
+}
+
+# guest_run NAME JOB [cfg...]: start, wait, and print the guest's console.
+guest_run() {
+	local name=$1 rc=0
+	guest_start "$@"
+	guest_wait "$name" || rc=$?
+	sed -n '/LAB-GUEST-UP/,$p' "$LAB_OUT/$name/console.log"
+	return "$rc"
+}
+
+# check_leaks: after a test, dom0 must be back where it started: no guest,
+# no backend left in XenStore, no vif, no kernel warning.
+check_leaks() {
+	local bad=0 n
+	n=$(xl list | awk 'NR > 1 && $1 != "Domain-0"' | wc -l)
+	[ "$n" = 0 ] || { echo "leak: $n domains left"; xl list; bad=1; }
+	for n in vbd vif qdisk; do
+		if xenstore-list "/local/domain/0/backend/$n" 2>/dev/null | grep -q .; then
+			echo "leak: backend/$n entries left"
+			xenstore-ls "/local/domain/0/backend/$n"
+			bad=1
+		fi
+	done
+	for n in /sys/class/net/vif*; do
+		[ -e "$n" ] || continue
+		echo "leak: netdev ${n##*/} left"
+		bad=1
+	done
+	# Only what this test logged: the runner marks its start in dmesg.
+	if dmesg | sed -n "/LAB-TEST-START $LAB_TEST\$/,\$p" |
+		grep -E 'WARNING:|BUG:|Oops|general protection'; then
+		echo "kernel warnings in dom0 dmesg"
+		bad=1
+	fi
+	[ "$bad" = 0 ] || fail "dom0 not clean after the test"
+	echo "no leaks"
+}
+
+# kv KEY VALUE: a figure for the report (printed, never asserted).
+kv() { echo "LAB-KV $LAB_TEST $1=$2" | tee -a "$LAB_OUT/figures"; }
+
+# nullb NAME MB MEMORY_BACKED: make a null_blk disk through configfs and
+# print its /dev path.  Memory-backed disks keep what is written (for fio
+# verify); the others are the benchmark disk, free of memory copies.
+nullb() {
+	local d=/sys/kernel/config/nullb/$1 dev
+	if [ ! -d /sys/kernel/config/nullb ]; then
+		modprobe null_blk nr_devices=0 || fail "modprobe null_blk"
+	fi
+	if [ ! -d "$d" ]; then
+		mkdir "$d" || fail "configfs nullb $1"
+		echo "$2" >"$d/size"
+		echo 4096 >"$d/blocksize"
+		echo "$3" >"$d/memory_backed"
+		echo 1 >"$d/power" || fail "power on nullb $1"
+	fi
+	udevadm settle -t 10 >/dev/null 2>&1 || true
+	# 6.1 names the disk nullb<index>; later kernels may use NAME.
+	dev=/dev/nullb$(cat "$d/index")
+	[ -b "/dev/$1" ] && dev=/dev/$1
+	[ -b "$dev" ] || fail "no block device for nullb $1"
+	echo "$dev"
+}
+
+# shellcheck source=../guest/lib.sh
+. "$LAB/guest/lib.sh"

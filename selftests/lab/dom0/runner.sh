@@ -1,0 +1,117 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The lab runner, started in dom0 at boot by lab-boot from the input disk.
+# It runs the scenarios listed in $LAB/request, each under its own timeout,
+# writes everything to the output disk after every test (so a later hang
+# loses nothing), collects the logs, and powers the machine off.
+#
+# Console protocol (the host reads the serial log):
+#   LAB-STEP ...                       progress
+#   LAB-RESULT PASS|FAIL|SKIP <test>   one per test
+#   LAB-DONE                           all finished, results written
+set -u
+LAB=/run/lab
+RES=/run/results
+OUTDISK=/dev/disk/by-id/virtio-labout
+[ -b "$OUTDISK" ] || OUTDISK=/dev/vdc
+export LAB
+
+say() { echo "$*" | tee -a "$RES/runner.log" >/dev/console; }
+
+# save: the whole results folder as a raw tar on the output disk.
+save() {
+	tar -cf "$OUTDISK" -C "$RES" . 2>/dev/null
+	sync
+}
+
+# header FILE KEY DEFAULT: "# lab: KEY=VALUE" lines configure a scenario.
+header() {
+	local v
+	v=$(sed -n "s/^# lab: $2=\\([^ ]*\\).*/\\1/p" "$1" | head -n1)
+	echo "${v:-$3}"
+}
+
+# cleanup_after: whatever a failed test left behind must not break the next.
+cleanup_after() {
+	local d
+	for d in $(xl list | awk 'NR > 1 && $1 != "Domain-0" { print $1 }'); do
+		timeout 30 xl destroy "$d" || true
+	done
+}
+
+# run_test NAME FILE FE BE: one scenario in one mode.
+run_test() {
+	local test=$1 file=$2 out limit rc verdict t0
+	out=$RES/${test//\//_}
+	mkdir -p "$out"
+	limit=$(header "$file" timeout 300)
+	say "LAB-STEP $(date +%T) start $test (timeout ${limit}s)"
+	echo "LAB-TEST-START $test" >/dev/kmsg
+	t0=$(date +%s)
+	LAB_TEST=$test LAB_OUT=$out LAB_FE=$3 LAB_BE=$4 \
+		timeout -k 10 "$limit" bash "$file" >"$out/output.log" 2>&1 </dev/null
+	rc=$?
+	case $rc in
+	0) verdict=PASS ;;
+	4) verdict=SKIP ;;
+	124|137) verdict=FAIL; echo "TIMEOUT after ${limit}s" >>"$out/output.log" ;;
+	*) verdict=FAIL ;;
+	esac
+	echo "$rc $(( $(date +%s) - t0 ))" >"$out/rc"
+	# The test's own output goes on the console too, so that a dom0 that
+	# dies later still leaves it in the serial log.
+	sed 's/^/  | /' "$out/output.log" >/dev/console
+	say "LAB-RESULT $verdict $test ($(( $(date +%s) - t0 ))s)"
+	echo "$verdict $test" >>"$RES/summary"
+	cleanup_after
+	save
+}
+
+# run_scenario NAME: scenarios marked "# lab: modes=4" run once per
+# {intree,xsplit} frontend x {intree,xsplit} backend pair.
+run_scenario() {
+	local name=$1 file=$LAB/scenarios/$1.sh fe be
+	if [ ! -f "$file" ]; then
+		say "LAB-RESULT FAIL $name (no such scenario)"
+		echo "FAIL $name" >>"$RES/summary"
+		return
+	fi
+	if [ "$(header "$file" modes 1)" = 4 ]; then
+		for be in intree xsplit; do
+			for fe in intree xsplit; do
+				run_test "$name:$fe-fe/$be-be" "$file" $fe $be
+			done
+		done
+	else
+		run_test "$name" "$file" intree intree
+	fi
+}
+
+collect_logs() {
+	mkdir -p "$RES/dom0"
+	dmesg >"$RES/dom0/dmesg.txt" 2>&1
+	xl dmesg >"$RES/dom0/xl-dmesg.txt" 2>&1
+	xl info >"$RES/dom0/xl-info.txt" 2>&1
+	cp -r /var/log/xen "$RES/dom0/var-log-xen" 2>/dev/null
+	journalctl -b --no-pager >"$RES/dom0/journal.txt" 2>&1
+	lsmod >"$RES/dom0/lsmod.txt"
+}
+
+main() {
+	local s
+	mkdir -p "$RES"
+	: >"$RES/summary"
+	say "LAB-STEP $(date +%T) dom0 ready, uptime $(cut -d' ' -f1 /proc/uptime)s"
+	cut -d' ' -f1 /proc/uptime >"$RES/dom0-ready-uptime"
+	save
+	while read -r s; do
+		[ -n "$s" ] && run_scenario "$s"
+	done <"$LAB/request"
+	collect_logs
+	save
+	say "LAB-DONE"
+	systemctl poweroff --force --no-block 2>/dev/null || poweroff -f
+}
+
+main

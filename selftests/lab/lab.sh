@@ -1,0 +1,217 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The xsplit Xen lab: Xen 4.17 + Debian's 6.1 dom0 and PV guests in QEMU.
+#
+#   selftests/lab/lab.sh                 the quick suite
+#   selftests/lab/lab.sh SCENARIO...     only these (names in scenarios/)
+#   selftests/lab/lab.sh --demo          disk and network I/O figures
+#   selftests/lab/lab.sh --list          list the scenarios
+#
+# One run: build (or take from the cache) the images, build xsplit against
+# the lab kernel's headers, pack the tests on a read-only disk, boot, let
+# dom0's runner execute the scenarios, read the results disk back, and print
+# one line per test and a summary.  Results: results/<timestamp>/.
+set -eu
+# shellcheck source=host/common.sh
+. "$(dirname "$0")/host/common.sh"
+# shellcheck source=host/qemu.sh
+. "$LAB_DIR/host/qemu.sh"
+
+QUICK_SUITE="boot blk-fio net-iperf core-load"
+BOOT_TIMEOUT=420	# QEMU start to dom0 runner, with margin (~60 s seen)
+
+# images: print the cache folder, building it first if needed.
+images() {
+	local key dir
+	key=$(lab_cache_key)
+	dir=$LAB_CACHE_ROOT/$key
+	if [ ! -f "$dir/rootfs.img" ]; then
+		mkdir -p "$LAB_CACHE_ROOT"
+		# One builder at a time; a second run waits and takes its result.
+		exec 9>"$LAB_CACHE_ROOT/.lock"
+		flock 9
+		if [ ! -f "$dir/rootfs.img" ]; then
+			log "images: building $dir (a few minutes, once)"
+			"$LAB_DIR/host/build-images.sh" "$dir" >&2
+		fi
+		exec 9>&-
+	else
+		log "images: cached $dir"
+	fi
+	echo "$dir"
+}
+
+# build_modules KVER STAGE: build xsplit against exactly the lab kernel, in
+# a copy of the working tree so concurrent builds in the tree are not
+# disturbed, and put every module built into STAGE/modules.
+build_modules() {
+	local kdir=/usr/src/linux-headers-$1 src=$RES/build ko
+	[ -d "$kdir" ] || die "no $kdir: the lab kernel is $1; apt-get install linux-headers-$1"
+	mkdir -p "$src" "$2/modules"
+	git -C "$REPO_DIR" ls-files -z --cached --others --exclude-standard |
+		tar -C "$REPO_DIR" --null --ignore-failed-read -T - -cf - 2>/dev/null |
+		tar -C "$src" -xf -
+	log "modules: make KDIR=$kdir"
+	make -C "$src" KDIR="$kdir" >"$RES/build.log" 2>&1 ||
+		{ tail -n 20 "$RES/build.log"; die "module build failed (see $RES/build.log)"; }
+	while read -r ko; do
+		modinfo -F vermagic "$ko" | grep -q "^$1 " ||
+			die "$ko is not built for $1"
+		cp "$ko" "$2/modules/"
+	done < <(find "$src" -name '*.ko' -not -path '*/selftests/*')
+	log "modules: $(cd "$2/modules" && echo *.ko)"
+	rm -rf "$src"
+}
+
+# pack IMAGES STAGE SCENARIOS...: the input disk, a plain tar.
+pack() {
+	local img=$1 stage=$2 g
+	shift 2
+	cp -r "$LAB_DIR/dom0" "$LAB_DIR/guest" "$LAB_DIR/scenarios" "$stage/"
+	cp "$img/guest-base.cpio.zst" "$stage/"
+	# This run's part of every guest's initramfs: /init, helpers, modules.
+	g=$stage/guest-run
+	mkdir -p "$g/lab/modules"
+	install -m 755 "$LAB_DIR/guest/init" "$g/init"
+	cp "$LAB_DIR/guest/lib.sh" "$g/lab/"
+	cp "$stage"/modules/*.ko "$g/lab/modules/" 2>/dev/null || true
+	(cd "$g" && find . | cpio -o -H newc --quiet -R 0:0) >"$stage/guest-run.cpio"
+	rm -rf "$g"
+	printf '%s\n' "$@" >"$stage/request"
+	tar -C "$stage" -cf "$RES/in.tar" .
+}
+
+# header SCENARIO KEY DEFAULT: read "# lab: KEY=VALUE" from a scenario.
+header() {
+	local v
+	v=$(sed -n "s/^# lab: $2=\\([^ ]*\\).*/\\1/p" "$LAB_DIR/scenarios/$1.sh" 2>/dev/null | head -n1)
+	echo "${v:-$3}"
+}
+
+# tests SCENARIO...: the test names the runner will report, one a line.
+tests() {
+	local s fe be
+	for s in "$@"; do
+		if [ "$(header "$s" modes 1)" = 4 ]; then
+			for be in intree xsplit; do
+				for fe in intree xsplit; do
+					echo "$s:$fe-fe/$be-be"
+				done
+			done
+		else
+			echo "$s"
+		fi
+	done
+}
+
+# run_lab DEADLINE: boot and follow the serial console until dom0 says
+# LAB-DONE, QEMU exits or the deadline passes; QEMU is killed in any case.
+run_lab() {
+	local img=$1 deadline=$2 seen=0 t0 done_at=""
+	truncate -s 256M "$RES/out.img"
+	: >"$RES/console.log"
+	t0=$(date +%s)
+	qemu_start "$img" "$RES/in.tar" "$RES/out.img"
+	while kill -0 "$QEMU_PID" 2>/dev/null; do
+		sleep 2
+		# Echo the runner's progress lines as they appear.
+		tr -d '\r' <"$RES/console.log" | sed -n "$((seen + 1)),\$p" >"$RES/.new"
+		seen=$((seen + $(wc -l <"$RES/.new")))
+		grep -a '^LAB-\(STEP\|RESULT\)' "$RES/.new" | sed 's/^/  /' >&2 || true
+		if [ -z "$done_at" ] && grep -aq '^LAB-DONE' "$RES/.new"; then
+			done_at=$(date +%s)
+		fi
+		# dom0 powers off after LAB-DONE; give it 30 s, then pull the plug.
+		[ -n "$done_at" ] && [ $(( $(date +%s) - done_at )) -gt 30 ] && break
+		if [ $(( $(date +%s) - t0 )) -gt "$deadline" ]; then
+			log "global timeout (${deadline}s): killing QEMU"
+			echo "global timeout" >"$RES/timeout"
+			break
+		fi
+	done
+	qemu_stop
+	rm -f "$RES/.new"
+	log "QEMU ran $(( $(date +%s) - t0 ))s"
+}
+
+# report TEST...: one line per test, failures with their log, the summary.
+report() {
+	local t v pass=0 fail=0 skip=0 f
+	tar -xf "$RES/out.img" -C "$RES" 2>/dev/null || true
+	echo
+	for t in "$@"; do
+		v=$(awk -v t="$t" '$2 == t { print $1 }' "$RES/summary" 2>/dev/null | tail -n1)
+		[ -n "$v" ] || v=$(tr -d '\r' <"$RES/console.log" |
+			awk -v t="$t" '$1 == "LAB-RESULT" && $3 == t { print $2 }' | tail -n1)
+		case $v in
+		PASS) pass=$((pass + 1)) ;;
+		SKIP) skip=$((skip + 1)) ;;
+		*) fail=$((fail + 1)) ;;
+		esac
+		echo "${v:-FAIL} $t"
+		[ "$v" = PASS ] || [ "$v" = SKIP ] || report_failure "$t" "$v"
+	done
+	for f in "$RES"/*/table.txt; do
+		[ -f "$f" ] && { echo; cat "$f"; }
+	done
+	echo
+	echo "results: $RES"
+	echo "$pass passed, $fail failed, $skip skipped"
+	[ "$fail" = 0 ]
+}
+
+report_failure() {
+	local dir=$RES/${1//\//_}
+	if [ -z "$2" ]; then
+		echo "  no result: dom0 hung, died or timed out; console: $RES/console.log"
+		tr -d '\r' <"$RES/console.log" | tail -n 25 | sed 's/^/  # /'
+		tail -n 5 "$RES/qemu.log" | sed 's/^/  # qemu: /'
+	else
+		echo "  log: $dir/output.log"
+		tail -n 25 "$dir/output.log" 2>/dev/null | sed 's/^/  # /'
+	fi
+}
+
+main() {
+	local img kver scenarios deadline s t0
+	t0=$(date +%s)
+	case ${1:-} in
+	--list) basename -s .sh "$LAB_DIR"/scenarios/*.sh; exit 0 ;;
+	--demo) scenarios="demo" ;;
+	"") scenarios=$QUICK_SUITE ;;
+	*) scenarios="$*" ;;
+	esac
+	for s in $scenarios; do
+		[ -f "$LAB_DIR/scenarios/$s.sh" ] || die "no scenario '$s' (try --list)"
+	done
+	for s in qemu-system-x86_64 debootstrap cpio zstd mkfs.ext4; do
+		command -v "$s" >/dev/null || die "$s missing: run 'make deps'"
+	done
+	RES=${LAB_RESULTS:-$REPO_DIR/results/$(date +%Y%m%d-%H%M%S)}
+	mkdir -p "$RES"
+	log "results: $RES"
+	trap qemu_stop EXIT
+	trap 'exit 130' INT TERM
+	img=$(images)
+	kver=$(cat "$img/kver")
+	rm -rf "$RES/stage"
+	mkdir -p "$RES/stage"
+	build_modules "$kver" "$RES/stage"
+	# shellcheck disable=SC2086  # word splitting wanted
+	pack "$img" "$RES/stage" $scenarios
+	rm -rf "$RES/stage"
+	choose_accel
+	deadline=$BOOT_TIMEOUT
+	for s in $scenarios; do
+		deadline=$((deadline + $(header "$s" timeout 300) * $(header "$s" modes 1) + 30))
+	done
+	log "booting Xen (deadline ${deadline}s)"
+	run_lab "$img" "$deadline"
+	rm -f "$RES/in.tar"
+	log "wall time $(( $(date +%s) - t0 ))s"
+	# shellcheck disable=SC2046,SC2086  # word splitting wanted
+	report $(tests $scenarios)
+}
+
+main "$@"

@@ -1,0 +1,26 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# xsplit_core.ko loads and unloads cleanly, in dom0 and in a PV guest.
+# lab: timeout=240
+# shellcheck source=../dom0/lib.sh
+. "$LAB/dom0/lib.sh"
+
+core=$LAB/modules/xsplit_core.ko
+[ -f "$core" ] || fail "xsplit_core.ko was not built"
+
+step "dom0: insmod/rmmod xsplit_core"
+insmod "$core" || fail "insmod in dom0"
+grep -q '^xsplit_core ' /proc/modules || fail "not in /proc/modules"
+rmmod xsplit_core || fail "rmmod in dom0"
+dmesg | grep xsplit | tail -n 5
+
+cat >"$LAB_OUT/job.sh" <<'JOB'
+insmod /lab/modules/xsplit_core.ko || exit 1
+grep '^xsplit_core ' /proc/modules || exit 1
+rmmod xsplit_core || exit 1
+dmesg | grep xsplit | tail -n 5
+echo "guest: load/unload ok"
+JOB
+guest_run coreguest "$LAB_OUT/job.sh" || fail "load/unload in the guest"
+check_leaks

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * netfront's response validation against a backend that writes anything:
+ * the input is a stream of tx responses and rx responses (extra-info slots
+ * included, since they are just response bytes).  Checked: a tx id is
+ * freed only while outstanding, exactly once; an rx buffer is taken only
+ * with a non-empty range inside its page, never more than max_data per
+ * packet, and a packet with an error reports it.
+ *
+ * Input: one byte choosing tx or rx, then the response bytes, repeated.
+ */
+#include <stdlib.h>
+
+#include "netfront/validate.h"
+
+#define PAGE 4096U
+#define MAX_DATA 17U
+
+#define check(cond) do { if (!(cond)) abort(); } while (0)
+
+struct input {
+	const u8 *data;
+	size_t len, pos;
+};
+
+static bool take(struct input *in, void *out, size_t n)
+{
+	if (in->len - in->pos < n)
+		return false;
+	memcpy(out, in->data + in->pos, n);
+	in->pos += n;
+	return true;
+}
+
+static void fuzz_tx(struct xsplit_nf_txids *t, struct input *in)
+{
+	struct xsplit_netif_tx_response rsp;
+	enum xsplit_nf_tx_verdict v;
+	bool was_busy;
+	int id;
+
+	/* Keep some ids outstanding, as a sending front end would. */
+	while (t->nr_free > t->nr / 2) {
+		id = xsplit_nf_txid_get(t);
+		check(id >= 0 && id < t->nr && t->busy[id]);
+	}
+	if (!take(in, &rsp, sizeof(rsp)))
+		return;
+	was_busy = rsp.id < t->nr && t->busy[rsp.id];
+	v = xsplit_nf_tx_check(t, &rsp);
+	if (v == XSPLIT_NF_TX_OK || v == XSPLIT_NF_TX_ERR) {
+		check(was_busy);
+		check(xsplit_nf_txid_put(t, rsp.id) == 0);
+		check(xsplit_nf_txid_put(t, rsp.id) == -EINVAL);
+	} else if (v == XSPLIT_NF_TX_BAD) {
+		check(!was_busy || rsp.status != XSPLIT_NETIF_RSP_OKAY);
+	}
+}
+
+static void fuzz_rx(struct input *in, u16 *cons)
+{
+	struct xsplit_netif_rx_response rsp;
+	struct xsplit_nf_rx_pkt p;
+	unsigned int taken = 0;
+	u16 off, len;
+
+	xsplit_nf_rx_begin(&p, MAX_DATA);
+	while (!xsplit_nf_rx_done(&p)) {
+		u16 id = *cons % XSPLIT_NF_RX_RING_SIZE;
+
+		if (!take(in, &rsp, sizeof(rsp))) {
+			xsplit_nf_rx_truncated(&p);
+			break;
+		}
+		(*cons)++;
+		if (xsplit_nf_rx_feed(&p, &rsp, id, &off, &len) ==
+		    XSPLIT_NF_RX_TAKE) {
+			check(!p.err);
+			check(len && off + len <= PAGE);
+			check(rsp.id == id);
+			taken++;
+		}
+	}
+	check(taken <= MAX_DATA);
+	check(p.len <= taken * PAGE);
+	if (xsplit_nf_rx_finish(&p) == 0)
+		check(taken && p.len >= XSPLIT_NF_MIN_FRAME);
+}
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+{
+	struct input in = { data, size, 0 };
+	struct xsplit_nf_txids t;
+	u16 cons = 0;
+	u8 op;
+
+	xsplit_nf_txids_init(&t, XSPLIT_NF_TX_RING_SIZE);
+	while (take(&in, &op, 1)) {
+		if (op & 1)
+			fuzz_tx(&t, &in);
+		else
+			fuzz_rx(&in, &cons);
+	}
+	return 0;
+}

@@ -1,0 +1,5 @@
+# SPDX-License-Identifier: GPL-2.0
+# netback/: the tx-packet validator and the control-message handler.
+TESTS += test_netback_txval test_netback_ctrl
+test_netback_txval_SRCS := test_netback_txval.c ../../netback/txval.c
+test_netback_ctrl_SRCS := test_netback_ctrl.c ../../netback/ctrl.c

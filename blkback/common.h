@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * xsplit blkback: the objects shared by its files.
+ *
+ *   xsplit_blk_dev   one vbd backend device: the block device, the
+ *                    negotiated protocol, its rings, its statistics
+ *   xsplit_blk_ring  one queue: the mapped shared ring, its event
+ *                    channel, its thread, its request pool and
+ *                    persistent-grant cache
+ *   xsplit_blk_req   one request in flight, from intake to response
+ *
+ * Each ring's thread does everything that may sleep: it copies requests
+ * off the ring, validates them, maps grants, submits bios, and, when the
+ * bios complete (in interrupt context, which only queues the request on
+ * the done list), unmaps the grants and writes the response.  So one
+ * thread owns the ring's response side and its pool: no lock there.
+ */
+#ifndef XSPLIT_BLKBACK_COMMON_H
+#define XSPLIT_BLKBACK_COMMON_H
+
+#include <linux/atomic.h>
+#include <linux/blkdev.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+
+#include "xenbus/xsplit_xenbus.h"
+#include "grant/xsplit_grant.h"
+#include "evtchn/xsplit_evtchn.h"
+#include "ring/blkif.h"
+#include "blkback/validate.h"
+
+/* Module parameters (main.c), read when a device connects. */
+extern unsigned int xsplit_blkback_max_queues;
+extern unsigned int xsplit_blkback_max_ring_order;
+extern unsigned int xsplit_blkback_max_pgrants;
+extern unsigned int xsplit_blkback_pgrant_timeout;
+extern unsigned int xsplit_blkback_max_indirect_segs;
+extern bool xsplit_blkback_feature_persistent;
+extern bool xsplit_blkback_log_stats;
+
+/* The guest's ABI for the ring layout (the frontend's "protocol" key). */
+enum xsplit_blk_abi {
+	XSPLIT_BLK_ABI_NATIVE,
+	XSPLIT_BLK_ABI_X86_32,
+	XSPLIT_BLK_ABI_X86_64,
+};
+
+/* Where one data segment of a request in flight is mapped. */
+struct xsplit_blk_seg {
+	struct page *page;
+	int pslot;		/* persistent-cache slot, or -1 */
+	int map;		/* index in req->maps, or -1 */
+};
+
+struct xsplit_blk_ring;
+
+struct xsplit_blk_req {
+	struct list_head node;		/* pool free list or done list */
+	struct xsplit_blk_ring *ring;
+	struct xsplit_blk_desc d;
+	atomic_t bios;			/* bios in flight, plus one */
+	int err;			/* first I/O error */
+	unsigned int nr_maps;
+	struct xsplit_gnt_map *maps;	/* non-persistent mappings */
+	struct xsplit_blk_seg *segs;
+	struct xsplit_blkif_segment *wire; /* private copy of the segments */
+};
+
+/* Ring flag bits. */
+enum {
+	XSPLIT_BLK_EVENT,	/* an event awaits its late EOI */
+	XSPLIT_BLK_MORE,	/* intake stopped early: go on */
+	XSPLIT_BLK_DEAD,	/* the frontend broke the ring */
+};
+
+struct xsplit_blk_ring {
+	struct xsplit_blk_dev *be;
+	unsigned int id;
+	enum xsplit_blk_abi abi;
+	union {
+		struct xsplit_blkif_back native;
+		struct xsplit_blkif_x86_32_back x86_32;
+		struct xsplit_blkif_x86_64_back x86_64;
+	} back;
+	struct xsplit_xb_ring shared;
+	struct xsplit_evtchn evtchn;
+	struct task_struct *thread;
+	wait_queue_head_t wq;
+	unsigned long flags;
+
+	/* requests: the pool is the thread's; done is filled by bio ends */
+	struct xsplit_blk_req *pool;
+	unsigned int pool_size;
+	struct list_head free;
+	unsigned int inflight;
+	spinlock_t done_lock;		/* protects done */
+	struct list_head done;
+
+	struct xsplit_pgrant_cache *pcache;	/* NULL: not persistent */
+	unsigned long next_purge;		/* jiffies */
+	unsigned long next_log;
+};
+
+/* Per-device counters with Linux's sysfs names. */
+struct xsplit_blk_stats {
+	atomic64_t oo_req;
+	atomic64_t rd_req;
+	atomic64_t wr_req;
+	atomic64_t f_req;
+	atomic64_t ds_req;
+	atomic64_t rd_sect;
+	atomic64_t wr_sect;
+	atomic64_t bad_req;
+	atomic64_t pg_hits;	/* of caches already destroyed */
+	atomic64_t pg_misses;
+};
+
+struct xsplit_blk_dev {
+	struct xsplit_xb_dev *xb;
+	struct xenbus_device *xdev;
+	domid_t domid;
+
+	/* the block device, open while connected */
+	struct block_device *bdev;
+	fmode_t fmode;
+	u32 major, minor;
+	bool readonly;
+	bool cdrom;
+	struct xsplit_blk_limits lim;
+
+	/* rings: changed under rings_lock, which sysfs readers take too */
+	struct mutex rings_lock;
+	struct xsplit_blk_ring *rings;
+	unsigned int nr_rings;
+	unsigned int ring_order;
+	bool persistent;
+
+	struct xsplit_blk_stats stats;
+};
+
+/* ring.c */
+int xsplit_blk_rings_start(struct xsplit_blk_dev *be, unsigned int nr,
+			   unsigned int order, enum xsplit_blk_abi abi);
+void xsplit_blk_rings_stop(struct xsplit_blk_dev *be);
+void xsplit_blk_respond(struct xsplit_blk_ring *ring, u64 id, u8 op,
+			int err);
+void xsplit_blk_req_done(struct xsplit_blk_req *req);
+
+/* io.c */
+int xsplit_blk_submit(struct xsplit_blk_ring *ring, struct xsplit_blk_req *req);
+void xsplit_blk_finish(struct xsplit_blk_ring *ring, struct xsplit_blk_req *req);
+int xsplit_blk_discard(struct xsplit_blk_ring *ring,
+		       const struct xsplit_blk_desc *d);
+
+/* sysfs.c */
+int xsplit_blk_sysfs_add(struct xsplit_blk_dev *be);
+void xsplit_blk_sysfs_del(struct xsplit_blk_dev *be);
+void xsplit_blk_pgrant_totals(struct xsplit_blk_dev *be, u64 *hits,
+			      u64 *misses);
+
+/* xenbus.c */
+int xsplit_blk_xenbus_register(void);
+void xsplit_blk_xenbus_unregister(void);
+
+#endif /* XSPLIT_BLKBACK_COMMON_H */

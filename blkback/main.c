@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xsplit_blkback: module parameters (named like Linux's xen-blkback's,
+ * each range-checked when set) and module init/exit.
+ */
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <xen/xen.h>
+
+#include "blkback/common.h"
+
+/* Linux's defaults, so a switch of backend changes no behaviour. */
+#define XSPLIT_BLK_DEF_PGRANTS		1056
+#define XSPLIT_BLK_DEF_PGRANT_SECS	60
+#define XSPLIT_BLK_DEF_INDIRECT_SEGS	256
+/* Largest idle time we accept, one day: a typo must not pin grants. */
+#define XSPLIT_BLK_MAX_PGRANT_SECS	86400
+
+unsigned int xsplit_blkback_max_queues;
+/* Order 4 holds 512 requests; order 3 would already hold >= 256. */
+unsigned int xsplit_blkback_max_ring_order = XSPLIT_KEY_MAX_RING_ORDER;
+unsigned int xsplit_blkback_max_pgrants = XSPLIT_BLK_DEF_PGRANTS;
+unsigned int xsplit_blkback_pgrant_timeout = XSPLIT_BLK_DEF_PGRANT_SECS;
+unsigned int xsplit_blkback_max_indirect_segs = XSPLIT_BLK_DEF_INDIRECT_SEGS;
+bool xsplit_blkback_feature_persistent = true;
+bool xsplit_blkback_log_stats;
+
+/* A uint parameter whose setter refuses values outside [min, max]. */
+#define XSPLIT_BLK_UINT_PARAM(name, var, min, max, desc)		\
+static int name##_set(const char *val, const struct kernel_param *kp)	\
+{									\
+	return param_set_uint_minmax(val, kp, min, max);		\
+}									\
+static const struct kernel_param_ops name##_ops = {			\
+	.set = name##_set,						\
+	.get = param_get_uint,						\
+};									\
+module_param_cb(name, &name##_ops, &var, 0644);			\
+MODULE_PARM_DESC(name, desc)
+
+XSPLIT_BLK_UINT_PARAM(max_queues, xsplit_blkback_max_queues,
+		      0, XSPLIT_KEY_MAX_QUEUES,
+		      "Most queues per device (default 0: one per CPU)");
+XSPLIT_BLK_UINT_PARAM(max_ring_page_order, xsplit_blkback_max_ring_order,
+		      0, XSPLIT_KEY_MAX_RING_ORDER,
+		      "Largest ring, as a page order (default 4)");
+XSPLIT_BLK_UINT_PARAM(max_persistent_grants, xsplit_blkback_max_pgrants,
+		      1, XSPLIT_PGI_MAX_ENTRIES,
+		      "Persistent grants kept mapped per ring (default 1056)");
+XSPLIT_BLK_UINT_PARAM(persistent_grant_unused_seconds,
+		      xsplit_blkback_pgrant_timeout,
+		      0, XSPLIT_BLK_MAX_PGRANT_SECS,
+		      "Unmap a persistent grant unused this long, 0: never (default 60)");
+XSPLIT_BLK_UINT_PARAM(max_indirect_segments, xsplit_blkback_max_indirect_segs,
+		      XSPLIT_BLKIF_MAX_SEGMENTS_PER_REQUEST, XSPLIT_BLK_MAX_SEGS,
+		      "Most segments of an indirect request (default 256)");
+
+module_param_named(feature_persistent, xsplit_blkback_feature_persistent,
+		   bool, 0644);
+MODULE_PARM_DESC(feature_persistent,
+		 "Offer persistent grants (default true)");
+module_param_named(log_stats, xsplit_blkback_log_stats, bool, 0644);
+MODULE_PARM_DESC(log_stats, "Log request counters every 10 s (default false)");
+
+static int __init xsplit_blkback_init(void)
+{
+	if (!xen_domain())
+		return -ENODEV;
+	return xsplit_blk_xenbus_register();
+}
+
+static void __exit xsplit_blkback_exit(void)
+{
+	xsplit_blk_xenbus_unregister();
+}
+
+module_init(xsplit_blkback_init);
+module_exit(xsplit_blkback_exit);
+
+MODULE_DESCRIPTION("xsplit Xen block backend (vbd)");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(XSPLIT_VERSION);
+MODULE_ALIAS("xen-backend:vbd");

@@ -1,0 +1,544 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One ring per queue: mapping and attaching the shared ring, its event
+ * channel and thread, the intake of requests (copied off the ring once,
+ * converted to the native layout, validated), the responses, and the
+ * teardown that waits for every bio before any grant is unmapped.
+ */
+#include <linux/kthread.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+
+#include "blkback/common.h"
+
+/* Requests taken off the ring before completions get a turn. */
+#define XSPLIT_BLK_INTAKE_BATCH 64
+/* How often the thread wakes when idle: idle purge, statistics. */
+#define XSPLIT_BLK_IDLE_TICK (10 * HZ)
+#define XSPLIT_BLK_LOG_INTERVAL (10 * HZ)
+
+static struct xsplit_back_ring *ring_r(struct xsplit_blk_ring *ring)
+{
+	return &ring->back.native.r;
+}
+
+static enum xsplit_evtchn_ret ring_event(struct xsplit_evtchn *ch,
+					 void *data)
+{
+	struct xsplit_blk_ring *ring = data;
+
+	/* Late EOI: no further event until the thread has looked. */
+	set_bit(XSPLIT_BLK_EVENT, &ring->flags);
+	wake_up(&ring->wq);
+	return XSPLIT_EVTCHN_DEFERRED;
+}
+
+/* Copy the next request off the ring once; 1, 0 (empty) or -EIO. */
+static int ring_get_req(struct xsplit_blk_ring *ring,
+			struct xsplit_blkif_request *req)
+{
+	union {
+		struct xsplit_blkif_x86_32_request r32;
+		struct xsplit_blkif_x86_64_request r64;
+	} w;
+	int rc;
+
+	switch (ring->abi) {
+	case XSPLIT_BLK_ABI_X86_32:
+		rc = xsplit_blkif_x86_32_back_copy_req(&ring->back.x86_32,
+						       &w.r32);
+		if (rc == 1)
+			xsplit_blkif_req_from_x86_32(req, &w.r32);
+		return rc;
+	case XSPLIT_BLK_ABI_X86_64:
+		rc = xsplit_blkif_x86_64_back_copy_req(&ring->back.x86_64,
+						       &w.r64);
+		if (rc == 1)
+			xsplit_blkif_req_from_x86_64(req, &w.r64);
+		return rc;
+	default:
+		return xsplit_blkif_back_copy_req(&ring->back.native, req);
+	}
+}
+
+/**
+ * xsplit_blk_respond - queue a response (published by the thread's push)
+ * @ring: the ring
+ * @id: the request's id
+ * @op: the operation to echo
+ * @err: 0 or the request's error
+ *
+ * Every byte of the response is written: the structs spell out their
+ * padding and are zeroed before use.
+ */
+void xsplit_blk_respond(struct xsplit_blk_ring *ring, u64 id, u8 op, int err)
+{
+	struct xsplit_blkif_x86_32_response r32;
+	struct xsplit_blkif_x86_64_response r64;
+	struct xsplit_blkif_response rsp;
+	int rc;
+
+	memset(&rsp, 0, sizeof(rsp));
+	rsp.id = id;
+	rsp.operation = op;
+	rsp.status = xsplit_blk_status(err);
+	switch (ring->abi) {
+	case XSPLIT_BLK_ABI_X86_32:
+		xsplit_blkif_rsp_to_x86_32(&r32, &rsp);
+		rc = xsplit_blkif_x86_32_back_put_rsp(&ring->back.x86_32, &r32);
+		break;
+	case XSPLIT_BLK_ABI_X86_64:
+		xsplit_blkif_rsp_to_x86_64(&r64, &rsp);
+		rc = xsplit_blkif_x86_64_back_put_rsp(&ring->back.x86_64, &r64);
+		break;
+	default:
+		rc = xsplit_blkif_back_put_rsp(&ring->back.native, &rsp);
+		break;
+	}
+	/* Only requests we consumed get answers: anything else is our bug. */
+	WARN_ON_ONCE(rc);
+}
+
+static void ring_push(struct xsplit_blk_ring *ring)
+{
+	struct xsplit_back_ring *r = ring_r(ring);
+
+	if (r->rsp_prod_pvt == r->rsp_pushed)
+		return;
+	if (xsplit_back_push_rsps(r))
+		xsplit_evtchn_notify(&ring->evtchn);
+}
+
+/* Called from bio completion, any context. */
+void xsplit_blk_req_done(struct xsplit_blk_req *req)
+{
+	struct xsplit_blk_ring *ring = req->ring;
+	unsigned long flags;
+
+	spin_lock_irqsave(&ring->done_lock, flags);
+	list_add_tail(&req->node, &ring->done);
+	spin_unlock_irqrestore(&ring->done_lock, flags);
+	wake_up(&ring->wq);
+}
+
+static bool ring_done_pending(struct xsplit_blk_ring *ring)
+{
+	bool pending;
+
+	spin_lock_irq(&ring->done_lock);
+	pending = !list_empty(&ring->done);
+	spin_unlock_irq(&ring->done_lock);
+	return pending;
+}
+
+static void ring_account(struct xsplit_blk_ring *ring,
+			 const struct xsplit_blk_desc *d)
+{
+	struct xsplit_blk_stats *st = &ring->be->stats;
+
+	if (d->kind == XSPLIT_BLK_READ)
+		atomic64_add(d->nr_sectors, &st->rd_sect);
+	else if (d->kind == XSPLIT_BLK_WRITE)
+		atomic64_add(d->nr_sectors, &st->wr_sect);
+}
+
+/* Unmap, answer, and give the request back to the pool. */
+static void ring_retire(struct xsplit_blk_ring *ring,
+			struct xsplit_blk_req *req, int err)
+{
+	xsplit_blk_finish(ring, req);
+	if (!err)
+		ring_account(ring, &req->d);
+	xsplit_blk_respond(ring, req->d.id, req->d.rsp_op, err);
+	list_add(&req->node, &ring->free);
+	ring->inflight--;
+}
+
+static void ring_complete(struct xsplit_blk_ring *ring)
+{
+	struct xsplit_blk_req *req, *tmp;
+	LIST_HEAD(list);
+
+	spin_lock_irq(&ring->done_lock);
+	list_splice_init(&ring->done, &list);
+	spin_unlock_irq(&ring->done_lock);
+	list_for_each_entry_safe(req, tmp, &list, node) {
+		list_del(&req->node);
+		ring_retire(ring, req, req->err);
+	}
+}
+
+/* A barrier: every earlier request completes before it starts. */
+static void ring_drain(struct xsplit_blk_ring *ring)
+{
+	while (ring->inflight) {
+		wait_event_timeout(ring->wq, ring_done_pending(ring), HZ);
+		ring_complete(ring);
+	}
+}
+
+static void ring_count(struct xsplit_blk_ring *ring,
+		       const struct xsplit_blk_desc *d)
+{
+	struct xsplit_blk_stats *st = &ring->be->stats;
+
+	if (d->preflush)
+		atomic64_inc(&st->f_req);
+	else if (d->kind == XSPLIT_BLK_READ)
+		atomic64_inc(&st->rd_req);
+	else if (d->kind == XSPLIT_BLK_WRITE)
+		atomic64_inc(&st->wr_req);
+	else if (d->kind == XSPLIT_BLK_DISCARD)
+		atomic64_inc(&st->ds_req);
+}
+
+static void ring_bad_request(struct xsplit_blk_ring *ring,
+			     const struct xsplit_blkif_request *wire,
+			     const struct xsplit_blk_desc *d, int err)
+{
+	atomic64_inc(&ring->be->stats.bad_req);
+	dev_warn_ratelimited(&ring->be->xdev->dev,
+			     "ring %u: bad request %llu (op %u): %d\n",
+			     ring->id, d->id, wire->operation, err);
+	xsplit_blk_respond(ring, d->id, d->rsp_op, err);
+}
+
+static void ring_dispatch(struct xsplit_blk_ring *ring,
+			  const struct xsplit_blkif_request *wire)
+{
+	struct xsplit_blk_req *req;
+	struct xsplit_blk_desc d;
+	int err;
+
+	err = xsplit_blk_parse(wire, &ring->be->lim, &d);
+	if (err) {
+		ring_bad_request(ring, wire, &d, err);
+		return;
+	}
+	ring_count(ring, &d);
+	if (d.kind == XSPLIT_BLK_DISCARD) {
+		xsplit_blk_respond(ring, d.id, d.rsp_op,
+				   xsplit_blk_discard(ring, &d));
+		return;
+	}
+	if (d.drain)
+		ring_drain(ring);
+	req = list_first_entry(&ring->free, struct xsplit_blk_req, node);
+	list_del(&req->node);
+	ring->inflight++;
+	req->d = d;
+	err = xsplit_blk_submit(ring, req);
+	if (err)
+		ring_retire(ring, req, err);
+}
+
+static void ring_broken(struct xsplit_blk_ring *ring)
+{
+	if (test_and_set_bit(XSPLIT_BLK_DEAD, &ring->flags))
+		return;
+	dev_err(&ring->be->xdev->dev,
+		"ring %u: frontend's producer index is beyond the ring\n",
+		ring->id);
+	/* Closing: the frontend gets to see it, no more intake here. */
+	xenbus_dev_fatal(ring->be->xdev, -EIO, "ring %u corrupted", ring->id);
+}
+
+/* Take requests off the ring; true if any was found. */
+static bool ring_intake(struct xsplit_blk_ring *ring)
+{
+	struct xsplit_blkif_request req;
+	unsigned int n;
+	int rc;
+
+	for (n = 0; n < XSPLIT_BLK_INTAKE_BATCH; n++) {
+		/*
+		 * The protocol bounds unanswered requests by the ring size,
+		 * which is the pool size, so this is our accounting bug.
+		 */
+		if (WARN_ON_ONCE(list_empty(&ring->free)))
+			return n;
+		rc = ring_get_req(ring, &req);
+		if (!rc) {
+			/* Ask for an event, then look again: no lost wake-up. */
+			rc = xsplit_back_final_check(ring_r(ring));
+			if (rc > 0)
+				rc = ring_get_req(ring, &req);
+		}
+		if (rc < 0)
+			ring_broken(ring);
+		if (rc <= 0)
+			return n;
+		ring_dispatch(ring, &req);
+	}
+	set_bit(XSPLIT_BLK_MORE, &ring->flags);
+	return true;
+}
+
+static void ring_events(struct xsplit_blk_ring *ring)
+{
+	bool event = test_and_clear_bit(XSPLIT_BLK_EVENT, &ring->flags);
+	bool found = false;
+
+	clear_bit(XSPLIT_BLK_MORE, &ring->flags);
+	if (!test_bit(XSPLIT_BLK_DEAD, &ring->flags))
+		found = ring_intake(ring);
+	if (event)
+		xsplit_evtchn_eoi(&ring->evtchn, found);
+}
+
+static void ring_log_stats(struct xsplit_blk_ring *ring)
+{
+	struct xsplit_blk_stats *st = &ring->be->stats;
+
+	dev_info(&ring->be->xdev->dev,
+		 "oo %lld rd %lld wr %lld f %lld ds %lld bad %lld\n",
+		 atomic64_read(&st->oo_req), atomic64_read(&st->rd_req),
+		 atomic64_read(&st->wr_req), atomic64_read(&st->f_req),
+		 atomic64_read(&st->ds_req), atomic64_read(&st->bad_req));
+}
+
+static void ring_housekeeping(struct xsplit_blk_ring *ring)
+{
+	unsigned int timeout = READ_ONCE(xsplit_blkback_pgrant_timeout);
+
+	if (ring->pcache && timeout && time_after(jiffies, ring->next_purge)) {
+		xsplit_pgrant_purge_idle(ring->pcache, timeout);
+		ring->next_purge = jiffies + XSPLIT_BLK_IDLE_TICK;
+	}
+	if (READ_ONCE(xsplit_blkback_log_stats) && !ring->id &&
+	    time_after(jiffies, ring->next_log)) {
+		ring_log_stats(ring);
+		ring->next_log = jiffies + XSPLIT_BLK_LOG_INTERVAL;
+	}
+}
+
+static bool ring_has_work(struct xsplit_blk_ring *ring)
+{
+	return test_bit(XSPLIT_BLK_EVENT, &ring->flags) ||
+	       test_bit(XSPLIT_BLK_MORE, &ring->flags) ||
+	       ring_done_pending(ring) || kthread_should_stop();
+}
+
+/*
+ * The ring's thread.  When told to stop it takes no more requests but
+ * keeps completing until nothing is in flight, so no grant is unmapped
+ * under a bio.
+ */
+static int ring_thread(void *arg)
+{
+	struct xsplit_blk_ring *ring = arg;
+
+	while (!kthread_should_stop() || ring->inflight) {
+		if (kthread_should_stop())
+			wait_event_timeout(ring->wq, ring_done_pending(ring),
+					   HZ);
+		else
+			wait_event_interruptible_timeout(ring->wq,
+							 ring_has_work(ring),
+							 XSPLIT_BLK_IDLE_TICK);
+		ring_complete(ring);
+		if (!kthread_should_stop())
+			ring_events(ring);
+		ring_push(ring);
+		ring_housekeeping(ring);
+	}
+	return 0;
+}
+
+static int ring_attach(struct xsplit_blk_ring *ring, unsigned int order)
+{
+	void *page = ring->shared.vaddr;
+	/* Resume from where the frontend's ring is (a fresh one is at 0). */
+	u32 idx = READ_ONCE(((struct xsplit_sring *)page)->rsp_prod);
+
+	switch (ring->abi) {
+	case XSPLIT_BLK_ABI_X86_32:
+		return xsplit_blkif_x86_32_back_attach(&ring->back.x86_32,
+						       page, order, idx);
+	case XSPLIT_BLK_ABI_X86_64:
+		return xsplit_blkif_x86_64_back_attach(&ring->back.x86_64,
+						       page, order, idx);
+	default:
+		return xsplit_blkif_back_attach(&ring->back.native, page,
+						order, idx);
+	}
+}
+
+static void ring_pool_free(struct xsplit_blk_ring *ring)
+{
+	unsigned int i;
+
+	for (i = 0; ring->pool && i < ring->pool_size; i++) {
+		kvfree(ring->pool[i].maps);
+		kvfree(ring->pool[i].segs);
+		kvfree(ring->pool[i].wire);
+	}
+	kvfree(ring->pool);
+	ring->pool = NULL;
+}
+
+/* One request per ring slot: the frontend cannot have more unanswered. */
+static int ring_pool_alloc(struct xsplit_blk_ring *ring, unsigned int segs)
+{
+	struct xsplit_blk_req *req;
+	unsigned int i;
+
+	ring->pool_size = ring_r(ring)->nr_ents;
+	ring->pool = kvcalloc(ring->pool_size, sizeof(*ring->pool),
+			      GFP_KERNEL);
+	if (!ring->pool)
+		return -ENOMEM;
+	for (i = 0; i < ring->pool_size; i++) {
+		req = &ring->pool[i];
+		req->ring = ring;
+		req->maps = kvcalloc(segs, sizeof(*req->maps), GFP_KERNEL);
+		req->segs = kvcalloc(segs, sizeof(*req->segs), GFP_KERNEL);
+		req->wire = kvcalloc(segs, sizeof(*req->wire), GFP_KERNEL);
+		if (!req->maps || !req->segs || !req->wire)
+			return -ENOMEM;
+		list_add_tail(&req->node, &ring->free);
+	}
+	return 0;
+}
+
+static int ring_bind(struct xsplit_blk_ring *ring, unsigned int nr)
+{
+	struct xsplit_blk_dev *be = ring->be;
+	evtchn_port_t port, unused;
+	char name[XSPLIT_EVTCHN_NAME_LEN];
+	int err;
+
+	err = xsplit_xb_evtchn_read(be->xb, nr, ring->id, false, &port,
+				    &unused);
+	if (err)
+		return err;
+	snprintf(name, sizeof(name), "xsplit-blk%u-%u", be->domid, ring->id);
+	return xsplit_evtchn_bind_backend(&ring->evtchn, be->xdev, port, name,
+					  ring_event, ring);
+}
+
+static void ring_stop(struct xsplit_blk_ring *ring)
+{
+	struct xsplit_blk_stats *st = &ring->be->stats;
+	struct xsplit_pgi_stats pg;
+	unsigned int nr;
+
+	if (ring->thread)
+		kthread_stop(ring->thread);
+	ring->thread = NULL;
+	xsplit_evtchn_unbind(&ring->evtchn);
+	if (ring->pcache) {
+		xsplit_pgrant_stats(ring->pcache, &pg, &nr);
+		atomic64_add(pg.hits, &st->pg_hits);
+		atomic64_add(pg.misses, &st->pg_misses);
+		/* Nothing is in flight any more: no entry can be busy. */
+		WARN_ON_ONCE(xsplit_pgrant_cache_destroy(ring->pcache));
+		ring->pcache = NULL;
+	}
+	xsplit_xb_ring_unmap(ring->be->xb, &ring->shared);
+	ring_pool_free(ring);
+}
+
+static int ring_start(struct xsplit_blk_ring *ring, unsigned int nr,
+		      unsigned int order)
+{
+	struct xsplit_blk_dev *be = ring->be;
+	unsigned int segs = max_t(unsigned int, be->lim.max_indirect_segs,
+				  XSPLIT_BLKIF_MAX_SEGMENTS_PER_REQUEST);
+	int err;
+
+	err = xsplit_xb_ring_map(be->xb, XSPLIT_KEY_RING_REF, nr, ring->id,
+				 order, &ring->shared);
+	if (err)
+		return err;
+	err = ring_attach(ring, order);
+	if (err)
+		return err;
+	err = ring_pool_alloc(ring, segs);
+	if (err)
+		return err;
+	if (be->persistent) {
+		unsigned int max = READ_ONCE(xsplit_blkback_max_pgrants);
+
+		ring->pcache = xsplit_pgrant_cache_create(be->domid, max);
+		if (IS_ERR(ring->pcache)) {
+			err = PTR_ERR(ring->pcache);
+			ring->pcache = NULL;
+			return err;
+		}
+	}
+	err = ring_bind(ring, nr);
+	if (err)
+		return err;
+	ring->thread = kthread_run(ring_thread, ring, "xsplit-blk%u.%u",
+				   be->domid, ring->id);
+	if (IS_ERR(ring->thread)) {
+		err = PTR_ERR(ring->thread);
+		ring->thread = NULL;
+	}
+	return err;
+}
+
+static void ring_init(struct xsplit_blk_dev *be, struct xsplit_blk_ring *ring,
+		      unsigned int id, enum xsplit_blk_abi abi)
+{
+	ring->be = be;
+	ring->id = id;
+	ring->abi = abi;
+	ring->evtchn.irq = -1;
+	init_waitqueue_head(&ring->wq);
+	spin_lock_init(&ring->done_lock);
+	INIT_LIST_HEAD(&ring->free);
+	INIT_LIST_HEAD(&ring->done);
+	ring->next_purge = jiffies + XSPLIT_BLK_IDLE_TICK;
+	ring->next_log = jiffies + XSPLIT_BLK_LOG_INTERVAL;
+}
+
+/**
+ * xsplit_blk_rings_start - map and start every ring the frontend set up
+ * @be: the device, its block device open and be->lim filled in
+ * @nr: number of queues
+ * @order: ring-page-order
+ * @abi: the frontend's protocol
+ *
+ * Return: 0, or an error with everything undone.
+ */
+int xsplit_blk_rings_start(struct xsplit_blk_dev *be, unsigned int nr,
+			   unsigned int order, enum xsplit_blk_abi abi)
+{
+	struct xsplit_blk_ring *rings;
+	unsigned int i;
+	int err = 0;
+
+	rings = kcalloc(nr, sizeof(*rings), GFP_KERNEL);
+	if (!rings)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++)
+		ring_init(be, &rings[i], i, abi);
+	mutex_lock(&be->rings_lock);
+	be->rings = rings;
+	be->nr_rings = nr;
+	mutex_unlock(&be->rings_lock);
+	for (i = 0; i < nr && !err; i++)
+		err = ring_start(&rings[i], nr, order);
+	if (err)
+		xsplit_blk_rings_stop(be);
+	return err;
+}
+
+/* Stop and free every ring; safe on a partial start and when none. */
+void xsplit_blk_rings_stop(struct xsplit_blk_dev *be)
+{
+	struct xsplit_blk_ring *rings;
+	unsigned int i, nr;
+
+	mutex_lock(&be->rings_lock);
+	rings = be->rings;
+	nr = be->nr_rings;
+	for (i = nr; rings && i-- > 0;)
+		ring_stop(&rings[i]);
+	be->rings = NULL;
+	be->nr_rings = 0;
+	mutex_unlock(&be->rings_lock);
+	kfree(rings);
+}

@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The XenStore side of a vbd backend, as callbacks of the core's state
+ * machine:
+ *
+ *   probe      per-device state and the sysfs files
+ *   advertise  (before InitWait) what we offer: queues, ring order,
+ *              indirect segments, persistent grants
+ *   connect    (frontend Initialised, hotplug script done) open the block
+ *              device the hotplug script named, read the frontend's
+ *              choices, map and start the rings, publish the disk's
+ *              geometry and features; the core then writes Connected
+ *   disconnect stop the rings (waiting for every bio), close the device
+ *   free       undo probe
+ *
+ * The keys and their meanings are those of Linux's xen-blkback, so xl,
+ * the block hotplug script and every frontend work unchanged.
+ */
+#include <linux/blkdev.h>
+#include <linux/kdev_t.h>
+#include <linux/slab.h>
+
+#include "blkback/common.h"
+
+/* Values of the frontend's "protocol" key (xen/interface/io/protocols.h). */
+#define XSPLIT_BLK_PROTO_X86_32 "x86_32-abi"
+#define XSPLIT_BLK_PROTO_X86_64 "x86_64-abi"
+
+static unsigned int blk_max_queues(void)
+{
+	unsigned int n = READ_ONCE(xsplit_blkback_max_queues);
+
+	if (!n)
+		n = num_online_cpus();
+	return clamp_t(unsigned int, n, 1, XSPLIT_KEY_MAX_QUEUES);
+}
+
+static int blk_probe(struct xsplit_xb_dev *xb)
+{
+	struct xsplit_blk_dev *be;
+	int err;
+
+	be = kzalloc(sizeof(*be), GFP_KERNEL);
+	if (!be)
+		return -ENOMEM;
+	be->xb = xb;
+	be->xdev = xb->xdev;
+	be->domid = xb->xdev->otherend_id;
+	mutex_init(&be->rings_lock);
+	xb->priv = be;
+	err = xsplit_blk_sysfs_add(be);
+	if (err)
+		goto free_be;
+	return 0;
+
+free_be:
+	xb->priv = NULL;
+	mutex_destroy(&be->rings_lock);
+	kfree(be);
+	return err;
+}
+
+static void blk_free(struct xsplit_xb_dev *xb)
+{
+	struct xsplit_blk_dev *be = xb->priv;
+
+	if (!be)
+		return;
+	xsplit_blk_sysfs_del(be);
+	xb->priv = NULL;
+	mutex_destroy(&be->rings_lock);
+	kfree(be);
+}
+
+static int blk_advertise_txn(struct xsplit_xb_dev *xb,
+			     struct xenbus_transaction xbt, void *arg)
+{
+	const char *dir = xb->xdev->nodename;
+	int err;
+
+	err = xsplit_xb_mq_advertise(xb, xbt, blk_max_queues());
+	if (err)
+		return err;
+	err = xsplit_xb_ring_advertise(xb, xbt,
+				       READ_ONCE(xsplit_blkback_max_ring_order));
+	if (err)
+		return err;
+	err = xenbus_printf(xbt, dir, "feature-max-indirect-segments", "%u",
+			    READ_ONCE(xsplit_blkback_max_indirect_segs));
+	if (err)
+		return err;
+	return xenbus_printf(xbt, dir, "feature-persistent", "%u",
+			     READ_ONCE(xsplit_blkback_feature_persistent));
+}
+
+static int blk_advertise(struct xsplit_xb_dev *xb)
+{
+	return xsplit_xb_transact(xb, blk_advertise_txn, NULL);
+}
+
+/* What the toolstack and hotplug script wrote: device, mode, type. */
+static int blk_read_vbd(struct xsplit_blk_dev *be)
+{
+	struct xenbus_device *xdev = be->xdev;
+	char *str;
+	int n;
+
+	n = xenbus_scanf(XBT_NIL, xdev->nodename, "physical-device", "%x:%x",
+			 &be->major, &be->minor);
+	if (n != 2)
+		return n < 0 ? n : -EINVAL;
+	if (MAJOR(MKDEV(be->major, be->minor)) != be->major ||
+	    MINOR(MKDEV(be->major, be->minor)) != be->minor)
+		return -EINVAL;
+	str = xenbus_read(XBT_NIL, xdev->nodename, "mode", NULL);
+	if (IS_ERR(str))
+		return PTR_ERR(str);
+	be->readonly = !strchr(str, 'w');
+	kfree(str);
+	/* Linux's backend takes the cdrom hint from the frontend's side. */
+	str = xenbus_read(XBT_NIL, xdev->otherend, "device-type", NULL);
+	be->cdrom = !IS_ERR(str) && !strcmp(str, "cdrom");
+	if (!IS_ERR(str))
+		kfree(str);
+	return 0;
+}
+
+static void blk_fill_limits(struct xsplit_blk_dev *be)
+{
+	struct block_device *bdev = be->bdev;
+	struct xsplit_blk_limits *lim = &be->lim;
+	bool discard_ok = xenbus_read_unsigned(be->xdev->nodename,
+					       "discard-enable", 1);
+
+	*lim = (struct xsplit_blk_limits){
+		.nr_sectors = bdev_nr_sectors(bdev),
+		.lbs_sectors = bdev_logical_block_size(bdev) >>
+			       XSPLIT_BLKIF_SECTOR_SHIFT,
+		.max_indirect_segs = READ_ONCE(xsplit_blkback_max_indirect_segs),
+		.readonly = be->readonly,
+		.flush = bdev_write_cache(bdev),
+		.discard = discard_ok && bdev_max_discard_sectors(bdev),
+		.discard_secure = discard_ok &&
+				  bdev_max_secure_erase_sectors(bdev),
+	};
+}
+
+static int blk_open(struct xsplit_blk_dev *be)
+{
+	struct block_device *bdev;
+	int err;
+
+	err = blk_read_vbd(be);
+	if (err) {
+		xenbus_dev_error(be->xdev, err, "reading physical-device/mode");
+		return err;
+	}
+	be->fmode = FMODE_READ | FMODE_EXCL;
+	if (!be->readonly)
+		be->fmode |= FMODE_WRITE;
+	bdev = blkdev_get_by_dev(MKDEV(be->major, be->minor), be->fmode, be);
+	if (IS_ERR(bdev)) {
+		err = PTR_ERR(bdev);
+		xenbus_dev_error(be->xdev, err, "opening device %x:%x",
+				 be->major, be->minor);
+		return err;
+	}
+	be->bdev = bdev;
+	blk_fill_limits(be);
+	return 0;
+}
+
+static void blk_close(struct xsplit_blk_dev *be)
+{
+	if (!be->bdev)
+		return;
+	blkdev_put(be->bdev, be->fmode);
+	be->bdev = NULL;
+}
+
+static int blk_read_abi(struct xsplit_blk_dev *be, enum xsplit_blk_abi *abi)
+{
+	char *proto = xsplit_xb_read_str(be->xb, XSPLIT_KEY_PROTOCOL);
+	int err = 0;
+
+	*abi = XSPLIT_BLK_ABI_NATIVE;
+	if (IS_ERR(proto))
+		return PTR_ERR(proto);
+	if (!proto)
+		return 0;	/* absent: the native layout */
+	if (!strcmp(proto, XSPLIT_BLK_PROTO_X86_32)) {
+		*abi = XSPLIT_BLK_ABI_X86_32;
+	} else if (!strcmp(proto, XSPLIT_BLK_PROTO_X86_64)) {
+		*abi = XSPLIT_BLK_ABI_X86_64;
+	} else {
+		dev_warn(&be->xdev->dev, "unknown protocol '%s'\n", proto);
+		err = -EPROTONOSUPPORT;
+	}
+	kfree(proto);
+	return err;
+}
+
+/* The frontend's choices, each checked against what we offered. */
+static int blk_negotiate(struct xsplit_blk_dev *be, unsigned int *nr,
+			 unsigned int *order, enum xsplit_blk_abi *abi)
+{
+	int err;
+
+	err = blk_read_abi(be, abi);
+	if (err)
+		return err;
+	err = xsplit_xb_mq_read(be->xb, blk_max_queues(), nr);
+	if (err)
+		return err;
+	err = xsplit_xb_ring_read_order(be->xb,
+					READ_ONCE(xsplit_blkback_max_ring_order),
+					order);
+	if (err)
+		return err;
+	be->persistent = READ_ONCE(xsplit_blkback_feature_persistent) &&
+			 xenbus_read_unsigned(be->xdev->otherend,
+					      "feature-persistent", 0);
+	dev_info(&be->xdev->dev, "%u queue(s), ring order %u, abi %d%s\n",
+		 *nr, *order, *abi, be->persistent ? ", persistent grants" : "");
+	return 0;
+}
+
+static int blk_publish_discard(struct xsplit_blk_dev *be,
+			       struct xenbus_transaction xbt)
+{
+	const char *dir = be->xdev->nodename;
+	struct block_device *bdev = be->bdev;
+	int err;
+
+	if (be->lim.discard) {
+		err = xenbus_printf(xbt, dir, "discard-granularity", "%u",
+				    bdev_discard_granularity(bdev));
+		if (err)
+			return err;
+		err = xenbus_printf(xbt, dir, "discard-alignment", "%u",
+				    bdev_discard_alignment(bdev));
+		if (err)
+			return err;
+		err = xenbus_printf(xbt, dir, "discard-secure", "%d",
+				    be->lim.discard_secure);
+		if (err)
+			return err;
+	}
+	return xenbus_printf(xbt, dir, "feature-discard", "%d",
+			     be->lim.discard);
+}
+
+static unsigned int blk_info(struct xsplit_blk_dev *be)
+{
+	struct gendisk *disk = be->bdev->bd_disk;
+	unsigned int info = 0;
+
+	if (be->cdrom || disk_to_cdi(disk))
+		info |= XSPLIT_VDISK_CDROM;
+	if (disk->flags & GENHD_FL_REMOVABLE)
+		info |= XSPLIT_VDISK_REMOVABLE;
+	if (be->readonly)
+		info |= XSPLIT_VDISK_READONLY;
+	return info;
+}
+
+static int blk_publish_txn(struct xsplit_xb_dev *xb,
+			   struct xenbus_transaction xbt, void *arg)
+{
+	struct xsplit_blk_dev *be = arg;
+	const char *dir = xb->xdev->nodename;
+	int err;
+
+	err = xenbus_printf(xbt, dir, "feature-flush-cache", "%d",
+			    be->lim.flush);
+	if (err)
+		return err;
+	err = xenbus_printf(xbt, dir, "feature-barrier", "%d", be->lim.flush);
+	if (err)
+		return err;
+	err = blk_publish_discard(be, xbt);
+	if (err)
+		return err;
+	err = xenbus_printf(xbt, dir, "sectors", "%llu", be->lim.nr_sectors);
+	if (err)
+		return err;
+	err = xenbus_printf(xbt, dir, "info", "%u", blk_info(be));
+	if (err)
+		return err;
+	err = xenbus_printf(xbt, dir, "sector-size", "%u",
+			    bdev_logical_block_size(be->bdev));
+	if (err)
+		return err;
+	return xenbus_printf(xbt, dir, "physical-sector-size", "%u",
+			     bdev_physical_block_size(be->bdev));
+}
+
+static void blk_disconnect(struct xsplit_xb_dev *xb)
+{
+	struct xsplit_blk_dev *be = xb->priv;
+
+	/* Rings first: their threads wait for every bio on the device. */
+	xsplit_blk_rings_stop(be);
+	blk_close(be);
+}
+
+static int blk_connect(struct xsplit_xb_dev *xb)
+{
+	struct xsplit_blk_dev *be = xb->priv;
+	enum xsplit_blk_abi abi;
+	unsigned int nr, order;
+	int err;
+
+	err = blk_open(be);
+	if (err)
+		return err;
+	err = blk_negotiate(be, &nr, &order, &abi);
+	if (err)
+		goto close;
+	be->ring_order = order;
+	err = xsplit_blk_rings_start(be, nr, order, abi);
+	if (err)
+		goto close;
+	err = xsplit_xb_transact(xb, blk_publish_txn, be);
+	if (err)
+		goto stop_rings;
+	return 0;
+
+stop_rings:
+	xsplit_blk_rings_stop(be);
+close:
+	blk_close(be);
+	return err;
+}
+
+static const struct xsplit_xb_ops blk_ops = {
+	.probe = blk_probe,
+	.advertise = blk_advertise,
+	.connect = blk_connect,
+	.disconnect = blk_disconnect,
+	.free = blk_free,
+};
+
+static struct xsplit_xb_driver blk_driver = {
+	.type = "vbd",
+	.role = XSPLIT_ROLE_BACKEND,
+	.ops = &blk_ops,
+	.wait_hotplug = true,
+};
+
+int xsplit_blk_xenbus_register(void)
+{
+	return xsplit_xb_register(&blk_driver);
+}
+
+void xsplit_blk_xenbus_unregister(void)
+{
+	xsplit_xb_unregister(&blk_driver);
+}

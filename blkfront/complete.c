@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Responses off the ring.  Each response is copied out of the shared page
+ * once (by the ring code) and goes through the validator (rsp.c) before
+ * anything acts on it: an id that is not on the ring, a repeated id or an
+ * operation that is not the request's marks the ring broken, and the
+ * device is reported to XenStore as failed.  A blk request completes when
+ * the last of its parts is answered.
+ */
+#include "blkfront/blkfront.h"
+
+void xsplit_blkf_fatal_work(struct work_struct *work)
+{
+	struct xsplit_blkf_info *info =
+		container_of(work, struct xsplit_blkf_info, fatal_work);
+
+	xenbus_dev_fatal(info->dev->xdev, -EPROTO,
+			 "backend broke the block ring protocol");
+}
+
+static void ring_break(struct xsplit_blkf_ring *ring, const char *why,
+		       int err)
+{
+	struct xsplit_blkf_info *info = ring->info;
+
+	if (!ring->broken)
+		dev_err_ratelimited(&info->dev->xdev->dev,
+				    "ring %u: %s (%d); stopping it\n",
+				    ring->idx, why, err);
+	ring->broken = true;
+	schedule_work(&info->fatal_work);
+}
+
+/* The backend cannot do this operation: stop asking. */
+static void feature_gone(struct xsplit_blkf_ring *ring, u8 op)
+{
+	struct xsplit_blkf_info *info = ring->info;
+	struct request_queue *q = info->gd ? info->gd->queue : NULL;
+
+	if (op == XSPLIT_BLKIF_OP_FLUSH_DISKCACHE ||
+	    op == XSPLIT_BLKIF_OP_WRITE_BARRIER) {
+		dev_warn_ratelimited(&info->dev->xdev->dev,
+				     "backend refuses flushes; disabling them\n");
+		info->flush_op = 0;
+		if (q)
+			blk_queue_write_cache(q, false, false);
+	} else if (op == XSPLIT_BLKIF_OP_DISCARD) {
+		dev_warn_ratelimited(&info->dev->xdev->dev,
+				     "backend refuses discards; disabling them\n");
+		info->discard = false;
+		info->secure_discard = false;
+		if (q) {
+			blk_queue_max_discard_sectors(q, 0);
+			blk_queue_max_secure_erase_sectors(q, 0);
+		}
+	}
+}
+
+static blk_status_t to_blk_status(int status)
+{
+	switch (status) {
+	case 0:
+		return BLK_STS_OK;
+	case -EOPNOTSUPP:
+		return BLK_STS_NOTSUPP;
+	default:
+		return BLK_STS_IOERR;
+	}
+}
+
+static void handle_rsp(struct xsplit_blkf_ring *ring,
+		       const struct xsplit_blkif_response *rsp)
+{
+	struct xsplit_blkf_done done;
+	struct xsplit_blkf_shadow *sh;
+	struct xsplit_blkf_pdu *pdu;
+	bool leaked = false, read;
+	int ret;
+
+	ret = xsplit_blkf_rsp_check(&ring->tab, rsp, &done);
+	if (ret && ret != -EBADMSG) {
+		ring_break(ring, "bad response", ret);
+		return;
+	}
+	if (ret)
+		dev_warn_ratelimited(&ring->info->dev->xdev->dev,
+				     "unknown response status %d\n",
+				     rsp->status);
+	sh = &ring->shadow[done.id];
+	pdu = blk_mq_rq_to_pdu(sh->rq);
+	if (done.status == -EOPNOTSUPP)
+		feature_gone(ring, done.op);
+	read = !done.status && rq_data_dir(sh->rq) == READ;
+	xsplit_blkf_part_release(ring, sh, read, &leaked);
+	if (leaked) {
+		/* completing would hand back pages the backend still maps */
+		ring_break(ring, "backend still maps a completed request", 0);
+		return;
+	}
+	if (done.status && pdu->status == BLK_STS_OK)
+		pdu->status = to_blk_status(done.status);
+	if (!--pdu->parts)
+		blk_mq_complete_request(sh->rq);
+	sh->rq = NULL;
+}
+
+/* Consume every response; true if there was any. */
+static bool ring_drain(struct xsplit_blkf_ring *ring)
+{
+	struct xsplit_blkif_response rsp;
+	bool work = false;
+	int ret;
+
+	while (!ring->broken) {
+		ret = xsplit_blkif_front_copy_rsp(&ring->front, &rsp);
+		if (ret == 1) {
+			work = true;
+			handle_rsp(ring, &rsp);
+			continue;
+		}
+		/* empty: ask for an event, then look once more */
+		if (!ret)
+			ret = xsplit_front_final_check(&ring->front.r);
+		if (ret < 0) {
+			ring_break(ring, "response index out of range", ret);
+			break;
+		}
+		if (!ret)
+			break;
+	}
+	return work;
+}
+
+/* Hard-IRQ context: the core sends the (late) EOI after we return. */
+enum xsplit_evtchn_ret
+xsplit_blkf_ring_interrupt(struct xsplit_evtchn *ch, void *data)
+{
+	struct xsplit_blkf_ring *ring = data;
+	unsigned long flags;
+	bool work = false;
+
+	spin_lock_irqsave(&ring->lock, flags);
+	if (ring->up)
+		work = ring_drain(ring);
+	spin_unlock_irqrestore(&ring->lock, flags);
+	return work ? XSPLIT_EVTCHN_WORK : XSPLIT_EVTCHN_NO_WORK;
+}

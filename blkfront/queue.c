@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * blk-mq and the gendisk: one hardware queue per ring negotiated at the
+ * first connect.  The disk outlives backends: on a disconnect its queue is
+ * quiesced and its in-flight requests wait on the requeue list; on the
+ * next connect the limits are rewritten and the requests go out again.
+ * If a later backend gives fewer rings, hardware queues share them.
+ */
+#include <linux/blkdev.h>
+#include <linux/major.h>
+
+#include "blkfront/blkfront.h"
+
+static const struct block_device_operations xsplit_blkf_fops = {
+	.owner = THIS_MODULE,
+};
+
+static struct xsplit_blkf_ring *hctx_ring(struct xsplit_blkf_info *info,
+					  struct blk_mq_hw_ctx *hctx)
+{
+	return &info->rings[hctx->queue_num % info->nr_rings];
+}
+
+/* Requests with nothing to send, answered here. */
+static bool answer_locally(struct xsplit_blkf_info *info, struct request *rq,
+			   blk_status_t *sts)
+{
+	switch (req_op(rq)) {
+	case REQ_OP_FLUSH:
+		*sts = BLK_STS_OK;	/* no cache to flush */
+		return !info->flush_op;
+	case REQ_OP_DISCARD:
+	case REQ_OP_SECURE_ERASE:
+		*sts = BLK_STS_NOTSUPP;
+		return !info->discard ||
+		       (req_op(rq) == REQ_OP_SECURE_ERASE &&
+			!info->secure_discard);
+	case REQ_OP_READ:
+	case REQ_OP_WRITE:
+		return false;
+	default:
+		*sts = BLK_STS_NOTSUPP;
+		return true;
+	}
+}
+
+static blk_status_t xsplit_blkf_queue_rq(struct blk_mq_hw_ctx *hctx,
+					 const struct blk_mq_queue_data *bd)
+{
+	struct xsplit_blkf_info *info = hctx->queue->queuedata;
+	struct request *rq = bd->rq;
+	struct xsplit_blkf_pdu *pdu = blk_mq_rq_to_pdu(rq);
+	blk_status_t sts;
+
+	if (unlikely(READ_ONCE(info->dead)))
+		return BLK_STS_IOERR;
+	blk_mq_start_request(rq);
+	if (answer_locally(info, rq, &sts)) {
+		blk_mq_end_request(rq, sts);
+		return BLK_STS_OK;
+	}
+	pdu->nr_sg = 0;
+	if (blk_rq_nr_phys_segments(rq)) {
+		sg_init_table(pdu->sg, info->max_sg);
+		pdu->nr_sg = blk_rq_map_sg(rq->q, rq, pdu->sg);
+	}
+	return xsplit_blkf_ring_submit(hctx_ring(info, hctx), rq);
+}
+
+static void xsplit_blkf_complete(struct request *rq)
+{
+	struct xsplit_blkf_pdu *pdu = blk_mq_rq_to_pdu(rq);
+
+	blk_mq_end_request(rq, pdu->status);
+}
+
+static const struct blk_mq_ops xsplit_blkf_mq_ops = {
+	.queue_rq = xsplit_blkf_queue_rq,
+	.complete = xsplit_blkf_complete,
+};
+
+static void set_discard(struct xsplit_blkf_info *info,
+			struct request_queue *q)
+{
+	if (!info->discard) {
+		blk_queue_max_discard_sectors(q, 0);
+		blk_queue_max_secure_erase_sectors(q, 0);
+		return;
+	}
+	blk_queue_max_discard_sectors(q, UINT_MAX);
+	q->limits.discard_granularity = info->discard_granularity ?:
+					info->phys_sector_size;
+	q->limits.discard_alignment = info->discard_alignment;
+	if (info->secure_discard)
+		blk_queue_max_secure_erase_sectors(q, UINT_MAX);
+	else
+		blk_queue_max_secure_erase_sectors(q, 0);
+}
+
+/* Limits, size and flags from what the backend announced. */
+static void apply_limits(struct xsplit_blkf_info *info)
+{
+	struct request_queue *q = info->gd->queue;
+	unsigned int segs = min(info->seg_cap, info->max_sg);
+
+	blk_queue_logical_block_size(q, info->sector_size);
+	blk_queue_physical_block_size(q, info->phys_sector_size);
+	blk_queue_max_hw_sectors(q, (segs * PAGE_SIZE) >>
+				 XSPLIT_BLKIF_SECTOR_SHIFT);
+	blk_queue_max_segments(q, segs);
+	/* one segment never crosses a page: it is one grant */
+	blk_queue_segment_boundary(q, PAGE_SIZE - 1);
+	blk_queue_max_segment_size(q, PAGE_SIZE);
+	blk_queue_dma_alignment(q, XSPLIT_BLKIF_SECTOR_SIZE - 1);
+	blk_queue_write_cache(q, info->flush_op != 0, false);
+	set_discard(info, q);
+	set_capacity_and_notify(info->gd, info->sectors);
+	set_disk_ro(info->gd, info->vdisk_info & XSPLIT_VDISK_READONLY);
+}
+
+static int tag_set_init(struct xsplit_blkf_info *info)
+{
+	struct blk_mq_tag_set *set = &info->tag_set;
+
+	memset(set, 0, sizeof(*set));
+	/* room for the most any backend may get, so reconnects fit */
+	info->max_sg = clamp(xsplit_blkf_max_segs_param,
+			     XSPLIT_BLKIF_MAX_SEGMENTS_PER_REQUEST,
+			     XSPLIT_BLKF_MAX_SEGS);
+	set->ops = &xsplit_blkf_mq_ops;
+	set->nr_hw_queues = info->nr_rings;
+	set->queue_depth = info->rings[0].front.r.nr_ents;
+	set->numa_node = NUMA_NO_NODE;
+	set->flags = BLK_MQ_F_SHOULD_MERGE;
+	set->cmd_size = struct_size((struct xsplit_blkf_pdu *)NULL, sg,
+				    info->max_sg);
+	set->driver_data = info;
+	return blk_mq_alloc_tag_set(set);
+}
+
+/**
+ * xsplit_blkf_disk_add - create and announce the disk (first connect)
+ * @info: the disk, rings started and limits read
+ *
+ * Return: 0 or a negative errno, everything undone.
+ */
+int xsplit_blkf_disk_add(struct xsplit_blkf_info *info)
+{
+	struct gendisk *gd;
+	int err;
+
+	err = tag_set_init(info);
+	if (err)
+		return err;
+	gd = blk_mq_alloc_disk(&info->tag_set, info);
+	if (IS_ERR(gd)) {
+		err = PTR_ERR(gd);
+		goto free_tag_set;
+	}
+	err = xsplit_blkf_vdev_name(&info->vd, gd->disk_name,
+				    sizeof(gd->disk_name));
+	if (err)
+		goto put_disk;
+	gd->major = XENVBD_MAJOR;
+	gd->first_minor = info->vd.first_minor;
+	gd->minors = info->vd.minors;
+	gd->fops = &xsplit_blkf_fops;
+	gd->private_data = info;
+	if (info->vdisk_info & XSPLIT_VDISK_REMOVABLE)
+		gd->flags |= GENHD_FL_REMOVABLE;
+	info->gd = gd;
+	apply_limits(info);
+	err = device_add_disk(&info->dev->xdev->dev, gd, NULL);
+	if (err)
+		goto clear_gd;
+	return 0;
+
+clear_gd:
+	info->gd = NULL;
+put_disk:
+	put_disk(gd);
+free_tag_set:
+	blk_mq_free_tag_set(&info->tag_set);
+	return err;
+}
+
+/* Reconnect: new limits; the queue is still quiesced. */
+void xsplit_blkf_disk_update(struct xsplit_blkf_info *info)
+{
+	if (info->gd)
+		apply_limits(info);
+}
+
+void xsplit_blkf_disk_quiesce(struct xsplit_blkf_info *info)
+{
+	if (!info->gd || info->quiesced)
+		return;
+	blk_mq_quiesce_queue(info->gd->queue);
+	info->quiesced = true;
+}
+
+/* Let requests flow again, the requeued ones first. */
+void xsplit_blkf_disk_resume(struct xsplit_blkf_info *info)
+{
+	if (!info->gd)
+		return;
+	if (info->quiesced) {
+		blk_mq_unquiesce_queue(info->gd->queue);
+		info->quiesced = false;
+	}
+	blk_mq_kick_requeue_list(info->gd->queue);
+}
+
+/* Device going away: fail what waits, then remove the disk. */
+void xsplit_blkf_disk_remove(struct xsplit_blkf_info *info)
+{
+	if (!info->gd)
+		return;
+	WRITE_ONCE(info->dead, true);
+	xsplit_blkf_disk_resume(info);
+	del_gendisk(info->gd);
+	put_disk(info->gd);
+	blk_mq_free_tag_set(&info->tag_set);
+	info->gd = NULL;
+}

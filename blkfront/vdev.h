@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The toolstack's "virtual-device" number, decoded into the name and minor
+ * numbers a user expects: xvd<letters>[<partition>] on major 202.  Pure code,
+ * also built in user space for the unit tests.
+ *
+ * Encodings, as Xen's docs/misc/vbd-interface and Linux's blkfront define:
+ *   (major << 8) | minor     with major 202 (xvd, 16 minors per disk),
+ *                            3 / 22 (hd: 64 minors a disk, hda..hdd),
+ *                            8, 65..71, 128..135 (sd: 16 minors a disk);
+ *   (1 << 28) | minor        extended xvd form, 256 minors per disk.
+ * hd and sd disks are mapped onto xvd names with the same disk index.
+ */
+#ifndef XSPLIT_BLKF_VDEV_H
+#define XSPLIT_BLKF_VDEV_H
+
+#include "xsplit_types.h"
+
+#define XSPLIT_BLKF_XVD_MAJOR		202U
+#define XSPLIT_BLKF_VDEV_EXT_SHIFT	28U
+#define XSPLIT_BLKF_VDEV_EXTENDED	0x10000000U
+static_assert(XSPLIT_BLKF_VDEV_EXTENDED == 1U << XSPLIT_BLKF_VDEV_EXT_SHIFT);
+#define XSPLIT_BLKF_MINORS		16U	/* per disk, short form */
+#define XSPLIT_BLKF_MINORS_EXT		256U	/* per disk, extended form */
+/* Linux's MINORBITS: a dev_t has a 20-bit minor. */
+#define XSPLIT_BLKF_MINOR_BITS		20U
+/* "xvd" + up to 4 letters + a 3-digit partition + NUL fits the gendisk. */
+#define XSPLIT_BLKF_NAME_LEN		32U
+
+struct xsplit_blkf_vdev {
+	u32 first_minor;	/* on major 202 */
+	u32 minors;		/* minors this disk owns: 16, 256 or 1 */
+	u32 index;		/* disk index: 0 = xvda */
+	u32 part;		/* partition number; 0 for a whole disk */
+};
+
+int xsplit_blkf_vdev_decode(u32 vdev, struct xsplit_blkf_vdev *out);
+int xsplit_blkf_vdev_name(const struct xsplit_blkf_vdev *v, char *buf,
+			  size_t size);
+
+#endif /* XSPLIT_BLKF_VDEV_H */

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xsplit netfront: module parameters, init and exit.  The driver binds
+ * XenBus "vif" devices as "xsplit-vif", beside the in-tree "vif" driver;
+ * keep xen-netfront from loading (module_blacklist=xen_netfront) so that
+ * this one gets the devices.
+ */
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+
+#include "netfront/netfront.h"
+
+unsigned int xsplit_nf_max_queues = XSPLIT_NF_MAX_QUEUES;
+
+static int max_queues_set(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 1, XSPLIT_NF_MAX_QUEUES);
+}
+
+static const struct kernel_param_ops max_queues_ops = {
+	.set = max_queues_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(max_queues, &max_queues_ops, &xsplit_nf_max_queues, 0644);
+MODULE_PARM_DESC(max_queues,
+		 "Most queues per vif, also capped by online CPUs and the backend (1-8, default 8)");
+
+static int __init xsplit_nf_init(void)
+{
+	return xsplit_nf_xenbus_register();
+}
+
+static void __exit xsplit_nf_exit(void)
+{
+	xsplit_nf_xenbus_unregister();
+}
+
+module_init(xsplit_nf_init);
+module_exit(xsplit_nf_exit);
+
+MODULE_DESCRIPTION("xsplit Xen paravirtual network frontend");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(XSPLIT_VERSION);
+MODULE_ALIAS("xen:vif");

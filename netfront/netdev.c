@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * netfront's net_device: open/stop, features, MTU, statistics.  Whether
+ * the rings exist (nf->connected) and whether the device is up both change
+ * only under rtnl, so NAPI is enabled exactly when both hold.
+ */
+#include <linux/etherdevice.h>
+#include <linux/netdevice.h>
+#include <net/tcp.h>
+
+#include "netfront/netfront.h"
+
+#define XSPLIT_NF_FEATURES (NETIF_F_SG | NETIF_F_IP_CSUM | \
+			    NETIF_F_IPV6_CSUM | NETIF_F_TSO | NETIF_F_TSO6 | \
+			    NETIF_F_RXCSUM)
+/* Largest MTU: the tx ring's 16-bit packet size, minus the header. */
+#define XSPLIT_NF_MAX_MTU (XSPLIT_NETIF_MAX_TX_SIZE - ETH_HLEN)
+
+static int nf_open(struct net_device *dev)
+{
+	struct xsplit_nf *nf = netdev_priv(dev);
+
+	if (nf->connected) {
+		xsplit_nf_queues_napi(nf, true);
+		netif_tx_start_all_queues(dev);
+	}
+	return 0;
+}
+
+static int nf_stop(struct net_device *dev)
+{
+	struct xsplit_nf *nf = netdev_priv(dev);
+
+	netif_tx_disable(dev);
+	if (nf->connected)
+		xsplit_nf_queues_napi(nf, false);
+	return 0;
+}
+
+static unsigned int nf_max_mtu(const struct xsplit_nf *nf)
+{
+	return nf->feat.sg ? XSPLIT_NF_MAX_MTU : ETH_DATA_LEN;
+}
+
+static int nf_change_mtu(struct net_device *dev, int mtu)
+{
+	struct xsplit_nf *nf = netdev_priv(dev);
+
+	if (mtu > (int)nf_max_mtu(nf))
+		return -EINVAL;
+	dev->mtu = mtu;
+	return 0;
+}
+
+/* Offer only what the backend said it handles. */
+static netdev_features_t nf_fix_features(struct net_device *dev,
+					 netdev_features_t features)
+{
+	struct xsplit_nf *nf = netdev_priv(dev);
+
+	if (!nf->feat.sg)
+		features &= ~NETIF_F_SG;
+	if (!nf->feat.ipv6_csum)
+		features &= ~(NETIF_F_IPV6_CSUM | NETIF_F_TSO6);
+	if (!nf->feat.gso_v4)
+		features &= ~NETIF_F_TSO;
+	if (!nf->feat.gso_v6)
+		features &= ~NETIF_F_TSO6;
+	return features;
+}
+
+static void nf_get_stats64(struct net_device *dev,
+			   struct rtnl_link_stats64 *tot)
+{
+	struct xsplit_nf *nf = netdev_priv(dev);
+	struct xsplit_nf_queue *queues;
+	unsigned int i, nr, start;
+
+	/* Not under rtnl: the queues may be going away (see queues.c). */
+	rcu_read_lock();
+	nr = READ_ONCE(nf->nr_queues);
+	queues = READ_ONCE(nf->queues);
+	for (i = 0; queues && i < nr; i++) {
+		struct xsplit_nf_queue *q = &queues[i];
+		struct xsplit_nf_stats s;
+
+		do {
+			start = u64_stats_fetch_begin(&q->syncp);
+			s = q->stats;
+		} while (u64_stats_fetch_retry(&q->syncp, start));
+		tot->rx_packets += s.rx_packets;
+		tot->rx_bytes += s.rx_bytes;
+		tot->rx_dropped += s.rx_dropped + s.rx_nomem;
+		tot->tx_packets += s.tx_packets;
+		tot->tx_bytes += s.tx_bytes;
+		tot->tx_dropped += s.tx_dropped;
+		tot->tx_errors += s.tx_errors;
+	}
+	rcu_read_unlock();
+}
+
+static const struct net_device_ops xsplit_nf_netdev_ops = {
+	.ndo_open = nf_open,
+	.ndo_stop = nf_stop,
+	.ndo_start_xmit = xsplit_nf_start_xmit,
+	.ndo_change_mtu = nf_change_mtu,
+	.ndo_fix_features = nf_fix_features,
+	.ndo_get_stats64 = nf_get_stats64,
+	.ndo_validate_addr = eth_validate_addr,
+};
+
+struct net_device *xsplit_nf_netdev_alloc(struct xsplit_xb_dev *xb)
+{
+	struct net_device *dev;
+	struct xsplit_nf *nf;
+
+	dev = alloc_etherdev_mq(sizeof(*nf), XSPLIT_NF_MAX_QUEUES);
+	if (!dev)
+		return NULL;
+	nf = netdev_priv(dev);
+	nf->xb = xb;
+	nf->netdev = dev;
+	dev->netdev_ops = &xsplit_nf_netdev_ops;
+	dev->ethtool_ops = &xsplit_nf_ethtool_ops;
+	dev->hw_features = XSPLIT_NF_FEATURES;
+	dev->features = XSPLIT_NF_FEATURES | NETIF_F_HIGHDMA;
+	dev->min_mtu = ETH_MIN_MTU;
+	dev->max_mtu = XSPLIT_NF_MAX_MTU;
+	/* A GSO packet plus its headers must fit the 16-bit size field. */
+	netif_set_tso_max_size(dev, XSPLIT_NETIF_MAX_TX_SIZE - MAX_TCP_HEADER);
+	SET_NETDEV_DEV(dev, &xb->xdev->dev);
+	netif_carrier_off(dev);
+	return dev;
+}
+
+/* Rings are up: start I/O.  rtnl held. */
+void xsplit_nf_netdev_connect(struct xsplit_nf *nf)
+{
+	struct net_device *dev = nf->netdev;
+
+	netdev_update_features(dev);
+	if (dev->mtu > nf_max_mtu(nf))
+		dev_set_mtu(dev, nf_max_mtu(nf));
+	xsplit_nf_queues_start(nf);
+	nf->connected = true;
+	if (netif_running(dev)) {
+		xsplit_nf_queues_napi(nf, true);
+		netif_tx_wake_all_queues(dev);
+	}
+	netif_carrier_on(dev);
+}
+
+/* Stop all I/O before the rings go away.  rtnl held. */
+void xsplit_nf_netdev_disconnect(struct xsplit_nf *nf)
+{
+	struct net_device *dev = nf->netdev;
+
+	netif_carrier_off(dev);
+	netif_tx_disable(dev);
+	if (nf->connected && netif_running(dev))
+		xsplit_nf_queues_napi(nf, false);
+	nf->connected = false;
+}

@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * xsplit netfront: private structures shared by the files of the driver.
+ *
+ *   main.c    module parameters, init/exit
+ *   xenbus.c  the xsplit_xb_driver callbacks: probe, advertise, connect ...
+ *   queue.c   one queue: its two rings, event channel and NAPI
+ *   rx.c      rx buffers: posting, and turning responses into skbs
+ *   tx.c      ndo_start_xmit and tx completion
+ *   netdev.c  net_device_ops, features, MTU
+ *   ethtool.c ethtool_ops and the per-queue counters
+ *   validate.c  pure checks of the backend's responses
+ */
+#ifndef XSPLIT_NETFRONT_H
+#define XSPLIT_NETFRONT_H
+
+#include <linux/netdevice.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/timer.h>
+#include <linux/workqueue.h>
+
+#include "xenbus/xsplit_xenbus.h"
+#include "evtchn/xsplit_evtchn.h"
+#include "netfront/validate.h"
+
+/* Most queues we ask for, whatever the backend offers. */
+#define XSPLIT_NF_MAX_QUEUES 8U
+/* Slots of a packet on the tx ring that every backend accepts. */
+#define XSPLIT_NF_TX_MAX_SLOTS XSPLIT_NETIF_NR_SLOTS_MIN
+/* Room kept on the tx ring for one more packet: data slots plus one GSO. */
+#define XSPLIT_NF_TX_STOP_THRESH (XSPLIT_NF_TX_MAX_SLOTS + 1)
+/* Data slots of one rx packet: each becomes one skb fragment. */
+#define XSPLIT_NF_RX_MAX_DATA MAX_SKB_FRAGS
+/* Bytes pulled into the skb's linear area: enough for the headers. */
+#define XSPLIT_NF_RX_PULL 256U
+/* Retry posting rx buffers after an allocation failure, in jiffies. */
+#define XSPLIT_NF_REFILL_DELAY (HZ / 10)
+
+/* Counters, per queue; names in ethtool.c follow this order. */
+struct xsplit_nf_stats {
+	u64 rx_packets;
+	u64 rx_bytes;
+	u64 rx_dropped;		/* a packet the backend got wrong */
+	u64 rx_gso;
+	u64 rx_csum_partial;
+	u64 rx_nomem;		/* buffer or skb allocation failed */
+	u64 tx_packets;
+	u64 tx_bytes;
+	u64 tx_dropped;		/* could not be put on the ring */
+	u64 tx_errors;		/* the backend reported an error */
+	u64 tx_gso;
+	u64 tx_csum_partial;
+	u64 bad_responses;	/* responses no backend may send */
+};
+
+#define XSPLIT_NF_NR_STATS (sizeof(struct xsplit_nf_stats) / sizeof(u64))
+
+/*
+ * One tx request: the page it granted.  Packets are always copied to fresh
+ * pages (see tx.c), so the skb is gone by the time the backend answers.
+ */
+struct xsplit_nf_tx_buf {
+	struct page *page;
+	grant_ref_t ref;
+};
+
+/* One rx request: the page the backend may copy a packet into. */
+struct xsplit_nf_rx_buf {
+	struct page *page;
+	grant_ref_t ref;
+};
+
+struct xsplit_nf;
+
+struct xsplit_nf_queue {
+	struct xsplit_nf *nf;
+	unsigned int id;
+	struct napi_struct napi;
+	struct xsplit_evtchn evtchn;
+	bool eoi_pending;	/* an event awaits its late EOI */
+	bool broken;		/* the backend misbehaved: stop using it */
+	char name[XSPLIT_EVTCHN_NAME_LEN];
+
+	/* tx: the lock orders xmit against completion in NAPI */
+	spinlock_t tx_lock;
+	struct xsplit_xb_ring tx_mem;
+	struct xsplit_netif_tx_front tx;
+	struct xsplit_nf_txids txids;
+	struct xsplit_nf_tx_buf tx_bufs[XSPLIT_NF_TX_RING_SIZE];
+
+	/* rx: touched by NAPI only, or before it is enabled */
+	struct xsplit_xb_ring rx_mem;
+	struct xsplit_netif_rx_front rx;
+	struct xsplit_nf_rx_buf rx_bufs[XSPLIT_NF_RX_RING_SIZE];
+	struct timer_list refill;
+
+	struct u64_stats_sync syncp;
+	struct xsplit_nf_stats stats;
+};
+
+/* Backend features read at connect. */
+struct xsplit_nf_features {
+	bool sg;
+	bool gso_v4;
+	bool gso_v6;
+	bool ipv6_csum;
+};
+
+struct xsplit_nf {
+	struct xsplit_xb_dev *xb;
+	struct net_device *netdev;
+	struct xsplit_nf_queue *queues;
+	unsigned int nr_queues;
+	bool connected;		/* rings live; changes under rtnl */
+	struct xsplit_nf_features feat;
+	struct work_struct fatal_work;	/* take the device to Closing */
+};
+
+static inline domid_t xsplit_nf_domid(const struct xsplit_nf *nf)
+{
+	return nf->xb->xdev->otherend_id;
+}
+
+static inline void xsplit_nf_count(struct xsplit_nf_queue *q, u64 *ctr,
+				   u64 n)
+{
+	u64_stats_update_begin(&q->syncp);
+	*ctr += n;
+	u64_stats_update_end(&q->syncp);
+}
+
+/* main.c */
+extern unsigned int xsplit_nf_max_queues;
+
+/* xenbus.c */
+int xsplit_nf_xenbus_register(void);
+void xsplit_nf_xenbus_unregister(void);
+
+/* queue.c */
+int xsplit_nf_queues_create(struct xsplit_nf *nf, unsigned int nr);
+void xsplit_nf_queues_destroy(struct xsplit_nf *nf);
+int xsplit_nf_queues_publish(struct xsplit_nf *nf,
+			     struct xenbus_transaction xbt);
+void xsplit_nf_queues_start(struct xsplit_nf *nf);
+void xsplit_nf_queues_napi(struct xsplit_nf *nf, bool on);
+void xsplit_nf_queue_broken(struct xsplit_nf_queue *q, const char *why);
+
+/* rx.c */
+void xsplit_nf_rx_refill(struct xsplit_nf_queue *q);
+void xsplit_nf_rx_refill_timer(struct timer_list *t);
+int xsplit_nf_rx_poll(struct xsplit_nf_queue *q, int budget);
+void xsplit_nf_rx_release(struct xsplit_nf_queue *q);
+
+/* tx.c */
+netdev_tx_t xsplit_nf_start_xmit(struct sk_buff *skb, struct net_device *dev);
+bool xsplit_nf_tx_complete(struct xsplit_nf_queue *q);
+void xsplit_nf_tx_release(struct xsplit_nf_queue *q);
+
+/* netdev.c */
+struct net_device *xsplit_nf_netdev_alloc(struct xsplit_xb_dev *xb);
+void xsplit_nf_netdev_connect(struct xsplit_nf *nf);
+void xsplit_nf_netdev_disconnect(struct xsplit_nf *nf);
+
+/* ethtool.c */
+extern const struct ethtool_ops xsplit_nf_ethtool_ops;
+
+#endif /* XSPLIT_NETFRONT_H */

@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One netfront queue: a tx ring, an rx ring, one event channel for both
+ * and one NAPI context that serves both.  The event handler only schedules
+ * NAPI; the late EOI is sent when NAPI has drained the rings, so a backend
+ * that floods events gets at most one poll per EOI.
+ */
+#include <linux/slab.h>
+#include <linux/netdevice.h>
+
+#include "netfront/netfront.h"
+#include "grant/xsplit_grant.h"
+
+/* Pending responses on either ring (after asking to be notified), or < 0. */
+static int queue_final_check(struct xsplit_nf_queue *q)
+{
+	int tx, rx;
+
+	spin_lock(&q->tx_lock);
+	tx = xsplit_front_final_check(&q->tx.r);
+	spin_unlock(&q->tx_lock);
+	rx = xsplit_front_final_check(&q->rx.r);
+	if (tx < 0 || rx < 0)
+		return XSPLIT_RING_CORRUPT;
+	return tx + rx;
+}
+
+static void queue_eoi(struct xsplit_nf_queue *q, bool found_work)
+{
+	if (!q->eoi_pending)
+		return;
+	q->eoi_pending = false;
+	xsplit_evtchn_eoi(&q->evtchn, found_work);
+}
+
+static int queue_poll(struct napi_struct *napi, int budget)
+{
+	struct xsplit_nf_queue *q = container_of(napi, struct xsplit_nf_queue,
+						 napi);
+	bool tx_work;
+	int done;
+
+	/* A broken queue sends no EOI: the backend's events stay masked. */
+	if (unlikely(q->broken)) {
+		napi_complete_done(napi, 0);
+		return 0;
+	}
+	tx_work = xsplit_nf_tx_complete(q);
+	done = xsplit_nf_rx_poll(q, budget);
+	if (done >= budget)
+		return budget;
+	if (!napi_complete_done(napi, done))
+		return done;
+	queue_eoi(q, tx_work || done);
+	switch (queue_final_check(q)) {
+	case 0:
+		break;
+	case XSPLIT_RING_CORRUPT:
+		xsplit_nf_queue_broken(q, "corrupt ring index");
+		break;
+	default:
+		napi_schedule(napi);
+	}
+	return done;
+}
+
+static enum xsplit_evtchn_ret queue_event(struct xsplit_evtchn *ch,
+					  void *data)
+{
+	struct xsplit_nf_queue *q = data;
+
+	q->eoi_pending = true;
+	napi_schedule(&q->napi);
+	return XSPLIT_EVTCHN_DEFERRED;
+}
+
+/**
+ * xsplit_nf_queue_broken - stop trusting a queue's backend
+ * @q: the queue
+ * @why: for the log
+ *
+ * Called from NAPI or xmit: marks the queue, drops the carrier and leaves
+ * the device's teardown (to Closing) to process context.
+ */
+void xsplit_nf_queue_broken(struct xsplit_nf_queue *q, const char *why)
+{
+	struct xsplit_nf *nf = q->nf;
+
+	xsplit_nf_count(q, &q->stats.bad_responses, 1);
+	if (q->broken)
+		return;
+	q->broken = true;
+	netdev_err(nf->netdev, "queue %u: backend %s, disabling\n", q->id,
+		   why);
+	netif_carrier_off(nf->netdev);
+	schedule_work(&nf->fatal_work);
+}
+
+static int queue_rings(struct xsplit_nf *nf, struct xsplit_nf_queue *q)
+{
+	int err;
+
+	err = xsplit_xb_ring_grant(nf->xb, 0, &q->tx_mem);
+	if (err)
+		return err;
+	err = xsplit_xb_ring_grant(nf->xb, 0, &q->rx_mem);
+	if (err)
+		goto ungrant_tx;
+	xsplit_netif_tx_sring_init(q->tx_mem.vaddr, 0);
+	xsplit_netif_rx_sring_init(q->rx_mem.vaddr, 0);
+	xsplit_netif_tx_front_attach(&q->tx, q->tx_mem.vaddr, 0, 0);
+	xsplit_netif_rx_front_attach(&q->rx, q->rx_mem.vaddr, 0, 0);
+	return 0;
+
+ungrant_tx:
+	xsplit_xb_ring_ungrant(&q->tx_mem);
+	return err;
+}
+
+static int queue_init(struct xsplit_nf *nf, struct xsplit_nf_queue *q,
+		      unsigned int id)
+{
+	int err;
+
+	q->nf = nf;
+	q->id = id;
+	spin_lock_init(&q->tx_lock);
+	u64_stats_init(&q->syncp);
+	xsplit_nf_txids_init(&q->txids, XSPLIT_NF_TX_RING_SIZE);
+	timer_setup(&q->refill, xsplit_nf_rx_refill_timer, 0);
+	snprintf(q->name, sizeof(q->name), "%s-q%u", nf->netdev->name, id);
+	err = queue_rings(nf, q);
+	if (err)
+		return err;
+	err = xsplit_evtchn_alloc_frontend(&q->evtchn, nf->xb->xdev, q->name,
+					   queue_event, q);
+	if (err)
+		goto ungrant;
+	netif_napi_add(nf->netdev, &q->napi, queue_poll);
+	return 0;
+
+ungrant:
+	xsplit_xb_ring_ungrant(&q->rx_mem);
+	xsplit_xb_ring_ungrant(&q->tx_mem);
+	return err;
+}
+
+/* The mirror of queue_init(); NAPI must be disabled already. */
+static void queue_fini(struct xsplit_nf_queue *q)
+{
+	xsplit_evtchn_unbind(&q->evtchn);
+	del_timer_sync(&q->refill);
+	netif_napi_del(&q->napi);
+	xsplit_nf_tx_release(q);
+	xsplit_nf_rx_release(q);
+	xsplit_xb_ring_ungrant(&q->rx_mem);
+	xsplit_xb_ring_ungrant(&q->tx_mem);
+}
+
+/**
+ * xsplit_nf_queues_create - rings, event channels and NAPI for @nr queues
+ * @nf: the device, not connected
+ * @nr: queues negotiated with the backend
+ *
+ * Return: 0 or a negative errno, with nothing left allocated.
+ */
+int xsplit_nf_queues_create(struct xsplit_nf *nf, unsigned int nr)
+{
+	unsigned int i;
+	int err;
+
+	nf->queues = kvcalloc(nr, sizeof(*nf->queues), GFP_KERNEL);
+	if (!nf->queues)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++) {
+		err = queue_init(nf, &nf->queues[i], i);
+		if (err)
+			goto fini;
+	}
+	nf->nr_queues = nr;
+	return 0;
+
+fini:
+	while (i--)
+		queue_fini(&nf->queues[i]);
+	kvfree(nf->queues);
+	nf->queues = NULL;
+	return err;
+}
+
+/* rtnl held; ndo_get_stats64 may still be reading under RCU. */
+void xsplit_nf_queues_destroy(struct xsplit_nf *nf)
+{
+	struct xsplit_nf_queue *queues = nf->queues;
+	unsigned int i, nr = nf->nr_queues;
+
+	WRITE_ONCE(nf->nr_queues, 0);
+	WRITE_ONCE(nf->queues, NULL);
+	synchronize_net();
+	for (i = 0; i < nr; i++)
+		queue_fini(&queues[i]);
+	kvfree(queues);
+}
+
+/* Ring references and event channels, under queue-N/ when multi-queue. */
+int xsplit_nf_queues_publish(struct xsplit_nf *nf,
+			     struct xenbus_transaction xbt)
+{
+	unsigned int i, nr = nf->nr_queues;
+	int err;
+
+	for (i = 0; i < nr; i++) {
+		struct xsplit_nf_queue *q = &nf->queues[i];
+
+		err = xsplit_xb_ring_publish(nf->xb, xbt, XSPLIT_KEY_TX_RING_REF,
+					     nr, i, &q->tx_mem);
+		if (!err)
+			err = xsplit_xb_ring_publish(nf->xb, xbt,
+						     XSPLIT_KEY_RX_RING_REF,
+						     nr, i, &q->rx_mem);
+		if (!err)
+			err = xsplit_xb_evtchn_publish(nf->xb, xbt, nr, i,
+						       false, q->evtchn.port,
+						       0);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Post the rx buffers; NAPI is not running yet, so no lock is needed. */
+void xsplit_nf_queues_start(struct xsplit_nf *nf)
+{
+	unsigned int i;
+
+	for (i = 0; i < nf->nr_queues; i++)
+		xsplit_nf_rx_refill(&nf->queues[i]);
+}
+
+/* NAPI on or off for every queue; rtnl held, device running. */
+void xsplit_nf_queues_napi(struct xsplit_nf *nf, bool on)
+{
+	unsigned int i;
+
+	for (i = 0; i < nf->nr_queues; i++) {
+		struct xsplit_nf_queue *q = &nf->queues[i];
+
+		if (on) {
+			napi_enable(&q->napi);
+			/* events that came while NAPI was off */
+			napi_schedule(&q->napi);
+		} else {
+			napi_disable(&q->napi);
+		}
+	}
+}

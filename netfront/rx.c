@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * netfront rx: the backend copies each packet into pages we granted
+ * (request-rx-copy), one page per slot.  Request i always carries the
+ * buffer rx_bufs[i mod ring size]; a buffer whose response carried no data
+ * (an extra-info slot, an error, a dropped packet) stays granted where it is
+ * and goes out again with the next request at that index.  A buffer that
+ * did carry data has its grant ended before we read a byte of it, and its
+ * page becomes an skb fragment.
+ */
+#include <linux/etherdevice.h>
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+
+#include "netfront/netfront.h"
+#include "grant/xsplit_grant.h"
+
+static u16 rx_index(const struct xsplit_nf_queue *q, u32 idx)
+{
+	return idx & (q->rx.r.nr_ents - 1);
+}
+
+/* A zeroed page granted writable: the backend sees none of our data. */
+static int rx_buf_alloc(struct xsplit_nf_queue *q,
+			struct xsplit_nf_rx_buf *buf)
+{
+	struct page *page = alloc_page(GFP_ATOMIC | __GFP_NOWARN | __GFP_ZERO);
+	int ref;
+
+	if (!page)
+		return -ENOMEM;
+	ref = xsplit_gnt_grant_page(xsplit_nf_domid(q->nf), page, false);
+	if (ref < 0) {
+		__free_page(page);
+		return ref;
+	}
+	buf->page = page;
+	buf->ref = ref;
+	return 0;
+}
+
+/**
+ * xsplit_nf_rx_refill - post a buffer in every free rx request slot
+ * @q: the queue; from NAPI, or before NAPI is enabled
+ *
+ * On an allocation failure the ring stays partly empty and a timer retries.
+ */
+void xsplit_nf_rx_refill(struct xsplit_nf_queue *q)
+{
+	struct xsplit_netif_rx_request req = { 0 };
+	u32 posted = 0;
+
+	while (!xsplit_front_full(&q->rx.r)) {
+		u16 id = rx_index(q, q->rx.r.req_prod_pvt);
+		struct xsplit_nf_rx_buf *buf = &q->rx_bufs[id];
+
+		if (!buf->page && rx_buf_alloc(q, buf)) {
+			xsplit_nf_count(q, &q->stats.rx_nomem, 1);
+			mod_timer(&q->refill, jiffies + XSPLIT_NF_REFILL_DELAY);
+			break;
+		}
+		req.id = id;
+		req.gref = buf->ref;
+		xsplit_netif_rx_front_put_req(&q->rx, &req);
+		posted++;
+	}
+	if (posted && xsplit_front_push_reqs(&q->rx.r))
+		xsplit_evtchn_notify(&q->evtchn);
+}
+
+void xsplit_nf_rx_refill_timer(struct timer_list *t)
+{
+	struct xsplit_nf_queue *q = from_timer(q, t, refill);
+
+	napi_schedule(&q->napi);
+}
+
+/* End the grant of a buffer that holds data; the page is then ours. */
+static struct page *rx_buf_take(struct xsplit_nf_queue *q, u16 id)
+{
+	struct xsplit_nf_rx_buf *buf = &q->rx_bufs[id];
+	struct page *page = buf->page;
+
+	buf->page = NULL;
+	if (WARN_ON_ONCE(!page))
+		return NULL;
+	if (likely(xsplit_gnt_try_revoke(buf->ref)))
+		return page;
+	/* A copying backend never maps our page: this one does, or lies. */
+	xsplit_gnt_revoke_page(buf->ref, page);
+	xsplit_nf_queue_broken(q, "still maps an rx buffer");
+	return NULL;
+}
+
+static void rx_take(struct xsplit_nf_queue *q, struct sk_buff *skb,
+		    struct xsplit_nf_rx_pkt *p, u16 id, u16 off, u16 len)
+{
+	struct page *page = rx_buf_take(q, id);
+
+	if (!page) {
+		p->err = p->err ? p->err : -EBUSY;
+		return;
+	}
+	if (!skb) {
+		__free_page(page);
+		return;
+	}
+	skb_add_rx_frag(skb, skb_shinfo(skb)->nr_frags, page, off, len,
+			PAGE_SIZE);
+}
+
+/* Consume one packet's slots; the packet's skb on success, else NULL. */
+static struct sk_buff *rx_collect(struct xsplit_nf_queue *q,
+				  struct xsplit_nf_rx_pkt *p)
+{
+	struct sk_buff *skb = napi_alloc_skb(&q->napi, XSPLIT_NF_RX_PULL);
+	struct xsplit_netif_rx_response rsp;
+	u16 id, off, len;
+	int ret;
+
+	if (!skb)
+		xsplit_nf_count(q, &q->stats.rx_nomem, 1);
+	xsplit_nf_rx_begin(p, XSPLIT_NF_RX_MAX_DATA);
+	while (!xsplit_nf_rx_done(p)) {
+		id = rx_index(q, q->rx.r.rsp_cons);
+		ret = xsplit_netif_rx_front_copy_rsp(&q->rx, &rsp);
+		if (ret <= 0) {
+			if (ret < 0)
+				xsplit_nf_queue_broken(q, "corrupt rx ring");
+			xsplit_nf_rx_truncated(p);
+			break;
+		}
+		if (xsplit_nf_rx_feed(p, &rsp, id, &off, &len) ==
+		    XSPLIT_NF_RX_TAKE)
+			rx_take(q, skb, p, id, off, len);
+	}
+	if (xsplit_nf_rx_finish(p) || !skb) {
+		if (p->err)
+			xsplit_nf_count(q, &q->stats.rx_dropped, 1);
+		kfree_skb(skb);
+		return NULL;
+	}
+	return skb;
+}
+
+static void rx_set_gso(struct sk_buff *skb,
+		       const struct xsplit_netif_extra_info *gso)
+{
+	skb_shinfo(skb)->gso_size = gso->u.gso.size;
+	skb_shinfo(skb)->gso_type =
+		(gso->u.gso.type == XSPLIT_NETIF_GSO_TYPE_TCPV4 ?
+		 SKB_GSO_TCPV4 : SKB_GSO_TCPV6) | SKB_GSO_DODGY;
+	skb_shinfo(skb)->gso_segs = 0;
+}
+
+/*
+ * Checksum state from the flags.  A blank checksum (or a GSO packet, which
+ * the stack must be able to resegment) needs the offsets found by parsing
+ * the headers; a GSO packet whose checksum is complete gets its pseudo-header
+ * sum recomputed so it can be treated as partial.
+ */
+static int rx_set_csum(struct xsplit_nf_queue *q, struct sk_buff *skb,
+		       const struct xsplit_nf_rx_pkt *p, bool gso)
+{
+	bool blank = p->flags & XSPLIT_NETRXF_CSUM_BLANK;
+
+	if (blank || gso) {
+		xsplit_nf_count(q, &q->stats.rx_csum_partial, 1);
+		return skb_checksum_setup(skb, !blank);
+	}
+	if (p->flags & XSPLIT_NETRXF_DATA_VALIDATED)
+		skb->ip_summed = CHECKSUM_UNNECESSARY;
+	return 0;
+}
+
+static void rx_deliver(struct xsplit_nf_queue *q, struct sk_buff *skb,
+		       const struct xsplit_nf_rx_pkt *p)
+{
+	bool gso = p->extra_mask & BIT(XSPLIT_NETIF_EXTRA_TYPE_GSO);
+	unsigned int len = skb->len;
+
+	if (!__pskb_pull_tail(skb, min_t(unsigned int, len,
+					 XSPLIT_NF_RX_PULL)))
+		goto drop;
+	skb->protocol = eth_type_trans(skb, q->nf->netdev);
+	skb_reset_network_header(skb);
+	if (gso)
+		rx_set_gso(skb, &p->extra[XSPLIT_NETIF_EXTRA_TYPE_GSO]);
+	if (rx_set_csum(q, skb, p, gso))
+		goto drop;
+	skb_record_rx_queue(skb, q->id);
+	u64_stats_update_begin(&q->syncp);
+	q->stats.rx_packets++;
+	q->stats.rx_bytes += len;
+	q->stats.rx_gso += gso;
+	u64_stats_update_end(&q->syncp);
+	napi_gro_receive(&q->napi, skb);
+	return;
+
+drop:
+	xsplit_nf_count(q, &q->stats.rx_dropped, 1);
+	kfree_skb(skb);
+}
+
+/**
+ * xsplit_nf_rx_poll - receive up to @budget packets, then refill
+ * @q: the queue, from its NAPI poll
+ * @budget: NAPI budget
+ *
+ * Return: packets consumed (delivered or dropped).
+ */
+int xsplit_nf_rx_poll(struct xsplit_nf_queue *q, int budget)
+{
+	struct xsplit_nf_rx_pkt p;
+	struct sk_buff *skb;
+	int done = 0;
+
+	while (done < budget && !q->broken) {
+		int pending = xsplit_front_rsps_pending(&q->rx.r);
+
+		if (pending <= 0) {
+			if (pending < 0)
+				xsplit_nf_queue_broken(q, "corrupt rx ring");
+			break;
+		}
+		skb = rx_collect(q, &p);
+		if (skb)
+			rx_deliver(q, skb, &p);
+		done++;
+	}
+	if (!q->broken)
+		xsplit_nf_rx_refill(q);
+	return done;
+}
+
+/* Take every rx buffer back; rings disconnected, NAPI off. */
+void xsplit_nf_rx_release(struct xsplit_nf_queue *q)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(q->rx_bufs); i++) {
+		struct xsplit_nf_rx_buf *buf = &q->rx_bufs[i];
+
+		if (!buf->page)
+			continue;
+		if (xsplit_gnt_try_revoke(buf->ref))
+			__free_page(buf->page);
+		else	/* freed once the backend lets go */
+			xsplit_gnt_revoke_page(buf->ref, buf->page);
+		buf->page = NULL;
+	}
+}

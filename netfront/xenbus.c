@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * netfront's XenBus side: the callbacks the core's state machine calls.
+ *
+ *   probe      net_device with the MAC from XenStore, registered, no carrier
+ *   advertise  (backend in InitWait) queues, rings and event channels; our
+ *              keys written in one transaction
+ *   connect    (right after; netif skips Initialised) backend features,
+ *              rx buffers posted, carrier on
+ *   disconnect carrier off, I/O stopped, everything taken back
+ *   free       net_device unregistered
+ */
+#include <linux/etherdevice.h>
+#include <linux/rtnetlink.h>
+#include <linux/cpumask.h>
+
+#include "netfront/netfront.h"
+
+/* The netif keys we write, all device-wide booleans set to 1. */
+static const char *const xsplit_nf_front_keys[] = {
+	"request-rx-copy",		/* the backend copies into our pages */
+	"feature-rx-notify",		/* we notify after posting rx buffers */
+	"feature-sg",			/* we take multi-slot rx packets */
+	"feature-gso-tcpv4",		/* ... and GSO rx packets */
+	"feature-gso-tcpv6",
+	"feature-ipv6-csum-offload",
+};
+
+static bool back_feature(struct xsplit_nf *nf, const char *key)
+{
+	return xenbus_read_unsigned(nf->xb->xdev->otherend, key, 0) != 0;
+}
+
+/* "xx:xx:xx:xx:xx:xx" written by the toolstack in our directory. */
+static int read_mac(struct xsplit_xb_dev *xb, u8 *mac)
+{
+	char *s = xenbus_read(XBT_NIL, xb->xdev->nodename, "mac", NULL);
+	int err = 0;
+
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	if (strlen(s) != 3 * ETH_ALEN - 1 || !mac_pton(s, mac) ||
+	    !is_valid_ether_addr(mac))
+		err = -EINVAL;
+	kfree(s);
+	return err;
+}
+
+static void nf_fatal_work(struct work_struct *work)
+{
+	struct xsplit_nf *nf = container_of(work, struct xsplit_nf,
+					    fatal_work);
+
+	xenbus_dev_fatal(nf->xb->xdev, -EPROTO, "backend broke the protocol");
+}
+
+static int nf_probe(struct xsplit_xb_dev *xb)
+{
+	struct net_device *dev;
+	struct xsplit_nf *nf;
+	u8 mac[ETH_ALEN];
+	int err;
+
+	err = read_mac(xb, mac);
+	if (err) {
+		dev_err(&xb->xdev->dev, "no valid mac in XenStore: %d\n", err);
+		return err;
+	}
+	dev = xsplit_nf_netdev_alloc(xb);
+	if (!dev)
+		return -ENOMEM;
+	nf = netdev_priv(dev);
+	INIT_WORK(&nf->fatal_work, nf_fatal_work);
+	eth_hw_addr_set(dev, mac);
+	err = register_netdev(dev);
+	if (err)
+		goto free;
+	xb->priv = nf;
+	return 0;
+
+free:
+	free_netdev(dev);
+	return err;
+}
+
+static void nf_free(struct xsplit_xb_dev *xb)
+{
+	struct xsplit_nf *nf = xb->priv;
+
+	if (!nf)
+		return;
+	cancel_work_sync(&nf->fatal_work);
+	unregister_netdev(nf->netdev);
+	free_netdev(nf->netdev);
+	xb->priv = NULL;
+}
+
+static int write_keys(struct xsplit_xb_dev *xb, struct xenbus_transaction xbt,
+		      void *arg)
+{
+	struct xsplit_nf *nf = arg;
+	unsigned int i;
+	int err;
+
+	err = xsplit_nf_queues_publish(nf, xbt);
+	if (!err)
+		err = xsplit_xb_mq_publish(xb, xbt, nf->nr_queues);
+	for (i = 0; !err && i < ARRAY_SIZE(xsplit_nf_front_keys); i++)
+		err = xenbus_printf(xbt, xb->xdev->nodename,
+				    xsplit_nf_front_keys[i], "%u", 1);
+	return err;
+}
+
+static unsigned int wanted_queues(void)
+{
+	return min(xsplit_nf_max_queues, num_online_cpus());
+}
+
+static int nf_advertise(struct xsplit_xb_dev *xb)
+{
+	struct xsplit_nf *nf = xb->priv;
+	u32 nr;
+	int err;
+
+	if (!back_feature(nf, "feature-rx-copy")) {
+		dev_err(&xb->xdev->dev, "backend cannot copy rx packets\n");
+		return -EOPNOTSUPP;
+	}
+	err = xsplit_xb_mq_choose(xb, wanted_queues(), &nr);
+	if (err && err != -ENOENT)
+		return err;
+	rtnl_lock();
+	err = netif_set_real_num_tx_queues(nf->netdev, nr);
+	if (!err)
+		err = netif_set_real_num_rx_queues(nf->netdev, nr);
+	if (!err)
+		err = xsplit_nf_queues_create(nf, nr);
+	rtnl_unlock();
+	if (err)
+		return err;
+	return xsplit_xb_transact(xb, write_keys, nf);
+}
+
+static int nf_connect(struct xsplit_xb_dev *xb)
+{
+	struct xsplit_nf *nf = xb->priv;
+
+	nf->feat = (struct xsplit_nf_features){
+		.sg = back_feature(nf, "feature-sg"),
+		.gso_v4 = back_feature(nf, "feature-gso-tcpv4"),
+		.gso_v6 = back_feature(nf, "feature-gso-tcpv6"),
+		.ipv6_csum = back_feature(nf, "feature-ipv6-csum-offload"),
+	};
+	rtnl_lock();
+	xsplit_nf_netdev_connect(nf);
+	rtnl_unlock();
+	netdev_info(nf->netdev, "connected to domain %u: %u queue(s)%s%s\n",
+		    xsplit_nf_domid(nf), nf->nr_queues,
+		    nf->feat.sg ? ", sg" : "",
+		    nf->feat.gso_v4 ? ", tso" : "");
+	return 0;
+}
+
+/* Copes with a partial advertise: queues may not exist. */
+static void nf_disconnect(struct xsplit_xb_dev *xb)
+{
+	struct xsplit_nf *nf = xb->priv;
+
+	if (!nf)
+		return;
+	rtnl_lock();
+	xsplit_nf_netdev_disconnect(nf);
+	if (nf->queues)
+		xsplit_nf_queues_destroy(nf);
+	nf->feat = (struct xsplit_nf_features){ 0 };
+	rtnl_unlock();
+}
+
+static int nf_suspend(struct xsplit_xb_dev *xb)
+{
+	struct xsplit_nf *nf = xb->priv;
+
+	if (nf)
+		netif_carrier_off(nf->netdev);
+	return 0;
+}
+
+/* Nothing to forget: every negotiated value is read again at connect. */
+static int nf_resume(struct xsplit_xb_dev *xb)
+{
+	return 0;
+}
+
+static const struct xsplit_xb_ops xsplit_nf_xb_ops = {
+	.probe = nf_probe,
+	.advertise = nf_advertise,
+	.connect = nf_connect,
+	.disconnect = nf_disconnect,
+	.free = nf_free,
+	.suspend = nf_suspend,
+	.resume = nf_resume,
+};
+
+static struct xsplit_xb_driver xsplit_nf_driver = {
+	.type = "vif",
+	.role = XSPLIT_ROLE_FRONTEND,
+	.ops = &xsplit_nf_xb_ops,
+	.skip_initialised = true,
+};
+
+int xsplit_nf_xenbus_register(void)
+{
+	return xsplit_xb_register(&xsplit_nf_driver);
+}
+
+void xsplit_nf_xenbus_unregister(void)
+{
+	xsplit_xb_unregister(&xsplit_nf_driver);
+}

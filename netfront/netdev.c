@@ -130,6 +130,8 @@ struct net_device *xsplit_nf_netdev_alloc(struct xsplit_xb_dev *xb)
 	netif_set_tso_max_size(dev, XSPLIT_NETIF_MAX_TX_SIZE - MAX_TCP_HEADER);
 	SET_NETDEV_DEV(dev, &xb->xdev->dev);
 	netif_carrier_off(dev);
+	/* No xmit until connected: only connect wakes the queues. */
+	netif_tx_stop_all_queues(dev);
 	return dev;
 }
 

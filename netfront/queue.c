@@ -132,14 +132,16 @@ static int queue_init(struct xsplit_nf *nf, struct xsplit_nf_queue *q,
 	err = queue_rings(nf, q);
 	if (err)
 		return err;
+	/* NAPI first: the event handler schedules it. */
+	netif_napi_add(nf->netdev, &q->napi, queue_poll);
 	err = xsplit_evtchn_alloc_frontend(&q->evtchn, nf->xb->xdev, q->name,
 					   queue_event, q);
 	if (err)
-		goto ungrant;
-	netif_napi_add(nf->netdev, &q->napi, queue_poll);
+		goto del_napi;
 	return 0;
 
-ungrant:
+del_napi:
+	netif_napi_del(&q->napi);
 	xsplit_xb_ring_ungrant(&q->rx_mem);
 	xsplit_xb_ring_ungrant(&q->tx_mem);
 	return err;

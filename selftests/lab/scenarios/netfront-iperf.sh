@@ -1,0 +1,72 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# xsplit netfront against the in-tree netback: one vif on a Linux bridge,
+# one on Open vSwitch.  ping (IPv4 and IPv6) and iperf3 in both
+# directions on each, then jumbo frames (MTU 9000) on the Linux bridge.
+# The guest's counters and the driver's log are printed.
+# lab: modes=1 timeout=600
+# shellcheck source=../dom0/lib.sh
+. "$LAB/dom0/lib.sh"
+
+# This scenario is about one pair, whatever the runner's mode.
+LAB_FE=xsplit
+LAB_BE=intree
+require_mode net
+use_backends
+bridges
+ip -6 addr show dev xenbr0 | grep -q fd00::1 ||
+	ip -6 addr add fd00::1/64 dev xenbr0 nodad
+iperf3 -s -D -I "$LAB_OUT/iperf3.pid" --logfile "$LAB_OUT/iperf3-server.log" ||
+	fail "iperf3 server"
+trap 'kill "$(cat "$LAB_OUT/iperf3.pid")"; ip link set xenbr0 mtu 1500' EXIT
+
+cat >"$LAB_OUT/job.sh" <<'JOB'
+net_up eth0 10.0.0.2/24 && net_up eth1 10.0.1.2/24 || exit 1
+ip -6 addr add fd00::2/64 dev eth0 nodad
+dmesg | grep -i xsplit | tail -n 20
+set -e
+ping -c 3 -W 5 10.0.0.1
+ping -c 3 -W 5 10.0.1.1
+ping -6 -c 3 -W 5 fd00::1 || ping6 -c 3 -W 5 fd00::1
+iperf_fig bridge-tx -c 10.0.0.1 -t 4
+iperf_fig bridge-rx -c 10.0.0.1 -t 4 -R
+iperf_fig ovs-tx -c 10.0.1.1 -t 4
+iperf_fig ovs-rx -c 10.0.1.1 -t 4 -R
+iperf_fig bridge6-tx -c fd00::1 -t 4
+# dom0 raises its side to 9000 once it sees this file's marker line.
+echo "LAB-NF-JUMBO"
+ip link set eth0 mtu 9000
+sleep 8
+ping -c 3 -W 5 -s 8000 10.0.0.1
+iperf_fig jumbo-tx -c 10.0.0.1 -t 4
+iperf_fig jumbo-rx -c 10.0.0.1 -t 4 -R
+set +e
+for i in eth0 eth1; do
+	echo "$i mtu=$(cat /sys/class/net/$i/mtu) rx=$(cat /sys/class/net/$i/statistics/rx_packets) tx=$(cat /sys/class/net/$i/statistics/tx_packets) rx_dropped=$(cat /sys/class/net/$i/statistics/rx_dropped) tx_errors=$(cat /sys/class/net/$i/statistics/tx_errors)"
+done
+dmesg | grep -i 'xsplit\|netfront\|WARNING\|BUG' | tail -n 20
+JOB
+
+guest_start nfguest "$LAB_OUT/job.sh" \
+	"vif = ['bridge=xenbr0', 'bridge=ovsbr0,script=vif-openvswitch']"
+# Jumbo: the guest's vif on xenbr0 and the bridge itself go to 9000 when
+# the job asks; the wait below still bounds the whole guest.
+(
+	log=$CONSOLE_DIR/guest-nfguest.log
+	for _ in $(seq 1 300); do
+		grep -q LAB-NF-JUMBO "$log" 2>/dev/null && break
+		sleep 1
+	done
+	for v in /sys/class/net/xenbr0/brif/vif*; do
+		[ -e "$v" ] && ip link set "${v##*/}" mtu 9000
+	done
+	ip link set xenbr0 mtu 9000
+	echo "dom0: xenbr0 mtu $(cat /sys/class/net/xenbr0/mtu)"
+) &
+rc=0
+guest_wait nfguest 500 || rc=$?
+wait
+sed -n '/LAB-GUEST-UP/,$p' "$LAB_OUT/nfguest/console.log"
+[ "$rc" = 0 ] || fail "netfront ping/iperf3 in the guest"
+check_leaks

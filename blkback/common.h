@@ -130,6 +130,12 @@ struct xsplit_blk_dev {
 	bool cdrom;
 	struct xsplit_blk_limits lim;
 
+	/* what advertise offered: the frontend's choices are held to it */
+	unsigned int adv_queues;
+	unsigned int adv_order;
+	unsigned int adv_indirect;
+	bool adv_persistent;
+
 	/* rings: changed under rings_lock, which sysfs readers take too */
 	struct mutex rings_lock;
 	struct xsplit_blk_ring *rings;

@@ -75,27 +75,34 @@ static void blk_free(struct xsplit_xb_dev *xb)
 static int blk_advertise_txn(struct xsplit_xb_dev *xb,
 			     struct xenbus_transaction xbt, void *arg)
 {
+	struct xsplit_blk_dev *be = arg;
 	const char *dir = xb->xdev->nodename;
 	int err;
 
-	err = xsplit_xb_mq_advertise(xb, xbt, blk_max_queues());
+	err = xsplit_xb_mq_advertise(xb, xbt, be->adv_queues);
 	if (err)
 		return err;
-	err = xsplit_xb_ring_advertise(xb, xbt,
-				       READ_ONCE(xsplit_blkback_max_ring_order));
+	err = xsplit_xb_ring_advertise(xb, xbt, be->adv_order);
 	if (err)
 		return err;
 	err = xenbus_printf(xbt, dir, "feature-max-indirect-segments", "%u",
-			    READ_ONCE(xsplit_blkback_max_indirect_segs));
+			    be->adv_indirect);
 	if (err)
 		return err;
 	return xenbus_printf(xbt, dir, "feature-persistent", "%u",
-			     READ_ONCE(xsplit_blkback_feature_persistent));
+			     be->adv_persistent);
 }
 
+/* The parameters are read once here, so a later change cannot split us. */
 static int blk_advertise(struct xsplit_xb_dev *xb)
 {
-	return xsplit_xb_transact(xb, blk_advertise_txn, NULL);
+	struct xsplit_blk_dev *be = xb->priv;
+
+	be->adv_queues = blk_max_queues();
+	be->adv_order = READ_ONCE(xsplit_blkback_max_ring_order);
+	be->adv_indirect = READ_ONCE(xsplit_blkback_max_indirect_segs);
+	be->adv_persistent = READ_ONCE(xsplit_blkback_feature_persistent);
+	return xsplit_xb_transact(xb, blk_advertise_txn, be);
 }
 
 /* What the toolstack and hotplug script wrote: device, mode, type. */
@@ -136,7 +143,7 @@ static void blk_fill_limits(struct xsplit_blk_dev *be)
 		.nr_sectors = bdev_nr_sectors(bdev),
 		.lbs_sectors = bdev_logical_block_size(bdev) >>
 			       XSPLIT_BLKIF_SECTOR_SHIFT,
-		.max_indirect_segs = READ_ONCE(xsplit_blkback_max_indirect_segs),
+		.max_indirect_segs = be->adv_indirect,
 		.readonly = be->readonly,
 		.flush = bdev_write_cache(bdev),
 		.discard = discard_ok && bdev_max_discard_sectors(bdev),
@@ -209,15 +216,13 @@ static int blk_negotiate(struct xsplit_blk_dev *be, unsigned int *nr,
 	err = blk_read_abi(be, abi);
 	if (err)
 		return err;
-	err = xsplit_xb_mq_read(be->xb, blk_max_queues(), nr);
+	err = xsplit_xb_mq_read(be->xb, be->adv_queues, nr);
 	if (err)
 		return err;
-	err = xsplit_xb_ring_read_order(be->xb,
-					READ_ONCE(xsplit_blkback_max_ring_order),
-					order);
+	err = xsplit_xb_ring_read_order(be->xb, be->adv_order, order);
 	if (err)
 		return err;
-	be->persistent = READ_ONCE(xsplit_blkback_feature_persistent) &&
+	be->persistent = be->adv_persistent &&
 			 xenbus_read_unsigned(be->xdev->otherend,
 					      "feature-persistent", 0);
 	dev_info(&be->xdev->dev, "%u queue(s), ring order %u, abi %d%s\n",

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of blkfront/vdev.c: virtual-device numbers as the toolstack
+ * writes them (xl's xvd/hd/sd names and the extended form) to the names
+ * and minors the in-tree frontend gives them.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <cmocka.h>
+
+#include "blkfront/vdev.h"
+
+#define EXT(minor) (XSPLIT_BLKF_VDEV_EXTENDED | (minor))
+#define DEV(major, minor) (((major) << 8) | (minor))
+
+struct vdev_case {
+	u32 vdev;
+	const char *name;
+	u32 first_minor;
+	u32 minors;
+};
+
+static const struct vdev_case good[] = {
+	/* 0 */ { DEV(202, 0), "xvda", 0, 16 },
+	/* 1 */ { DEV(202, 16), "xvdb", 16, 16 },	/* 51728 */
+	/* 2 */ { DEV(202, 17), "xvdb1", 17, 1 },
+	/* 3 */ { DEV(202, 255), "xvdp15", 255, 1 },
+	/* 4 */ { DEV(3, 0), "xvda", 0, 16 },		/* hda */
+	/* 5 */ { DEV(3, 64), "xvdb", 16, 16 },	/* hdb */
+	/* 6 */ { DEV(3, 65), "xvdb", 16, 16 },	/* hdb1: disk only */
+	/* 7 */ { DEV(22, 0), "xvdc", 32, 16 },	/* hdc */
+	/* 8 */ { DEV(22, 64), "xvdd", 48, 16 },	/* hdd */
+	/* 9 */ { DEV(8, 0), "xvda", 0, 16 },		/* sda */
+	/* 10 */ { DEV(8, 18), "xvdb2", 18, 1 },	/* sdb2 */
+	/* 11 */ { DEV(65, 0), "xvdq", 256, 16 },	/* sdq */
+	/* 12 */ { DEV(71, 240), "xvddx", 2032, 16 },
+	/* 13 */ { DEV(128, 0), "xvddy", 2048, 16 },
+	/* 14 */ { DEV(135, 255), "xvdiv15", 4095, 1 },
+	/* 15 */ { EXT(0), "xvda", 0, 256 },
+	/* 16 */ { EXT(256), "xvdb", 256, 256 },
+	/* 17 */ { EXT(256 * 26), "xvdaa", 6656, 256 },
+	/* 18 */ { EXT(257), "xvdb1", 257, 1 },
+	/* 19 */ { EXT(256 * 702), "xvdaaa", 179712, 256 },
+	/* 20 */ { EXT((1U << 20) - 256), "xvdfan", 1048320, 256 },
+};
+
+static void test_decode_table(void **state)
+{
+	struct xsplit_blkf_vdev v;
+	char name[XSPLIT_BLKF_NAME_LEN];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(good); i++) {
+		if (xsplit_blkf_vdev_decode(good[i].vdev, &v) ||
+		    xsplit_blkf_vdev_name(&v, name, sizeof(name)) ||
+		    strcmp(name, good[i].name) ||
+		    v.first_minor != good[i].first_minor ||
+		    v.minors != good[i].minors)
+			fail_msg("case %zu: %#x gave %s minor %u+%u", i,
+				 good[i].vdev, name, v.first_minor, v.minors);
+	}
+}
+
+static const u32 bad[] = {
+	/* 0 */ DEV(1, 0),			/* not a disk major */
+	/* 1 */ DEV(201, 0),
+	/* 2 */ DEV(136, 0),
+	/* 3 */ DEV(64, 0),
+	/* 4 */ 2U << XSPLIT_BLKF_VDEV_EXT_SHIFT,	/* above extended */
+	/* 5 */ 0xffffffffU,
+	/* 6 */ EXT(1U << 20),			/* minor outside a dev_t */
+	/* 7 */ DEV(202, 0) | (1U << 16),		/* major 0x1ca */
+};
+
+static void test_decode_rejects(void **state)
+{
+	struct xsplit_blkf_vdev v;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		if (xsplit_blkf_vdev_decode(bad[i], &v) != -ENODEV)
+			fail_msg("case %zu: %#x accepted", i, bad[i]);
+}
+
+static void test_name_too_small(void **state)
+{
+	struct xsplit_blkf_vdev v = { .index = 26, .part = 12 };
+	char name[XSPLIT_BLKF_NAME_LEN];
+
+	assert_int_equal(xsplit_blkf_vdev_name(&v, name, 3), -ENAMETOOLONG);
+	assert_int_equal(xsplit_blkf_vdev_name(&v, name, 5), -ENAMETOOLONG);
+	assert_int_equal(xsplit_blkf_vdev_name(&v, name, 7), -ENAMETOOLONG);
+	assert_int_equal(xsplit_blkf_vdev_name(&v, name, 8), 0);
+	assert_string_equal(name, "xvdaa12");
+}
+
+/* Every decodable number names a disk that fits the gendisk's name. */
+static void test_all_short_forms(void **state)
+{
+	struct xsplit_blkf_vdev v;
+	char name[XSPLIT_BLKF_NAME_LEN];
+	u32 vdev;
+
+	for (vdev = 0; vdev < 0x10000; vdev++) {
+		if (xsplit_blkf_vdev_decode(vdev, &v))
+			continue;
+		assert_int_equal(xsplit_blkf_vdev_name(&v, name, sizeof(name)),
+				 0);
+		assert_true(v.first_minor + v.minors <= 1U << 20);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_decode_table),
+		cmocka_unit_test(test_decode_rejects),
+		cmocka_unit_test(test_name_too_small),
+		cmocka_unit_test(test_all_short_forms),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -40,6 +40,7 @@ static struct xsplit_fsm_in fsm_input(struct xsplit_xb_dev *dev)
 		.hotplug_ok = dev->hotplug_ok,
 		.online = drv->role == XSPLIT_ROLE_BACKEND && dev_online(dev),
 		.skip_initialised = drv->skip_initialised,
+		.reconnect = drv->reconnect,
 	};
 }
 

@@ -32,19 +32,23 @@
  *   S \ local  I                D               C               G   X
  *   U, gone    -                disc, X         disc, X         X   -
  *   I          -                -               -               -   -
- *   W          adv, D (**)      -               -               -   -
+ *   W          adv, D (**)      -               -               -   (***)
  *   D          -                -               -               -   -
  *   C          -                connect         -               -   -
  *   G, X       X                disc, X         disc, X         X   -
  *   7, 8       -                -               -               -   -
  *   > 8        fatal, G         disc, fatal, G  disc, fatal, G  -   -
  *
+ *   (***) adv, D when the driver sets reconnect, else -.
  *   (**) protocols that skip Initialised (netif) advertise and connect at
  *   W and go straight to C.  CONNECT_OK in I/D writes C.  The backend waits
  *   for our Closed after its Closing, so we go straight to X.  SUSPEND
  *   quiesces and, when rings exist (D, C), disconnects; RESUME always drops
  *   what is left and renegotiates from I (the backend may be a new one).
- *   A closed frontend stays closed until it is probed again, as in Linux.
+ *   A closed frontend stays closed until it is probed again, as in Linux's
+ *   netfront, unless the driver asks to reconnect (Linux's blkfront): then
+ *   a backend back in W (a restarted backend or driver domain) is treated
+ *   from X as from I (protocols with Initialised only).
  *
  * Both roles: CONNECT_FAIL outside G/X is fatal and goes G (in G/X it only
  * undoes the partial connect); a CONNECT_OK that arrives when no connect was
@@ -168,7 +172,11 @@ static struct xsplit_fsm_out back_remote(const struct xsplit_fsm_in *in)
 
 static struct xsplit_fsm_out front_back_waiting(const struct xsplit_fsm_in *in)
 {
-	if (in->local != XSPLIT_XS_INITIALISING)
+	bool fresh = in->local == XSPLIT_XS_INITIALISING ||
+		     (in->reconnect && !in->skip_initialised &&
+		      in->local == XSPLIT_XS_CLOSED);
+
+	if (!fresh)
 		return NOP(in);
 	if (in->skip_initialised)
 		return to(in->local, XSPLIT_ACT_ADVERTISE | XSPLIT_ACT_CONNECT);

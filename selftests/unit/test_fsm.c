@@ -334,6 +334,23 @@ static void test_frontend_skip_initialised(void **state)
 	check(&in, XSPLIT_EV_REMOTE, C, NONE);
 }
 
+/* A frontend that asked for it renegotiates from Closed, others stay. */
+static void test_frontend_reconnect(void **state)
+{
+	struct xsplit_fsm_in in = frontend_in(X, W);
+
+	check(&in, XSPLIT_EV_REMOTE, X, NONE);
+	in.reconnect = true;
+	check(&in, XSPLIT_EV_REMOTE, D, ADV | WR);
+	in.skip_initialised = true;
+	check(&in, XSPLIT_EV_REMOTE, X, NONE);
+	in.skip_initialised = false;
+	in.local = G;
+	check(&in, XSPLIT_EV_REMOTE, G, NONE);
+	in.local = C;
+	check(&in, XSPLIT_EV_REMOTE, C, NONE);
+}
+
 static void test_remove(void **state)
 {
 	unsigned int l;
@@ -569,6 +586,7 @@ int main(void)
 		cmocka_unit_test(test_backend_hotplug_error),
 		cmocka_unit_test(test_connect_results),
 		cmocka_unit_test(test_frontend_skip_initialised),
+		cmocka_unit_test(test_frontend_reconnect),
 		cmocka_unit_test(test_remove),
 		cmocka_unit_test(test_suspend_resume),
 		cmocka_unit_test(test_other_role_events_ignored),

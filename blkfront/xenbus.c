@@ -270,4 +270,6 @@ struct xsplit_xb_driver xsplit_blkf_driver = {
 	.type = "vbd",
 	.role = XSPLIT_ROLE_FRONTEND,
 	.ops = &xsplit_blkf_ops,
+	/* a restarted backend gets our disk back, requests and all */
+	.reconnect = true,
 };

@@ -70,8 +70,7 @@ struct xsplit_fsm_in {
 	bool hotplug_ok;	/* backend: hotplug-status = connected seen */
 	bool online;		/* backend: toolstack's "online" key */
 	bool skip_initialised;	/* frontend: connect at InitWait, no Initialised */
-	bool reconnect;		/* frontend: leave Closed when the backend
-				 * is back in InitWait */
+	bool reconnect;		/* frontend: X -> renegotiate on W */
 };
 
 struct xsplit_fsm_out {

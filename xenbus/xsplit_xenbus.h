@@ -51,8 +51,7 @@ struct xsplit_xb_driver {
 	const struct xsplit_xb_ops *ops;
 	bool wait_hotplug;		/* backend: connect after hotplug-status */
 	bool skip_initialised;		/* frontend: InitWait -> Connected */
-	bool reconnect;			/* frontend: Closed -> renegotiate when
-					 * the backend is back in InitWait */
+	bool reconnect;			/* frontend: renegotiate from Closed */
 
 	/* private to the core */
 	struct xenbus_device_id ids[2];

@@ -208,12 +208,13 @@ u32 xsplit_nb_toeplitz(const u8 *key, u32 keylen, const u8 *data, u32 len)
 u32 xsplit_nb_hash_queue(const struct xsplit_nb_hash *hash, u32 value,
 			 u32 nr_queues)
 {
-	u32 q;
+	/* The table may change under a reader: read the size once. */
+	u32 size = READ_ONCE(hash->size), q;
 
 	if (!nr_queues)
 		return 0;
-	if (!hash->size || hash->size > XSPLIT_NETIF_HASH_MAPPING_MAX)
+	if (!size || size > XSPLIT_NETIF_HASH_MAPPING_MAX)
 		return value % nr_queues;
-	q = hash->mapping[value % hash->size];
+	q = READ_ONCE(hash->mapping[value % size]);
 	return q < nr_queues ? q : 0;
 }

@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * xsplit_netback: the vif backend.  One struct xsplit_nb_vif per XenStore
+ * vif device, embedded in its net_device "vif<domid>.<handle>"; one
+ * struct xsplit_nb_queue per negotiated queue, each with a tx ring (guest
+ * transmit, served by NAPI) and an rx ring (guest receive, served by a
+ * kthread), both by grant copy.
+ *
+ * Naming follows the guest's view, as in Linux's netback: "tx" is what
+ * the guest sends (our net_device receives it), "rx" what the guest
+ * receives (our net_device transmits it).
+ */
+#ifndef XSPLIT_NB_COMMON_H
+#define XSPLIT_NB_COMMON_H
+
+#include <linux/netdevice.h>
+#include <linux/etherdevice.h>
+#include <linux/skbuff.h>
+#include <linux/spinlock.h>
+#include <linux/timer.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+#include "xenbus/xsplit_xenbus.h"
+#include "grant/xsplit_grant.h"
+#include "evtchn/xsplit_evtchn.h"
+#include "ring/netif.h"
+#include "netback/txval.h"
+#include "netback/ctrl.h"
+
+/* Packets per NAPI poll and guest-receive packets per grant-copy flush. */
+#define XSPLIT_NB_NAPI_WEIGHT	64
+#define XSPLIT_NB_RX_BATCH	32
+/* Grant-copy ops per hypercall; the batch flushes itself when full. */
+#define XSPLIT_NB_COPY_OPS	512
+/* Bytes of a guest packet copied into the linear area of its skb. */
+#define XSPLIT_NB_TX_LINEAR	128
+/* Data slots of one guest-bound packet: 64 KiB plus headroom, rounded. */
+#define XSPLIT_NB_RX_MAX_SLOTS	(MAX_SKB_FRAGS + 2)
+/* Guest-bound bytes queued per queue before the netdev queue stops. */
+#define XSPLIT_NB_RX_QUEUE_BYTES (128 * XSPLIT_RING_PAGE_SIZE)
+/* Largest XDP headroom we honour: the first slot must still hold data. */
+#define XSPLIT_NB_MAX_HEADROOM	(XSPLIT_RING_PAGE_SIZE / 2)
+/* Most multicast addresses a frontend may subscribe to. */
+#define XSPLIT_NB_MCAST_MAX	64
+/* Linux's credit burst floor: lets a 64 KiB GSO packet through slow rates. */
+#define XSPLIT_NB_CREDIT_BURST	131072UL
+/* The frontend without feature-rx-notify must be polled this often. */
+#define XSPLIT_NB_POLL_DRAIN_MS	30
+
+/* eoi_pending bits: which half still owes the EOI of a deferred event. */
+#define XSPLIT_NB_EOI_TX	BIT(0)
+#define XSPLIT_NB_EOI_RX	BIT(1)
+
+/* Counters; each is written by one context (NAPI, rx thread, xmit). */
+struct xsplit_nb_stats {
+	unsigned long rx_packets;	/* from the guest */
+	unsigned long rx_bytes;
+	unsigned long rx_errors;	/* guest packets dropped */
+	unsigned long tx_packets;	/* to the guest */
+	unsigned long tx_bytes;
+	unsigned long tx_dropped;	/* guest-bound packets dropped */
+	unsigned long rx_gso_checksum_fixup;
+	unsigned long tx_frag_overflow;
+	unsigned long tx_zerocopy_sent;	/* kept at 0: copy only, see tx.c */
+	unsigned long tx_zerocopy_success;
+	unsigned long tx_zerocopy_fail;
+	unsigned long tx_credit_waits;	/* rate limit stopped the tx ring */
+	unsigned long rx_stalls;	/* guest stopped posting buffers */
+};
+
+/* One guest packet between its grant copies and its responses. */
+struct xsplit_nb_tx_pkt {
+	struct sk_buff *skb;
+	bool failed;			/* a copy op failed */
+	bool has_gso;
+	u8 nr_extras;
+	u16 flags;			/* first slot's XSPLIT_NETTXF_* */
+	u32 len;
+	struct xsplit_netif_extra_gso gso;
+	u16 first_id;
+	u16 nr_frags;
+	u16 frag_ids[XSPLIT_NB_FATAL_SLOTS_MAX];
+};
+
+/* One guest-bound packet between its grant copies and its responses. */
+struct xsplit_nb_rx_pkt {
+	struct sk_buff *skb;
+	bool failed;
+	bool has_gso;
+	u16 flags;			/* first slot's XSPLIT_NETRXF_* */
+	u16 nr_slots;			/* data slots */
+	u16 ids[XSPLIT_NB_RX_MAX_SLOTS];
+	u16 lens[XSPLIT_NB_RX_MAX_SLOTS];
+	u16 gso_id;
+	struct xsplit_netif_extra_info gso;
+};
+
+struct xsplit_nb_vif;
+
+struct xsplit_nb_queue {
+	struct xsplit_nb_vif *vif;
+	unsigned int id;
+	char name[IFNAMSIZ + 8];
+	bool split;			/* separate tx and rx channels */
+	atomic_t eoi_pending;		/* XSPLIT_NB_EOI_* */
+	struct xsplit_evtchn tx_ch;	/* also rx's when not split */
+	struct xsplit_evtchn rx_ch;
+
+	/* guest transmit: NAPI context */
+	struct xsplit_xb_ring tx_map;
+	struct xsplit_netif_tx_back tx;
+	struct napi_struct napi;
+	bool napi_added;
+	struct xsplit_nb_txv txv;
+	struct xsplit_netif_tx_request stash;	/* first slot, over credit */
+	bool stashed;
+	struct xsplit_gnt_copy_batch tx_copy;
+	struct xsplit_nb_tx_pkt *tx_pkts;
+	unsigned int nr_tx_pkts;
+	unsigned long credit_bytes;	/* per window; 0 usec: unlimited */
+	unsigned long credit_usec;
+	unsigned long remaining_credit;
+	unsigned long credit_window;	/* jiffies the window started */
+	struct timer_list credit_timer;
+
+	/* guest receive: kthread context, fed by ndo_start_xmit */
+	struct xsplit_xb_ring rx_map;
+	struct xsplit_netif_rx_back rx;
+	struct sk_buff_head rx_queue;
+	unsigned int rx_queue_bytes;	/* under rx_queue.lock */
+	unsigned long rx_stopped_at;	/* jiffies the netdev queue stopped */
+	unsigned long rx_last_ok;	/* jiffies the guest last had room */
+	bool rx_stalled;
+	struct task_struct *task;
+	wait_queue_head_t wq;
+	struct xsplit_gnt_copy_batch rx_copy;
+	struct xsplit_nb_rx_pkt *rx_pkts;
+	unsigned int nr_rx_pkts;
+	unsigned int rx_need;		/* slots the head packet waits for */
+
+	struct xsplit_nb_stats stats;
+};
+
+struct xsplit_nb_vif {
+	struct net_device *dev;
+	struct xsplit_xb_dev *xb;
+	domid_t domid;
+	unsigned int handle;
+	u8 fe_mac[ETH_ALEN];
+
+	/* negotiated at connect */
+	bool can_sg;
+	bool gso_tcpv4;
+	bool gso_tcpv6;
+	bool ip_csum;
+	bool ipv6_csum;
+	bool rx_notify;
+	u16 xdp_headroom;
+	unsigned long drain_timeout;	/* jiffies */
+	unsigned long stall_timeout;	/* jiffies; 0: no stall detection */
+
+	/* queues: readers under RCU (xmit, stats) see nr_queues first */
+	struct xsplit_nb_queue *queues;
+	unsigned int nr_queues;
+	atomic_t stalled_queues;
+	bool disabled;			/* frontend broke the protocol */
+	bool connected;
+
+	/* toolstack "rate" key, watched while connected */
+	struct xenbus_watch rate_watch;
+	bool rate_watched;
+
+	/* multicast filter (feature-multicast-control) */
+	struct xenbus_watch mcast_watch;
+	bool mcast_watched;
+	bool mcast_ctrl;
+	spinlock_t mcast_lock;		/* protects the list below */
+	unsigned int nr_mcast;
+	u8 mcast[XSPLIT_NB_MCAST_MAX][ETH_ALEN];
+
+	/* control ring (feature-ctrl-ring) */
+	struct xsplit_xb_ring ctrl_map;
+	struct xsplit_netif_ctrl_back ctrl_ring;
+	struct xsplit_evtchn ctrl_ch;
+	struct work_struct ctrl_work;
+	struct xsplit_nb_ctrl *ctrl;	/* NULL without a control ring */
+	struct xsplit_gnt_copy_batch ctrl_copy;
+
+	struct xsplit_nb_stats old_stats; /* of queues already torn down */
+};
+
+/* params.c */
+extern unsigned int xsplit_nb_max_queues;
+extern bool xsplit_nb_separate_tx_rx_irq;
+extern unsigned int xsplit_nb_rx_drain_timeout_msecs;
+extern unsigned int xsplit_nb_rx_stall_timeout_msecs;
+extern unsigned int xsplit_nb_fatal_skb_slots;
+extern unsigned int xsplit_nb_hash_cache_size;
+extern bool xsplit_nb_provides_xdp_headroom;
+void xsplit_nb_params_init(void);
+
+/* interface.c */
+struct xsplit_nb_vif *xsplit_nb_vif_create(struct xsplit_xb_dev *xb,
+					   unsigned int handle);
+void xsplit_nb_vif_destroy(struct xsplit_nb_vif *vif);
+void xsplit_nb_vif_carrier(struct xsplit_nb_vif *vif);
+void xsplit_nb_vif_fatal(struct xsplit_nb_vif *vif, const char *why);
+void xsplit_nb_stats_sum(struct xsplit_nb_vif *vif,
+			 struct xsplit_nb_stats *sum);
+void xsplit_nb_stats_add(struct xsplit_nb_stats *sum,
+			 const struct xsplit_nb_stats *s);
+extern const struct ethtool_ops xsplit_nb_ethtool_ops;
+
+/* queue.c */
+void xsplit_nb_copy_failed(void *ctx, void *cookie,
+			   const struct gnttab_copy *op);
+int xsplit_nb_queue_connect(struct xsplit_nb_queue *q, unsigned int nr);
+void xsplit_nb_queue_disconnect(struct xsplit_nb_queue *q);
+void xsplit_nb_eoi(struct xsplit_nb_queue *q, unsigned int bit);
+
+/* tx.c */
+int xsplit_nb_tx_poll(struct napi_struct *napi, int budget);
+bool xsplit_nb_tx_has_work(struct xsplit_nb_queue *q);
+void xsplit_nb_credit_timer(struct timer_list *t);
+void xsplit_nb_rate_set(struct xsplit_nb_queue *q, unsigned long bytes,
+			unsigned long usec);
+
+/* rx.c */
+netdev_tx_t xsplit_nb_start_xmit(struct sk_buff *skb, struct net_device *dev);
+int xsplit_nb_rx_thread(void *data);
+bool xsplit_nb_rx_has_work(struct xsplit_nb_queue *q);
+
+/* mcast.c */
+bool xsplit_nb_mcast_allowed(struct xsplit_nb_vif *vif, const u8 *addr);
+int xsplit_nb_mcast_add(struct xsplit_nb_vif *vif, const u8 *addr);
+void xsplit_nb_mcast_del(struct xsplit_nb_vif *vif, const u8 *addr);
+void xsplit_nb_mcast_flush(struct xsplit_nb_vif *vif);
+
+/* ctrl_ring.c */
+int xsplit_nb_ctrl_connect(struct xsplit_nb_vif *vif, unsigned int nr_queues);
+void xsplit_nb_ctrl_disconnect(struct xsplit_nb_vif *vif);
+u16 xsplit_nb_select_queue(struct net_device *dev, struct sk_buff *skb,
+			   struct net_device *sb_dev);
+
+/* xenbus.c */
+int xsplit_nb_xenbus_init(void);
+void xsplit_nb_xenbus_exit(void);
+
+#endif /* XSPLIT_NB_COMMON_H */

@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The control ring (feature-ctrl-ring): mapping, the late-EOI event, a
+ * work item that answers the messages through the pure handler (ctrl.c),
+ * and queue selection by the frontend's Toeplitz hash and mapping table.
+ */
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <net/flow_dissector.h>
+#include <xen/page.h>
+
+#include "netback/common.h"
+
+#define IPV4_TUPLE_ADDRS	8
+#define IPV6_TUPLE_ADDRS	32
+#define TUPLE_PORTS		4
+
+static enum xsplit_evtchn_ret ctrl_interrupt(struct xsplit_evtchn *ch,
+					     void *data)
+{
+	struct xsplit_nb_vif *vif = data;
+
+	schedule_work(&vif->ctrl_work);
+	return XSPLIT_EVTCHN_DEFERRED;
+}
+
+static bool ctrl_copy(struct xsplit_nb_vif *vif,
+		      const struct xsplit_nb_ctrl_copy *c)
+{
+	u8 *dst = vif->ctrl->staging;
+	bool failed = false;
+	struct gnttab_copy op = {
+		.source.u.ref = c->gref,
+		.source.domid = vif->domid,
+		.dest.u.gmfn = virt_to_gfn(dst),
+		.dest.domid = DOMID_SELF,
+		.dest.offset = xen_offset_in_page(dst),
+		.len = c->len,
+		.flags = GNTCOPY_source_gref,
+	};
+
+	if (!c->len)
+		return true;
+	/* staging never crosses a page (see xsplit_nb_ctrl_connect()). */
+	if (xen_offset_in_page(dst) + c->len > XEN_PAGE_SIZE)
+		return false;
+	xsplit_gnt_copy_add(&vif->ctrl_copy, &op, &failed);
+	xsplit_gnt_copy_flush(&vif->ctrl_copy);
+	return !failed;
+}
+
+static void ctrl_one(struct xsplit_nb_vif *vif,
+		     const struct xsplit_netif_ctrl_request *req)
+{
+	struct xsplit_netif_ctrl_response rsp;
+	struct xsplit_nb_ctrl_copy copy;
+
+	if (xsplit_nb_ctrl_begin(vif->ctrl, req, &rsp, &copy) ==
+	    XSPLIT_NB_CTRL_COPY)
+		xsplit_nb_ctrl_finish(vif->ctrl, req, &rsp,
+				      ctrl_copy(vif, &copy));
+	WARN_ON_ONCE(xsplit_netif_ctrl_back_put_rsp(&vif->ctrl_ring, &rsp));
+}
+
+static void ctrl_work(struct work_struct *work)
+{
+	struct xsplit_nb_vif *vif = container_of(work, struct xsplit_nb_vif,
+						 ctrl_work);
+	struct xsplit_netif_ctrl_request req;
+	bool found = false;
+	int ret;
+
+	do {
+		while ((ret = xsplit_netif_ctrl_back_copy_req(&vif->ctrl_ring,
+							      &req)) > 0) {
+			found = true;
+			ctrl_one(vif, &req);
+		}
+		if (xsplit_back_push_rsps(&vif->ctrl_ring.r))
+			xsplit_evtchn_notify(&vif->ctrl_ch);
+	} while (ret == 0 && xsplit_back_final_check(&vif->ctrl_ring.r) > 0);
+	if (ret < 0) {
+		/* A broken control ring: stop answering, no EOI. */
+		net_warn_ratelimited("%s: control ring corrupt\n",
+				     vif->dev->name);
+		return;
+	}
+	xsplit_evtchn_eoi(&vif->ctrl_ch, found);
+}
+
+static int ctrl_map(struct xsplit_nb_vif *vif, u32 gref)
+{
+	struct xenbus_device *xdev = vif->xb->xdev;
+	grant_ref_t ref = gref;
+	int err;
+
+	vif->ctrl_map.order = 0;
+	vif->ctrl_map.grefs[0] = ref;
+	err = xenbus_map_ring_valloc(xdev, &ref, 1, &vif->ctrl_map.vaddr);
+	if (err) {
+		vif->ctrl_map.vaddr = NULL;
+		return err;
+	}
+	err = xsplit_netif_ctrl_back_attach(&vif->ctrl_ring,
+					    vif->ctrl_map.vaddr, 0, 0);
+	if (err)
+		xsplit_xb_ring_unmap(vif->xb, &vif->ctrl_map);
+	return err;
+}
+
+/**
+ * xsplit_nb_ctrl_connect - map the control ring if the frontend has one
+ * @vif: the vif
+ * @nr_queues: queues the mapping table may point at
+ *
+ * Return: 0 (also without a control ring) or a negative errno.
+ */
+int xsplit_nb_ctrl_connect(struct xsplit_nb_vif *vif, unsigned int nr_queues)
+{
+	struct xenbus_device *xdev = vif->xb->xdev;
+	struct xsplit_nb_ctrl *ctrl;
+	unsigned int gref, port;
+	int err;
+
+	if (xenbus_scanf(XBT_NIL, xdev->otherend, "ctrl-ring-ref", "%u",
+			 &gref) != 1)
+		return 0;
+	if (xenbus_scanf(XBT_NIL, xdev->otherend, "event-channel-ctrl", "%u",
+			 &port) != 1)
+		return -EINVAL;
+	/* Under a page, so kmalloc's alignment keeps staging in one page. */
+	static_assert(sizeof(*ctrl) <= PAGE_SIZE);
+	ctrl = kzalloc(sizeof(*ctrl), GFP_KERNEL);
+	if (!ctrl)
+		return -ENOMEM;
+	err = xsplit_gnt_copy_init(&vif->ctrl_copy, 1, xsplit_nb_copy_failed,
+				   vif);
+	if (err)
+		goto free_ctrl;
+	err = ctrl_map(vif, gref);
+	if (err)
+		goto free_copy;
+	xsplit_nb_ctrl_init(ctrl, nr_queues);
+	vif->ctrl = ctrl;
+	INIT_WORK(&vif->ctrl_work, ctrl_work);
+	err = xsplit_evtchn_bind_backend(&vif->ctrl_ch, xdev, port, "xsplit-nb-ctrl",
+					 ctrl_interrupt, vif);
+	if (err)
+		goto unmap;
+	return 0;
+
+unmap:
+	vif->ctrl = NULL;
+	xsplit_xb_ring_unmap(vif->xb, &vif->ctrl_map);
+free_copy:
+	xsplit_gnt_copy_free(&vif->ctrl_copy);
+free_ctrl:
+	kfree(ctrl);
+	return err;
+}
+
+void xsplit_nb_ctrl_disconnect(struct xsplit_nb_vif *vif)
+{
+	struct xsplit_nb_ctrl *ctrl = vif->ctrl;
+
+	if (!ctrl)
+		return;
+	xsplit_evtchn_unbind(&vif->ctrl_ch);
+	cancel_work_sync(&vif->ctrl_work);
+	WRITE_ONCE(vif->ctrl, NULL);
+	synchronize_net(); /* select_queue reads it under RCU */
+	xsplit_xb_ring_unmap(vif->xb, &vif->ctrl_map);
+	xsplit_gnt_copy_free(&vif->ctrl_copy);
+	kfree(ctrl);
+}
+
+/* The hash input the frontend enabled for this flow; 0 bytes if none. */
+static u32 hash_input(const struct flow_keys *k, u32 flags, u8 *buf)
+{
+	bool tcp = k->basic.ip_proto == IPPROTO_TCP;
+	u32 n = 0;
+
+	if (k->control.addr_type == FLOW_DISSECTOR_KEY_IPV4_ADDRS) {
+		if (!(flags & (XSPLIT_NETIF_CTRL_HASH_TYPE_IPV4 |
+			       XSPLIT_NETIF_CTRL_HASH_TYPE_IPV4_TCP)))
+			return 0;
+		memcpy(buf, &k->addrs.v4addrs, IPV4_TUPLE_ADDRS);
+		n = IPV4_TUPLE_ADDRS;
+		tcp = tcp && (flags & XSPLIT_NETIF_CTRL_HASH_TYPE_IPV4_TCP);
+	} else if (k->control.addr_type == FLOW_DISSECTOR_KEY_IPV6_ADDRS) {
+		if (!(flags & (XSPLIT_NETIF_CTRL_HASH_TYPE_IPV6 |
+			       XSPLIT_NETIF_CTRL_HASH_TYPE_IPV6_TCP)))
+			return 0;
+		memcpy(buf, &k->addrs.v6addrs, IPV6_TUPLE_ADDRS);
+		n = IPV6_TUPLE_ADDRS;
+		tcp = tcp && (flags & XSPLIT_NETIF_CTRL_HASH_TYPE_IPV6_TCP);
+	}
+	if (n && tcp) {
+		memcpy(buf + n, &k->ports.ports, TUPLE_PORTS);
+		n += TUPLE_PORTS;
+	}
+	return n;
+}
+
+u16 xsplit_nb_select_queue(struct net_device *dev, struct sk_buff *skb,
+			   struct net_device *sb_dev)
+{
+	struct xsplit_nb_vif *vif = netdev_priv(dev);
+	u8 buf[IPV6_TUPLE_ADDRS + TUPLE_PORTS];
+	unsigned int n = dev->real_num_tx_queues;
+	struct xsplit_nb_ctrl *ctrl = READ_ONCE(vif->ctrl);
+	struct flow_keys keys;
+	u32 len, hash;
+
+	if (!ctrl || READ_ONCE(ctrl->hash.alg) !=
+		     XSPLIT_NETIF_CTRL_HASH_ALGORITHM_TOEPLITZ)
+		return netdev_pick_tx(dev, skb, NULL) % n;
+	if (!skb_flow_dissect_flow_keys(skb, &keys, 0))
+		return 0;
+	len = hash_input(&keys, READ_ONCE(ctrl->hash.flags), buf);
+	if (!len)
+		return 0;
+	hash = xsplit_nb_toeplitz(ctrl->hash.key, sizeof(ctrl->hash.key),
+				  buf, len);
+	return xsplit_nb_hash_queue(&ctrl->hash, hash, n);
+}

@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The vif's XenBus side, as callbacks of the core's state machine:
+ *   probe      create the net_device, before InitWait, so the hotplug
+ *              script that the toolstack runs at InitWait finds it
+ *   advertise  our features
+ *   connect    (after hotplug-status "connected" and the frontend's
+ *              Connected) read the frontend's features, map every queue,
+ *              carrier on
+ *   disconnect the reverse; the net_device stays
+ *   free       remove the net_device
+ */
+#include <linux/rtnetlink.h>
+#include <linux/vmalloc.h>
+
+#include "netback/common.h"
+
+/* Features we offer (backend directory), written at advertise. */
+struct xsplit_nb_offer {
+	const char *key;
+	u32 val;
+};
+
+static const struct xsplit_nb_offer xsplit_nb_offers[] = {
+	{ "feature-sg", 1 },
+	{ "feature-gso-tcpv4", 1 },
+	{ "feature-gso-tcpv6", 1 },
+	{ "feature-ipv6-csum-offload", 1 },
+	{ "feature-rx-copy", 1 },
+	{ "feature-rx-flip", 0 },
+	{ "feature-multicast-control", 1 },
+	{ "feature-dynamic-multicast-control", 1 },
+	{ "feature-ctrl-ring", 1 },
+};
+
+/* Frontend features read at connect: key, default, where it goes. */
+struct xsplit_nb_flag {
+	const char *key;
+	bool def;
+	bool invert;		/* the key says "no" */
+	size_t offset;		/* of a bool in struct xsplit_nb_vif */
+};
+
+#define FLAG(k, d, inv, field) \
+	{ k, d, inv, offsetof(struct xsplit_nb_vif, field) }
+
+static const struct xsplit_nb_flag xsplit_nb_flags[] = {
+	FLAG("feature-sg", false, false, can_sg),
+	FLAG("feature-gso-tcpv4", false, false, gso_tcpv4),
+	FLAG("feature-gso-tcpv6", false, false, gso_tcpv6),
+	FLAG("feature-no-csum-offload", false, true, ip_csum),
+	FLAG("feature-ipv6-csum-offload", false, false, ipv6_csum),
+	FLAG("feature-rx-notify", false, false, rx_notify),
+	FLAG("request-multicast-control", false, false, mcast_ctrl),
+};
+
+static int write_offers(struct xsplit_xb_dev *xb,
+			struct xenbus_transaction xbt, void *arg)
+{
+	const char *dir = xb->xdev->nodename;
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(xsplit_nb_offers); i++) {
+		err = xenbus_printf(xbt, dir, xsplit_nb_offers[i].key, "%u",
+				    xsplit_nb_offers[i].val);
+		if (err)
+			return err;
+	}
+	err = xenbus_printf(xbt, dir, "feature-xdp-headroom", "%u",
+			    xsplit_nb_provides_xdp_headroom);
+	if (err)
+		return err;
+	err = xsplit_xb_write(xb, xbt, XSPLIT_KEY_SPLIT_EVTCHN, 1, 0, 0,
+			      xsplit_nb_separate_tx_rx_irq);
+	if (err)
+		return err;
+	return xsplit_xb_mq_advertise(xb, xbt, xsplit_nb_max_queues);
+}
+
+static int nb_advertise(struct xsplit_xb_dev *xb)
+{
+	return xsplit_xb_transact(xb, write_offers, NULL);
+}
+
+/* ---- toolstack keys ---- */
+
+/* "bytes,usec" (credit per window); anything else means unlimited. */
+static void read_rate(struct xsplit_xb_dev *xb, unsigned long *bytes,
+		      unsigned long *usec)
+{
+	char *s = xenbus_read(XBT_NIL, xb->xdev->nodename, "rate", NULL);
+	char *comma;
+
+	*bytes = ULONG_MAX;
+	*usec = 0;
+	if (IS_ERR(s))
+		return;
+	comma = strchr(s, ',');
+	if (comma) {
+		*comma = '\0';
+		if (kstrtoul(s, 10, bytes) || kstrtoul(comma + 1, 10, usec)) {
+			*bytes = ULONG_MAX;
+			*usec = 0;
+		}
+	}
+	if (!comma || !*usec)
+		*bytes = ULONG_MAX;
+	kfree(s);
+}
+
+static void apply_rate(struct xsplit_nb_vif *vif)
+{
+	unsigned long bytes, usec;
+	unsigned int i;
+
+	read_rate(vif->xb, &bytes, &usec);
+	for (i = 0; i < vif->nr_queues; i++)
+		xsplit_nb_rate_set(&vif->queues[i], bytes, usec);
+}
+
+static void rate_changed(struct xenbus_watch *w, const char *path,
+			 const char *token)
+{
+	apply_rate(container_of(w, struct xsplit_nb_vif, rate_watch));
+}
+
+static void mcast_changed(struct xenbus_watch *w, const char *path,
+			  const char *token)
+{
+	struct xsplit_nb_vif *vif = container_of(w, struct xsplit_nb_vif,
+						 mcast_watch);
+
+	WRITE_ONCE(vif->mcast_ctrl,
+		   !!xenbus_read_unsigned(vif->xb->xdev->otherend,
+					  "request-multicast-control", 0));
+}
+
+static void watch(struct xsplit_nb_vif *vif)
+{
+	struct xenbus_device *xdev = vif->xb->xdev;
+
+	/* Without a watch the value read at connect stays: not fatal. */
+	vif->rate_watched = !xenbus_watch_pathfmt(xdev, &vif->rate_watch, NULL,
+						  rate_changed, "%s/rate",
+						  xdev->nodename);
+	vif->mcast_watched =
+		!xenbus_watch_pathfmt(xdev, &vif->mcast_watch, NULL,
+				      mcast_changed,
+				      "%s/request-multicast-control",
+				      xdev->otherend);
+}
+
+static void unwatch_one(struct xenbus_watch *w, bool *watched)
+{
+	if (!*watched)
+		return;
+	unregister_xenbus_watch(w);
+	kfree(w->node);
+	w->node = NULL;
+	*watched = false;
+}
+
+static int read_mac(struct xsplit_nb_vif *vif)
+{
+	char *s = xenbus_read(XBT_NIL, vif->xb->xdev->nodename, "mac", NULL);
+	int err;
+
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	err = mac_pton(s, vif->fe_mac) && strlen(s) == 3 * ETH_ALEN - 1 ?
+	      0 : -EINVAL;
+	kfree(s);
+	return err;
+}
+
+/* ---- frontend features ---- */
+
+static int read_flags(struct xsplit_nb_vif *vif)
+{
+	const char *fe = vif->xb->xdev->otherend;
+	const struct xsplit_nb_flag *f;
+	unsigned int i, headroom;
+	bool v;
+
+	if (!xenbus_read_unsigned(fe, "request-rx-copy", 0))
+		return -EOPNOTSUPP;	/* page flipping: long gone */
+	for (i = 0; i < ARRAY_SIZE(xsplit_nb_flags); i++) {
+		f = &xsplit_nb_flags[i];
+		v = !!xenbus_read_unsigned(fe, f->key, f->def);
+		*(bool *)((u8 *)vif + f->offset) = f->invert ? !v : v;
+	}
+	headroom = xenbus_read_unsigned(fe, "xdp-headroom", 0);
+	vif->xdp_headroom = min_t(unsigned int, headroom,
+				  XSPLIT_NB_MAX_HEADROOM);
+	vif->drain_timeout = msecs_to_jiffies(xsplit_nb_rx_drain_timeout_msecs);
+	vif->stall_timeout = msecs_to_jiffies(xsplit_nb_rx_stall_timeout_msecs);
+	/* Without rx notifications we poll, and cannot tell a stall. */
+	if (!vif->rx_notify) {
+		vif->drain_timeout = msecs_to_jiffies(XSPLIT_NB_POLL_DRAIN_MS);
+		vif->stall_timeout = 0;
+	}
+	return 0;
+}
+
+/* ---- connect / disconnect ---- */
+
+static void fold_and_free(struct xsplit_nb_vif *vif,
+			  struct xsplit_nb_queue *queues, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		xsplit_nb_queue_disconnect(&queues[i]);
+		xsplit_nb_stats_add(&vif->old_stats, &queues[i].stats);
+	}
+	vfree(queues);
+}
+
+static int connect_queues(struct xsplit_nb_vif *vif, unsigned int nr)
+{
+	struct xsplit_nb_queue *queues = vzalloc(array_size(nr, sizeof(*queues)));
+	unsigned int i;
+	int err;
+
+	if (!queues)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++) {
+		queues[i].vif = vif;
+		queues[i].id = i;
+		err = xsplit_nb_queue_connect(&queues[i], nr);
+		if (err)
+			goto unwind;
+	}
+	err = xsplit_nb_ctrl_connect(vif, nr);
+	if (err)
+		goto unwind;
+	vif->queues = queues;
+	smp_wmb(); /* readers that see nr_queues see the queues */
+	WRITE_ONCE(vif->nr_queues, nr);
+	return 0;
+
+unwind:
+	fold_and_free(vif, queues, i);
+	return err;
+}
+
+static void set_real_queues(struct xsplit_nb_vif *vif, unsigned int nr)
+{
+	rtnl_lock();
+	netif_set_real_num_tx_queues(vif->dev, nr);
+	netif_set_real_num_rx_queues(vif->dev, nr);
+	netdev_update_features(vif->dev);
+	rtnl_unlock();
+}
+
+static int nb_connect(struct xsplit_xb_dev *xb)
+{
+	struct xsplit_nb_vif *vif = xb->priv;
+	u32 nr = 1;
+	int err;
+
+	err = read_flags(vif);
+	if (err)
+		return err;
+	err = read_mac(vif);
+	if (err)
+		return err;
+	err = xsplit_xb_mq_read(xb, xsplit_nb_max_queues, &nr);
+	if (err)
+		return err;
+	err = connect_queues(vif, nr);
+	if (err)
+		return err;
+	apply_rate(vif);
+	watch(vif);
+	set_real_queues(vif, nr);
+	WRITE_ONCE(vif->disabled, false);
+	WRITE_ONCE(vif->connected, true);
+	xsplit_nb_vif_carrier(vif);
+	netif_tx_wake_all_queues(vif->dev);
+	netdev_info(vif->dev, "connected: %u queue(s)%s%s%s\n", nr,
+		    vif->queues[0].split ? ", split events" : "",
+		    vif->ctrl ? ", control ring" : "",
+		    vif->can_sg ? ", sg" : "");
+	return 0;
+}
+
+/* Copes with a partial connect: every step checks what exists. */
+static void nb_disconnect(struct xsplit_xb_dev *xb)
+{
+	struct xsplit_nb_vif *vif = xb->priv;
+	struct xsplit_nb_queue *queues = vif->queues;
+	unsigned int nr = vif->nr_queues;
+
+	WRITE_ONCE(vif->connected, false);
+	xsplit_nb_vif_carrier(vif);
+	netif_tx_stop_all_queues(vif->dev);
+	unwatch_one(&vif->mcast_watch, &vif->mcast_watched);
+	unwatch_one(&vif->rate_watch, &vif->rate_watched);
+	WRITE_ONCE(vif->nr_queues, 0);
+	synchronize_net(); /* no xmit or stats reader sees the queues now */
+	xsplit_nb_ctrl_disconnect(vif);
+	vif->queues = NULL;
+	if (queues)
+		fold_and_free(vif, queues, nr);
+	xsplit_nb_mcast_flush(vif);
+	atomic_set(&vif->stalled_queues, 0);
+}
+
+/* ---- device lifetime ---- */
+
+static void apply_mtu(struct xsplit_nb_vif *vif)
+{
+	unsigned int mtu;
+
+	if (xenbus_scanf(XBT_NIL, vif->xb->xdev->nodename, "mtu", "%u",
+			 &mtu) != 1)
+		return;
+	rtnl_lock();
+	if (dev_set_mtu(vif->dev, mtu))
+		netdev_warn(vif->dev, "cannot set toolstack MTU %u\n", mtu);
+	rtnl_unlock();
+}
+
+static int nb_probe(struct xsplit_xb_dev *xb)
+{
+	struct xsplit_nb_vif *vif;
+	unsigned int handle;
+
+	if (xenbus_scanf(XBT_NIL, xb->xdev->nodename, "handle", "%u",
+			 &handle) != 1)
+		return -EINVAL;
+	vif = xsplit_nb_vif_create(xb, handle);
+	if (IS_ERR(vif))
+		return PTR_ERR(vif);
+	xb->priv = vif;
+	apply_mtu(vif);
+	return 0;
+}
+
+static void nb_free(struct xsplit_xb_dev *xb)
+{
+	struct xsplit_nb_vif *vif = xb->priv;
+
+	if (!vif)
+		return;
+	/* A later probe must wait for a fresh hotplug run, as in Linux. */
+	xenbus_rm(XBT_NIL, xb->xdev->nodename, "hotplug-status");
+	xsplit_nb_vif_destroy(vif);
+	xb->priv = NULL;
+}
+
+static const struct xsplit_xb_ops xsplit_nb_ops = {
+	.probe = nb_probe,
+	.advertise = nb_advertise,
+	.connect = nb_connect,
+	.disconnect = nb_disconnect,
+	.free = nb_free,
+};
+
+static struct xsplit_xb_driver xsplit_nb_driver = {
+	.type = "vif",
+	.role = XSPLIT_ROLE_BACKEND,
+	.ops = &xsplit_nb_ops,
+	.wait_hotplug = true,
+};
+
+int xsplit_nb_xenbus_init(void)
+{
+	return xsplit_xb_register(&xsplit_nb_driver);
+}
+
+void xsplit_nb_xenbus_exit(void)
+{
+	xsplit_xb_unregister(&xsplit_nb_driver);
+}

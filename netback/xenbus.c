@@ -266,7 +266,9 @@ static int nb_connect(struct xsplit_xb_dev *xb)
 	err = read_mac(vif);
 	if (err)
 		return err;
-	err = xsplit_xb_mq_read(xb, xsplit_nb_max_queues, &nr);
+	/* The parameter may have grown since the netdev was sized. */
+	err = xsplit_xb_mq_read(xb, min(xsplit_nb_max_queues,
+					vif->dev->num_tx_queues), &nr);
 	if (err)
 		return err;
 	err = connect_queues(vif, nr);

@@ -237,6 +237,10 @@ int xsplit_nb_queue_connect(struct xsplit_nb_queue *q, unsigned int nr)
 	err = bind_events(q, nr);
 	if (err)
 		goto stop_task;
+	/* Requests posted before we bound saw no port: look once now. */
+	local_bh_disable();
+	napi_schedule(&q->napi);
+	local_bh_enable();
 	return 0;
 
 stop_task:

@@ -83,17 +83,19 @@ struct xsplit_nb_tx_pkt {
 	u16 frag_ids[XSPLIT_NB_FATAL_SLOTS_MAX];
 };
 
+/* Extra-info slots towards the guest: GSO, then the hash. */
+#define XSPLIT_NB_RX_MAX_EXTRAS	2
+
 /* One guest-bound packet between its grant copies and its responses. */
 struct xsplit_nb_rx_pkt {
 	struct sk_buff *skb;
 	bool failed;
-	bool has_gso;
+	u8 nr_extras;
 	u16 flags;			/* first slot's XSPLIT_NETRXF_* */
 	u16 nr_slots;			/* data slots */
 	u16 ids[XSPLIT_NB_RX_MAX_SLOTS];
 	u16 lens[XSPLIT_NB_RX_MAX_SLOTS];
-	u16 gso_id;
-	struct xsplit_netif_extra_info gso;
+	struct xsplit_netif_extra_info extras[XSPLIT_NB_RX_MAX_EXTRAS];
 };
 
 struct xsplit_nb_vif;
@@ -240,6 +242,8 @@ void xsplit_nb_mcast_flush(struct xsplit_nb_vif *vif);
 /* ctrl_ring.c */
 int xsplit_nb_ctrl_connect(struct xsplit_nb_vif *vif, unsigned int nr_queues);
 void xsplit_nb_ctrl_disconnect(struct xsplit_nb_vif *vif);
+bool xsplit_nb_rx_hash(struct xsplit_nb_vif *vif, const struct sk_buff *skb,
+		       struct xsplit_netif_extra_info *extra);
 u16 xsplit_nb_select_queue(struct net_device *dev, struct sk_buff *skb,
 			   struct net_device *sb_dev);
 

@@ -7,6 +7,7 @@
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <net/flow_dissector.h>
+#include <asm/unaligned.h>
 #include <xen/page.h>
 
 #include "netback/common.h"
@@ -175,7 +176,8 @@ void xsplit_nb_ctrl_disconnect(struct xsplit_nb_vif *vif)
 }
 
 /* The hash input the frontend enabled for this flow; 0 bytes if none. */
-static u32 hash_input(const struct flow_keys *k, u32 flags, u8 *buf)
+static u32 hash_input(const struct flow_keys *k, u32 flags, u8 *buf,
+		      bool *l4)
 {
 	bool tcp = k->basic.ip_proto == IPPROTO_TCP;
 	u32 n = 0;
@@ -195,7 +197,8 @@ static u32 hash_input(const struct flow_keys *k, u32 flags, u8 *buf)
 		n = IPV6_TUPLE_ADDRS;
 		tcp = tcp && (flags & XSPLIT_NETIF_CTRL_HASH_TYPE_IPV6_TCP);
 	}
-	if (n && tcp) {
+	*l4 = n && tcp;
+	if (*l4) {
 		memcpy(buf + n, &k->ports.ports, TUPLE_PORTS);
 		n += TUPLE_PORTS;
 	}
@@ -211,16 +214,57 @@ u16 xsplit_nb_select_queue(struct net_device *dev, struct sk_buff *skb,
 	struct xsplit_nb_ctrl *ctrl = READ_ONCE(vif->ctrl);
 	struct flow_keys keys;
 	u32 len, hash;
+	bool l4;
 
 	if (!ctrl || READ_ONCE(ctrl->hash.alg) !=
 		     XSPLIT_NETIF_CTRL_HASH_ALGORITHM_TOEPLITZ)
 		return netdev_pick_tx(dev, skb, NULL) % n;
+	/* From here on a hash on the skb is ours, for the HASH extra. */
+	skb_clear_hash(skb);
 	if (!skb_flow_dissect_flow_keys(skb, &keys, 0))
 		return 0;
-	len = hash_input(&keys, READ_ONCE(ctrl->hash.flags), buf);
+	len = hash_input(&keys, READ_ONCE(ctrl->hash.flags), buf, &l4);
 	if (!len)
 		return 0;
 	hash = xsplit_nb_toeplitz(ctrl->hash.key, sizeof(ctrl->hash.key),
 				  buf, len);
+	skb_set_hash(skb, hash, l4 ? PKT_HASH_TYPE_L4 : PKT_HASH_TYPE_L3);
 	return xsplit_nb_hash_queue(&ctrl->hash, hash, n);
+}
+
+/**
+ * xsplit_nb_rx_hash - the HASH extra for a guest-bound packet, if any
+ * @vif: the vif
+ * @skb: the packet; its hash is ours when select_queue computed one
+ * @extra: filled in when the result is true
+ *
+ * Called by the rx threads, which stop before the control ring goes.
+ */
+bool xsplit_nb_rx_hash(struct xsplit_nb_vif *vif, const struct sk_buff *skb,
+		       struct xsplit_netif_extra_info *extra)
+{
+	struct xsplit_nb_ctrl *ctrl = READ_ONCE(vif->ctrl);
+	u32 hash = skb_get_hash_raw(skb);
+	bool v4 = skb->protocol == htons(ETH_P_IP);
+	u8 type;
+
+	if (!ctrl || READ_ONCE(ctrl->hash.alg) !=
+		     XSPLIT_NETIF_CTRL_HASH_ALGORITHM_TOEPLITZ ||
+	    !hash || skb->sw_hash ||
+	    (!v4 && skb->protocol != htons(ETH_P_IPV6)))
+		return false;
+	if (v4)
+		type = skb->l4_hash ? XSPLIT_NETIF_CTRL_HASH_TYPE_BIT_IPV4_TCP :
+				      XSPLIT_NETIF_CTRL_HASH_TYPE_BIT_IPV4;
+	else
+		type = skb->l4_hash ? XSPLIT_NETIF_CTRL_HASH_TYPE_BIT_IPV6_TCP :
+				      XSPLIT_NETIF_CTRL_HASH_TYPE_BIT_IPV6;
+	*extra = (struct xsplit_netif_extra_info){
+		.type = XSPLIT_NETIF_EXTRA_TYPE_HASH,
+		.u.hash.type = type,
+		.u.hash.algorithm = XSPLIT_NETIF_CTRL_HASH_ALGORITHM_TOEPLITZ,
+	};
+	/* The wire value is little-endian, as Linux's netback writes it. */
+	put_unaligned_le32(hash, extra->u.hash.value);
+	return true;
 }

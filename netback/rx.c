@@ -130,6 +130,9 @@ static unsigned int slots_needed(struct xsplit_nb_queue *q,
 
 	if (data > XSPLIT_NB_RX_MAX_SLOTS || (data > 1 && !vif->can_sg))
 		return 0;
+	/* Room for a hash extra whether or not one is sent: simpler. */
+	if (READ_ONCE(vif->ctrl))
+		data++;
 	if (!skb_is_gso(skb))
 		return data;
 	if (((gso & SKB_GSO_TCPV4) && !vif->gso_tcpv4) ||
@@ -253,17 +256,35 @@ static u16 csum_flags(const struct sk_buff *skb)
 	return 0;
 }
 
-static void set_gso(struct xsplit_nb_rx_pkt *pkt, struct sk_buff *skb)
+static void add_gso(struct xsplit_nb_rx_pkt *pkt, struct sk_buff *skb)
 {
 	struct skb_shared_info *sh = skb_shinfo(skb);
 
-	pkt->gso = (struct xsplit_netif_extra_info){
+	pkt->extras[pkt->nr_extras++] = (struct xsplit_netif_extra_info){
 		.type = XSPLIT_NETIF_EXTRA_TYPE_GSO,
 		.u.gso.size = sh->gso_size,
 		.u.gso.type = (sh->gso_type & SKB_GSO_TCPV4) ?
 			      XSPLIT_NETIF_GSO_TYPE_TCPV4 :
 			      XSPLIT_NETIF_GSO_TYPE_TCPV6,
 	};
+}
+
+/* The extras, chained by FLAG_MORE; each takes a buffer of its own. */
+static void plan_extras(struct rx_dest *d, struct sk_buff *skb)
+{
+	struct xsplit_nb_rx_pkt *pkt = d->pkt;
+	unsigned int i;
+
+	pkt->nr_extras = 0;
+	if (skb_is_gso(skb))
+		add_gso(pkt, skb);
+	if (xsplit_nb_rx_hash(d->q->vif, skb, &pkt->extras[pkt->nr_extras]))
+		pkt->nr_extras++;
+	for (i = 0; i < pkt->nr_extras; i++) {
+		take_req(d);
+		if (i + 1 < pkt->nr_extras)
+			pkt->extras[i].flags |= XSPLIT_NETIF_EXTRA_FLAG_MORE;
+	}
 }
 
 static void build(struct xsplit_nb_queue *q, struct sk_buff *skb)
@@ -276,16 +297,12 @@ static void build(struct xsplit_nb_queue *q, struct sk_buff *skb)
 	pkt->failed = false;
 	pkt->nr_slots = 0;
 	pkt->flags = csum_flags(skb);
-	pkt->has_gso = skb_is_gso(skb);
 	next_slot(&d);
 	d.off = q->vif->xdp_headroom;
-	/* The extra slot follows data slot 0 on the ring. */
-	if (pkt->has_gso) {
-		first = d.gref;
-		pkt->gso_id = take_req(&d);
-		set_gso(pkt, skb);
-		d.gref = first;
-	}
+	/* The extra slots follow data slot 0 on the ring. */
+	first = d.gref;
+	plan_extras(&d, skb);
+	d.gref = first;
 	copy_skb(&d, skb);
 }
 
@@ -314,19 +331,19 @@ static void put_extra(struct xsplit_nb_queue *q,
 static void respond(struct xsplit_nb_queue *q, struct xsplit_nb_rx_pkt *pkt)
 {
 	u16 flags = pkt->flags;
-	unsigned int i;
+	unsigned int i, e;
 	s16 status;
 
 	if (pkt->nr_slots > 1)
 		flags |= XSPLIT_NETRXF_MORE_DATA;
-	if (pkt->has_gso)
+	if (pkt->nr_extras)
 		flags |= XSPLIT_NETRXF_EXTRA_INFO;
 	for (i = 0; i < pkt->nr_slots; i++) {
 		status = pkt->failed ? XSPLIT_NETIF_RSP_ERROR : pkt->lens[i];
 		put_rsp(q, pkt->ids[i], i ? 0 : q->vif->xdp_headroom, flags,
 			status);
-		if (!i && pkt->has_gso)
-			put_extra(q, &pkt->gso);
+		for (e = 0; !i && e < pkt->nr_extras; e++)
+			put_extra(q, &pkt->extras[e]);
 		flags = i + 2 < pkt->nr_slots ? XSPLIT_NETRXF_MORE_DATA : 0;
 	}
 	if (pkt->failed) {

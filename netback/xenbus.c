@@ -302,10 +302,11 @@ static void nb_disconnect(struct xsplit_xb_dev *xb)
 	unwatch_one(&vif->rate_watch, &vif->rate_watched);
 	WRITE_ONCE(vif->nr_queues, 0);
 	synchronize_net(); /* no xmit or stats reader sees the queues now */
-	xsplit_nb_ctrl_disconnect(vif);
 	vif->queues = NULL;
 	if (queues)
 		fold_and_free(vif, queues, nr);
+	/* After the rx threads, which read the hash settings. */
+	xsplit_nb_ctrl_disconnect(vif);
 	xsplit_nb_mcast_flush(vif);
 	atomic_set(&vif->stalled_queues, 0);
 }

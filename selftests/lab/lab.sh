@@ -12,6 +12,10 @@
 # the lab kernel's headers, pack the tests on a read-only disk, boot, let
 # dom0's runner execute the scenarios, read the results disk back, and print
 # one line per test and a summary.  Results: results/<timestamp>/.
+#
+# Environment: LAB_TREE=<commit> builds xsplit from that commit instead of
+# the working tree; LAB_ACCEL=kvm|tcg overrides the accelerator choice;
+# LAB_CACHE_ROOT (default /var/cache/xsplit-lab), LAB_RESULTS (folder).
 set -eu
 # shellcheck source=host/common.sh
 . "$(dirname "$0")/host/common.sh"
@@ -49,11 +53,15 @@ build_modules() {
 	local kdir=/usr/src/linux-headers-$1 src=$RES/build ko
 	[ -d "$kdir" ] || die "no $kdir: the lab kernel is $1; apt-get install linux-headers-$1"
 	mkdir -p "$src" "$2/modules"
-	git -C "$REPO_DIR" ls-files -z --cached --others --exclude-standard |
-		tar -C "$REPO_DIR" --null --ignore-failed-read -T - -cf - 2>/dev/null |
-		tar -C "$src" -xf -
-	log "modules: make KDIR=$kdir"
-	make -C "$src" KDIR="$kdir" >"$RES/build.log" 2>&1 ||
+	if [ "${LAB_TREE:-worktree}" = worktree ]; then
+		git -C "$REPO_DIR" ls-files -z --cached --others --exclude-standard |
+			tar -C "$REPO_DIR" --null --ignore-failed-read -T - -cf - 2>/dev/null |
+			tar -C "$src" -xf -
+	else
+		git -C "$REPO_DIR" archive "$LAB_TREE" | tar -C "$src" -xf -
+	fi
+	log "modules: make KDIR=$kdir (source: ${LAB_TREE:-worktree})"
+	make -C "$src" -j"$(nproc)" KDIR="$kdir" >"$RES/build.log" 2>&1 ||
 		{ tail -n 20 "$RES/build.log"; die "module build failed (see $RES/build.log)"; }
 	while read -r ko; do
 		modinfo -F vermagic "$ko" | grep -q "^$1 " ||
@@ -214,4 +222,6 @@ main() {
 	report $(tests $scenarios)
 }
 
-main "$@"
+# On one line: bash reads scripts lazily, and others may run this file while
+# it is being replaced.
+main "$@"; exit

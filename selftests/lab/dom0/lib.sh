@@ -75,20 +75,21 @@ bridges() {
 # job script JOB (a file, run by the guest's busybox sh).  Extra arguments
 # are xl config lines, e.g. "disk = ['phy:/dev/nullb0,xvdb,w']".
 guest_start() {
-	local name=$1 job=$2 dir=$LAB_OUT/$1 t0 extra
+	local name=$1 job=$2 dir=$LAB_OUT/$1 tmp=/run/lab-guests/$1 t0 extra
 	shift 2
-	mkdir -p "$dir/job/lab"
-	cp "$job" "$dir/job/lab/job.sh"
+	mkdir -p "$dir" "$tmp/job/lab"
+	cp "$job" "$tmp/job/lab/job.sh"
 	# The ramdisk: cached base + this run's /init and modules + the job.
-	(cd "$dir/job" && find . | cpio -o -H newc --quiet -R 0:0) >"$dir/job.cpio"
-	cat "$LAB/guest-base.cpio.zst" "$LAB/guest-run.cpio" "$dir/job.cpio" >"$dir/initrd"
-	extra="console=hvc0 quiet lab.fe=$LAB_FE lab.id=$name-$$"
+	# Kept out of LAB_OUT: it is big and the results disk is not.
+	(cd "$tmp/job" && find . | cpio -o -H newc --quiet -R 0:0) >"$tmp/job.cpio"
+	cat "$LAB/guest-base.cpio.zst" "$LAB/guest-run.cpio" "$tmp/job.cpio" >"$tmp/initrd"
+	extra="console=hvc0 loglevel=4 lab.fe=$LAB_FE lab.id=$name-$$"
 	[ "$LAB_FE" = intree ] || extra="$extra module_blacklist=xen_blkfront,xen_netfront"
 	{
 		echo "name = '$name'"
 		echo "type = 'pv'"
 		echo "kernel = '/boot/vmlinuz-$KVER'"
-		echo "ramdisk = '$dir/initrd'"
+		echo "ramdisk = '$tmp/initrd'"
 		echo "extra = '$extra'"
 		echo "memory = 512"
 		echo "vcpus = 1"
@@ -142,6 +143,7 @@ guest_wait() {
 guest_collect() {
 	local name=$1 i
 	cp "$CONSOLE_DIR/guest-$name.log" "$LAB_OUT/$name/console.log" 2>/dev/null || true
+	rm -rf "/run/lab-guests/$name"
 	for i in 1 2 3 4 5 6 7 8 9 10; do
 		xl domid "$name" >/dev/null 2>&1 || return 0
 		[ "$i" -gt 5 ] && timeout 30 xl destroy "$name"

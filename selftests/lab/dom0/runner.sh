@@ -4,7 +4,7 @@
 # The lab runner, started in dom0 at boot by lab-boot from the input disk.
 # It runs the scenarios listed in $LAB/request, each under its own timeout,
 # writes everything to the output disk after every test (so a later hang
-# loses nothing), collects the logs, and powers the machine off.
+# loses nothing) and collects the logs; lab-boot then powers off.
 #
 # Console protocol (the host reads the serial log):
 #   LAB-STEP ...                       progress
@@ -111,7 +111,6 @@ main() {
 	collect_logs
 	save
 	say "LAB-DONE"
-	systemctl poweroff --force --no-block 2>/dev/null || poweroff -f
 }
 
 main

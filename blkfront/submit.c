@@ -195,7 +195,8 @@ static int part_build(struct xsplit_blkf_ring *ring, struct request *rq,
 		part_nodata(ring->info, rq, &sh->req);
 	set_id(&sh->req, *id);
 	ring->tab.ent[*id].op = sh->req.operation;
-	ring->tab.ent[*id].indirect_op = sh->req.u.indirect.indirect_op;
+	if (sh->req.operation == XSPLIT_BLKIF_OP_INDIRECT)
+		ring->tab.ent[*id].indirect_op = sh->req.u.indirect.indirect_op;
 	for (i = 0; i < n; i++)
 		*sector += pdu->sg[first + i].length >> XSPLIT_BLKIF_SECTOR_SHIFT;
 	return ret;

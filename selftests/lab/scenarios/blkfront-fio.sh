@@ -30,8 +30,8 @@ done
 echo "xvdb hw queues: $(ls /sys/block/xvdb/mq | wc -l)"
 v="--filename=/dev/xvdb --direct=1 --ioengine=libaio --verify=crc32c --verify_fatal=1 --iodepth=32"
 set -e
-fio --name=rand4k $v --rw=randwrite --bs=4k --size=32M
-fio --name=seq1m $v --rw=write --bs=1M --size=256M
+fio --name=rand4k $v --rw=randwrite --bs=4k --size=16M
+fio --name=seq1m $v --rw=write --bs=1M --size=128M
 echo "fio verify: all passed"
 set +e
 echo "xvdc ro=$(cat /sys/block/xvdc/ro)"

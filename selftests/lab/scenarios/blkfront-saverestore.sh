@@ -19,7 +19,7 @@ cat >"$LAB_OUT/job.sh" <<'JOB'
 wait_dev /dev/xvdb 60 || exit 1
 v="--filename=/dev/xvdb --direct=1 --ioengine=libaio --verify=crc32c --verify_fatal=1 --iodepth=32"
 echo "FIO-START"
-fio --name=acrosssave $v --rw=randwrite --bs=4k --size=48M || exit 1
+fio --name=acrosssave $v --rw=randwrite --bs=4k --size=24M || exit 1
 echo "fio verify across save/restore: passed"
 dmesg | grep -i 'xsplit\|xvd\|blkf' | tail -n 20
 JOB

@@ -8,7 +8,7 @@
 # the backend: persistent grants (the backend's default), direct grants
 # (backend without persistent grants) and bounced pages (the disk's
 # "trusted" node set to 0).
-# lab: modes=1 timeout=900
+# lab: timeout=900
 # shellcheck source=../dom0/lib.sh
 . "$LAB/dom0/lib.sh"
 

@@ -5,7 +5,7 @@
 # writes xvdb with fio --verify=crc32c at iodepth 32, dom0 saves and
 # restores the guest in the middle of it, and the verify pass must find
 # every block intact.  The in-tree blkback serves the disk.
-# lab: modes=1 timeout=600
+# lab: timeout=600
 # shellcheck source=../dom0/lib.sh
 . "$LAB/dom0/lib.sh"
 

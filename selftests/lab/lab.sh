@@ -15,6 +15,7 @@
 #
 # Environment: LAB_TREE=<commit> builds xsplit from that commit instead of
 # the working tree; LAB_ACCEL=kvm|tcg overrides the accelerator choice;
+# LAB_MODES="intree/intree xsplit/xsplit" (fe/be) limits the modes;
 # LAB_CACHE_ROOT (default /var/cache/xsplit-lab), LAB_RESULTS (folder).
 set -eu
 # shellcheck source=host/common.sh
@@ -23,6 +24,8 @@ set -eu
 . "$LAB_DIR/host/qemu.sh"
 
 QUICK_SUITE="boot blk-fio net-iperf core-load"
+# frontend/backend pairs for "# lab: modes=4" scenarios
+LAB_MODES=${LAB_MODES:-intree/intree xsplit/intree intree/xsplit xsplit/xsplit}
 BOOT_TIMEOUT=420	# QEMU start to dom0 runner, with margin (~60 s seen)
 
 # images: print the cache folder, building it first if needed.
@@ -46,20 +49,37 @@ images() {
 	echo "$dir"
 }
 
-# build_modules KVER STAGE: build xsplit against exactly the lab kernel, in
-# a copy of the working tree so concurrent builds in the tree are not
-# disturbed, and put every module built into STAGE/modules.
-build_modules() {
-	local kdir=/usr/src/linux-headers-$1 src=$RES/build ko
-	[ -d "$kdir" ] || die "no $kdir: the lab kernel is $1; apt-get install linux-headers-$1"
-	mkdir -p "$src" "$2/modules"
+# source_tar: the sources to build, as a tar stream: the working tree
+# (tracked and untracked, not ignored) or the commit LAB_TREE names.
+source_tar() {
 	if [ "${LAB_TREE:-worktree}" = worktree ]; then
 		git -C "$REPO_DIR" ls-files -z --cached --others --exclude-standard |
-			tar -C "$REPO_DIR" --null --ignore-failed-read -T - -cf - 2>/dev/null |
-			tar -C "$src" -xf -
+			LC_ALL=C sort -z |
+			tar -C "$REPO_DIR" --null --ignore-failed-read --mtime=@0 \
+				--owner=0 --group=0 -T - -cf - 2>/dev/null
 	else
-		git -C "$REPO_DIR" archive "$LAB_TREE" | tar -C "$src" -xf -
+		git -C "$REPO_DIR" archive "$LAB_TREE"
 	fi
+}
+
+# build_modules KVER STAGE: build xsplit against exactly the lab kernel and
+# put every module built into STAGE/modules.  It builds in a copy of the
+# sources, so concurrent builds in the tree are not disturbed, and keeps the
+# modules in the cache keyed by the sources' hash: unchanged sources are not
+# rebuilt.
+build_modules() {
+	local kdir=/usr/src/linux-headers-$1 src=$RES/build ko key cache tmp
+	[ -d "$kdir" ] || die "no $kdir: the lab kernel is $1; apt-get install linux-headers-$1"
+	key=$( (echo "$1"; source_tar) | sha256sum | cut -c1-16)
+	cache=$LAB_CACHE_ROOT/modules/$key
+	mkdir -p "$2/modules"
+	if [ -d "$cache" ]; then
+		log "modules: cached $cache (source: ${LAB_TREE:-worktree})"
+		cp "$cache"/*.ko "$2/modules/"
+		return
+	fi
+	mkdir -p "$src"
+	source_tar | tar -C "$src" -xf -
 	log "modules: make KDIR=$kdir (source: ${LAB_TREE:-worktree})"
 	make -C "$src" -j"$(nproc)" KDIR="$kdir" >"$RES/build.log" 2>&1 ||
 		{ tail -n 20 "$RES/build.log"; die "module build failed (see $RES/build.log)"; }
@@ -70,6 +90,13 @@ build_modules() {
 	done < <(find "$src" -name '*.ko' -not -path '*/selftests/*')
 	log "modules: $(cd "$2/modules" && echo *.ko)"
 	rm -rf "$src"
+	# Keep the ten newest builds.
+	mkdir -p "$LAB_CACHE_ROOT/modules"
+	tmp=$(mktemp -d "$cache.XXXXXX")
+	cp "$2"/modules/*.ko "$tmp/"
+	mv -T "$tmp" "$cache" 2>/dev/null || rm -rf "$tmp"	# lost a race: same files
+	find "$LAB_CACHE_ROOT/modules" -mindepth 1 -maxdepth 1 -type d -printf '%T@ %p\n' |
+		sort -rn | tail -n +11 | cut -d' ' -f2- | xargs -r rm -rf
 }
 
 # pack IMAGES STAGE SCENARIOS...: the input disk, a plain tar.
@@ -78,6 +105,11 @@ pack() {
 	shift 2
 	cp -r "$LAB_DIR/dom0" "$LAB_DIR/guest" "$LAB_DIR/scenarios" "$stage/"
 	cp "$img/guest-base.cpio.zst" "$stage/"
+	# The kernel looks for the next archive after a compressed one only at
+	# an aligned offset ("invalid magic at start of compressed archive"
+	# otherwise): pad with zeros, which it skips.
+	truncate -s $(( ($(stat -c %s "$stage/guest-base.cpio.zst") + 511) / 512 * 512 )) \
+		"$stage/guest-base.cpio.zst"
 	# This run's part of every guest's initramfs: /init, helpers, modules.
 	g=$stage/guest-run
 	mkdir -p "$g/lab/modules"
@@ -87,25 +119,25 @@ pack() {
 	(cd "$g" && find . | cpio -o -H newc --quiet -R 0:0) >"$stage/guest-run.cpio"
 	rm -rf "$g"
 	printf '%s\n' "$@" >"$stage/request"
+	# shellcheck disable=SC2086  # one mode a line
+	printf '%s\n' $LAB_MODES >"$stage/modes"
 	tar -C "$stage" -cf "$RES/in.tar" .
 }
 
 # header SCENARIO KEY DEFAULT: read "# lab: KEY=VALUE" from a scenario.
 header() {
 	local v
-	v=$(sed -n "s/^# lab: $2=\\([^ ]*\\).*/\\1/p" "$LAB_DIR/scenarios/$1.sh" 2>/dev/null | head -n1)
+	v=$(sed -n "/^# lab:/s/.*[: ]$2=\\([^ ]*\\).*/\\1/p" "$LAB_DIR/scenarios/$1.sh" 2>/dev/null | head -n1)
 	echo "${v:-$3}"
 }
 
 # tests SCENARIO...: the test names the runner will report, one a line.
 tests() {
-	local s fe be
+	local s m
 	for s in "$@"; do
 		if [ "$(header "$s" modes 1)" = 4 ]; then
-			for be in intree xsplit; do
-				for fe in intree xsplit; do
-					echo "$s:$fe-fe/$be-be"
-				done
+			for m in $LAB_MODES; do
+				echo "$s:${m%/*}-fe/${m#*/}-be"
 			done
 		else
 			echo "$s"
@@ -147,6 +179,7 @@ run_lab() {
 report() {
 	local t v pass=0 fail=0 skip=0 f
 	tar -xf "$RES/out.img" -C "$RES" 2>/dev/null || true
+	rm -f "$RES/out.img"
 	echo
 	for t in "$@"; do
 		v=$(awk -v t="$t" '$2 == t { print $1 }' "$RES/summary" 2>/dev/null | tail -n1)
@@ -182,7 +215,7 @@ report_failure() {
 }
 
 main() {
-	local img kver scenarios deadline s t0
+	local img kver scenarios deadline s t0 n
 	t0=$(date +%s)
 	case ${1:-} in
 	--list) basename -s .sh "$LAB_DIR"/scenarios/*.sh; exit 0 ;;
@@ -212,7 +245,9 @@ main() {
 	choose_accel
 	deadline=$BOOT_TIMEOUT
 	for s in $scenarios; do
-		deadline=$((deadline + $(header "$s" timeout 300) * $(header "$s" modes 1) + 30))
+		n=1
+		[ "$(header "$s" modes 1)" = 4 ] && n=$(echo "$LAB_MODES" | wc -w)
+		deadline=$((deadline + ($(header "$s" timeout 300) + 30) * n))
 	done
 	log "booting Xen (deadline ${deadline}s)"
 	run_lab "$img" "$deadline"

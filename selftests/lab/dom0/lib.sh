@@ -16,7 +16,9 @@ LAB_BE=${LAB_BE:-intree}
 KVER=$(uname -r)
 CONSOLE_DIR=/var/log/xen/console
 
-step() { echo "LAB-STEP $(date +%T) $*"; }
+# step: progress, in the test's log and live on the console (the host
+# echoes LAB-STEP lines as they come).
+step() { echo "LAB-STEP $(date +%T) $*" | tee /dev/console; }
 fail() { echo "FAIL: $*"; exit 1; }
 skip() { echo "SKIP: $*"; exit "$KSFT_SKIP"; }
 
@@ -93,7 +95,8 @@ guest_start() {
 		echo "extra = '$extra'"
 		echo "memory = 512"
 		echo "vcpus = 1"
-		echo "on_crash = 'preserve'"
+		# A crashed guest must vanish, so guest_wait sees it at once.
+		echo "on_crash = 'destroy'"
 		printf '%s\n' "$@"
 	} >"$dir/$name.cfg"
 	echo "$name-$$" >"$dir/id"
@@ -107,12 +110,15 @@ guest_start() {
 
 # guest_wait NAME [SECONDS]: wait for the guest's end marker, keep its
 # console, destroy it.  Returns the job's exit code; a guest that does not
-# finish in time fails the test with its console printed.
+# finish in time fails the test with its console printed.  The default
+# limit ends 20 s before the runner would kill the whole scenario.
 guest_wait() {
-	local name=$1 limit=${2:-300} dir=$LAB_OUT/$1 id log t0 up rc
+	local name=$1 dir=$LAB_OUT/$1 limit id log t0 tw up rc
+	limit=${2:-$(( ${LAB_DEADLINE:-$(( $(date +%s) + 320 ))} - 20 - $(date +%s) ))}
 	id=$(cat "$dir/id")
 	log=$CONSOLE_DIR/guest-$name.log
 	read -r t0 _ <"$dir/t-create"
+	tw=$(now_ms)
 	up=""
 	while ! grep -q "LAB-END $id " "$log" 2>/dev/null; do
 		if [ -z "$up" ] && grep -q LAB-GUEST-UP "$log" 2>/dev/null; then
@@ -120,7 +126,7 @@ guest_wait() {
 			step "$name userspace up $up ms after xl create"
 			echo "$up" >"$dir/t-ready"
 		fi
-		if [ $(( $(now_ms) - t0 )) -gt $(( limit * 1000 )) ]; then
+		if [ $(( $(now_ms) - tw )) -gt $(( limit * 1000 )) ]; then
 			guest_collect "$name"
 			echo "--- console of $name ---"; tail -n 60 "$dir/console.log"
 			fail "guest $name: no end marker after ${limit}s"

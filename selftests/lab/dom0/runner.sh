@@ -28,13 +28,18 @@ save() {
 # header FILE KEY DEFAULT: "# lab: KEY=VALUE" lines configure a scenario.
 header() {
 	local v
-	v=$(sed -n "s/^# lab: $2=\\([^ ]*\\).*/\\1/p" "$1" | head -n1)
+	v=$(sed -n "/^# lab:/s/.*[: ]$2=\\([^ ]*\\).*/\\1/p" "$1" | head -n1)
 	echo "${v:-$3}"
 }
 
-# cleanup_after: whatever a failed test left behind must not break the next.
+# cleanup_after OUT: whatever a failed test left behind must not break the
+# next; the consoles of guests it left are kept in OUT/consoles.
 cleanup_after() {
 	local d
+	for d in $(xl list | awk 'NR > 1 && $1 != "Domain-0" { print $1 }'); do
+		mkdir -p "$1/consoles"
+		cp "/var/log/xen/console/guest-$d.log" "$1/consoles/" 2>/dev/null
+	done
 	for d in $(xl list | awk 'NR > 1 && $1 != "Domain-0" { print $1 }'); do
 		timeout 30 xl destroy "$d" || true
 	done
@@ -49,7 +54,7 @@ run_test() {
 	say "LAB-STEP $(date +%T) start $test (timeout ${limit}s)"
 	echo "LAB-TEST-START $test" >/dev/kmsg
 	t0=$(date +%s)
-	LAB_TEST=$test LAB_OUT=$out LAB_FE=$3 LAB_BE=$4 \
+	LAB_TEST=$test LAB_OUT=$out LAB_FE=$3 LAB_BE=$4 LAB_DEADLINE=$((t0 + limit)) \
 		timeout -k 10 "$limit" bash "$file" >"$out/output.log" 2>&1 </dev/null
 	rc=$?
 	case $rc in
@@ -64,12 +69,13 @@ run_test() {
 	sed 's/^/  | /' "$out/output.log" >/dev/console
 	say "LAB-RESULT $verdict $test ($(( $(date +%s) - t0 ))s)"
 	echo "$verdict $test" >>"$RES/summary"
-	cleanup_after
+	cleanup_after "$out"
 	save
 }
 
 # run_scenario NAME: scenarios marked "# lab: modes=4" run once per
-# {intree,xsplit} frontend x {intree,xsplit} backend pair.
+# {intree,xsplit} frontend x {intree,xsplit} backend pair ($LAB/modes, one
+# "fe/be" a line, may ask for fewer).
 run_scenario() {
 	local name=$1 file=$LAB/scenarios/$1.sh fe be
 	if [ ! -f "$file" ]; then
@@ -78,11 +84,9 @@ run_scenario() {
 		return
 	fi
 	if [ "$(header "$file" modes 1)" = 4 ]; then
-		for be in intree xsplit; do
-			for fe in intree xsplit; do
-				run_test "$name:$fe-fe/$be-be" "$file" $fe $be
-			done
-		done
+		while IFS=/ read -r fe be; do
+			run_test "$name:$fe-fe/$be-be" "$file" "$fe" "$be"
+		done <"$LAB/modes"
 	else
 		run_test "$name" "$file" intree intree
 	fi
@@ -101,6 +105,8 @@ collect_logs() {
 main() {
 	local s
 	mkdir -p "$RES"
+	# xenconsoled writes guest consoles here, but does not create it.
+	mkdir -p /var/log/xen/console
 	: >"$RES/summary"
 	say "LAB-STEP $(date +%T) dom0 ready, uptime $(cut -d' ' -f1 /proc/uptime)s"
 	cut -d' ' -f1 /proc/uptime >"$RES/dom0-ready-uptime"

@@ -5,7 +5,7 @@
 # null_blk disk (its xvdb) with fio and reads every block back with
 # --verify: 4k random (single-segment requests), 1M sequential (requests
 # that need indirect descriptors) and mixed 4k-256k random sizes.
-# lab: modes=4 timeout=420
+# lab: modes=4 timeout=600
 # shellcheck source=../dom0/lib.sh
 . "$LAB/dom0/lib.sh"
 

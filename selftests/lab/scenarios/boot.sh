@@ -3,7 +3,7 @@
 #
 # Xen booted dom0 and the toolstack answers: xl info names a 4.x hypervisor
 # and xl list shows Domain-0.
-# lab: timeout=60
+# lab: timeout=120
 # shellcheck source=../dom0/lib.sh
 . "$LAB/dom0/lib.sh"
 

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # xsplit_core.ko loads and unloads cleanly, in dom0 and in a PV guest.
-# lab: timeout=240
+# lab: timeout=420
 # shellcheck source=../dom0/lib.sh
 . "$LAB/dom0/lib.sh"
 

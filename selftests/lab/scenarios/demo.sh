@@ -5,7 +5,7 @@
 # the in-tree drivers while xsplit's do not exist yet), with the same fio
 # jobs run on the raw device in dom0 as the reference.  Prints a table;
 # the figures are never asserted, only that every job ran.
-# lab: timeout=600
+# lab: timeout=900
 # shellcheck source=../dom0/lib.sh
 . "$LAB/dom0/lib.sh"
 

@@ -5,7 +5,7 @@
 # bridge and one on an Open vSwitch bridge (script=vif-openvswitch) runs
 # iperf3 to dom0 on each, in both directions.  Passes if every transfer
 # moved data; the rates are printed.
-# lab: modes=4 timeout=420
+# lab: modes=4 timeout=600
 # shellcheck source=../dom0/lib.sh
 . "$LAB/dom0/lib.sh"
 

@@ -48,7 +48,8 @@
  *   A closed frontend stays closed until it is probed again, as in Linux's
  *   netfront, unless the driver asks to reconnect (Linux's blkfront): then
  *   a backend back in W (a restarted backend or driver domain) is treated
- *   from X as from I (protocols with Initialised only).
+ *   from X as from I, for protocols that skip Initialised too: their
+ *   CONNECT_OK in X is the one that reconnect asked for and writes C.
  *
  * Both roles: CONNECT_FAIL outside G/X is fatal and goes G (in G/X it only
  * undoes the partial connect); a CONNECT_OK that arrives when no connect was
@@ -173,8 +174,7 @@ static struct xsplit_fsm_out back_remote(const struct xsplit_fsm_in *in)
 static struct xsplit_fsm_out front_back_waiting(const struct xsplit_fsm_in *in)
 {
 	bool fresh = in->local == XSPLIT_XS_INITIALISING ||
-		     (in->reconnect && !in->skip_initialised &&
-		      in->local == XSPLIT_XS_CLOSED);
+		     (in->reconnect && in->local == XSPLIT_XS_CLOSED);
 
 	if (!fresh)
 		return NOP(in);
@@ -226,7 +226,10 @@ static struct xsplit_fsm_out on_connect_ok(const struct xsplit_fsm_in *in)
 		due = in->local == XSPLIT_XS_INITWAIT;
 	else
 		due = in->local == XSPLIT_XS_INITIALISING ||
-		      in->local == XSPLIT_XS_INITIALISED;
+		      in->local == XSPLIT_XS_INITIALISED ||
+		      /* connected from X in one step: see (***) */
+		      (in->reconnect && in->skip_initialised &&
+		       in->local == XSPLIT_XS_CLOSED);
 	if (!due)
 		return to(in->local, XSPLIT_ACT_DISCONNECT);
 	return to(XSPLIT_XS_CONNECTED, XSPLIT_ACT_WRITE_STATE);

@@ -343,8 +343,13 @@ static void test_frontend_reconnect(void **state)
 	in.reconnect = true;
 	check(&in, XSPLIT_EV_REMOTE, D, ADV | WR);
 	in.skip_initialised = true;
-	check(&in, XSPLIT_EV_REMOTE, X, NONE);
+	check(&in, XSPLIT_EV_REMOTE, X, ADV | CONN);
+	check(&in, XSPLIT_EV_CONNECT_OK, C, WR);
+	in.reconnect = false;
+	check(&in, XSPLIT_EV_CONNECT_OK, X, DISC);
+	in.reconnect = true;
 	in.skip_initialised = false;
+	check(&in, XSPLIT_EV_CONNECT_OK, X, DISC);
 	in.local = G;
 	check(&in, XSPLIT_EV_REMOTE, G, NONE);
 	in.local = C;
@@ -519,6 +524,33 @@ static void test_sim_connect_close_reconnect(void **state)
 	}
 }
 
+/* A frontend that opted in follows a restarted backend back to C. */
+static void test_sim_backend_restart_reconnect(void **state)
+{
+	struct link lk;
+	int skip;
+
+	for (skip = 0; skip < 2; skip++) {
+		link_up(&lk, skip);
+		lk.front.in.reconnect = true;
+
+		/* the backend goes away (unbind, driver domain stops) */
+		publish(&lk, &lk.back, G);
+		assert_int_equal(lk.front.in.local, X);
+		assert_int_equal(lk.front.disconnects, 1);
+		publish(&lk, &lk.back, X);
+
+		/* and is probed again */
+		lk.back.in.local = I;
+		deliver(&lk, &lk.back, XSPLIT_EV_PROBED);
+		assert_int_equal(lk.back.in.local, C);
+		assert_int_equal(lk.front.in.local, C);
+		assert_int_equal(lk.front.advertises, 2);
+		assert_int_equal(lk.front.connects, 2);
+		assert_int_equal(lk.front.disconnects, 1);
+	}
+}
+
 static void test_sim_hotplug_late(void **state)
 {
 	struct link lk;
@@ -593,6 +625,7 @@ int main(void)
 		cmocka_unit_test(test_bad_role_and_event),
 		cmocka_unit_test(test_state_names),
 		cmocka_unit_test(test_sim_connect_close_reconnect),
+		cmocka_unit_test(test_sim_backend_restart_reconnect),
 		cmocka_unit_test(test_sim_hotplug_late),
 		cmocka_unit_test(test_sim_backend_connect_fails),
 		cmocka_unit_test(test_sim_frontend_resume),

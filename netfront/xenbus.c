@@ -9,6 +9,9 @@
  *              rx buffers posted, carrier on
  *   disconnect carrier off, I/O stopped, everything taken back
  *   free       net_device unregistered
+ *
+ * After a disconnect the net_device stays registered, so a backend that
+ * comes back in InitWait (reconnect) is served by advertise + connect again.
  */
 #include <linux/etherdevice.h>
 #include <linux/rtnetlink.h>
@@ -206,6 +209,8 @@ static struct xsplit_xb_driver xsplit_nf_driver = {
 	.role = XSPLIT_ROLE_FRONTEND,
 	.ops = &xsplit_nf_xb_ops,
 	.skip_initialised = true,
+	/* a restarted backend (driver domain) gets the same netdev back */
+	.reconnect = true,
 };
 
 int xsplit_nf_xenbus_register(void)

@@ -172,31 +172,26 @@ static bool has_data(struct request *rq)
 	return req_op(rq) == REQ_OP_READ || req_op(rq) == REQ_OP_WRITE;
 }
 
-/* Build part @p of @rq into a fresh table slot; its id in *id. */
+/* Build part @p of @rq into table slot @id, already taken. */
 static int part_build(struct xsplit_blkf_ring *ring, struct request *rq,
-		      unsigned int p, u64 *sector, u32 *id)
+		      unsigned int p, u64 *sector, u32 id)
 {
 	struct xsplit_blkf_pdu *pdu = blk_mq_rq_to_pdu(rq);
 	unsigned int cap = ring->info->seg_cap, first = p * cap;
 	unsigned int n = has_data(rq) ? min(pdu->nr_sg - first, cap) : 0;
-	struct xsplit_blkf_shadow *sh;
-	int ret, i;
+	struct xsplit_blkf_shadow *sh = &ring->shadow[id];
+	int ret = 0, i;
 
-	ret = xsplit_blkf_tab_alloc(&ring->tab, 0, 0);
-	if (WARN_ON_ONCE(ret < 0))	/* room was checked */
-		return ret;
-	*id = ret;
-	sh = &ring->shadow[*id];
 	*sh = (struct xsplit_blkf_shadow){ .rq = rq, .first_sg = first,
 					   .data = sh->data };
 	if (has_data(rq))
 		ret = part_rw(ring, sh, n, *sector, req_op(rq) == REQ_OP_WRITE);
 	else
 		part_nodata(ring->info, rq, &sh->req);
-	set_id(&sh->req, *id);
-	ring->tab.ent[*id].op = sh->req.operation;
+	set_id(&sh->req, id);
+	ring->tab.ent[id].op = sh->req.operation;
 	if (sh->req.operation == XSPLIT_BLKIF_OP_INDIRECT)
-		ring->tab.ent[*id].indirect_op = sh->req.u.indirect.indirect_op;
+		ring->tab.ent[id].indirect_op = sh->req.u.indirect.indirect_op;
 	for (i = 0; i < n; i++)
 		*sector += pdu->sg[first + i].length >> XSPLIT_BLKIF_SECTOR_SHIFT;
 	return ret;
@@ -236,9 +231,19 @@ static blk_status_t submit_locked(struct xsplit_blkf_ring *ring,
 	if (ring->broken)
 		return BLK_STS_IOERR;
 	for (p = 0; p < parts; p++) {
-		err = part_build(ring, rq, p, &sector, &ids[p]);
+		err = xsplit_blkf_tab_alloc(&ring->tab, 0, 0);
+		if (WARN_ON_ONCE(err < 0)) {	/* room was checked */
+			parts_undo(ring, ids, p);
+			return BLK_STS_RESOURCE;
+		}
+		ids[p] = err;
+		/*
+		 * Undo this part too on failure: it holds a table slot and
+		 * maybe grants (-ENOSPC here means no grant reference).
+		 */
+		err = part_build(ring, rq, p, &sector, ids[p]);
 		if (err) {
-			parts_undo(ring, ids, p + (err != -ENOSPC));
+			parts_undo(ring, ids, p + 1);
 			return err == -EINVAL ? BLK_STS_IOERR : BLK_STS_RESOURCE;
 		}
 	}

@@ -62,8 +62,10 @@ test:
 	$(MAKE) fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
 	XSPLIT_DKMS_STEPS="add build" scripts/dkms-install.sh $(XSPLIT_VERSION) $(KVER)
 
+# make lab                      the quick suite
+# make lab SCENARIOS="blk-fio"  some scenarios (selftests/lab/lab.sh --list)
 lab:
-	selftests/lab/lab.sh
+	selftests/lab/lab.sh $(SCENARIOS)
 
 demo:
 	selftests/lab/lab.sh --demo

@@ -243,6 +243,20 @@ static void ring_broken(struct xsplit_blk_ring *ring)
 	xenbus_dev_fatal(ring->be->xdev, -EIO, "ring %u corrupted", ring->id);
 }
 
+/*
+ * Every pool entry is in flight: the normal state of a frontend that keeps
+ * the whole ring busy.  Completions wake the thread, which then looks at
+ * the ring again.  The ring itself then holds no request: the frontend may
+ * only fill slots we answered, and each answer returned an entry first
+ * (xsplit_back_reqs_pending() enforces that bound).  A request waiting
+ * here anyway is our accounting bug.
+ */
+static bool ring_pool_exhausted(struct xsplit_blk_ring *ring, unsigned int n)
+{
+	WARN_ON_ONCE(xsplit_back_reqs_pending(ring_r(ring)) > 0);
+	return n;
+}
+
 /* Take requests off the ring; true if any was found. */
 static bool ring_intake(struct xsplit_blk_ring *ring)
 {
@@ -251,12 +265,8 @@ static bool ring_intake(struct xsplit_blk_ring *ring)
 	int rc;
 
 	for (n = 0; n < XSPLIT_BLK_INTAKE_BATCH; n++) {
-		/*
-		 * The protocol bounds unanswered requests by the ring size,
-		 * which is the pool size, so this is our accounting bug.
-		 */
-		if (WARN_ON_ONCE(list_empty(&ring->free)))
-			return n;
+		if (list_empty(&ring->free))
+			return ring_pool_exhausted(ring, n);
 		rc = ring_get_req(ring, &req);
 		if (!rc) {
 			/* Ask for an event, then look again: no lost wake-up. */

@@ -17,9 +17,9 @@ cat >"$LAB_OUT/job.sh" <<'JOB'
 wait_dev /dev/xvdb 60 || exit 1
 v="--filename=/dev/xvdb --direct=1 --ioengine=libaio --verify=crc32c --verify_fatal=1"
 set -e
-fio --name=rand4k $v --rw=randwrite --bs=4k --iodepth=16 --size=16M
-fio --name=seq1m $v --rw=write --bs=1M --iodepth=4 --size=128M
-fio --name=mixed $v --rw=randwrite --bsrange=4k-256k --iodepth=8 --size=64M --offset=256M
+fio --name=rand4k $v --rw=randwrite --bs=4k --iodepth=16 --size=4M
+fio --name=seq1m $v --rw=write --bs=1M --iodepth=4 --size=32M
+fio --name=mixed $v --rw=randwrite --bsrange=4k-256k --iodepth=8 --size=16M --offset=256M
 echo "fio verify: all passed"
 JOB
 guest_run blkguest "$LAB_OUT/job.sh" "disk = ['phy:$dev,xvdb,w']" ||

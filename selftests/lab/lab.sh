@@ -40,7 +40,8 @@ images() {
 		flock 9
 		if [ ! -f "$dir/rootfs.img" ]; then
 			log "images: building $dir (a few minutes, once)"
-			"$LAB_DIR/host/build-images.sh" "$dir" >&2
+			"$LAB_DIR/host/build-images.sh" "$dir" >&2 || true
+			[ -f "$dir/rootfs.img" ] || die "image build failed"
 		fi
 		exec 9>&-
 	else
@@ -50,15 +51,17 @@ images() {
 }
 
 # source_tar: the sources to build, as a tar stream: the working tree
-# (tracked and untracked, not ignored) or the commit LAB_TREE names.
+# (tracked and untracked, not ignored) or the commit LAB_TREE names.  The
+# lab's own files are left out, so editing a scenario rebuilds no module.
 source_tar() {
 	if [ "${LAB_TREE:-worktree}" = worktree ]; then
-		git -C "$REPO_DIR" ls-files -z --cached --others --exclude-standard |
+		git -C "$REPO_DIR" ls-files -z --cached --others --exclude-standard \
+			-- . ':!selftests/lab' |
 			LC_ALL=C sort -z |
 			tar -C "$REPO_DIR" --null --ignore-failed-read --mtime=@0 \
 				--owner=0 --group=0 -T - -cf - 2>/dev/null
 	else
-		git -C "$REPO_DIR" archive "$LAB_TREE"
+		git -C "$REPO_DIR" archive "$LAB_TREE" -- . ':!selftests/lab'
 	fi
 }
 
@@ -234,7 +237,7 @@ main() {
 	log "results: $RES"
 	trap qemu_stop EXIT
 	trap 'exit 130' INT TERM
-	img=$(images)
+	img=$(images) || exit 1
 	kver=$(cat "$img/kver")
 	rm -rf "$RES/stage"
 	mkdir -p "$RES/stage"

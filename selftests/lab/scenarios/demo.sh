@@ -38,7 +38,7 @@ table() {
 
 pick_mode
 use_backends
-bridges
+linux_bridge
 dev=$(nullb bench 16384 0) || fail "$dev"
 iperf3 -s -D -I "$LAB_OUT/iperf3.pid" --logfile "$LAB_OUT/iperf3-server.log" ||
 	fail "iperf3 server"

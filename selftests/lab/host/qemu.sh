@@ -33,6 +33,19 @@ choose_accel() {
 	echo "$accel: $why" >"$RES/accelerator"
 }
 
+# qemu_lock: one lab QEMU per host at a time.  Two TCG Xens on a 2-core
+# host each run several times slower and both miss their deadlines, so a
+# second run waits here for the first to end.  The lock fd stays open in
+# this shell (and QEMU inherits it) until the run exits.
+LAB_QEMU_LOCK=${LAB_QEMU_LOCK:-/tmp/xsplit-lab-qemu.lock}
+qemu_lock() {
+	exec {LAB_QEMU_LOCK_FD}>"$LAB_QEMU_LOCK"
+	if ! flock -n "$LAB_QEMU_LOCK_FD"; then
+		log "another lab run holds $LAB_QEMU_LOCK: waiting for it"
+		flock "$LAB_QEMU_LOCK_FD"
+	fi
+}
+
 # qemu_start IMAGES IN_TAR OUT_IMG: boot Xen with dom0 in the background;
 # sets QEMU_PID.  The root disk is opened with snapshot=on, so the cached
 # image is never written.  The disks are vda, vdb, vdc in -device order.
@@ -40,6 +53,7 @@ choose_accel() {
 # CD-ROM or NIC for dom0 to probe at boot, which costs seconds under TCG.
 qemu_start() {
 	local img=$1 xen_cmd dom0_cmd
+	qemu_lock
 	# smap=0: under QEMU 7.2 TCG dom0 otherwise dies at its first fault.
 	xen_cmd="dom0_mem=2048M,max:2048M dom0_max_vcpus=2 console=com1 com1=115200,8n1 noreboot smap=0 smep=0"
 	dom0_cmd="root=/dev/vda ro console=hvc0 earlyprintk=xen net.ifnames=0"

@@ -61,6 +61,7 @@ test:
 	$(MAKE) coverage
 	$(MAKE) fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
 	XSPLIT_DKMS_STEPS="add build" scripts/dkms-install.sh $(XSPLIT_VERSION) $(KVER)
+	$(MAKE) lab
 
 # make lab                      the quick suite
 # make lab SCENARIOS="blk-fio"  some scenarios (selftests/lab/lab.sh --list)

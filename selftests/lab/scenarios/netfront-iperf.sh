@@ -23,7 +23,10 @@ trap 'kill "$(cat "$LAB_OUT/iperf3.pid")"; ip link set xenbr0 mtu 1500' EXIT
 
 cat >"$LAB_OUT/job.sh" <<'JOB'
 net_up eth0 10.0.0.2/24 && net_up eth1 10.0.1.2/24 || exit 1
-ip -6 addr add fd00::2/64 dev eth0 nodad
+# busybox ip has no "nodad": turn DAD off first, so the address is usable
+# at once instead of tentative.
+echo 0 >/proc/sys/net/ipv6/conf/eth0/accept_dad
+ip -6 addr add fd00::2/64 dev eth0 || exit 1
 # The netdevs exist from probe on; the carrier comes with the connection.
 for i in eth0 eth1; do
 	n=0

@@ -40,20 +40,47 @@ require_mode() {
 	done
 }
 
-# use_backends: bind vbd/vif in dom0 to the mode's backends.  An
-# "install ... /bin/false" line, unlike "blacklist", also stops the
-# xenbus-triggered autoload of the in-tree driver.
+# loaded NAME: the module is in dom0's kernel.
+loaded() { [ -d "/sys/module/$1" ]; }
+
+# unload NAME...: remove these modules if loaded.  A guest that has just
+# gone can hold its backend's module for a few seconds, so retry for a
+# while; fail (naming them) if any stays.
+unload() {
+	local i m left
+	for i in $(seq 30); do
+		left=
+		for m in "$@"; do
+			loaded "$m" || continue
+			rmmod "$m" 2>/dev/null || left="$left $m"
+		done
+		[ -z "$left" ] && return 0
+		sleep 1
+	done
+	echo "still loaded:$left"
+	return 1
+}
+
+# use_backends: bind vbd/vif in dom0 to the mode's backends, whatever an
+# earlier scenario of the run left loaded.  The other kind must be gone
+# first: whichever driver is registered for a device type takes its
+# devices, so a leftover would silently serve the guest.  An "install ...
+# /bin/false" line, unlike "blacklist", also stops the xenbus-triggered
+# autoload of the in-tree driver.
 use_backends() {
 	local conf=/etc/modprobe.d/lab-no-intree-backends.conf m
 	if [ "$LAB_BE" = xsplit ]; then
 		printf 'install xen_blkback /bin/false\ninstall xen_netback /bin/false\n' >"$conf"
-		rmmod xen_blkback xen_netback 2>/dev/null || true
-		insmod "$LAB/modules/xsplit_core.ko" 2>/dev/null || true
+		unload xen_blkback xen_netback || fail "in-tree backends stay"
+		loaded xsplit_core || insmod "$LAB/modules/xsplit_core.ko" ||
+			fail "insmod xsplit_core"
 		for m in "$LAB"/modules/*back*.ko; do
-			insmod "$m" || fail "insmod $m"
+			loaded "$(basename "$m" .ko)" || insmod "$m" ||
+				fail "insmod $m"
 		done
 	else
 		rm -f "$conf"
+		unload xsplit_blkback xsplit_netback || fail "xsplit backends stay"
 		for m in xen-blkback xen-netback; do
 			modprobe "$m" || fail "modprobe $m"
 		done

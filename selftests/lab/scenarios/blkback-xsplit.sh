@@ -13,17 +13,6 @@ LAB_BE=xsplit
 LAB_FE=intree
 require_mode blk
 
-# Leave dom0 as we found it: use_backends insmods every xsplit backend and
-# fails on a module already loaded, so a later scenario in the same run
-# could not start.  Unloading also shows that nothing still holds them.
-unload_backends() {
-	local m
-	for m in xsplit_blkback xsplit_netback; do
-		[ -d "/sys/module/$m" ] || continue
-		rmmod "$m" || echo "rmmod $m failed"
-	done
-}
-trap unload_backends EXIT
 use_backends
 dev=$(nullb bbverify 512 1) || fail "$dev"
 

@@ -10,6 +10,8 @@ core=$LAB/modules/xsplit_core.ko
 [ -f "$core" ] || fail "xsplit_core.ko was not built"
 
 step "dom0: insmod/rmmod xsplit_core"
+# Earlier scenarios may have left xsplit's backends (and so the core) in.
+unload xsplit_blkback xsplit_netback xsplit_core || fail "xsplit modules stay"
 insmod "$core" || fail "insmod in dom0"
 grep -q '^xsplit_core ' /proc/modules || fail "not in /proc/modules"
 rmmod xsplit_core || fail "rmmod in dom0"

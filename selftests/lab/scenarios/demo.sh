@@ -53,27 +53,12 @@ table() {
 		"emulated hardware: compare rows of one run, not runs)"
 }
 
-# intree_backends_gone: the in-tree backends hold their modules for a
-# while after the previous guest is gone; while they are loaded they, not
-# xsplit's, would take the next guest's devices and the xsplit row would
-# measure them.
-intree_backends_gone() {
-	local i
-	for i in $(seq 30); do
-		rmmod xen_blkback xen_netback 2>/dev/null
-		lsmod | grep -q '^xen_\(blk\|net\)back ' || return 0
-		sleep 1
-	done
-	fail "in-tree backends still loaded"
-}
-
 # measure PAIR: a guest with the PAIR's frontends and backends runs the
 # fio jobs and iperf3 both ways; its figures are prefixed with PAIR.
 measure() {
 	local pair=$1
 	LAB_FE=$pair LAB_BE=$pair
 	export LAB_FE LAB_BE
-	[ "$pair" = intree ] || intree_backends_gone
 	use_backends
 	{
 		cat "$LAB_OUT/fio-jobs.sh"

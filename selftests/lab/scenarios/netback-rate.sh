@@ -10,9 +10,6 @@
 LAB_FE=intree
 LAB_BE=xsplit
 require_mode net
-# use_backends insmods every backend and fails on one still loaded by an
-# earlier scenario of the same run: start from none.
-rmmod xsplit_netback xsplit_blkback 2>/dev/null || true
 use_backends
 bridges
 iperf3 -s -D -I "$LAB_OUT/iperf3.pid" --logfile "$LAB_OUT/iperf3-server.log" ||

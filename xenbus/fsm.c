@@ -103,6 +103,18 @@ static bool is_closed_or_closing(unsigned int state)
 	return state == XSPLIT_XS_CLOSING || state == XSPLIT_XS_CLOSED;
 }
 
+/*
+ * Something the other end or the toolstack did is not allowed: report it
+ * and go Closing, unless this end is on its way out already.
+ */
+static struct xsplit_fsm_out
+fatal_unless_closing(const struct xsplit_fsm_in *in)
+{
+	if (is_closed_or_closing(in->local))
+		return NOP(in);
+	return go_closing_fatal(is_live(in));
+}
+
 /* Close towards @target (G or X) unless already there or beyond. */
 static struct xsplit_fsm_out close_to(const struct xsplit_fsm_in *in,
 				      unsigned int target)
@@ -165,9 +177,7 @@ static struct xsplit_fsm_out back_remote(const struct xsplit_fsm_in *in)
 	case XSPLIT_XS_RECONFIGURED:
 		return NOP(in);
 	default:
-		if (is_closed_or_closing(in->local))
-			return NOP(in);
-		return go_closing_fatal(is_live(in));
+		return fatal_unless_closing(in);
 	}
 }
 
@@ -212,9 +222,7 @@ static struct xsplit_fsm_out front_remote(const struct xsplit_fsm_in *in)
 	case XSPLIT_XS_RECONFIGURED:
 		return NOP(in);
 	default:
-		if (is_closed_or_closing(in->local))
-			return NOP(in);
-		return go_closing_fatal(is_live(in));
+		return fatal_unless_closing(in);
 	}
 }
 
@@ -272,9 +280,7 @@ static struct xsplit_fsm_out back_step(const struct xsplit_fsm_in *in,
 		return in->local == XSPLIT_XS_INITWAIT ?
 		       to(in->local, XSPLIT_ACT_CONNECT) : NOP(in);
 	case XSPLIT_EV_HOTPLUG_ERROR:
-		if (is_closed_or_closing(in->local))
-			return NOP(in);
-		return go_closing_fatal(is_live(in));
+		return fatal_unless_closing(in);
 	case XSPLIT_EV_CONNECT_OK:
 		return on_connect_ok(in);
 	case XSPLIT_EV_CONNECT_FAIL:

@@ -10,18 +10,11 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
+#include "table.h"
+
 #include "ring/xsplit_ring.h"
 #include "ring/blkif.h"
 #include "ring/netif.h"
-
-/* assert_int_equal that names the table case when it fails */
-#define case_equal(c, a, b) do {					\
-	long long a_ = (a), b_ = (b);					\
-									\
-	if (a_ != b_)							\
-		print_error("table case %zu\n", (size_t)(c));				\
-	assert_int_equal(a_, b_);					\
-} while (0)
 
 /* A test ring whose entries carry a sequence number we can check. */
 struct t_req {

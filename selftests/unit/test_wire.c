@@ -10,16 +10,10 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
+#include "table.h"
+
 #include "ring/blkif.h"
 #include "ring/netif.h"
-
-#define case_equal(c, a, b) do {					\
-	long long a_ = (a), b_ = (b);					\
-									\
-	if (a_ != b_)							\
-		print_error("table case %zu\n", (size_t)(c));		\
-	assert_int_equal(a_, b_);					\
-} while (0)
 
 #define field_at(type, field, off, size) do {				\
 	assert_int_equal(offsetof(type, field), off);			\

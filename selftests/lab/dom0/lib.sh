@@ -112,6 +112,8 @@ bridges() {
 # guest_start NAME JOB [xl cfg lines...]: start PV guest NAME running the
 # job script JOB (a file, run by the guest's busybox sh).  Extra arguments
 # are xl config lines, e.g. "disk = ['phy:/dev/nullb0,xvdb,w']".
+# GUEST_VCPUS (default 1) and GUEST_MEMORY (MiB, default 512) size it:
+# two vCPUs give the frontends two queues to negotiate.
 guest_start() {
 	local name=$1 job=$2 dir=$LAB_OUT/$1 tmp=/run/lab-guests/$1 t0 extra
 	shift 2
@@ -129,8 +131,8 @@ guest_start() {
 		echo "kernel = '/boot/vmlinuz-$KVER'"
 		echo "ramdisk = '$tmp/initrd'"
 		echo "extra = '$extra'"
-		echo "memory = 512"
-		echo "vcpus = 1"
+		echo "memory = ${GUEST_MEMORY:-512}"
+		echo "vcpus = ${GUEST_VCPUS:-1}"
 		# A crashed guest must vanish, so guest_wait sees it at once.
 		echo "on_crash = 'destroy'"
 		printf '%s\n' "$@"

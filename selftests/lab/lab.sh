@@ -6,6 +6,8 @@
 #   selftests/lab/lab.sh                 the quick suite
 #   selftests/lab/lab.sh SCENARIO...     only these (names in scenarios/)
 #   selftests/lab/lab.sh --demo          disk and network I/O figures
+#   selftests/lab/lab.sh --full          the full suite: every scenario,
+#                                        the issues' cycle counts and sizes
 #   selftests/lab/lab.sh --list          list the scenarios
 #
 # One run: build (or take from the cache) the images, build xsplit against
@@ -17,6 +19,9 @@
 # the working tree; LAB_ACCEL=kvm|tcg overrides the accelerator choice;
 # LAB_MODES="intree/intree xsplit/xsplit" (fe/be) limits the modes;
 # LAB_CACHE_ROOT (default /var/cache/xsplit-lab), LAB_RESULTS (folder).
+# Every LAB_X_* variable is passed to dom0's scenarios unchanged;
+# LAB_X_FULL=1 (set by --full) asks scenarios for their full-size runs, and
+# the "# lab: timeout_full=" header then replaces "timeout=".
 set -eu
 # shellcheck source=host/common.sh
 . "$(dirname "$0")/host/common.sh"
@@ -122,16 +127,29 @@ pack() {
 	(cd "$g" && find . | cpio -o -H newc --quiet -R 0:0) >"$stage/guest-run.cpio"
 	rm -rf "$g"
 	printf '%s\n' "$@" >"$stage/request"
+	# Scenario parameters: LAB_X_* from the host, as shell assignments.
+	local v
+	: >"$stage/env"
+	for v in $(compgen -v LAB_X_); do
+		printf 'export %s=%q\n' "$v" "${!v}" >>"$stage/env"
+	done
 	# shellcheck disable=SC2086  # one mode a line
 	printf '%s\n' $LAB_MODES >"$stage/modes"
 	tar -C "$stage" -cf "$RES/in.tar" .
 }
 
 # header SCENARIO KEY DEFAULT: read "# lab: KEY=VALUE" from a scenario.
+# In a full run (LAB_X_FULL=1), KEY_full wins over KEY where it is given.
 header() {
-	local v
-	v=$(sed -n "/^# lab:/s/.*[: ]$2=\\([^ ]*\\).*/\\1/p" "$LAB_DIR/scenarios/$1.sh" 2>/dev/null | head -n1)
+	local f=$LAB_DIR/scenarios/$1.sh v=""
+	[ "${LAB_X_FULL:-0}" = 1 ] && v=$(header_value "$f" "$2_full")
+	[ -n "$v" ] || v=$(header_value "$f" "$2")
 	echo "${v:-$3}"
+}
+
+# header_value FILE KEY: the value of one "# lab:" key, or nothing.
+header_value() {
+	sed -n "/^# lab:/s/.*[: ]$2=\\([^ ]*\\).*/\\1/p" "$1" 2>/dev/null | head -n1
 }
 
 # tests SCENARIO...: the test names the runner will report, one a line.
@@ -224,6 +242,8 @@ main() {
 	case ${1:-} in
 	--list) basename -s .sh "$LAB_DIR"/scenarios/*.sh; exit 0 ;;
 	--demo) scenarios="demo" ;;
+	--full) scenarios=$(basename -s .sh "$LAB_DIR"/scenarios/*.sh | grep -vx demo)
+		export LAB_X_FULL=1 ;;
 	"") scenarios=$QUICK_SUITE ;;
 	*) scenarios="$*" ;;
 	esac

@@ -25,11 +25,18 @@ save() {
 	sync
 }
 
-# header FILE KEY DEFAULT: "# lab: KEY=VALUE" lines configure a scenario.
+# header FILE KEY DEFAULT: "# lab: KEY=VALUE" lines configure a scenario;
+# in a full run (LAB_X_FULL=1) KEY_full wins over KEY where it is given.
 header() {
-	local v
-	v=$(sed -n "/^# lab:/s/.*[: ]$2=\\([^ ]*\\).*/\\1/p" "$1" | head -n1)
+	local v=""
+	[ "${LAB_X_FULL:-0}" = 1 ] && v=$(header_value "$1" "$2_full")
+	[ -n "$v" ] || v=$(header_value "$1" "$2")
 	echo "${v:-$3}"
+}
+
+# header_value FILE KEY: the value of one "# lab:" key, or nothing.
+header_value() {
+	sed -n "/^# lab:/s/.*[: ]$2=\\([^ ]*\\).*/\\1/p" "$1" | head -n1
 }
 
 # cleanup_after OUT: whatever a failed test left behind must not break the
@@ -108,6 +115,9 @@ main() {
 	# xenconsoled writes guest consoles here, but does not create it.
 	mkdir -p /var/log/xen/console
 	: >"$RES/summary"
+	# The host's LAB_X_* scenario parameters (lab.sh writes them).
+	# shellcheck source=/dev/null
+	[ -f "$LAB/env" ] && . "$LAB/env"
 	say "LAB-STEP $(date +%T) dom0 ready, uptime $(cut -d' ' -f1 /proc/uptime)s"
 	cut -d' ' -f1 /proc/uptime >"$RES/dom0-ready-uptime"
 	save

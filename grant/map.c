@@ -14,6 +14,7 @@
 #include <xen/page.h>
 
 #include "grant/xsplit_grant.h"
+#include "grant/stats.h"
 
 /* Ops per hypercall; the scratch arrays for one chunk live on the stack. */
 #define XSPLIT_GNT_CHUNK 16
@@ -52,12 +53,14 @@ static void xsplit_gnt_map_one_done(struct xsplit_gnt_map *m,
 		m->page = page;
 		m->handle = op->handle;
 		m->status = 0;
+		atomic_inc(&xsplit_gnt_nr_mapped);
 		return;
 	}
 	m->page = NULL;
 	m->handle = XSPLIT_GNT_INVALID_HANDLE;
 	if (op->status == GNTST_okay) {
 		/* Mapped, but we cannot unmap it: keep the page forever. */
+		atomic_inc(&xsplit_gnt_nr_leaked);
 		pr_warn_ratelimited("grant %u from dom%u: no handle, page leaked\n",
 				    m->gref, m->domid);
 		m->status = -EIO;
@@ -165,11 +168,14 @@ static void xsplit_gnt_unmap_chunk(struct xsplit_gnt_map *maps,
 	err = gnttab_unmap_refs_sync(&q);
 
 	for (i = 0; i < cnt; i++) {
-		if (!err && ops[i].status == GNTST_okay)
+		atomic_dec(&xsplit_gnt_nr_mapped);
+		if (!err && ops[i].status == GNTST_okay) {
 			gnttab_free_pages(1, &pages[i]);
-		else
+		} else {
+			atomic_inc(&xsplit_gnt_nr_leaked);
 			pr_warn_ratelimited("grant %u: unmap failed (%d/%d), page leaked\n",
 					    owner[i]->gref, err, ops[i].status);
+		}
 		owner[i]->page = NULL;
 		owner[i]->handle = XSPLIT_GNT_INVALID_HANDLE;
 	}

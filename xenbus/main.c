@@ -9,9 +9,11 @@
 #include <xen/xen.h>
 
 #include "xenbus/core.h"
+#include "grant/stats.h"
 
 /* Brought up in order, torn down in reverse. */
 static const struct xsplit_subsys xsplit_subsystems[] = {
+	{ "grant counters", xsplit_gnt_stats_init, xsplit_gnt_stats_exit },
 };
 
 static void xsplit_core_unwind(size_t n)

@@ -31,6 +31,20 @@
 #include "ring/blkif.h"
 #include "blkback/validate.h"
 
+/*
+ * What the module holds right now, over all devices (main.c); read-only in
+ * debugfs (/sys/kernel/debug/xsplit_blkback/), all back to 0 once every
+ * guest is gone.
+ */
+struct xsplit_blk_live {
+	atomic_t devices;	/* probed vbd devices */
+	atomic_t rings;		/* rings mapped and running */
+	atomic_t reqs;		/* requests taken off a ring, not answered */
+	atomic_t bios;		/* bios submitted, not ended */
+};
+
+extern struct xsplit_blk_live xsplit_blk_live;
+
 /* Module parameters (main.c), read when a device connects. */
 extern unsigned int xsplit_blkback_max_queues;
 extern unsigned int xsplit_blkback_max_ring_order;

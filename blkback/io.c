@@ -23,6 +23,7 @@ static void xsplit_blk_end_io(struct bio *bio)
 	if (bio->bi_status)
 		cmpxchg(&req->err, 0, blk_status_to_errno(bio->bi_status));
 	bio_put(bio);
+	atomic_dec(&xsplit_blk_live.bios);
 	xsplit_blk_put_bios(req);
 }
 
@@ -171,6 +172,7 @@ static struct bio *xsplit_blk_new_bio(struct xsplit_blk_ring *ring,
 	bio->bi_private = req;
 	bio->bi_end_io = xsplit_blk_end_io;
 	atomic_inc(&req->bios);
+	atomic_inc(&xsplit_blk_live.bios);
 	return bio;
 }
 
@@ -209,6 +211,7 @@ static void xsplit_blk_submit_flush(struct xsplit_blk_ring *ring,
 	bio->bi_private = req;
 	bio->bi_end_io = xsplit_blk_end_io;
 	atomic_inc(&req->bios);
+	atomic_inc(&xsplit_blk_live.bios);
 	submit_bio(bio);
 }
 

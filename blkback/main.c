@@ -3,6 +3,7 @@
  * xsplit_blkback: module parameters (named like Linux's xen-blkback's,
  * each range-checked when set) and module init/exit.
  */
+#include <linux/debugfs.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <xen/xen.h>
@@ -24,6 +25,9 @@ unsigned int xsplit_blkback_pgrant_timeout = XSPLIT_BLK_DEF_PGRANT_SECS;
 unsigned int xsplit_blkback_max_indirect_segs = XSPLIT_BLK_DEF_INDIRECT_SEGS;
 bool xsplit_blkback_feature_persistent = true;
 bool xsplit_blkback_log_stats;
+
+struct xsplit_blk_live xsplit_blk_live;
+static struct dentry *xsplit_blk_debugfs;
 
 /* A uint parameter whose setter refuses values outside [min, max]. */
 #define XSPLIT_BLK_UINT_PARAM(name, var, min, max, desc)		\
@@ -62,16 +66,36 @@ MODULE_PARM_DESC(feature_persistent,
 module_param_named(log_stats, xsplit_blkback_log_stats, bool, 0644);
 MODULE_PARM_DESC(log_stats, "Log request counters every 10 s (default false)");
 
+static void xsplit_blk_debugfs_add(void)
+{
+	struct dentry *d = debugfs_create_dir(KBUILD_MODNAME, NULL);
+
+	debugfs_create_atomic_t("devices", 0444, d, &xsplit_blk_live.devices);
+	debugfs_create_atomic_t("rings", 0444, d, &xsplit_blk_live.rings);
+	debugfs_create_atomic_t("requests_inflight", 0444, d,
+				&xsplit_blk_live.reqs);
+	debugfs_create_atomic_t("bios_inflight", 0444, d,
+				&xsplit_blk_live.bios);
+	xsplit_blk_debugfs = d;
+}
+
 static int __init xsplit_blkback_init(void)
 {
+	int err;
+
 	if (!xen_domain())
 		return -ENODEV;
-	return xsplit_blk_xenbus_register();
+	xsplit_blk_debugfs_add();
+	err = xsplit_blk_xenbus_register();
+	if (err)
+		debugfs_remove(xsplit_blk_debugfs);
+	return err;
 }
 
 static void __exit xsplit_blkback_exit(void)
 {
 	xsplit_blk_xenbus_unregister();
+	debugfs_remove(xsplit_blk_debugfs);
 }
 
 module_init(xsplit_blkback_init);

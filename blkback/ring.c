@@ -152,6 +152,7 @@ static void ring_retire(struct xsplit_blk_ring *ring,
 	xsplit_blk_respond(ring, req->d.id, req->d.rsp_op, err);
 	list_add(&req->node, &ring->free);
 	ring->inflight--;
+	atomic_dec(&xsplit_blk_live.reqs);
 }
 
 static void ring_complete(struct xsplit_blk_ring *ring)
@@ -226,6 +227,7 @@ static void ring_dispatch(struct xsplit_blk_ring *ring,
 	req = list_first_entry(&ring->free, struct xsplit_blk_req, node);
 	list_del(&req->node);
 	ring->inflight++;
+	atomic_inc(&xsplit_blk_live.reqs);
 	req->d = d;
 	err = xsplit_blk_submit(ring, req);
 	if (err)
@@ -445,6 +447,8 @@ static void ring_stop(struct xsplit_blk_ring *ring)
 		WARN_ON_ONCE(xsplit_pgrant_cache_destroy(ring->pcache));
 		ring->pcache = NULL;
 	}
+	if (ring->shared.vaddr)
+		atomic_dec(&xsplit_blk_live.rings);
 	xsplit_xb_ring_unmap(ring->be->xb, &ring->shared);
 	ring_pool_free(ring);
 }
@@ -461,6 +465,7 @@ static int ring_start(struct xsplit_blk_ring *ring, unsigned int nr,
 				 order, &ring->shared);
 	if (err)
 		return err;
+	atomic_inc(&xsplit_blk_live.rings);
 	err = ring_attach(ring, order);
 	if (err)
 		return err;

@@ -51,6 +51,7 @@ static int blk_probe(struct xsplit_xb_dev *xb)
 	err = xsplit_blk_sysfs_add(be);
 	if (err)
 		goto free_be;
+	atomic_inc(&xsplit_blk_live.devices);
 	return 0;
 
 free_be:
@@ -70,6 +71,7 @@ static void blk_free(struct xsplit_xb_dev *xb)
 	xb->priv = NULL;
 	mutex_destroy(&be->rings_lock);
 	kfree(be);
+	atomic_dec(&xsplit_blk_live.devices);
 }
 
 static int blk_advertise_txn(struct xsplit_xb_dev *xb,

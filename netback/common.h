@@ -192,6 +192,19 @@ struct xsplit_nb_vif {
 	struct xsplit_nb_stats old_stats; /* of queues already torn down */
 };
 
+/*
+ * What the module holds right now, over all vifs (main.c); read-only in
+ * debugfs (/sys/kernel/debug/xsplit_netback/), all back to 0 once every
+ * guest is gone.
+ */
+struct xsplit_nb_live {
+	atomic_t vifs;		/* registered vif net_devices */
+	atomic_t queues;	/* queues connected: rings mapped, events bound */
+	atomic_t skbs;		/* guest-bound skbs queued, not yet copied */
+};
+
+extern struct xsplit_nb_live xsplit_nb_live;
+
 /* params.c */
 extern unsigned int xsplit_nb_max_queues;
 extern bool xsplit_nb_separate_tx_rx_irq;

@@ -167,6 +167,7 @@ struct xsplit_nb_vif *xsplit_nb_vif_create(struct xsplit_xb_dev *xb,
 	err = register_netdev(dev);
 	if (err)
 		goto free_dev;
+	atomic_inc(&xsplit_nb_live.vifs);
 	return vif;
 
 free_dev:
@@ -180,6 +181,7 @@ void xsplit_nb_vif_destroy(struct xsplit_nb_vif *vif)
 
 	unregister_netdev(dev);
 	free_netdev(dev);
+	atomic_dec(&xsplit_nb_live.vifs);
 }
 
 /* Carrier on while connected, healthy and no queue is stalled. */

@@ -241,6 +241,7 @@ int xsplit_nb_queue_connect(struct xsplit_nb_queue *q, unsigned int nr)
 	local_bh_disable();
 	napi_schedule(&q->napi);
 	local_bh_enable();
+	atomic_inc(&xsplit_nb_live.queues);
 	return 0;
 
 stop_task:
@@ -256,7 +257,10 @@ free_batches:
 	return err;
 }
 
-/* Only after the queue is unreachable from xmit (RCU grace period). */
+/*
+ * Only after the queue is unreachable from xmit (RCU grace period), and
+ * only on a queue xsplit_nb_queue_connect() brought up.
+ */
 void xsplit_nb_queue_disconnect(struct xsplit_nb_queue *q)
 {
 	unbind_events(q);
@@ -271,7 +275,9 @@ void xsplit_nb_queue_disconnect(struct xsplit_nb_queue *q)
 		netif_napi_del(&q->napi);
 		q->napi_added = false;
 	}
+	atomic_sub(skb_queue_len(&q->rx_queue), &xsplit_nb_live.skbs);
 	skb_queue_purge(&q->rx_queue);
 	unmap_rings(q);
 	free_batches(q);
+	atomic_dec(&xsplit_nb_live.queues);
 }

@@ -73,6 +73,7 @@ netdev_tx_t xsplit_nb_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	}
 	spin_lock_irqsave(&q->rx_queue.lock, flags);
 	__skb_queue_tail(&q->rx_queue, skb);
+	atomic_inc(&xsplit_nb_live.skbs);
 	q->rx_queue_bytes += skb->len;
 	if (q->rx_queue_bytes > XSPLIT_NB_RX_QUEUE_BYTES &&
 	    !netif_tx_queue_stopped(netdev_get_tx_queue(dev, idx))) {
@@ -92,8 +93,10 @@ static struct sk_buff *rx_dequeue(struct xsplit_nb_queue *q)
 
 	spin_lock_irqsave(&q->rx_queue.lock, flags);
 	skb = __skb_dequeue(&q->rx_queue);
-	if (skb)
+	if (skb) {
 		q->rx_queue_bytes -= skb->len;
+		atomic_dec(&xsplit_nb_live.skbs);
+	}
 	if (q->rx_queue_bytes <= XSPLIT_NB_RX_QUEUE_BYTES / 2 &&
 	    netif_tx_queue_stopped(txq))
 		netif_tx_wake_queue(txq);

@@ -228,6 +228,10 @@ check_leaks() {
 		echo "kernel warnings in dom0 dmesg"
 		bad=1
 	fi
+	# With no guest left, no xsplit backend holds grants, requests, skbs.
+	if ! xl list | awk 'NR > 1 && $1 != "Domain-0"' | grep -q .; then
+		leak_live_settle || bad=1
+	fi
 	[ "$bad" = 0 ] || fail "dom0 not clean after the test"
 	echo "no leaks"
 }
@@ -260,3 +264,166 @@ nullb() {
 
 # shellcheck source=../guest/lib.sh
 . "$LAB/guest/lib.sh"
+
+# ---------------------------------------------------------------------
+# Lifecycle scenarios: leak accounting and device-lifetime waits
+# (check_leaks uses leak_live_settle)
+#
+# A snapshot is a file of "key value" lines: dom0's MemAvailable, Slab and
+# SUnreclaim (KiB), the active objects of the bio and skb slab caches,
+# and every xsplit module-wide counter in debugfs
+# (xsplit_core/grants_*, xsplit_blkback/*, xsplit_netback/*).  Compare
+# two snapshots taken in the same state (same guests, devices idle), the
+# first after one warm-up cycle: what keeps growing from cycle to cycle is
+# a leak, one-time growth (caches, kthread stacks) is not.
+# ---------------------------------------------------------------------
+
+LEAK_DEBUGFS=/sys/kernel/debug
+
+# leak_counters: "module.counter value" for every xsplit live counter.
+leak_counters() {
+	local f m
+	mountpoint -q "$LEAK_DEBUGFS" ||
+		mount -t debugfs debugfs "$LEAK_DEBUGFS" 2>/dev/null
+	for f in "$LEAK_DEBUGFS"/xsplit_*/*; do
+		[ -f "$f" ] || continue
+		m=${f%/*}
+		echo "${m##*/}.${f##*/} $(cat "$f")"
+	done
+}
+
+# leak_snapshot FILE: dom0's memory, slab and xsplit counters into FILE.
+# Clean caches are dropped first so that the page cache is not counted.
+leak_snapshot() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	sleep 1
+	{
+		awk '/^MemAvailable:/ { print "mem_available_kb", $2 }
+			/^Slab:/ { print "slab_kb", $2 }
+			/^SUnreclaim:/ { print "sunreclaim_kb", $2 }' /proc/meminfo
+		# Active objects, all bio-<size> caches together.
+		awk '$1 ~ /^bio-[0-9]+$/ { b += $2 }
+			$1 == "skbuff_head_cache" || $1 == "skbuff_fclone_cache" { s += $2 }
+			END { print "bio_objs", b + 0; print "skb_objs", s + 0 }' /proc/slabinfo
+		leak_counters
+	} >"$1"
+}
+
+# leak_value FILE KEY: one figure of a snapshot (empty if absent).
+leak_value() { awk -v k="$2" '$1 == k { print $2 }' "$1"; }
+
+# leak_live_zero: with no guest left, every xsplit counter of things
+# held (grants mapped, devices, rings, requests, bios, vifs, queues,
+# skbs) must be 0; grants_leaked must be 0 too.  Prints the offenders;
+# returns 1 if any.
+leak_live_zero() {
+	local key val bad=0
+	while read -r key val; do
+		[ "$val" = 0 ] && continue
+		echo "leak: $key = $val with no guest left"
+		bad=1
+	done < <(leak_counters)
+	return "$bad"
+}
+
+# leak_live_settle: leak_live_zero, giving a guest that has just gone up
+# to 15 s to be torn down (XenStore first, then the backend devices).
+leak_live_settle() {
+	local i
+	for i in $(seq 15); do
+		leak_live_zero >/dev/null && return 0
+		sleep 1
+	done
+	leak_live_zero
+}
+
+# leak_compare FROM TO CYCLES: print the deltas FROM -> TO as figures,
+# total and per cycle, and fail (return 1) on growth that is more than
+# noise, i.e. both above a per-cycle rate and above a total: one quick
+# cycle can only fail on a big jump, twenty cycles on a steady leak.
+# The xsplit counters must not end above FROM's values (below is fine:
+# idle persistent grants of a device still in use get unmapped).
+leak_compare() {
+	local from=$1 to=$2 n=$3 bad=0 key a b d per lim_c lim_t
+	[ "$n" -ge 1 ] || n=1
+	# key            per-cycle limit  total limit (growth; MemAvailable: drop)
+	while read -r key lim_c lim_t; do
+		a=$(leak_value "$from" "$key")
+		b=$(leak_value "$to" "$key")
+		{ [ -n "$a" ] && [ -n "$b" ]; } || continue
+		d=$((b - a))
+		[ "$key" = mem_available_kb ] && d=$((a - b))
+		per=$((d / n))
+		kv "leak.$key.delta" "$d"
+		kv "leak.$key.per_cycle" "$per"
+		if [ "$per" -gt "$lim_c" ] && [ "$d" -gt "$lim_t" ]; then
+			echo "leak: $key grew by $d over $n cycles ($per per cycle)"
+			bad=1
+		fi
+	done <<-LIMITS
+		mem_available_kb 1024 16384
+		slab_kb 256 4096
+		sunreclaim_kb 128 2048
+		bio_objs 32 256
+		skb_objs 64 512
+	LIMITS
+	while read -r key a; do
+		case $key in
+		xsplit_*.*) ;;
+		*) continue ;;
+		esac
+		b=$(leak_value "$to" "$key")
+		kv "leak.$key" "$a->$b"
+		[ "${b:-0}" -gt "$a" ] || continue
+		echo "leak: $key was $a, is $b"
+		bad=1
+	done <"$from"
+	return "$bad"
+}
+
+# leak_unload: the final check of a lifecycle scenario in an xsplit
+# backend mode: with no guest left the backends must unload.
+leak_unload() {
+	[ "$LAB_BE" = xsplit ] || return 0
+	unload xsplit_blkback xsplit_netback ||
+		{ echo "leak: xsplit backends do not unload"; return 1; }
+	echo "xsplit backends unloaded"
+}
+
+# console_mark NAME TEXT SECONDS: wait for TEXT (a whole word sequence)
+# on guest NAME's console; fail, with the console, if it does not come
+# or the guest goes first.
+console_mark() {
+	local name=$1 log=$CONSOLE_DIR/guest-$1.log _
+	for _ in $(seq "$3"); do
+		grep -q "$2\b" "$log" 2>/dev/null && return 0
+		xl domid "$name" >/dev/null 2>&1 || break
+		sleep 1
+	done
+	grep -q "$2\b" "$log" 2>/dev/null && return 0
+	guest_collect "$name"
+	echo "--- console of $name ---"; tail -n 40 "$LAB_OUT/$name/console.log"
+	fail "guest $name never printed '$2'"
+}
+
+# xs_gone PATH SECONDS: the XenStore directory must vanish in time.
+xs_gone() {
+	local _
+	for _ in $(seq "$2"); do
+		xenstore-exists "$1" 2>/dev/null || return 0
+		sleep 1
+	done
+	xenstore-ls "$1"
+	fail "$1 still in XenStore after $2 s"
+}
+
+# netdev_gone NAME SECONDS: the network device must vanish in time.
+netdev_gone() {
+	local _
+	for _ in $(seq "$2"); do
+		[ -e "/sys/class/net/$1" ] || return 0
+		sleep 1
+	done
+	fail "netdev $1 still there after $2 s"
+}

@@ -1,0 +1,204 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Hot-plug under load.  One guest stays up with xvdb and a vif on xenbr0;
+# dom0 loops N times:
+#   - xl block-attach a second memory-backed disk (xvdc); the guest runs
+#     a fio write/verify loop on it; dom0 xl block-detaches it in the
+#     middle: fio must end with I/O errors, not hang, and the guest go on;
+#   - xl network-attach a second vif on xenbr0; the guest pings and pushes
+#     iperf3 to dom0 over it; dom0 xl network-detaches it in the middle.
+# The guest's job only waits (bounded) for devices to come and go: dom0
+# drives the timing.  After each detach the backend's XenStore directory
+# and (for the vif) its netdev must be gone.  After the loop dom0 shows
+# no leak (memory, slab, the xsplit backends' counters, see the leak
+# section of dom0/lib.sh), the guest still does I/O on xvdb, and the
+# xsplit backends unload.
+# Cycles: LAB_X_CYCLES, else 2 (quick) or 20 (LAB_X_FULL=1).
+# lab: modes=4 timeout=480 timeout_full=2400
+# shellcheck source=../dom0/lib.sh
+. "$LAB/dom0/lib.sh"
+
+N=${LAB_X_CYCLES:-2}
+[ "${LAB_X_FULL:-0}" = 1 ] && N=${LAB_X_CYCLES:-20}
+require_mode blk net
+use_backends
+linux_bridge
+# The second vif gets its own subnet on the same bridge, so traffic to
+# 10.0.2.1 leaves the guest through it.
+ip addr show dev xenbr0 | grep -q 10.0.2.1 || ip addr add 10.0.2.1/24 dev xenbr0
+root=$(nullb lcaroot 64 1) || fail "$root"
+hot=$(nullb lcahot 128 1) || fail "$hot"
+name=lcattach
+log=$CONSOLE_DIR/guest-$name.log
+iperf_pids=()
+trap 'kill "${iperf_pids[@]}" 2>/dev/null' EXIT
+
+# The guest's side: N rounds of "wait for xvdc, fio until it goes, wait
+# for eth1, traffic until it goes", each wait bounded.
+{
+	echo "N=$N"
+	cat <<'JOB'
+# A dom0-driven detach: the device must go within LIMIT seconds.
+gone() {
+	i=0
+	while [ -e "$1" ]; do
+		i=$((i + 1))
+		[ "$i" -le "$2" ] || { echo "$1 still there after $2 s"; return 1; }
+		sleep 1
+	done
+}
+# Only the second vif answers for its address.
+echo 1 >/proc/sys/net/ipv4/conf/all/arp_ignore
+net_up eth0 10.0.0.2/24 || exit 1
+wait_dev /dev/xvdb 60 || exit 1
+echo "LC-READY"
+c=1
+while [ "$c" -le "$N" ]; do
+	wait_dev /dev/xvdc 180 || exit 1
+	echo "LC-XVDC-UP $c"
+	# write then verify, over and over, until the disk goes away; the
+	# timeout only catches a hang
+	timeout 240 fio --name=hot$c --filename=/dev/xvdc --direct=1 \
+		--ioengine=libaio --iodepth=16 --rw=randwrite --bs=4k \
+		--size=32M --verify=crc32c --loops=1000 >/tmp/fio.log 2>&1 &
+	fpid=$!
+	sleep 1
+	echo "LC-XVDC-FIO $c"
+	wait "$fpid"
+	frc=$?
+	grep -E 'err=|error' /tmp/fio.log | head -n 4
+	echo "LC-XVDC-FIO-END $c rc=$frc"
+	[ "$frc" != 0 ] || { echo "fio ended without an error: detach not seen"; exit 1; }
+	[ "$frc" -lt 124 ] || { echo "fio hung (rc=$frc)"; exit 1; }
+	gone /dev/xvdc 60 || exit 1
+	echo "LC-XVDC-GONE $c"
+
+	wait_dev /sys/class/net/eth1 180 || exit 1
+	net_up eth1 10.0.2.2/24 || exit 1
+	echo "LC-ETH1-UP $c"
+	ping -c 2 -W 5 10.0.2.1 || echo "ping over eth1 failed"
+	ping -q -i 0.2 10.0.2.1 >/tmp/ping.log 2>&1 &
+	ppid=$!
+	timeout 200 iperf3 -c 10.0.2.1 -p $((5300 + c)) -t 180 >/tmp/iperf.log 2>&1 &
+	ipid=$!
+	sleep 2
+	echo "LC-ETH1-TRAFFIC $c"
+	gone /sys/class/net/eth1 180 || exit 1
+	kill "$ppid" "$ipid" 2>/dev/null
+	wait "$ppid" "$ipid"
+	tail -n 2 /tmp/ping.log
+	echo "LC-ETH1-GONE $c"
+	c=$((c + 1))
+done
+echo "after $N cycles: I/O on xvdb"
+fio --name=xvdb --filename=/dev/xvdb --direct=1 --ioengine=libaio \
+	--iodepth=16 --rw=randwrite --bs=4k --size=16M --verify=crc32c || exit 1
+echo "LC-XVDB-OK"
+ping -c 2 -W 5 10.0.0.1 || exit 1
+JOB
+} >"$LAB_OUT/job.sh"
+
+# mark TEXT SECONDS: wait for a line of the guest's console.
+mark() { console_mark "$name" "$@"; }
+
+# xl_retry CMD...: xl (device) commands, bounded; a hotplug script that
+# outlasts libxl's own limit on a loaded host gets one more try, logged.
+xl_retry() {
+	local try
+	for try in 1 2; do
+		timeout -k 5 120 xl "$@" >"$LAB_OUT/xl.log" 2>&1 && return 0
+		cat "$LAB_OUT/xl.log"
+		step "xl $*: failed (try $try)"
+		sleep 2
+	done
+	return 1
+}
+
+# live BLKBACK-KEY: an xsplit blkback counter (empty for the in-tree one).
+live() { leak_counters | awk -v k="$1" '$1 == k { print $2 }'; }
+
+GUEST_MEMORY=384 guest_start "$name" "$LAB_OUT/job.sh" \
+	"disk = ['phy:$root,xvdb,w']" "vif = ['bridge=xenbr0']"
+domid=$(xl domid "$name")
+# The guest's frontends are up once xvdb and eth0 are; dom0 starts then.
+mark LC-READY 240
+sleep 5
+blk0=$(live xsplit_blkback.devices)
+nb0=$(live xsplit_netback.vifs)
+leak_snapshot "$LAB_OUT/leak-0"
+t_all=$(now_ms)
+for c in $(seq "$N"); do
+	t0=$(now_ms)
+	# -- the disk --
+	port=$((5300 + c))
+	xl_retry block-attach "$name" "phy:$hot,xvdc,w" || fail "block-attach $c"
+	mark "LC-XVDC-FIO $c" 180
+	sleep 4
+	wr=$(xenstore-read "/local/domain/0/backend/vbd/$domid/51744/state" 2>/dev/null)
+	step "cycle $c: fio runs on xvdc (backend state $wr); block-detach"
+	t1=$(now_ms)
+	xl_retry block-detach "$name" xvdc || fail "block-detach $c"
+	kv "cycle$c.block_detach_ms" $(( $(now_ms) - t1 ))
+	mark "LC-XVDC-GONE $c" 90
+	grep "LC-XVDC-FIO-END $c " "$log"
+	xs_gone "/local/domain/0/backend/vbd/$domid/51744" 30
+	if [ -n "$blk0" ]; then
+		for _ in $(seq 15); do
+			[ "$(live xsplit_blkback.devices)" = "$blk0" ] && break
+			sleep 1
+		done
+		[ "$(live xsplit_blkback.devices)" = "$blk0" ] ||
+			fail "cycle $c: blkback still has $(live xsplit_blkback.devices) devices, not $blk0"
+		[ "$(live xsplit_blkback.bios_inflight)" = 0 ] ||
+			fail "cycle $c: $(live xsplit_blkback.bios_inflight) bios in flight on an idle xvdb"
+	fi
+
+	# -- the vif --
+	timeout 230 iperf3 -s -1 -p "$port" >"$LAB_OUT/iperf3-server-$c.log" 2>&1 &
+	iperf_pids+=($!)
+	xl_retry network-attach "$name" bridge=xenbr0 || fail "network-attach $c"
+	vif=$(xenstore-list "/local/domain/0/backend/vif/$domid" | sort -n | tail -n1)
+	mark "LC-ETH1-TRAFFIC $c" 180
+	sleep 4
+	st=/sys/class/net/vif$domid.$vif/statistics
+	kv "cycle$c.vif_rx_packets" "$(cat "$st/rx_packets" 2>/dev/null)"
+	[ "$(cat "$st/rx_packets" 2>/dev/null || echo 0)" -gt 0 ] ||
+		fail "cycle $c: no traffic from the guest on vif$domid.$vif"
+	step "cycle $c: traffic on vif$domid.$vif; network-detach"
+	t1=$(now_ms)
+	xl_retry network-detach "$name" "$vif" || fail "network-detach $c"
+	kv "cycle$c.network_detach_ms" $(( $(now_ms) - t1 ))
+	mark "LC-ETH1-GONE $c" 90
+	xs_gone "/local/domain/0/backend/vif/$domid/$vif" 30
+	netdev_gone "vif$domid.$vif" 15
+	if [ -n "$nb0" ]; then
+		[ "$(live xsplit_netback.vifs)" = "$nb0" ] ||
+			fail "cycle $c: netback still has $(live xsplit_netback.vifs) vifs, not $nb0"
+	fi
+	kill "${iperf_pids[-1]}" 2>/dev/null
+	kv "cycle$c.ms" $(( $(now_ms) - t0 ))
+	[ "$c" = 1 ] && leak_snapshot "$LAB_OUT/leak-1"
+done
+kv cycles "$N"
+kv cycle_ms_avg $(( ($(now_ms) - t_all) / N ))
+leak_snapshot "$LAB_OUT/leak-$N"
+rc=0
+guest_wait "$name" 300 || rc=$?
+sed -n '/LAB-GUEST-UP/,$p' "$LAB_OUT/$name/console.log"
+[ "$rc" = 0 ] || fail "guest job (rc=$rc)"
+grep -q LC-XVDB-OK "$LAB_OUT/$name/console.log" || fail "no I/O on xvdb after the cycles"
+
+# Leaks: cycles 2..N against cycle 1, with the guest up and idle; then
+# everything back to zero with the guest gone; then the modules go.
+bad=0
+if [ "$N" -ge 2 ]; then
+	leak_compare "$LAB_OUT/leak-1" "$LAB_OUT/leak-$N" $((N - 1)) || bad=1
+else
+	leak_compare "$LAB_OUT/leak-0" "$LAB_OUT/leak-$N" 1 || bad=1
+fi
+leak_live_settle || bad=1
+check_leaks
+leak_unload || bad=1
+[ "$bad" = 0 ] || fail "leaks after $N attach/detach cycles"
+echo "$N cycles, no leak"

@@ -12,8 +12,9 @@
 # drives the timing.  After each detach the backend's XenStore directory
 # and (for the vif) its netdev must be gone.  After the loop dom0 shows
 # no leak (memory, slab, the xsplit backends' counters, see the leak
-# section of dom0/lib.sh), the guest still does I/O on xvdb, and the
-# xsplit backends unload.
+# section of dom0/lib.sh), the guest still does I/O on xvdb (once dom0
+# attaches xvdc a last time, its go-ahead), and after it powers off with
+# xvdc attached, nothing is left and the xsplit backends unload.
 # Cycles: LAB_X_CYCLES, else 2 (quick) or 20 (LAB_X_FULL=1).
 # lab: modes=4 timeout=480 timeout_full=2400
 # shellcheck source=../dom0/lib.sh
@@ -91,6 +92,10 @@ while [ "$c" -le "$N" ]; do
 	echo "LC-ETH1-GONE $c"
 	c=$((c + 1))
 done
+# dom0 snapshots its memory with this guest idle, then attaches xvdc
+# once more: the go-ahead for the last I/O (and a disk left attached
+# when the guest powers off).
+wait_dev /dev/xvdc 180 || exit 1
 echo "after $N cycles: I/O on xvdb"
 fio --name=xvdb --filename=/dev/xvdb --direct=1 --ioengine=libaio \
 	--iodepth=16 --rw=randwrite --bs=4k --size=16M --verify=crc32c || exit 1
@@ -183,6 +188,7 @@ done
 kv cycles "$N"
 kv cycle_ms_avg $(( ($(now_ms) - t_all) / N ))
 leak_snapshot "$LAB_OUT/leak-$N"
+xl_retry block-attach "$name" "phy:$hot,xvdc,w" || fail "last block-attach"
 rc=0
 guest_wait "$name" 300 || rc=$?
 sed -n '/LAB-GUEST-UP/,$p' "$LAB_OUT/$name/console.log"

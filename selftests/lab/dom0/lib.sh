@@ -427,3 +427,12 @@ netdev_gone() {
 	done
 	fail "netdev $1 still there after $2 s"
 }
+
+# leak_progress CYCLE N MS: one console line per cycle, so that a long
+# run shows its figures as it goes: time, MemAvailable, SUnreclaim, the
+# xsplit counters that are not 0.
+leak_progress() {
+	step "cycle $1/$2: $3 ms;" \
+		"$(awk '/^MemAvailable:|^SUnreclaim:/ { printf "%s %s kB ", $1, $2 }' /proc/meminfo)" \
+		"$(leak_counters | awk '$2 != 0 { printf "%s=%s ", $1, $2 }')"
+}

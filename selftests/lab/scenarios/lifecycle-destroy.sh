@@ -100,6 +100,7 @@ for c in $(seq "$N"); do
 	wait "$srv" 2>/dev/null
 	srv=
 	kv "cycle$c.ms" $(( $(now_ms) - t0 ))
+	leak_progress "$c" "$N" $(( $(now_ms) - t0 ))
 	[ "$c" = 1 ] && leak_snapshot "$LAB_OUT/leak-1"
 done
 kv cycles "$N"

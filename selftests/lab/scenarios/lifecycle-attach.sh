@@ -16,7 +16,7 @@
 # attaches xvdc a last time, its go-ahead), and after it powers off with
 # xvdc attached, nothing is left and the xsplit backends unload.
 # Cycles: LAB_X_CYCLES, else 2 (quick) or 20 (LAB_X_FULL=1).
-# lab: modes=4 timeout=480 timeout_full=2400
+# lab: modes=4 timeout=480 timeout_full=3000
 # shellcheck source=../dom0/lib.sh
 . "$LAB/dom0/lib.sh"
 

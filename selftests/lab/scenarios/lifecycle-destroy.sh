@@ -11,7 +11,7 @@
 # (memory, slab, counters; see the leak section of dom0/lib.sh) and the
 # xsplit backends unload.
 # Cycles: LAB_X_CYCLES, else 2 (quick) or 20 (LAB_X_FULL=1).
-# lab: modes=4 timeout=540 timeout_full=3000
+# lab: modes=4 timeout=540 timeout_full=4200
 # shellcheck source=../dom0/lib.sh
 . "$LAB/dom0/lib.sh"
 

@@ -168,8 +168,8 @@ progress_times() {
 				moved = 1
 			last[kv[1]] = kv[2] + 0
 		}
-		if (moved)
-			print int($1 / 1000)
+		if (moved)	# mawk prints big numbers as 1.7e+12 otherwise
+			printf "%.0f\n", int($1 / 1000)
 	}' "$progress"
 }
 
@@ -181,7 +181,7 @@ stall_ms() {
 		BEGIN { m = -1 }
 		p != "" && $1 >= a && p <= b && $1 - p > m { m = $1 - p }
 		{ p = $1 }
-		END { print m }'
+		END { printf "%.0f\n", m }'
 }
 
 # progress_after KIND T SECONDS: wait for KIND progress later than T (ms).
@@ -195,11 +195,13 @@ progress_after() {
 	return 1
 }
 
-# ping_guest SECONDS: the guest answers from dom0.
+# ping_guest SECONDS: the guest answers from dom0 (busybox's ping: the
+# dom0 image has no iputils).
 ping_guest() {
 	local _
 	for _ in $(seq "$1"); do
-		ping -c 1 -W 1 "$gip" >/dev/null 2>&1 && return 0
+		busybox ping -c 1 -W 1 "$gip" >/dev/null 2>&1 && return 0
+		sleep 1
 	done
 	return 1
 }
@@ -317,7 +319,7 @@ for f in "${figs[@]}"; do
 	kv "c${c}_restore_io_stall_ms" "$(stall_ms vbd "$sa" "$rb")"
 	kv "c${c}_restore_net_stall_ms" "$(stall_ms vif "$sa" "$rb")"
 	kv "c${c}_io_back_after_restore_ms" "$(progress_times vbd |
-		awk -v t="$rb" '$1 > t { print $1 - t; exit }')"
+		awk -v t="$rb" '$1 > t { printf "%.0f\n", $1 - t; exit }')"
 done
 kv cycles "$CYCLES"
 kv stream_active_at_cycles "${streamed:-0}/$CYCLES"

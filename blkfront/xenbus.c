@@ -244,26 +244,18 @@ static void blkf_free(struct xsplit_xb_dev *dev)
 	dev->priv = NULL;
 }
 
-/* Nothing to do: the core disconnects, which parks the requests. */
-static int blkf_suspend(struct xsplit_xb_dev *dev)
-{
-	return 0;
-}
-
-/* Negotiated values are all read again by advertise and connect. */
-static int blkf_resume(struct xsplit_xb_dev *dev)
-{
-	return 0;
-}
-
 static const struct xsplit_xb_ops xsplit_blkf_ops = {
 	.probe = blkf_probe,
 	.advertise = blkf_advertise,
 	.connect = blkf_connect,
 	.disconnect = blkf_disconnect,
 	.free = blkf_free,
-	.suspend = blkf_suspend,
-	.resume = blkf_resume,
+	/*
+	 * No suspend or resume hook: requests keep flowing to the backend
+	 * until the domain is frozen (a cancelled suspend just goes on);
+	 * after a restore the core's disconnect parks the in-flight requests
+	 * and the next connect re-issues them, split to the new limits.
+	 */
 };
 
 struct xsplit_xb_driver xsplit_blkf_driver = {

@@ -150,6 +150,8 @@ void xsplit_nf_netdev_connect(struct xsplit_nf *nf)
 		netif_tx_wake_all_queues(dev);
 	}
 	netif_carrier_on(dev);
+	/* a gratuitous ARP: after a restore or migration our port is new */
+	__netdev_notify_peers(dev);
 }
 
 /* Stop all I/O before the rings go away.  rtnl held. */

@@ -179,29 +179,17 @@ static void nf_disconnect(struct xsplit_xb_dev *xb)
 	rtnl_unlock();
 }
 
-static int nf_suspend(struct xsplit_xb_dev *xb)
-{
-	struct xsplit_nf *nf = xb->priv;
-
-	if (nf)
-		netif_carrier_off(nf->netdev);
-	return 0;
-}
-
-/* Nothing to forget: every negotiated value is read again at connect. */
-static int nf_resume(struct xsplit_xb_dev *xb)
-{
-	return 0;
-}
-
 static const struct xsplit_xb_ops xsplit_nf_xb_ops = {
 	.probe = nf_probe,
 	.advertise = nf_advertise,
 	.connect = nf_connect,
 	.disconnect = nf_disconnect,
 	.free = nf_free,
-	.suspend = nf_suspend,
-	.resume = nf_resume,
+	/*
+	 * No suspend or resume hook: the link stays up over a suspend that
+	 * may be cancelled; after a restore the core's disconnect takes the
+	 * old rings back and connect reads every negotiated value again.
+	 */
 };
 
 static struct xsplit_xb_driver xsplit_nf_driver = {

@@ -42,9 +42,19 @@
  *   (***) adv, D when the driver sets reconnect, else -.
  *   (**) protocols that skip Initialised (netif) advertise and connect at
  *   W and go straight to C.  CONNECT_OK in I/D writes C.  The backend waits
- *   for our Closed after its Closing, so we go straight to X.  SUSPEND
- *   quiesces and, when rings exist (D, C), disconnects; RESUME always drops
- *   what is left and renegotiates from I (the backend may be a new one).
+ *   for our Closed after its Closing, so we go straight to X.
+ *
+ *   Suspend: SUSPEND only tells the driver and changes nothing, so the
+ *   rings stay granted and the backend keeps working on them.  Two things
+ *   can follow.  A completed save/restore (or migration) gives RESUME: the
+ *   domain runs on a new backend instance whose grant table and event
+ *   channels know nothing of ours, so RESUME drops everything (disconnect,
+ *   which parks in-flight requests for re-issue) and renegotiates from I.
+ *   A cancelled suspend (xl save -c, a failed save) gives no event at all:
+ *   the kernel calls no driver hook then and the domain simply continues
+ *   with the same backend, so whatever SUSPEND did must need no undoing.
+ *   Linux's own frontends work the same way (no suspend hook, resume
+ *   reconnects).
  *   A closed frontend stays closed until it is probed again, as in Linux's
  *   netfront, unless the driver asks to reconnect (Linux's blkfront): then
  *   a backend back in W (a restarted backend or driver domain) is treated
@@ -303,8 +313,11 @@ static struct xsplit_fsm_out front_step(const struct xsplit_fsm_in *in,
 	case XSPLIT_EV_CONNECT_FAIL:
 		return on_connect_fail(in);
 	case XSPLIT_EV_SUSPEND:
-		return to(in->local, XSPLIT_ACT_SUSPEND |
-			  (is_live(in) ? XSPLIT_ACT_DISCONNECT : 0));
+		/*
+		 * Keep the rings: a cancelled suspend (xl save -c, a failed
+		 * save) resumes on this very backend and never tells us.
+		 */
+		return to(in->local, XSPLIT_ACT_SUSPEND);
 	default:
 		return NOP(in);
 	}

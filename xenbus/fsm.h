@@ -39,7 +39,7 @@ enum xsplit_fsm_event {
 	XSPLIT_EV_CONNECT_FAIL,	/* CONNECT or ADVERTISE callback failed */
 	XSPLIT_EV_REMOVE,	/* local unbind / unplug */
 	XSPLIT_EV_SUSPEND,	/* frontend: domain is being suspended */
-	XSPLIT_EV_RESUME,	/* frontend: domain resumed (maybe elsewhere) */
+	XSPLIT_EV_RESUME,	/* frontend: domain restored on a new backend */
 	XSPLIT_EV_NR,
 };
 
@@ -49,7 +49,7 @@ enum xsplit_fsm_event {
  * back as XSPLIT_EV_CONNECT_FAIL.
  */
 enum xsplit_fsm_action {
-	XSPLIT_ACT_SUSPEND = 1U << 0,	/* ops->suspend: quiesce */
+	XSPLIT_ACT_SUSPEND = 1U << 0,	/* ops->suspend: nothing to undo */
 	XSPLIT_ACT_DISCONNECT = 1U << 1, /* ops->disconnect (idempotent) */
 	XSPLIT_ACT_FREE = 1U << 2,	/* ops->free: device going away */
 	XSPLIT_ACT_RENEGOTIATE = 1U << 3, /* ops->resume: forget old params */

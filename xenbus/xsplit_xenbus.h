@@ -15,9 +15,13 @@
  *               partial connect or advertise, called at most once per
  *               advertise/connect
  *   free        release dev->priv (device going away)
- *   suspend     frontend: quiesce before the domain is saved
- *   resume      frontend: forget old negotiated values; rings are rebuilt
- *               by advertise once the backend is in InitWait again
+ *   suspend     frontend: the domain is about to be saved; nothing may
+ *               be stopped that resume alone restarts: a cancelled
+ *               suspend continues on the same rings with no further call
+ *   resume      frontend: the domain was restored (or migrated); called
+ *               after disconnect has taken the old rings back: forget old
+ *               negotiated values; rings are rebuilt by advertise once the
+ *               new backend is in InitWait
  */
 #ifndef XSPLIT_XENBUS_H
 #define XSPLIT_XENBUS_H

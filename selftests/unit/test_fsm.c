@@ -370,11 +370,15 @@ static void test_remove(void **state)
 	}
 }
 
+/*
+ * SUSPEND never disconnects, in any state: a cancelled suspend has no
+ * event of its own, so rings taken back here would stay gone.
+ */
 static void test_suspend_resume(void **state)
 {
 	static const struct exp suspend[] = {
-		[I] = { I, SUSP }, [D] = { D, SUSP | DISC },
-		[C] = { C, SUSP | DISC }, [G] = { G, SUSP }, [X] = { X, SUSP },
+		[I] = { I, SUSP }, [D] = { D, SUSP },
+		[C] = { C, SUSP }, [G] = { G, SUSP }, [X] = { X, SUSP },
 	};
 	static const unsigned int locals[] = { I, D, C, G, X };
 	unsigned int l;
@@ -442,6 +446,7 @@ struct end {
 	unsigned int advertises;
 	bool connect_fails;
 	bool unregistered;
+	bool live;		/* rings/connection held, as the glue tracks */
 };
 
 struct link {
@@ -464,10 +469,18 @@ static void deliver(struct link *lk, struct end *e, enum xsplit_fsm_event ev)
 {
 	struct xsplit_fsm_out out = xsplit_fsm_step(&e->in, ev);
 
-	if (out.actions & DISC)
+	/* the glue's order: disconnect before advertise and connect */
+	if ((out.actions & DISC) && e->live) {
 		e->disconnects++;
-	if (out.actions & ADV)
+		e->live = false;
+	}
+	if (out.actions & ADV) {
 		e->advertises++;
+		if (e->in.role == XSPLIT_ROLE_FRONTEND)
+			e->live = true;
+	}
+	if (out.actions & CONN)
+		e->live = true;
 	if (out.actions & UNREG)
 		e->unregistered = true;
 	if (out.actions & CONN) {
@@ -586,23 +599,87 @@ static void test_sim_backend_connect_fails(void **state)
 	assert_int_equal(lk.front.disconnects, 1);
 }
 
+/*
+ * Save and restore: the suspend keeps the rings (the domain is frozen
+ * anyway), the resume on the destination's fresh backend takes the old
+ * ones back once and builds new ones.
+ */
 static void test_sim_frontend_resume(void **state)
 {
 	struct link lk;
+	int skip;
 
-	link_up(&lk, false);
-	deliver(&lk, &lk.front, XSPLIT_EV_SUSPEND);
-	assert_int_equal(lk.front.disconnects, 1);
-	/* a fresh backend at the destination, in InitWait after its probe */
-	lk.back.in = backend_in(I, C);
-	deliver(&lk, &lk.back, XSPLIT_EV_PROBED);
-	deliver(&lk, &lk.front, XSPLIT_EV_RESUME);
-	assert_int_equal(lk.front.in.local, I);
-	/* the bus re-arms the state watch after resume; it fires at once */
-	deliver(&lk, &lk.front, XSPLIT_EV_REMOTE);
-	assert_int_equal(lk.front.in.local, C);
-	assert_int_equal(lk.back.in.local, C);
-	assert_int_equal(lk.front.connects, 2);
+	for (skip = 0; skip < 2; skip++) {
+		link_up(&lk, skip);
+		lk.front.in.reconnect = true;
+		deliver(&lk, &lk.front, XSPLIT_EV_SUSPEND);
+		assert_int_equal(lk.front.disconnects, 0);
+		assert_true(lk.front.live);
+		/* a fresh backend at the destination, InitWait after probe */
+		lk.back = (struct end){ .in = backend_in(I, I) };
+		lk.front.in.remote = U;
+		deliver(&lk, &lk.back, XSPLIT_EV_PROBED);
+		/* the bus has set our state to I before calling resume */
+		lk.front.in.local = I;
+		deliver(&lk, &lk.front, XSPLIT_EV_RESUME);
+		assert_int_equal(lk.front.in.local, I);
+		assert_int_equal(lk.front.disconnects, 1);
+		assert_false(lk.front.live);
+		/* the bus re-arms the state watch after resume; it fires */
+		lk.front.in.remote = W;
+		deliver(&lk, &lk.front, XSPLIT_EV_REMOTE);
+		assert_int_equal(lk.front.in.local, C);
+		assert_int_equal(lk.back.in.local, C);
+		assert_true(lk.front.live);
+		assert_int_equal(lk.front.connects, 2);
+		assert_int_equal(lk.front.advertises, 2);
+		assert_int_equal(lk.front.disconnects, 1);
+	}
+}
+
+/*
+ * A cancelled suspend (xl save -c): SUSPEND and then nothing, the domain
+ * goes on with the same backend.  The frontend must still be connected
+ * and able to do everything a connected one does: close when the backend
+ * closes, and go through a real save/restore later.
+ */
+static void test_sim_frontend_suspend_cancelled(void **state)
+{
+	struct link lk;
+	int skip;
+
+	for (skip = 0; skip < 2; skip++) {
+		link_up(&lk, skip);
+		lk.front.in.reconnect = true;
+		deliver(&lk, &lk.front, XSPLIT_EV_SUSPEND);
+		deliver(&lk, &lk.front, XSPLIT_EV_SUSPEND);	/* twice */
+		assert_int_equal(lk.front.in.local, C);
+		assert_int_equal(lk.back.in.local, C);
+		assert_true(lk.front.live);
+		assert_int_equal(lk.front.disconnects, 0);
+		/* the backend re-announcing itself changes nothing */
+		deliver(&lk, &lk.front, XSPLIT_EV_REMOTE);
+		assert_true(lk.front.live);
+		assert_int_equal(lk.front.connects, 1);
+
+		/* a real save/restore afterwards */
+		lk.back = (struct end){ .in = backend_in(I, I) };
+		lk.front.in.remote = U;
+		deliver(&lk, &lk.back, XSPLIT_EV_PROBED);
+		lk.front.in.local = I;
+		deliver(&lk, &lk.front, XSPLIT_EV_RESUME);
+		lk.front.in.remote = W;
+		deliver(&lk, &lk.front, XSPLIT_EV_REMOTE);
+		assert_int_equal(lk.front.in.local, C);
+		assert_int_equal(lk.front.disconnects, 1);
+		assert_int_equal(lk.front.connects, 2);
+
+		/* and the backend going away still disconnects once */
+		publish(&lk, &lk.back, G);
+		assert_int_equal(lk.front.in.local, X);
+		assert_false(lk.front.live);
+		assert_int_equal(lk.front.disconnects, 2);
+	}
 }
 
 int main(void)
@@ -629,6 +706,7 @@ int main(void)
 		cmocka_unit_test(test_sim_hotplug_late),
 		cmocka_unit_test(test_sim_backend_connect_fails),
 		cmocka_unit_test(test_sim_frontend_resume),
+		cmocka_unit_test(test_sim_frontend_suspend_cancelled),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -57,6 +57,9 @@ dd_cpio() {
 	dd_add_binary "$root" /usr/bin/ip
 	dd_add_binary "$root" /usr/sbin/bridge
 	dd_add_binary "$root" /usr/bin/flock
+	# locking.sh needs stat's %D (busybox's differs): coreutils', in
+	# /bin so that it comes before busybox's applets.
+	dd_add_binary "$root" /usr/bin/stat /bin/stat
 	cp -a /etc/xen/scripts /etc/xen/xl.conf "$root/etc/xen/"
 	install -D -m 644 "$LAB/guest/dd-init.sh" "$root/lab/dd-init.sh"
 	for m in xen-privcmd xen-evtchn xen-gntdev xen-gntalloc xenfs bridge \

@@ -41,6 +41,12 @@ dd_bridge() {
 }
 
 mount -t xenfs xenfs /proc/xen 2>/dev/null
+# devtmpfs has no /dev/std*: the hotplug scripts' lock (locking.sh) stats
+# /dev/stdin and would retry forever without it.
+ln -sf /proc/self/fd /dev/fd
+ln -sf /proc/self/fd/0 /dev/stdin
+ln -sf /proc/self/fd/1 /dev/stdout
+ln -sf /proc/self/fd/2 /dev/stderr
 mkdir -p /var/run/xen /var/run/xen-hotplug /var/lib/xen /var/log/xen
 dd_modules
 wait_dev /dev/xen/xenbus 30 || dd_fail "no /dev/xen/xenbus"

@@ -41,7 +41,7 @@ wait_state() {
 # hostile_frontend KIND REF...: one guest whose KIND device (vbd|vif) gets
 # these ring references from "its frontend" (dom0); check the refusal.
 hostile_frontend() {
-	local kind=$1 ref=$2 name=hostile$1 gid fe be j
+	local kind=$1 ref=$2 name=hostile$1 gid fe be j err
 	cat >"$LAB_OUT/job-$kind.sh" <<'JOB'
 sleep 600
 JOB
@@ -67,10 +67,11 @@ JOB
 	fi
 	xenstore-write "$fe/state" 3
 	wait_state "$be" "5 6" 60 || fail "$kind backend did not refuse ring ref $ref"
-	xenstore-ls "/local/domain/$ddid/error" >"$LAB_OUT/error-$kind-$ref.txt" 2>&1
-	grep -q . "$LAB_OUT/error-$kind-$ref.txt" ||
-		fail "$kind: no error node for the refused map"
-	echo "$kind ring-ref $ref refused: $(tr '\n' ' ' <"$LAB_OUT/error-$kind-$ref.txt")"
+	# xenbus_dev_fatal's node, for this device only.
+	err=$(xenstore-read "/local/domain/$ddid/error/backend/$kind/$gid/$j/error" 2>/dev/null) ||
+		fail "$kind: no error node for the refused map of ring-ref $ref"
+	echo "$kind ring-ref $ref refused: $err"
+	kv "refused_${kind}_$ref" "\"$err\""
 	xl domid xsdd >/dev/null 2>&1 || fail "driver domain died"
 	timeout 60 xl destroy "$name"
 	guest_collect "$name"

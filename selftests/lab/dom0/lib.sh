@@ -113,7 +113,8 @@ bridges() {
 # job script JOB (a file, run by the guest's busybox sh).  Extra arguments
 # are xl config lines, e.g. "disk = ['phy:/dev/nullb0,xvdb,w']".
 # GUEST_VCPUS (default 1) and GUEST_MEMORY (MiB, default 512) size it:
-# two vCPUs give the frontends two queues to negotiate.
+# two vCPUs give the frontends two queues to negotiate.  GUEST_CPIO names
+# an extra cpio archive to put in its initramfs (a driver domain's tools).
 guest_start() {
 	local name=$1 job=$2 dir=$LAB_OUT/$1 tmp=/run/lab-guests/$1 t0 extra
 	shift 2
@@ -122,7 +123,8 @@ guest_start() {
 	# The ramdisk: cached base + this run's /init and modules + the job.
 	# Kept out of LAB_OUT: it is big and the results disk is not.
 	(cd "$tmp/job" && find . | cpio -o -H newc --quiet -R 0:0) >"$tmp/job.cpio"
-	cat "$LAB/guest-base.cpio.zst" "$LAB/guest-run.cpio" "$tmp/job.cpio" >"$tmp/initrd"
+	cat "$LAB/guest-base.cpio.zst" "$LAB/guest-run.cpio" ${GUEST_CPIO:+"$GUEST_CPIO"} \
+		"$tmp/job.cpio" >"$tmp/initrd"
 	extra="console=hvc0 loglevel=4 lab.fe=$LAB_FE lab.id=$name-$$"
 	[ "$LAB_FE" = intree ] || extra="$extra module_blacklist=xen_blkfront,xen_netfront"
 	{

@@ -1,0 +1,108 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# A deprivileged driver domain for the scenarios (sourced after lib.sh).
+#
+# The driver domain is a PV guest created with driver_domain=1.  It boots
+# the lab's guest initramfs plus a cpio of dom0's own toolstack pieces that
+# `xl devd` needs (xl, the xenstore client, bash, iproute2, the hotplug
+# scripts, the Xen device modules), so it runs the stock hotplug scripts
+# exactly as dom0 would.  Inside it:
+#   - the backends under test: xsplit's (DD_BE=xsplit) or the kernel's;
+#   - /dev/nullb0, a memory-backed null_blk disk: the block backing store;
+#   - ddbr0, a Linux bridge holding its uplink eth0 (a vif from dom0 on
+#     xenbr0), where vif-bridge puts the guests' vifs;
+#   - `xl devd`, which runs those hotplug scripts for its backends.
+# It prints DD-READY on its console when all of that is up.
+
+DD_CPIO=/run/lab-dd/dd.cpio
+
+# dd_add_binary ROOT FILE [AS]: FILE (as AS) and every library it loads.
+dd_add_binary() {
+	local root=$1 f=$2 as=${3:-$2} lib
+	install -D -m 755 "$f" "$root$as"
+	for lib in $(ldd "$f" 2>/dev/null | grep -o '/[^ ]*'); do
+		[ -e "$root$lib" ] || install -D -m 755 "$(readlink -f "$lib")" "$root$lib"
+	done
+}
+
+# dd_add_module ROOT NAME: module NAME after the modules it depends on, in
+# /lib/modules/dd/ with a load order, like the guests' in-tree frontends.
+dd_add_module() {
+	local root=$1 name=$2 path dep
+	path=$(modinfo -F filename "$name" 2>/dev/null) || return 0
+	[ "$path" = "(builtin)" ] && return 0
+	for dep in $(modinfo -F depends "$name" | tr , ' '); do
+		dd_add_module "$root" "$dep"
+	done
+	[ -e "$root/lib/modules/dd/$(basename "$path")" ] && return 0
+	install -D -m 644 "$path" "$root/lib/modules/dd/$(basename "$path")"
+	basename "$path" >>"$root/lib/modules/dd/order"
+}
+
+# dd_cpio: build (once per dom0 boot) the driver domain's extra cpio.
+dd_cpio() {
+	local root=/run/lab-dd/root f m xl
+	[ -s "$DD_CPIO" ] && return 0
+	rm -rf "$root"
+	mkdir -p "$root"/{etc/xen,var/run/xen,var/lib/xen,var/log/xen,usr/sbin,usr/bin}
+	dd_add_binary "$root" /bin/bash
+	# The real xl, not Debian's version-picking wrapper.
+	for xl in /usr/lib/xen-*/bin/xl; do :; done
+	dd_add_binary "$root" "$xl" /usr/sbin/xl
+	dd_add_binary "$root" /usr/bin/xenstore
+	for f in read write rm exists list chmod ls; do
+		ln -sf xenstore "$root/usr/bin/xenstore-$f"
+	done
+	dd_add_binary "$root" /usr/bin/ip
+	dd_add_binary "$root" /usr/sbin/bridge
+	dd_add_binary "$root" /usr/bin/flock
+	# locking.sh needs stat's %D (busybox's differs): coreutils', in
+	# /bin so that it comes before busybox's applets.
+	dd_add_binary "$root" /usr/bin/stat /bin/stat
+	cp -a /etc/xen/scripts /etc/xen/xl.conf "$root/etc/xen/"
+	install -D -m 644 "$LAB/guest/dd-init.sh" "$root/lab/dd-init.sh"
+	for m in xen-privcmd xen-evtchn xen-gntdev xen-gntalloc xenfs bridge \
+		null_blk xen-blkback xen-netback; do
+		dd_add_module "$root" "$m"
+	done
+	(cd "$root" && find . | cpio -o -H newc --quiet -R 0:0) >"$DD_CPIO" ||
+		fail "driver domain cpio"
+	step "driver domain cpio: $(du -h "$DD_CPIO" | cut -f1)"
+}
+
+# dd_start NAME BE [xl cfg lines...]: create driver domain NAME running
+# backends BE (xsplit|intree) and wait for its DD-READY line.  Its own
+# frontend (the uplink vif) is the kernel's: dom0 serves it.
+dd_start() {
+	local name=$1 be=$2 log t0
+	shift 2
+	dd_cpio
+	cat >"$LAB_OUT/dd-job.sh" <<JOB
+DD_BE=$be
+. /lab/dd-init.sh
+JOB
+	log=$CONSOLE_DIR/guest-$name.log
+	t0=$(now_ms)
+	LAB_FE=intree GUEST_CPIO=$DD_CPIO GUEST_MEMORY=${DD_MEMORY:-768} \
+		guest_start "$name" "$LAB_OUT/dd-job.sh" "driver_domain = 1" \
+		"vif = ['bridge=xenbr0,mac=00:16:3e:dd:00:01']" "$@"
+	while ! grep -q DD-READY "$log" 2>/dev/null; do
+		if grep -q 'DD-FAIL\|LAB-END' "$log" 2>/dev/null ||
+			[ $(( $(now_ms) - t0 )) -gt 240000 ]; then
+			guest_collect "$name"
+			echo "--- console of $name ---"
+			tail -n 60 "$LAB_OUT/$name/console.log"
+			fail "driver domain $name did not come up"
+		fi
+		sleep 2
+	done
+	kv dd_ready_ms "$(( $(now_ms) - t0 ))"
+	step "driver domain $name ready ($be backends)"
+}
+
+# dd_stop NAME: destroy the driver domain, keep its console.
+dd_stop() {
+	timeout 60 xl destroy "$1" || true
+	guest_collect "$1"
+}

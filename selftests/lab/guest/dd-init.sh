@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
+#
+# The driver domain's job (sourced by its /lab/job.sh, which sets DD_BE to
+# xsplit or intree): bring up the Xen device files, the backends, the
+# backing disk and the bridge, start `xl devd`, say DD-READY, and serve
+# until dom0 destroys the domain.
+
+dd_fail() { echo "DD-FAIL $*"; exit 1; }
+
+# dd_modules: the Xen device drivers xl needs and the in-tree pieces
+# (bridge, null_blk, the kernel's backends) dom0 copied in, in order.
+dd_modules() {
+	while read -r m; do
+		case $m in
+		xen-blkback.ko|xen-netback.ko) [ "$DD_BE" = intree ] || continue ;;
+		null_blk.ko) continue ;;
+		esac
+		insmod "/lib/modules/dd/$m" || dd_fail "insmod $m"
+	done </lib/modules/dd/order
+	# Memory-backed, so what a guest writes can be verified; 1 GiB of
+	# address space, memory only where written.
+	insmod /lib/modules/dd/null_blk.ko nr_devices=1 gb=1 bs=4096 \
+		memory_backed=1 || dd_fail "null_blk"
+	if [ "$DD_BE" = xsplit ]; then
+		[ -d /sys/module/xsplit_core ] || insmod /lab/modules/xsplit_core.ko ||
+			dd_fail "insmod xsplit_core"
+		for m in /lab/modules/*back*.ko; do
+			insmod "$m" || dd_fail "insmod $m"
+		done
+	fi
+}
+
+# dd_bridge: ddbr0 with the uplink in it; the guests' vifs join it.
+dd_bridge() {
+	wait_dev /sys/class/net/eth0 60 || dd_fail "no uplink eth0"
+	ip link add ddbr0 type bridge || dd_fail "bridge"
+	ip link set eth0 master ddbr0
+	ip link set eth0 up
+	ip link set ddbr0 up
+}
+
+mount -t xenfs xenfs /proc/xen 2>/dev/null
+# devtmpfs has no /dev/std*: the hotplug scripts' lock (locking.sh) stats
+# /dev/stdin and would retry forever without it.
+ln -sf /proc/self/fd /dev/fd
+ln -sf /proc/self/fd/0 /dev/stdin
+ln -sf /proc/self/fd/1 /dev/stdout
+ln -sf /proc/self/fd/2 /dev/stderr
+mkdir -p /var/run/xen /var/run/xen-hotplug /var/lib/xen /var/log/xen
+dd_modules
+wait_dev /dev/xen/xenbus 30 || dd_fail "no /dev/xen/xenbus"
+wait_dev /dev/nullb0 30 || dd_fail "no /dev/nullb0"
+dd_bridge
+# -F: stay in the foreground, in the background of this job, logging to
+# the console dom0 keeps.
+xl -vvv devd -F >/dev/hvc0 2>&1 &
+sleep 2
+kill -0 $! 2>/dev/null || dd_fail "xl devd exited"
+echo "DD-READY be=$DD_BE devd=$! drivers:" /sys/bus/xen-backend/drivers/*
+while :; do
+	sleep 3600
+done

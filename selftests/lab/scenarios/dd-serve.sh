@@ -1,0 +1,92 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Backends in a deprivileged driver domain: a PV domain created with
+# driver_domain=1 runs the backends (xsplit's; in a full run also the
+# kernel's, for comparison) and `xl devd`, which runs the stock
+# block and vif-bridge hotplug scripts inside it.  A guest whose disk and
+# vif name that domain (backend=xsdd) writes and verifies its xvdb, backed
+# by a null_blk disk inside the driver domain, and runs iperf3 to dom0
+# through the driver domain's bridge and uplink.  A full run also measures
+# the same job served by xsplit's backends in dom0, for the ratio.
+# lab: timeout=900 timeout_full=1500
+# shellcheck source=../dom0/lib.sh
+. "$LAB/dom0/lib.sh"
+# shellcheck source=../dom0/dd.sh
+. "$LAB/dom0/dd.sh"
+
+# One driver domain with xsplit's backends serves a guest with the
+# kernel's frontends, then one with xsplit's; a full run repeats that with
+# the kernel's backends in the driver domain, for comparison.
+LAB_FE=xsplit
+LAB_BE=xsplit
+require_mode blk net
+# dom0 serves only the driver domain's own uplink vif: with its own
+# backends, so the ones under test run in the driver domain alone.
+LAB_BE=intree use_backends
+linux_bridge
+iperf3 -s -D -I "$LAB_OUT/iperf3.pid" --logfile "$LAB_OUT/iperf3-server.log" ||
+	fail "iperf3 server"
+trap 'kill "$(cat "$LAB_OUT/iperf3.pid")"' EXIT
+
+cat >"$LAB_OUT/job.sh" <<'JOB'
+wait_dev /dev/xvdb 60 || exit 1
+net_up eth0 10.0.0.5/24 || exit 1
+set -e
+v="--filename=/dev/xvdb --direct=1 --ioengine=libaio --verify=crc32c --verify_fatal=1"
+fio --name=rand4k $v --rw=randwrite --bs=4k --iodepth=32 --size=8M
+fio --name=seq1m $v --rw=write --bs=1M --iodepth=8 --size=64M --offset=128M
+echo "fio verify through the driver domain: passed"
+t="--filename=/dev/xvdb --direct=1 --ioengine=libaio --runtime=5 --time_based"
+fio_fig dd-4k $t --rw=randread --bs=4k --iodepth=32
+fio_fig dd-1m $t --rw=read --bs=1M --iodepth=8
+ping -c 3 -W 5 10.0.0.1
+iperf_fig dd-tx -c 10.0.0.1 -t 4
+iperf_fig dd-rx -c 10.0.0.1 -t 4 -R
+JOB
+
+# serve_guest DDBE FE: one guest with FE frontends, disk and vif from the
+# driver domain; the backends must live there and leave with the guest.
+serve_guest() {
+	local name=dd$2 gid d rc=0
+	LAB_FE=$2 guest_start "$name" "$LAB_OUT/job.sh" \
+		"disk = ['backend=xsdd,format=raw,vdev=xvdb,access=rw,target=/dev/nullb0']" \
+		"vif = ['backend=xsdd,bridge=ddbr0']"
+	gid=$(xl domid "$name")
+	xenstore-ls "/local/domain/$ddid/backend" >"$LAB_OUT/dd-backend-$1-$2.txt" 2>&1
+	for d in vbd vif; do
+		xenstore-list "/local/domain/$ddid/backend/$d/$gid" >/dev/null 2>&1 ||
+			fail "no $d backend of the guest in the driver domain"
+		xenstore-list "/local/domain/0/backend/$d/$gid" >/dev/null 2>&1 &&
+			fail "the guest's $d is served by dom0"
+	done
+	guest_wait "$name" 400 || rc=$?
+	sed -n '/LAB-GUEST-UP/,$p' "$LAB_OUT/$name/console.log" |
+		sed "s/LAB-FIG dd-/LAB-FIG dd-$1be-$2fe-/"
+	[ "$rc" = 0 ] || fail "I/O through the driver domain ($1 backends, $2 frontends)"
+	for d in vbd vif; do
+		xenstore-list "/local/domain/$ddid/backend/$d/$gid" 2>/dev/null | grep -q . &&
+			fail "$d backend of the gone guest left in the driver domain"
+	done
+	echo "PASS: $1 backends in the driver domain, $2 frontends"
+}
+
+bes=xsplit
+[ "${LAB_X_FULL:-0}" = 1 ] && bes="xsplit intree"
+for be in $bes; do
+	dd_start xsdd "$be"
+	ddid=$(xl domid xsdd)
+	for fe in intree xsplit; do
+		serve_guest "$be" "$fe"
+	done
+	dd_stop xsdd
+done
+if [ "${LAB_X_FULL:-0}" = 1 ]; then
+	# The same job with xsplit's backends in dom0, for the ratio.
+	use_backends
+	dev=$(nullb ddcmp 1024 1) || fail "$dev"
+	sed 's/_fig dd-/_fig dom0-/' "$LAB_OUT/job.sh" >"$LAB_OUT/job-dom0.sh"
+	guest_run dom0served "$LAB_OUT/job-dom0.sh" "disk = ['phy:$dev,xvdb,w']" \
+		"vif = ['bridge=xenbr0']" || fail "the same job served by dom0"
+fi
+check_leaks

@@ -15,6 +15,7 @@
 #include <xen/grant_table.h>
 
 #include "netback/common.h"
+#include "netback/rxstall.h"
 
 #define RX_POLL_INTERVAL (HZ / 10)
 
@@ -380,10 +381,8 @@ static void rx_action(struct xsplit_nb_queue *q)
 
 	while (q->nr_rx_pkts < XSPLIT_NB_RX_BATCH) {
 		skb = skb_peek(&q->rx_queue);
-		if (!skb) {
-			q->rx_last_ok = jiffies;
+		if (!skb)
 			break;
-		}
 		need = slots_needed(q, skb);
 		if (!need) {
 			rx_drop(q, rx_dequeue(q));
@@ -405,26 +404,40 @@ static void rx_action(struct xsplit_nb_queue *q)
 	flush(q);
 }
 
+/* The stall rule is in rxstall.h; this feeds it and acts on its answer. */
 static void rx_check_stall(struct xsplit_nb_queue *q)
 {
 	struct xsplit_nb_vif *vif = q->vif;
+	int posted = xsplit_back_reqs_pending(&q->rx.r);
+	struct xsplit_nb_stall_in in = {
+		.stalled = q->rx_stalled,
+		.queued = !skb_queue_empty(&q->rx_queue),
+		.posted = max(posted, 0),
+		.need = q->rx_need,
+		.timeout = vif->stall_timeout,
+	};
 
-	if (!vif->stall_timeout)
-		return;
-	if (!q->rx_stalled && !skb_queue_empty(&q->rx_queue) &&
-	    time_after(jiffies, q->rx_last_ok + vif->stall_timeout)) {
+	if (xsplit_nb_stall_has_room(in.queued, in.posted, in.need))
+		q->rx_last_ok = jiffies;
+	in.idle = jiffies - q->rx_last_ok;
+	switch (xsplit_nb_stall_check(&in)) {
+	case XSPLIT_NB_STALL_ENTER:
 		WRITE_ONCE(q->rx_stalled, true);
 		q->stats.rx_stalls++;
 		atomic_inc(&vif->stalled_queues);
 		netdev_info(vif->dev, "queue %u: guest rx stalled\n", q->id);
 		rx_purge(q);
 		xsplit_nb_vif_carrier(vif);
-	} else if (q->rx_stalled && xsplit_back_reqs_pending(&q->rx.r) > 0) {
+		break;
+	case XSPLIT_NB_STALL_LEAVE:
 		WRITE_ONCE(q->rx_stalled, false);
 		q->rx_last_ok = jiffies;
 		atomic_dec(&vif->stalled_queues);
 		netdev_info(vif->dev, "queue %u: guest rx ready\n", q->id);
 		xsplit_nb_vif_carrier(vif);
+		break;
+	case XSPLIT_NB_STALL_NONE:
+		break;
 	}
 }
 

@@ -451,7 +451,13 @@ static void rx_check_drain(struct xsplit_nb_queue *q)
 		rx_purge(q);
 }
 
-static bool rx_should_run(struct xsplit_nb_queue *q)
+/*
+ * @timeout is the wait this condition ends: an untimed one (nothing was
+ * queued when it began) must end at the first packet, or a guest with no
+ * buffers left would keep the thread asleep with no stall or drain clock
+ * running, the backlog held for as long as the guest pleases.
+ */
+static bool rx_should_run(struct xsplit_nb_queue *q, long timeout)
 {
 	u32 posted;
 
@@ -460,6 +466,8 @@ static bool rx_should_run(struct xsplit_nb_queue *q)
 		return true;
 	if (skb_queue_empty_lockless(&q->rx_queue))
 		return false;
+	if (timeout == MAX_SCHEDULE_TIMEOUT)
+		return true;
 	posted = READ_ONCE(q->rx.r.sring->req_prod) - q->rx.r.req_cons;
 	return posted >= q->rx_need;
 }
@@ -476,11 +484,14 @@ static long rx_timeout(struct xsplit_nb_queue *q)
 int xsplit_nb_rx_thread(void *data)
 {
 	struct xsplit_nb_queue *q = data;
+	long timeout;
 
 	q->rx_need = 1;
 	while (!kthread_should_stop()) {
-		wait_event_interruptible_timeout(q->wq, rx_should_run(q),
-						 rx_timeout(q));
+		timeout = rx_timeout(q);
+		wait_event_interruptible_timeout(q->wq,
+						 rx_should_run(q, timeout),
+						 timeout);
 		if (kthread_should_stop())
 			break;
 		if (READ_ONCE(q->vif->disabled)) {

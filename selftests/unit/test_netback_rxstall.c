@@ -55,7 +55,7 @@ static void test_stall_check(void **state)
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
 		case_equal(i, xsplit_nb_stall_check(&cases[i].in), cases[i].act);
 }
 

@@ -235,7 +235,7 @@ check_leaks() {
 		bad=1
 	done
 	# Only what this test logged: the runner marks its start in dmesg.
-	if dmesg | sed -n "/LAB-TEST-START $LAB_TEST\$/,\$p" |
+	if dmesg | sed -n "\\|LAB-TEST-START $LAB_TEST\$|,\$p" |
 		grep -E 'WARNING:|BUG:|Oops|general protection'; then
 		echo "kernel warnings in dom0 dmesg"
 		bad=1

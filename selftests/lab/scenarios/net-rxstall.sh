@@ -3,7 +3,8 @@
 #
 # A guest that stops posting receive buffers costs dom0 bounded memory
 # (xsplit netback).  dom0 floods the guest over the Linux bridge (UDP
-# iperf3, 4 streams) and `xl pause`s it: the guest posts nothing more.
+# iperf3, 4 streams with 16 MiB socket buffers) and `xl pause`s it: the
+# guest posts nothing more.
 # While paused, dom0's Slab and MemAvailable must stay within a bound,
 # the vif's drop counter must grow and its carrier must go off after
 # rx_stall_timeout_msecs.  After `xl unpause` the carrier comes back and
@@ -24,10 +25,14 @@ if [ "${LAB_X_FULL:-0}" = 1 ]; then
 	PAUSE=90
 fi
 FLOOD=$((PAUSE + 15))
-# What a stalled guest may cost dom0 at most (KiB): the backend's own
-# queue is 512 KiB per queue; the rest is slack for dom0's own life.
-SLAB_MAX_KB=$((32 * 1024))
-AVAIL_MAX_KB=$((64 * 1024))
+# The flood's sockets may each hold 16 MiB in flight (64 MiB in all), so
+# they keep sending whatever dom0 holds: only the backend's bound (and
+# the vif's qdisc) keep dom0's memory in check.  What a stalled guest may
+# cost dom0 at most (KiB): the backend's own queue is 512 KiB per queue;
+# the rest is slack for dom0's own life.
+SNDBUF=16M
+SLAB_MAX_KB=$((16 * 1024))
+AVAIL_MAX_KB=$((32 * 1024))
 MAC=00:16:3e:5a:11:02
 GUEST=10.0.0.2
 
@@ -37,7 +42,9 @@ linux_bridge
 P=/sys/module/xsplit_netback/parameters
 old_stall=$(cat "$P/rx_stall_timeout_msecs") || fail "no xsplit_netback parameters"
 echo "$STALL_MS" >"$P/rx_stall_timeout_msecs" || fail "set rx_stall_timeout_msecs"
-trap 'echo "$old_stall" >"$P/rx_stall_timeout_msecs"; ip neigh del $GUEST dev xenbr0 2>/dev/null' EXIT
+old_wmem=$(sysctl -n net.core.wmem_max)
+sysctl -q -w net.core.wmem_max=$((32 * 1024 * 1024)) || fail "raise wmem_max"
+trap 'echo "$old_stall" >"$P/rx_stall_timeout_msecs"; sysctl -q -w net.core.wmem_max="$old_wmem"; ip neigh del $GUEST dev xenbr0 2>/dev/null' EXIT
 
 meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
 carrier() { cat "/sys/class/net/$vif/carrier" 2>/dev/null || echo 0; }
@@ -70,7 +77,7 @@ slab0=$(meminfo Slab)
 avail0=$(meminfo MemAvailable)
 drop0=$(dropped)
 step "flood $GUEST for ${FLOOD}s, guest paused for ${PAUSE}s (stall timeout ${STALL_MS} ms)"
-timeout $((FLOOD + 60)) iperf3 -c $GUEST -p 5201 -u -b 1G -l 1400 -P 4 -t "$FLOOD" -f m \
+timeout $((FLOOD + 60)) iperf3 -c $GUEST -p 5201 -u -b 1G -l 1400 -P 4 -w $SNDBUF -t "$FLOOD" -f m \
 	>"$LAB_OUT/flood.log" 2>&1 &
 flood=$!
 sleep 3
@@ -93,6 +100,7 @@ while [ $(( $(now_ms) - t0 )) -lt $((PAUSE * 1000)) ]; do
 done
 drop1=$(dropped)
 ethtool -S "$vif" >"$LAB_OUT/ethtool-paused.txt" 2>&1
+tc -s qdisc show dev "$vif" >"$LAB_OUT/tc-paused.txt" 2>&1
 xl unpause rxguest || fail "xl unpause"
 t1=$(now_ms)
 t_on=""
@@ -110,14 +118,15 @@ timeout 30 xl destroy rxguest
 guest_collect rxguest
 
 cat "$LAB_OUT/samples.txt"
-echo "--- ethtool -S $vif while paused ---"
-cat "$LAB_OUT/ethtool-paused.txt"
+echo "--- ethtool -S $vif, tc -s qdisc, while paused ---"
+cat "$LAB_OUT/ethtool-paused.txt" "$LAB_OUT/tc-paused.txt"
 dmesg | grep -i "$vif\|xsplit" | tail -n 10
 sent=$(awk '/SUM.*sender/ { for (i = 1; i < NF; i++) if ($(i + 1) == "MBytes") m = $i } END { print m + 0 }' "$LAB_OUT/flood.log")
 kv flood_sent_mbytes "$sent"
 kv slab_growth_kb $((slab_max - slab0))
 kv memavailable_drop_kb $((avail0 - avail_min))
 kv dropped_while_paused $((drop1 - drop0))
+kv qdisc_drops_while_paused "$(awk '/dropped/ { gsub(/,/, ""); print $7; exit }' "$LAB_OUT/tc-paused.txt")"
 kv carrier_off_after_ms "${t_off:-never}"
 kv carrier_on_after_unpause_ms "${t_on:-never}"
 

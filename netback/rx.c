@@ -15,6 +15,7 @@
 #include <xen/grant_table.h>
 
 #include "netback/common.h"
+#include "netback/rxstall.h"
 
 #define RX_POLL_INTERVAL (HZ / 10)
 
@@ -383,10 +384,8 @@ static void rx_action(struct xsplit_nb_queue *q)
 
 	while (q->nr_rx_pkts < XSPLIT_NB_RX_BATCH) {
 		skb = skb_peek(&q->rx_queue);
-		if (!skb) {
-			q->rx_last_ok = jiffies;
+		if (!skb)
 			break;
-		}
 		need = slots_needed(q, skb);
 		if (!need) {
 			rx_drop(q, rx_dequeue(q));
@@ -408,26 +407,40 @@ static void rx_action(struct xsplit_nb_queue *q)
 	flush(q);
 }
 
+/* The stall rule is in rxstall.h; this feeds it and acts on its answer. */
 static void rx_check_stall(struct xsplit_nb_queue *q)
 {
 	struct xsplit_nb_vif *vif = q->vif;
+	int posted = xsplit_back_reqs_pending(&q->rx.r);
+	struct xsplit_nb_stall_in in = {
+		.stalled = q->rx_stalled,
+		.queued = !skb_queue_empty(&q->rx_queue),
+		.posted = max(posted, 0),
+		.need = q->rx_need,
+		.timeout = vif->stall_timeout,
+	};
 
-	if (!vif->stall_timeout)
-		return;
-	if (!q->rx_stalled && !skb_queue_empty(&q->rx_queue) &&
-	    time_after(jiffies, q->rx_last_ok + vif->stall_timeout)) {
+	if (xsplit_nb_stall_has_room(in.queued, in.posted, in.need))
+		q->rx_last_ok = jiffies;
+	in.idle = jiffies - q->rx_last_ok;
+	switch (xsplit_nb_stall_check(&in)) {
+	case XSPLIT_NB_STALL_ENTER:
 		WRITE_ONCE(q->rx_stalled, true);
 		q->stats.rx_stalls++;
 		atomic_inc(&vif->stalled_queues);
 		netdev_info(vif->dev, "queue %u: guest rx stalled\n", q->id);
 		rx_purge(q);
 		xsplit_nb_vif_carrier(vif);
-	} else if (q->rx_stalled && xsplit_back_reqs_pending(&q->rx.r) > 0) {
+		break;
+	case XSPLIT_NB_STALL_LEAVE:
 		WRITE_ONCE(q->rx_stalled, false);
 		q->rx_last_ok = jiffies;
 		atomic_dec(&vif->stalled_queues);
 		netdev_info(vif->dev, "queue %u: guest rx ready\n", q->id);
 		xsplit_nb_vif_carrier(vif);
+		break;
+	case XSPLIT_NB_STALL_NONE:
+		break;
 	}
 }
 
@@ -441,7 +454,13 @@ static void rx_check_drain(struct xsplit_nb_queue *q)
 		rx_purge(q);
 }
 
-static bool rx_should_run(struct xsplit_nb_queue *q)
+/*
+ * @timeout is the wait this condition ends: an untimed one (nothing was
+ * queued when it began) must end at the first packet, or a guest with no
+ * buffers left would keep the thread asleep with no stall or drain clock
+ * running, the backlog held for as long as the guest pleases.
+ */
+static bool rx_should_run(struct xsplit_nb_queue *q, long timeout)
 {
 	u32 posted;
 
@@ -450,6 +469,8 @@ static bool rx_should_run(struct xsplit_nb_queue *q)
 		return true;
 	if (skb_queue_empty_lockless(&q->rx_queue))
 		return false;
+	if (timeout == MAX_SCHEDULE_TIMEOUT)
+		return true;
 	posted = READ_ONCE(q->rx.r.sring->req_prod) - q->rx.r.req_cons;
 	return posted >= q->rx_need;
 }
@@ -466,11 +487,14 @@ static long rx_timeout(struct xsplit_nb_queue *q)
 int xsplit_nb_rx_thread(void *data)
 {
 	struct xsplit_nb_queue *q = data;
+	long timeout;
 
 	q->rx_need = 1;
 	while (!kthread_should_stop()) {
-		wait_event_interruptible_timeout(q->wq, rx_should_run(q),
-						 rx_timeout(q));
+		timeout = rx_timeout(q);
+		wait_event_interruptible_timeout(q->wq,
+						 rx_should_run(q, timeout),
+						 timeout);
 		if (kthread_should_stop())
 			break;
 		if (READ_ONCE(q->vif->disabled)) {

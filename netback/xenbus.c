@@ -250,6 +250,11 @@ static void set_real_queues(struct xsplit_nb_vif *vif, unsigned int nr)
 	rtnl_lock();
 	netif_set_real_num_tx_queues(vif->dev, nr);
 	netif_set_real_num_rx_queues(vif->dev, nr);
+	/* Without SG the frontend takes one page per packet: no jumbo. */
+	if (!vif->can_sg && vif->dev->mtu > ETH_DATA_LEN &&
+	    dev_set_mtu(vif->dev, ETH_DATA_LEN))
+		netdev_warn(vif->dev, "frontend has no SG, MTU stays %u\n",
+			    vif->dev->mtu);
 	netdev_update_features(vif->dev);
 	rtnl_unlock();
 }

@@ -37,16 +37,23 @@ static int nf_stop(struct net_device *dev)
 	return 0;
 }
 
+/* What the connected backend takes: jumbo frames need its SG. */
 static unsigned int nf_max_mtu(const struct xsplit_nf *nf)
 {
 	return nf->feat.sg ? XSPLIT_NF_MAX_MTU : ETH_DATA_LEN;
 }
 
+/*
+ * Before the backend connects its features are unknown: any MTU up to
+ * ours is taken (a guest's network setup may run first), and connect
+ * lowers it if the backend has no SG.  rtnl held, as for connect.
+ */
 static int nf_change_mtu(struct net_device *dev, int mtu)
 {
 	struct xsplit_nf *nf = netdev_priv(dev);
+	unsigned int max = nf->connected ? nf_max_mtu(nf) : XSPLIT_NF_MAX_MTU;
 
-	if (mtu > (int)nf_max_mtu(nf))
+	if (mtu > (int)max)
 		return -EINVAL;
 	dev->mtu = mtu;
 	return 0;

@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
-# netback/: the tx-packet validator and the control-message handler.
-TESTS += test_netback_txval test_netback_ctrl
+# netback/: the tx-packet validator, the control-message handler and the
+# guest-receive stall rule.
+TESTS += test_netback_txval test_netback_ctrl test_netback_rxstall
 test_netback_txval_SRCS := test_netback_txval.c ../../netback/txval.c
 test_netback_ctrl_SRCS := test_netback_ctrl.c ../../netback/ctrl.c
+test_netback_rxstall_SRCS := test_netback_rxstall.c

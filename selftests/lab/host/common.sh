@@ -15,7 +15,7 @@ LAB_CACHE_ROOT=${LAB_CACHE_ROOT:-/var/cache/xsplit-lab}
 # binary; the two conflict, so dom0 gets the static one too.
 LAB_PACKAGES="linux-image-amd64 xen-hypervisor-4.17-amd64 xen-utils-4.17
 openvswitch-switch fio iperf3 iproute2 busybox-static kmod systemd-sysv udev
-procps cpio zstd e2fsprogs"
+procps cpio zstd e2fsprogs ethtool iputils-ping"
 
 log() { printf '[lab %s] %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }

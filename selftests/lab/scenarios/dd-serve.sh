@@ -64,10 +64,11 @@ serve_guest() {
 	sed -n '/LAB-GUEST-UP/,$p' "$LAB_OUT/$name/console.log" |
 		sed "s/LAB-FIG dd-/LAB-FIG dd-$1be-$2fe-/"
 	[ "$rc" = 0 ] || fail "I/O through the driver domain ($1 backends, $2 frontends)"
-	# The driver domain's xl devd removes them after its hotplug scripts.
-	for d in vbd vif; do
-		xs_gone "/local/domain/$ddid/backend/$d/$gid" 60
-	done
+	# The driver domain's xl devd removes them after its hotplug scripts
+	# (the per-guest directory above them may stay: a driver domain may
+	# not remove it, see libxl's driver_domain).
+	xs_gone "/local/domain/$ddid/backend/vbd/$gid/51728" 60
+	xs_gone "/local/domain/$ddid/backend/vif/$gid/0" 60
 	echo "PASS: $1 backends in the driver domain, $2 frontends"
 }
 

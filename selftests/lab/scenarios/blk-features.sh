@@ -1,0 +1,242 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The block protocol's optional features, end to end, in every fe/be pair:
+#   flush       fio --fsync/--fdatasync and sync in the guest; the backend's
+#               statistics/f_req grows (the disk has a write cache, so the
+#               backend offers feature-flush-cache)
+#   discard     blkdiscard of a range of a pattern: the range reads back as
+#               zeroes, its neighbours keep the pattern, ds_req grows; then
+#               fstrim on ext4 on the disk trims and ds_req grows again
+#   read-only   a second disk attached 'r': the guest sees it read-only,
+#               writes fail with an error, its content (checksummed in dom0
+#               before and after, and read by the guest) is unchanged and
+#               the backend saw no write request
+#   multi-queue a 2-vCPU guest: what the frontend negotiated is read from
+#               XenStore (2 queues asserted for xsplit/xsplit) and fio with
+#               2 jobs, one per CPU, must put requests on every hw queue
+# dom0 reads the backend's counters when the guest says "LAB-PHASE <name>"
+# on its console (the guest then pauses a few seconds).
+# lab: modes=4 timeout=600
+# shellcheck source=../dom0/lib.sh
+. "$LAB/dom0/lib.sh"
+
+require_mode blk
+use_backends
+# Memory-backed, so discarded sectors read back as zeroes; a write cache,
+# so the disk needs flushes and the backends offer them.
+dev=$(nullb feat 256 1 discard=1 cache_size=32) || fail "$dev"
+ro=$(nullb featro 32 1) || fail "$ro"
+q=/sys/block/${dev#/dev/}/queue
+echo "dom0 $dev: write_cache=$(cat "$q/write_cache")" \
+	"discard_max_bytes=$(cat "$q/discard_max_bytes")" \
+	"discard_granularity=$(cat "$q/discard_granularity")"
+[ "$(cat "$q/discard_max_bytes")" -gt 0 ] || fail "null_blk $dev has no discard"
+[ "$(cat "$q/write_cache")" = "write back" ] || fail "null_blk $dev has no write cache"
+dd if=/dev/urandom of="$ro" bs=1M count=32 oflag=direct status=none ||
+	fail "fill $ro"
+ro_sum=$(md5sum <"$ro" | cut -d' ' -f1)
+echo "read-only disk $ro md5 before: $ro_sum"
+
+cat >"$LAB_OUT/job.sh" <<'JOB'
+wait_dev /dev/xvdb 60 || exit 1
+wait_dev /dev/xvdc 60 || exit 1
+err=0
+bad() { echo "GUEST-FAIL: $*"; err=1; }
+# phase NAME: dom0 reads the backends' counters when it sees this line.
+phase() { echo "LAB-PHASE $1"; sleep 5; }
+# md5 FILE SKIP_MB COUNT_MB
+md5() { dd if="$1" bs=1M skip="$2" count="$3" status=none | md5sum | cut -d' ' -f1; }
+M=1048576
+
+nq=$(ls /sys/block/xvdb/mq | wc -l)
+echo "xvdb hw queues: $nq, vcpus: $(nproc)"
+for f in write_cache fua discard_granularity discard_max_bytes \
+	logical_block_size physical_block_size max_segments; do
+	echo "xvdb queue/$f=$(cat /sys/block/xvdb/queue/$f)"
+done
+phase start
+
+echo "== flush"
+[ "$(cat /sys/block/xvdb/queue/write_cache)" = "write back" ] ||
+	bad "xvdb has no write cache: flushes would never be sent"
+o="--filename=/dev/xvdb --rw=write --bs=4k --size=1M --ioengine=psync"
+fio --name=fsync $o --fsync=1 --minimal >/dev/null || bad "fio --fsync=1"
+fio --name=fdatasync $o --offset=1M --fdatasync=1 --minimal >/dev/null ||
+	bad "fio --fdatasync=1"
+dd if=/dev/urandom of=/dev/xvdb bs=4k count=16 seek=1024 status=none && sync ||
+	bad "write + sync"
+phase flushed
+
+echo "== discard"
+dd if=/dev/urandom of=/tmp/pat bs=1M count=16 status=none
+dd if=/tmp/pat of=/dev/xvdb bs=1M seek=64 oflag=direct conv=fsync status=none ||
+	bad "write pattern"
+[ "$(md5 /dev/xvdb 64 16)" = "$(md5 /tmp/pat 0 16)" ] || bad "pattern not written"
+# 8 MiB in the middle of the 16 MiB pattern
+/sbin/blkdiscard -o $((68 * M)) -l $((8 * M)) /dev/xvdb || bad "blkdiscard"
+dd if=/dev/xvdb of=/tmp/back bs=1M skip=64 count=16 iflag=direct status=none
+z=$(dd if=/dev/zero bs=1M count=8 status=none | md5sum | cut -d' ' -f1)
+[ "$(md5 /tmp/back 4 8)" = "$z" ] && echo "discarded range reads as zeroes" ||
+	bad "discarded range does not read as zeroes"
+[ "$(md5 /tmp/back 0 4)" = "$(md5 /tmp/pat 0 4)" ] &&
+	[ "$(md5 /tmp/back 12 4)" = "$(md5 /tmp/pat 12 4)" ] &&
+	echo "data around the range intact" || bad "data around the discarded range changed"
+rm -f /tmp/pat /tmp/back
+phase discarded
+
+echo "== fstrim on ext4"
+# ext4 and what it needs, unless built in (then there is no list)
+if [ -e /lib/modules/fs/order ]; then
+	while read -r m; do
+		insmod "/lib/modules/fs/$m" || bad "insmod $m"
+	done </lib/modules/fs/order
+fi
+mkdir -p /mnt
+if mkfs.ext4 -q -F -E nodiscard /dev/xvdb && mount -t ext4 /dev/xvdb /mnt; then
+	dd if=/dev/urandom of=/mnt/f bs=1M count=32 status=none && sync
+	rm /mnt/f && sync
+	out=$(/sbin/fstrim -v /mnt) || bad "fstrim"
+	echo "$out"
+	case $out in
+	*"(0 bytes)"*|"") bad "fstrim trimmed nothing" ;;
+	esac
+	umount /mnt || bad "umount"
+else
+	bad "mkfs.ext4/mount"
+fi
+phase trimmed
+
+echo "== multi-queue: fio 2 jobs, one per CPU"
+d=/sys/kernel/debug/block/xvdb
+mount -t debugfs none /sys/kernel/debug 2>/dev/null
+for h in "$d"/hctx*; do
+	[ -e "$h/queued" ] && cat "$h/queued" >"/tmp/${h##*/}"
+done
+fio --name=mq --filename=/dev/xvdb --direct=1 --ioengine=libaio \
+	--rw=randread --bs=4k --iodepth=16 --numjobs=2 --cpus_allowed=0-1 \
+	--cpus_allowed_policy=split --runtime=10 --time_based --group_reporting \
+	--minimal | awk -F';' '{ printf "LAB-FIG mq-2jobs iops=%d\n", $8 }' ||
+	bad "fio 2 jobs"
+n=0
+for h in "$d"/hctx*; do
+	[ -e "/tmp/${h##*/}" ] || continue
+	delta=$(( $(cat "$h/queued") - $(cat "/tmp/${h##*/}") ))
+	echo "${h##*/}: $delta requests queued during fio"
+	[ "$delta" -gt 0 ] && n=$((n + 1))
+done
+if [ -d "$d" ]; then
+	[ "$n" = "$nq" ] || bad "only $n of $nq hw queues carried I/O"
+else
+	echo "no blk-mq debugfs: per-queue counts not shown"
+fi
+
+echo "== read-only"
+r=$(cat /sys/block/xvdc/ro)
+g=$(blockdev --getro /dev/xvdc)
+echo "xvdc sysfs ro=$r blockdev --getro=$g"
+[ "$r" = 1 ] && [ "$g" = 1 ] || bad "xvdc not read-only"
+if dd if=/dev/zero of=/dev/xvdc bs=4k count=1 oflag=direct 2>/tmp/e; then
+	bad "direct write to read-only xvdc succeeded"
+else
+	echo "direct write refused: $(head -n1 /tmp/e)"
+fi
+if dd if=/dev/zero of=/dev/xvdc bs=4k count=1 seek=8 conv=fsync 2>/tmp/e; then
+	bad "buffered write to read-only xvdc succeeded"
+else
+	echo "buffered write refused: $(head -n1 /tmp/e)"
+fi
+echo "ro-md5=$(dd if=/dev/xvdc bs=1M iflag=direct status=none | md5sum | cut -d' ' -f1)"
+phase end
+dmesg | grep -i 'xvd\|blkfront\|xsplit' | tail -n 20
+exit $err
+JOB
+
+# snap PHASE: the backends' counters of both disks now.
+declare -A S
+snap() {
+	local v s dir
+	for v in 51728 51744; do
+		dir=/sys/bus/xen-backend/devices/vbd-$domid-$v/statistics
+		for s in f_req ds_req wr_req rd_req; do
+			S[$1.$v.$s]=$(cat "$dir/$s" 2>/dev/null || echo -1)
+		done
+	done
+	echo "LAB-STEP phase $1: xvdb f_req=${S[$1.51728.f_req]} ds_req=${S[$1.51728.ds_req]}" \
+		"wr_req=${S[$1.51728.wr_req]}; xvdc wr_req=${S[$1.51744.wr_req]}" \
+		"rd_req=${S[$1.51744.rd_req]}"
+}
+
+# follow PHASE: wait (at most 240 s) for the guest to reach PHASE, then snap.
+follow() {
+	local i log=$CONSOLE_DIR/guest-blkfeat.log
+	for i in $(seq 480); do
+		if grep -q "LAB-PHASE $1" "$log" 2>/dev/null; then
+			snap "$1"
+			return 0
+		fi
+		xl domid blkfeat >/dev/null 2>&1 || break
+		sleep 0.5
+	done
+	echo "guest never reached phase $1"
+	return 1
+}
+
+GUEST_VCPUS=2 guest_start blkfeat "$LAB_OUT/job.sh" \
+	"disk = ['phy:$dev,xvdb,w', 'phy:$ro,xvdc,r']"
+domid=$(xl domid blkfeat) || fail "no domid"
+phases_ok=1
+if follow start; then
+	fe=/local/domain/$domid/device/vbd/51728
+	be=/local/domain/0/backend/vbd/$domid/51728
+	echo "--- negotiated (frontend $fe) ---"
+	xenstore-ls -f "$fe" | grep -E 'multi-queue|ring-page-order|ring-ref|event-channel|protocol|feature'
+	echo "--- offered (backend $be) ---"
+	xenstore-ls -f "$be" | grep -E 'multi-queue|ring-page-order|feature|discard|sector|info|mode'
+	nq=$(xenstore-read "$fe/multi-queue-num-queues" 2>/dev/null || echo 1)
+	kv queues "$nq"
+	kv ring_page_order "$(xenstore-read "$fe/ring-page-order" 2>/dev/null || echo 0)"
+	if [ "$LAB_FE/$LAB_BE" = xsplit/xsplit ]; then
+		[ "$nq" = 2 ] || fail "xsplit pair negotiated $nq queue(s), not 2"
+		for i in 0 1; do
+			xenstore-ls "$fe/queue-$i" | grep -q ring-ref ||
+				fail "no queue-$i/ring-ref in $fe"
+		done
+	fi
+	for p in flushed discarded trimmed end; do
+		follow "$p" || { phases_ok=0; break; }
+	done
+else
+	phases_ok=0
+fi
+rc=0
+guest_wait blkfeat || rc=$?
+sed -n '/LAB-GUEST-UP/,$p' "$LAB_OUT/blkfeat/console.log"
+[ "$rc" = 0 ] || fail "guest checks failed (rc=$rc)"
+[ "$phases_ok" = 1 ] || fail "did not see every phase of the guest"
+
+# delta FROM TO VBD STAT
+delta() { echo $(( ${S[$2.$3.$4]} - ${S[$1.$3.$4]} )); }
+b=51728
+kv f_req_flush "$(delta start flushed $b f_req)"
+kv ds_req_blkdiscard "$(delta flushed discarded $b ds_req)"
+kv ds_req_fstrim "$(delta discarded trimmed $b ds_req)"
+[ "${S[flushed.$b.f_req]}" -gt "${S[start.$b.f_req]}" ] ||
+	fail "no flush reached the backend (f_req ${S[start.$b.f_req]} -> ${S[flushed.$b.f_req]})"
+[ "${S[discarded.$b.ds_req]}" -gt "${S[flushed.$b.ds_req]}" ] ||
+	fail "blkdiscard did not reach the backend (ds_req ${S[flushed.$b.ds_req]} -> ${S[discarded.$b.ds_req]})"
+[ "${S[trimmed.$b.ds_req]}" -gt "${S[discarded.$b.ds_req]}" ] ||
+	fail "fstrim did not reach the backend (ds_req ${S[discarded.$b.ds_req]} -> ${S[trimmed.$b.ds_req]})"
+
+c=51744
+if [ "${S[start.$c.wr_req]}" != 0 ] || [ "${S[end.$c.wr_req]}" != 0 ]; then
+	fail "read-only disk: backend wr_req ${S[start.$c.wr_req]} -> ${S[end.$c.wr_req]}"
+fi
+[ "${S[end.$c.rd_req]}" -gt 0 ] || fail "read-only disk: backend served no read"
+after=$(md5sum <"$ro" | cut -d' ' -f1)
+echo "read-only disk $ro md5 after: $after"
+[ "$after" = "$ro_sum" ] || fail "read-only disk changed in dom0"
+grep -q "ro-md5=$ro_sum" "$LAB_OUT/blkfeat/console.log" ||
+	fail "the guest read other data from the read-only disk"
+echo "flush, discard, fstrim, read-only, $nq queue(s): passed"
+check_leaks

@@ -136,8 +136,14 @@ static void blk_fill_limits(struct xsplit_blk_dev *be)
 {
 	struct block_device *bdev = be->bdev;
 	struct xsplit_blk_limits *lim = &be->lim;
-	bool discard_ok = xenbus_read_unsigned(be->xdev->nodename,
-					       "discard-enable", 1);
+	/*
+	 * A read-only vbd offers neither flush nor discard: we never write
+	 * it, and a flush offered but refused would fail the guest's
+	 * fsync() of a disk it only reads.
+	 */
+	bool rw = !be->readonly;
+	bool discard_ok = rw && xenbus_read_unsigned(be->xdev->nodename,
+						     "discard-enable", 1);
 
 	*lim = (struct xsplit_blk_limits){
 		.nr_sectors = bdev_nr_sectors(bdev),
@@ -145,7 +151,7 @@ static void blk_fill_limits(struct xsplit_blk_dev *be)
 			       XSPLIT_BLKIF_SECTOR_SHIFT,
 		.max_indirect_segs = be->adv_indirect,
 		.readonly = be->readonly,
-		.flush = bdev_write_cache(bdev),
+		.flush = rw && bdev_write_cache(bdev),
 		.discard = discard_ok && bdev_max_discard_sectors(bdev),
 		.discard_secure = discard_ok &&
 				  bdev_max_secure_erase_sectors(bdev),

@@ -62,7 +62,9 @@ for j in "rand4k --rw=randwrite --bs=4k" "seq1m --rw=write --bs=1M"; do
 	t=$(( $(date +%s) - t0 ))
 	grep -E 'err=|WRITE:|READ:|verify|error' /tmp/$name.out
 	errs=$(sed -n 's/.*err= *\([0-9]*\).*/\1/p' /tmp/$name.out | head -n1)
-	echo "LAB-FIG verify-$name bytes=1073741824 seconds=$t fio_rc=$r err=${errs:-?}"
+	# io= of the WRITE: line: what was written (and then verified)
+	io=$(sed -n 's/.*WRITE:.* io=\([^ ]*\) .*/\1/p' /tmp/$name.out)
+	echo "LAB-FIG verify-$name written=${io:-?} seconds=$t fio_rc=$r err=${errs:-?}"
 	[ "$r" = 0 ] && [ "${errs:-1}" = 0 ] || rc=1
 done
 [ "$rc" = 0 ] && echo "fio verify 2x1 GiB: all passed"

@@ -136,14 +136,8 @@ static void blk_fill_limits(struct xsplit_blk_dev *be)
 {
 	struct block_device *bdev = be->bdev;
 	struct xsplit_blk_limits *lim = &be->lim;
-	/*
-	 * A read-only vbd offers neither flush nor discard: we never write
-	 * it, and a flush offered but refused would fail the guest's
-	 * fsync() of a disk it only reads.
-	 */
-	bool rw = !be->readonly;
-	bool discard_ok = rw && xenbus_read_unsigned(be->xdev->nodename,
-						     "discard-enable", 1);
+	bool discard_ok = xenbus_read_unsigned(be->xdev->nodename,
+					       "discard-enable", 1);
 
 	*lim = (struct xsplit_blk_limits){
 		.nr_sectors = bdev_nr_sectors(bdev),
@@ -151,11 +145,14 @@ static void blk_fill_limits(struct xsplit_blk_dev *be)
 			       XSPLIT_BLKIF_SECTOR_SHIFT,
 		.max_indirect_segs = be->adv_indirect,
 		.readonly = be->readonly,
-		.flush = rw && bdev_write_cache(bdev),
-		.discard = discard_ok && bdev_max_discard_sectors(bdev),
-		.discard_secure = discard_ok &&
-				  bdev_max_secure_erase_sectors(bdev),
 	};
+	/*
+	 * Not on a read-only vbd: a flush offered there and refused would
+	 * fail the guest's fsync() of a disk it only reads.
+	 */
+	xsplit_blk_offer(lim, bdev_write_cache(bdev),
+			 discard_ok && bdev_max_discard_sectors(bdev),
+			 bdev_max_secure_erase_sectors(bdev));
 }
 
 static int blk_open(struct xsplit_blk_dev *be)

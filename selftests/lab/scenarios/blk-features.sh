@@ -18,6 +18,8 @@
 #   ring order  last, the guest reloads its frontend module with
 #               max_ring_page_order=2: XenStore must show order 2, and
 #               fio --verify at iodepth 128 runs on the 4-page rings
+# The read-only disk is read with O_DIRECT in dom0: its page cache would
+# not show what the backend wrote.
 # dom0 reads the backend's counters when the guest says "LAB-PHASE <name>"
 # on its console (the guest then pauses a few seconds).
 # lab: modes=4 timeout=600
@@ -40,7 +42,7 @@ echo "dom0 $dev: write_cache=$(cat "$q/write_cache")" \
 [ "$(cat "$q/write_cache")" = "write back" ] || fail "null_blk $dev has no write cache"
 dd if=/dev/urandom of="$ro" bs=1M count=32 oflag=direct status=none ||
 	fail "fill $ro"
-ro_sum=$(md5sum <"$ro" | cut -d' ' -f1)
+ro_sum=$(dd if="$ro" bs=1M iflag=direct status=none | md5sum | cut -d' ' -f1)
 echo "read-only disk $ro md5 before: $ro_sum"
 
 cat >"$LAB_OUT/job.sh" <<'JOB'
@@ -282,7 +284,7 @@ if [ "$(st start $c wr_req)" != 0 ] || [ "$(st end $c wr_req)" != 0 ]; then
 	nok "read-only disk: backend wr_req $(st start $c wr_req) -> $(st end $c wr_req)"
 fi
 [ "$(st end $c rd_req)" -gt 0 ] || nok "read-only disk: backend served no read"
-after=$(md5sum <"$ro" | cut -d' ' -f1)
+after=$(dd if="$ro" bs=1M iflag=direct status=none | md5sum | cut -d' ' -f1)
 echo "read-only disk $ro md5 after: $after"
 [ "$after" = "$ro_sum" ] || nok "read-only disk changed in dom0"
 grep -q "ro-md5=$ro_sum" "$LAB_OUT/blkfeat/console.log" ||

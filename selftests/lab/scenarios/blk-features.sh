@@ -118,8 +118,8 @@ phase trimmed
 echo "== multi-queue: fio 2 jobs, one per CPU"
 # Each ring has its own event channel: a ring that carried I/O had its
 # interrupt counts grow (xvdc is idle meanwhile).  Both frontends' ring
-# interrupts are named blkif* or xvd*.
-irqs() { grep -E 'blkif|xvd' /proc/interrupts |
+# interrupts are named blkif (Linux) or xsplit-blkf-<vdev>-<ring>.
+irqs() { grep -E 'blkif|blkf|xvd' /proc/interrupts |
 	awk '{ n = 0; for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+$/) n += $i;
 	       print $1, n }'; }
 irqs >/tmp/irq0
@@ -129,7 +129,7 @@ fio --name=mq --filename=/dev/xvdb --direct=1 --ioengine=libaio \
 	--minimal | awk -F';' '{ printf "LAB-FIG mq-2jobs iops=%d\n", $8 }' ||
 	bad "fio 2 jobs"
 irqs >/tmp/irq1
-grep -E 'blkif|xvd' /proc/interrupts
+grep -E 'blkif|blkf|xvd' /proc/interrupts
 n=$(awk 'NR == FNR { a[$1] = $2; next } $2 > a[$1] { n++ } END { print n + 0 }' \
 	/tmp/irq0 /tmp/irq1)
 echo "rings whose interrupts grew during fio: $n of $nq hw queues"

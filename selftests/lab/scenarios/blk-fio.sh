@@ -51,7 +51,7 @@ echo "xvdb: $(cat /sys/block/xvdb/size) sectors, hw queues: $(ls /sys/block/xvdb
 v="--filename=/dev/xvdb --direct=1 --ioengine=libaio --iodepth=32
  --verify=crc32c --verify_fatal=1 --numjobs=2 --size=512M
  --offset_increment=512M --cpus_allowed=0-1 --cpus_allowed_policy=split
- --group_reporting"
+ --group_reporting --eta=never"
 rc=0
 for j in "rand4k --rw=randwrite --bs=4k" "seq1m --rw=write --bs=1M"; do
 	name=${j%% *}

@@ -201,6 +201,27 @@ int xsplit_blk_check_segs(struct xsplit_blk_desc *d,
 	return 0;
 }
 
+/**
+ * xsplit_blk_offer - choose the optional operations offered for a device
+ * @lim: the limits, readonly already set; flush, discard and
+ *       discard_secure are set here
+ * @wcache: the device has a volatile write cache
+ * @discard: the device discards and the toolstack lets us offer it
+ * @secure: the device can also erase securely
+ *
+ * A read-only vbd is never written, so it offers neither flush nor
+ * discard; a frontend that sends one anyway gets EOPNOTSUPP, and stops.
+ */
+void xsplit_blk_offer(struct xsplit_blk_limits *lim, bool wcache,
+		      bool discard, bool secure)
+{
+	bool rw = !lim->readonly;
+
+	lim->flush = rw && wcache;
+	lim->discard = rw && discard;
+	lim->discard_secure = lim->discard && secure;
+}
+
 /* The status a response carries for a validation or I/O result. */
 s16 xsplit_blk_status(int err)
 {

@@ -60,6 +60,8 @@ int xsplit_blk_parse(const struct xsplit_blkif_request *req,
 int xsplit_blk_check_segs(struct xsplit_blk_desc *d,
 			  const struct xsplit_blkif_segment *segs,
 			  const struct xsplit_blk_limits *lim);
+void xsplit_blk_offer(struct xsplit_blk_limits *lim, bool wcache,
+		      bool discard, bool secure);
 s16 xsplit_blk_status(int err);
 
 #endif /* XSPLIT_BLKBACK_VALIDATE_H */

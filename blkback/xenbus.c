@@ -147,11 +147,14 @@ static void blk_fill_limits(struct xsplit_blk_dev *be)
 			       XSPLIT_BLKIF_SECTOR_SHIFT,
 		.max_indirect_segs = be->adv_indirect,
 		.readonly = be->readonly,
-		.flush = bdev_write_cache(bdev),
-		.discard = discard_ok && bdev_max_discard_sectors(bdev),
-		.discard_secure = discard_ok &&
-				  bdev_max_secure_erase_sectors(bdev),
 	};
+	/*
+	 * Not on a read-only vbd: a flush offered there and refused would
+	 * fail the guest's fsync() of a disk it only reads.
+	 */
+	xsplit_blk_offer(lim, bdev_write_cache(bdev),
+			 discard_ok && bdev_max_discard_sectors(bdev),
+			 bdev_max_secure_erase_sectors(bdev));
 }
 
 static int blk_open(struct xsplit_blk_dev *be)

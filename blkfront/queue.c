@@ -60,7 +60,12 @@ static blk_status_t xsplit_blkf_queue_rq(struct blk_mq_hw_ctx *hctx,
 		return BLK_STS_OK;
 	}
 	pdu->nr_sg = 0;
-	if (blk_rq_nr_phys_segments(rq)) {
+	/*
+	 * Only reads and writes carry pages.  A discard counts one
+	 * "segment" but its bio has no bvecs: mapping it dereferences NULL.
+	 */
+	if ((req_op(rq) == REQ_OP_READ || req_op(rq) == REQ_OP_WRITE) &&
+	    blk_rq_nr_phys_segments(rq)) {
 		sg_init_table(pdu->sg, info->max_sg);
 		pdu->nr_sg = blk_rq_map_sg(rq->q, rq, pdu->sg);
 	}

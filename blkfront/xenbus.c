@@ -181,6 +181,16 @@ static void read_features(struct xsplit_blkf_info *info)
 		info->discard_granularity = 0;
 	if (info->discard_alignment >= (info->discard_granularity ?: 1))
 		info->discard_alignment = 0;
+	/*
+	 * We never write a read-only disk: no cache of ours to flush, no
+	 * discard.  (Linux's backend offers a flush there and refuses it,
+	 * which would fail an fsync() of the disk.)
+	 */
+	if (info->vdisk_info & XSPLIT_VDISK_READONLY) {
+		info->flush_op = 0;
+		info->discard = false;
+		info->secure_discard = false;
+	}
 
 	segs = backend_u32(info, "feature-max-indirect-segments", 0);
 	segs = min3(segs, xsplit_blkf_max_segs_param, XSPLIT_BLKF_MAX_SEGS);

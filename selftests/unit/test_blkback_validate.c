@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "blkback/validate.h"
+#include "table.h"
 
 #define CAP 4096ULL			/* device: 2 MiB of 512-byte sectors */
 #define ID 0x1122334455667788ULL
@@ -281,6 +282,47 @@ static void test_status(void **state)
 	assert_int_equal(xsplit_blk_status(-EIO), XSPLIT_BLKIF_RSP_ERROR);
 }
 
+/* What a device offers, by read-only, write cache, discard, secure erase. */
+static void test_offer(void **state)
+{
+	static const struct {
+		bool ro, wcache, discard, secure;
+		bool flush, ds, ds_secure;
+	} t[] = {
+		/* 0 */ { false, true, true, true, true, true, true },
+		/* 1 */ { false, false, false, false, false, false, false },
+		/* 2 */ { false, true, false, true, true, false, false },
+		/* 3 */ { false, false, true, false, false, true, false },
+		/* 4 */ { true, true, true, true, false, false, false },
+		/* 5 */ { true, true, false, false, false, false, false },
+		/* 6 */ { true, false, true, false, false, false, false },
+	};
+	struct xsplit_blkif_request r;
+	struct xsplit_blk_limits l;
+	struct xsplit_blk_desc d;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		l = lim_rw;
+		l.readonly = t[i].ro;
+		xsplit_blk_offer(&l, t[i].wcache, t[i].discard, t[i].secure);
+		case_equal(i, l.flush, t[i].flush);
+		case_equal(i, l.discard, t[i].ds);
+		case_equal(i, l.discard_secure, t[i].ds_secure);
+		case_equal(i, l.readonly, t[i].ro);
+	}
+	/* Read-only: a flush or discard sent anyway is "not supported". */
+	l = lim_rw;
+	l.readonly = true;
+	xsplit_blk_offer(&l, true, true, true);
+	r = rw(XSPLIT_BLKIF_OP_FLUSH_DISKCACHE, 0, 0);
+	assert_int_equal(xsplit_blk_parse(&r, &l, &d), -EOPNOTSUPP);
+	r = discard(0, 0, 8);
+	assert_int_equal(xsplit_blk_parse(&r, &l, &d), -EOPNOTSUPP);
+	r = rw(XSPLIT_BLKIF_OP_READ, 1, 0);
+	assert_int_equal(xsplit_blk_parse(&r, &l, &d), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -289,6 +331,7 @@ int main(void)
 		cmocka_unit_test(test_check_segs),
 		cmocka_unit_test(test_check_segs_one_bad),
 		cmocka_unit_test(test_status),
+		cmocka_unit_test(test_offer),
 	};
 
 	return cmocka_run_group_tests_name("blkback validate", tests, NULL,

@@ -253,11 +253,14 @@ check_leaks() {
 # kv KEY VALUE: a figure for the report (printed, never asserted).
 kv() { echo "LAB-KV $LAB_TEST $1=$2" | tee -a "$LAB_OUT/figures"; }
 
-# nullb NAME MB MEMORY_BACKED: make a null_blk disk through configfs and
-# print its /dev path.  Memory-backed disks keep what is written (for fio
-# verify); the others are the benchmark disk, free of memory copies.
+# nullb NAME MB MEMORY_BACKED [ATTR=VALUE...]: make a null_blk disk through
+# configfs and print its /dev path.  Memory-backed disks keep what is
+# written (for fio verify); the others are the benchmark disk, free of
+# memory copies.  Extra configfs attributes are set before power-on, e.g.
+# discard=1 (memory-backed only: discarded sectors then read as zeroes) or
+# cache_size=MB (a write cache, so the disk takes and needs flushes).
 nullb() {
-	local d=/sys/kernel/config/nullb/$1 dev
+	local d=/sys/kernel/config/nullb/$1 dev a
 	if [ ! -d /sys/kernel/config/nullb ]; then
 		modprobe null_blk nr_devices=0 || fail "modprobe null_blk"
 	fi
@@ -266,13 +269,17 @@ nullb() {
 		echo "$2" >"$d/size"
 		echo 4096 >"$d/blocksize"
 		echo "$3" >"$d/memory_backed"
-		echo 1 >"$d/power" || fail "power on nullb $1"
+		shift 3
+		for a in "$@"; do
+			echo "${a#*=}" >"$d/${a%%=*}" || fail "nullb $a"
+		done
+		echo 1 >"$d/power" || fail "power on nullb"
 	fi
 	udevadm settle -t 10 >/dev/null 2>&1 || true
 	# 6.1 names the disk nullb<index>; later kernels may use NAME.
 	dev=/dev/nullb$(cat "$d/index")
-	[ -b "/dev/$1" ] && dev=/dev/$1
-	[ -b "$dev" ] || fail "no block device for nullb $1"
+	[ -b "/dev/${d##*/}" ] && dev=/dev/${d##*/}
+	[ -b "$dev" ] || fail "no block device for nullb ${d##*/}"
 	echo "$dev"
 }
 

@@ -112,16 +112,23 @@ guest_add_binary() {
 	done
 }
 
-# Copy module NAME and (first) the modules it depends on.
+# Copy module NAME and (first) the modules it depends on into
+# /lib/modules/DIR, appending them to DIR/order (the order to insmod them).
+# A module built into the kernel needs nothing.
 guest_add_module() {
-	local g=$1 kver=$2 name=$3 path dep
-	path=$(chroot "$ROOT" modinfo -k "$kver" -F filename "$name")
+	local g=$1 kver=$2 dir=$3 name=$4 path dep
+	path=$(chroot "$ROOT" modinfo -k "$kver" -F filename "$name") ||
+		{ log "no module $name in $kver"; return 0; }
+	case $path in
+	/*) ;;
+	*) return 0 ;;	# (builtin)
+	esac
 	for dep in $(chroot "$ROOT" modinfo -k "$kver" -F depends "$name" | tr , ' '); do
-		guest_add_module "$g" "$kver" "$dep"
+		guest_add_module "$g" "$kver" "$dir" "$dep"
 	done
-	[ -e "$g/lib/modules/intree/$(basename "$path")" ] && return 0
-	install -D -m 644 "$ROOT$path" "$g/lib/modules/intree/$(basename "$path")"
-	basename "$path" >>"$g/lib/modules/intree/order"
+	[ -e "$g/lib/modules/$dir/$(basename "$path")" ] && return 0
+	install -D -m 644 "$ROOT$path" "$g/lib/modules/$dir/$(basename "$path")"
+	basename "$path" >>"$g/lib/modules/$dir/order"
 }
 
 build_guest_base() {
@@ -130,8 +137,18 @@ build_guest_base() {
 	install -m 755 "$ROOT/bin/busybox" "$g/bin/busybox"
 	guest_add_binary "$g" /usr/bin/fio
 	guest_add_binary "$g" /usr/bin/iperf3
-	guest_add_module "$g" "$kver" xen-blkfront
-	guest_add_module "$g" "$kver" xen-netfront
+	guest_add_module "$g" "$kver" intree xen-blkfront
+	guest_add_module "$g" "$kver" intree xen-netfront
+	# Block-feature tests: ext4 (mkfs, mount, fstrim) and util-linux's
+	# blkdiscard/fstrim; the ext4 modules are loaded by the jobs that need
+	# them, from /lib/modules/fs/order.
+	guest_add_binary "$g" /sbin/mke2fs
+	ln -s mke2fs "$g/sbin/mkfs.ext4"
+	install -D -m 644 "$ROOT/etc/mke2fs.conf" "$g/etc/mke2fs.conf"
+	guest_add_binary "$g" /sbin/fstrim
+	guest_add_binary "$g" /sbin/blkdiscard
+	guest_add_module "$g" "$kver" fs crc32c_generic
+	guest_add_module "$g" "$kver" fs ext4
 	(cd "$g" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) |
 		zstd -q -9 -T0 >"$WORK/guest-base.cpio.zst"
 }

@@ -27,21 +27,6 @@ ports() {
 	fi | grep '^vif' | sort
 }
 
-# wait_line NAME PATTERN SECONDS: the guest's console shows PATTERN;
-# fails if the guest goes away or the time runs out.
-wait_line() {
-	local log=$CONSOLE_DIR/guest-$1.log i
-	for i in $(seq 1 "$3"); do
-		grep -q "$2" "$log" 2>/dev/null && return 0
-		xl domid "$1" >/dev/null 2>&1 || break
-		sleep 1
-	done
-	guest_collect "$1"
-	echo "--- console of $1 ---"
-	tail -n 40 "$LAB_OUT/$1/console.log"
-	fail "$1: no '$2' after ${i}s"
-}
-
 # pair KIND BRIDGE-CFG NET: guests KIND-a (.11) and KIND-b (.12) on NET.
 pair() {
 	local kind=$1 cfg=$2 net=$3 a=ng-$1-a b=ng-$1-b da db va vb v p rc
@@ -101,8 +86,8 @@ JOB
 		esac
 	done
 
-	wait_line "$a" LAB-NG-PING-OK 240
-	wait_line "$b" 'LAB-NG-DONE rc=' 300
+	console_mark "$a" LAB-NG-PING-OK 240
+	console_mark "$b" 'LAB-NG-DONE rc=' 300
 	rc=$(sed -n 's/.*LAB-NG-DONE rc=\([0-9]*\).*/\1/p' "$CONSOLE_DIR/guest-$b.log" | tail -n 1)
 	timeout 30 xl destroy "$a"
 	timeout 30 xl destroy "$b"

@@ -34,7 +34,7 @@ else
 fi
 # The stream: 10 Mbit/s, enough bytes to outlast the cycles.
 STREAM_MB=$(( 40 + CYCLES * 60 ))
-export GUEST_MEMORY=256	# xl save writes all of it: keep it small
+export GUEST_MEMORY=384	# xl save writes all of it; 256 no longer holds the initramfs unpacked
 name=srguest
 gip=10.0.0.2
 save=/dev/shm/$name.save

@@ -20,6 +20,17 @@ net_up() {
 	ip addr add "$2" dev "$1" && ip link set "$1" up
 }
 
+# wait_ping ADDR SECONDS: until ADDR answers one ping (a peer guest may
+# boot later than this one).
+wait_ping() {
+	n=0
+	until ping -c 1 -W 2 "$1" >/dev/null 2>&1; do
+		n=$((n + 1))
+		[ "$n" -le "$2" ] || { echo "no answer from $1"; return 1; }
+		sleep 1
+	done
+}
+
 # The figure helpers below are shared with dom0 (its lib.sh sources this
 # file), so guest and dom0 numbers come from the very same commands.
 # They print "LAB-FIG <name> key=value..." lines; figures are reported,

@@ -34,24 +34,14 @@ pair() {
 	cat >"$LAB_OUT/job-$a.sh" <<JOB
 net_up eth0 $net.11/24 || exit 1
 iperf3 -s -D || exit 1
-n=0
-until ping -c 1 -W 2 $net.12 >/dev/null 2>&1; do
-	n=\$((n + 1))
-	[ "\$n" -le 120 ] || { echo "no answer from $net.12"; exit 1; }
-	sleep 1
-done
+wait_ping $net.12 120 || exit 1
 echo "LAB-NG-PING-OK"
 # serves until dom0 destroys it
 sleep 100000
 JOB
 	cat >"$LAB_OUT/job-$b.sh" <<JOB
 net_up eth0 $net.12/24 || exit 1
-n=0
-until ping -c 1 -W 2 $net.11 >/dev/null 2>&1; do
-	n=\$((n + 1))
-	[ "\$n" -le 120 ] || { echo "no answer from $net.11"; exit 1; }
-	sleep 1
-done
+wait_ping $net.11 120 || exit 1
 rc=0
 ping -c 3 -W 5 $net.11 || rc=1
 # a's iperf3 server may still be starting

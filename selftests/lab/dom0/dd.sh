@@ -72,7 +72,9 @@ dd_cpio() {
 }
 
 # dd_start NAME BE [xl cfg lines...]: create driver domain NAME running
-# backends BE (xsplit|intree) and wait for its DD-READY line.  Its own
+# backends BE (xsplit|intree) and wait for its DD-READY line.  DD_WAIT
+# lists devices it must have before (disks dom0 gives it), DD_MEMORY its
+# size (MiB).  Its own
 # frontend (the uplink vif) is the kernel's: dom0 serves it.
 dd_start() {
 	local name=$1 be=$2 log t0
@@ -80,6 +82,7 @@ dd_start() {
 	dd_cpio
 	cat >"$LAB_OUT/dd-job.sh" <<JOB
 DD_BE=$be
+DD_WAIT="${DD_WAIT:-}"
 . /lab/dd-init.sh
 JOB
 	log=$CONSOLE_DIR/guest-$name.log

@@ -2,9 +2,9 @@
 # shellcheck shell=sh
 #
 # The driver domain's job (sourced by its /lab/job.sh, which sets DD_BE to
-# xsplit or intree): bring up the Xen device files, the backends, the
-# backing disk and the bridge, start `xl devd`, say DD-READY, and serve
-# until dom0 destroys the domain.
+# xsplit or intree, and DD_WAIT to the disks dom0 gives it, if any): bring
+# up the Xen device files, the backends, the backing disks and the bridge,
+# start `xl devd`, say DD-READY, and serve until dom0 destroys the domain.
 
 dd_fail() { echo "DD-FAIL $*"; exit 1; }
 
@@ -51,6 +51,10 @@ mkdir -p /var/run/xen /var/run/xen-hotplug /var/lib/xen /var/log/xen
 dd_modules
 wait_dev /dev/xen/xenbus 30 || dd_fail "no /dev/xen/xenbus"
 wait_dev /dev/nullb0 30 || dd_fail "no /dev/nullb0"
+# Disks dom0 gave us (a backing store that outlives this domain).
+for d in $DD_WAIT; do
+	wait_dev "$d" 60 || dd_fail "no $d"
+done
 dd_bridge
 # -F: stay in the foreground, in the background of this job, logging to
 # the console dom0 keeps.

@@ -1,0 +1,169 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Helpers of the "disruption under load" scenarios (saverestore,
+# dd-restart; sourced after lib.sh): the guest job they share, a sampler
+# of dom0's backend counters, and the stall figures taken from it.
+#
+# The sampler reads the counters of every backend in dom0: the block
+# requests (reads + writes) of each vbd and the packets received on each
+# vif.  When the guest's backends run in a driver domain, dom0's backends
+# are the driver domain's own (its disk and its uplink), so they still
+# move exactly when the guest's I/O does.
+
+# load_job FILE VAR=VALUE...: the guest job (guest/load-job.sh) with its
+# settings in front.
+load_job() {
+	local f=$1
+	shift
+	{
+		printf '%s\n' "$@"
+		cat "$LAB/guest/load-job.sh"
+	} >"$f"
+}
+
+# sample: every ~0.2 s one line "<usec> <dev>=<count>...".
+sample() {
+	local f r w line
+	while :; do
+		line=${EPOCHREALTIME/./}
+		for f in /sys/bus/xen-backend/devices/vbd-*/statistics; do
+			[ -e "$f/wr_req" ] || continue
+			{ read -r r <"$f/rd_req" && read -r w <"$f/wr_req"; } ||
+				continue
+			f=${f%/statistics}
+			line="$line ${f##*/}=$(( r + w ))"
+		done
+		for f in /sys/class/net/vif*; do
+			read -r r 2>/dev/null <"$f/statistics/rx_packets" || continue
+			line="$line ${f##*/}=$r"
+		done
+		echo "$line"
+		sleep 0.2
+	done
+}
+
+# sampler_start FILE / sampler_stop: the sampler in the background.
+SAMPLES=
+SAMPLER_PID=
+sampler_start() {
+	SAMPLES=$1
+	sample >"$SAMPLES" &
+	SAMPLER_PID=$!
+}
+sampler_stop() {
+	[ -n "$SAMPLER_PID" ] && kill "$SAMPLER_PID" 2>/dev/null
+	SAMPLER_PID=
+}
+
+# progress_times RE: the sample times (ms) at which a counter whose name
+# matches the awk regex RE grew, a new device's first non-zero count
+# included.
+progress_times() {
+	awk -v re="$1" '{
+		moved = 0
+		for (i = 2; i <= NF; i++) {
+			split($i, kv, "=")
+			if (kv[1] !~ re)
+				continue
+			if (kv[2] + 0 > ((kv[1] in last) ? last[kv[1]] : 0))
+				moved = 1
+			last[kv[1]] = kv[2] + 0
+		}
+		if (moved)	# mawk prints big numbers as 1.7e+12 otherwise
+			printf "%.0f\n", int($1 / 1000)
+	}' "$SAMPLES"
+}
+
+# stall_ms RE FROM TO: the longest time without RE progress across the
+# window [FROM, TO] (ms): the gap between two consecutive progress samples
+# that overlaps it.  -1 if progress never resumed after TO.
+stall_ms() {
+	progress_times "$1" | awk -v a="$2" -v b="$3" '
+		BEGIN { m = -1 }
+		p != "" && $1 >= a && p <= b && $1 - p > m { m = $1 - p }
+		{ p = $1 }
+		END { printf "%.0f\n", m }'
+}
+
+# progress_after RE T SECONDS: wait for RE progress later than T (ms).
+progress_after() {
+	local _
+	for _ in $(seq "$(( $3 * 2 ))"); do
+		progress_times "$1" | awk -v t="$2" '$1 > t { f = 1 } END { exit !f }' &&
+			return 0
+		sleep 0.5
+	done
+	return 1
+}
+
+# back_after RE T: ms from T to the first RE progress after it.
+back_after() {
+	progress_times "$1" | awk -v t="$2" '$1 > t { printf "%.0f\n", $1 - t; exit }'
+}
+
+# ping_guest ADDR SECONDS: the guest answers from dom0 (busybox's ping:
+# the dom0 image has no iputils).
+ping_guest() {
+	local _
+	for _ in $(seq "$2"); do
+		busybox ping -c 1 -W 1 "$1" >/dev/null 2>&1 && return 0
+		sleep 1
+	done
+	return 1
+}
+
+# connected NAME: every vbd and vif frontend of guest NAME and the backend
+# its "backend" node names (in dom0 or a driver domain) are Connected (4).
+connected() {
+	local d n dev fe be bad=0
+	d=$(xl domid "$1") || return 1
+	for n in vbd vif; do
+		[ -n "$(xenstore-list "/local/domain/$d/device/$n")" ] || bad=1
+		for dev in $(xenstore-list "/local/domain/$d/device/$n"); do
+			fe=/local/domain/$d/device/$n/$dev
+			be=$(xenstore-read "$fe/backend") || { bad=1; continue; }
+			[ "$(xenstore-read "$fe/state")" = 4 ] || bad=1
+			[ "$(xenstore-read "$be/state")" = 4 ] || bad=1
+		done
+	done
+	return "$bad"
+}
+
+# wait_connected NAME SECONDS; on failure print the device states.
+wait_connected() {
+	local _ d
+	for _ in $(seq "$2"); do
+		connected "$1" && return 0
+		sleep 1
+	done
+	d=$(xl domid "$1")
+	xenstore-ls -f "/local/domain/$d/device" | grep -E '/(state|backend) '
+	return 1
+}
+
+# timed LABEL CMD...: run an xl command under a bound; its start and end
+# (ms) in T_A and T_B; on failure print its output and fail.
+timed() {
+	local label=$1
+	shift
+	# shellcheck disable=SC2034  # T_A, T_B: results for the caller
+	T_A=$(now_ms)
+	timeout 300 "$@" >"$LAB_OUT/$label.log" 2>&1 ||
+		{ cat "$LAB_OUT/$label.log"; fail "$label"; }
+	# shellcheck disable=SC2034
+	T_B=$(now_ms)
+}
+
+# load_verdict CONSOLE [PREFIX]: the kv figures of a load job's end: fio verify
+# errors and whether the long TCP stream survived.
+load_verdict() {
+	local done_line stream_line
+	done_line=$(grep -a LAB-SR-FIO-DONE "$1" | tail -n1)
+	stream_line=$(grep -a LAB-SR-STREAM "$1" | tail -n1)
+	kv "${2}fio_verify_errors" "$(sed -n 's/.*err=\([0-9a-z]*\).*/\1/p' <<<"$done_line")"
+	case $stream_line in
+	*rc=0*) kv "${2}tcp_stream_survived" yes ;;
+	*) kv "${2}tcp_stream_survived" "no(${stream_line##*rc=})" ;;
+	esac
+}

@@ -3,12 +3,12 @@
  * xsplit_blkback: module parameters (named like Linux's xen-blkback's,
  * each range-checked when set) and module init/exit.
  */
-#include <linux/debugfs.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <xen/xen.h>
 
 #include "blkback/common.h"
+#include "xenbus/xsplit_counters.h"
 
 /* Linux's defaults, so a switch of backend changes no behaviour. */
 #define XSPLIT_BLK_DEF_PGRANTS		1056
@@ -66,18 +66,13 @@ MODULE_PARM_DESC(feature_persistent,
 module_param_named(log_stats, xsplit_blkback_log_stats, bool, 0644);
 MODULE_PARM_DESC(log_stats, "Log request counters every 10 s (default false)");
 
-static void xsplit_blk_debugfs_add(void)
-{
-	struct dentry *d = debugfs_create_dir(KBUILD_MODNAME, NULL);
-
-	debugfs_create_atomic_t("devices", 0444, d, &xsplit_blk_live.devices);
-	debugfs_create_atomic_t("rings", 0444, d, &xsplit_blk_live.rings);
-	debugfs_create_atomic_t("requests_inflight", 0444, d,
-				&xsplit_blk_live.reqs);
-	debugfs_create_atomic_t("bios_inflight", 0444, d,
-				&xsplit_blk_live.bios);
-	xsplit_blk_debugfs = d;
-}
+/* /sys/kernel/debug/xsplit_blkback/ */
+static const struct xsplit_counter xsplit_blk_counters[] = {
+	{ "devices", &xsplit_blk_live.devices },
+	{ "rings", &xsplit_blk_live.rings },
+	{ "requests_inflight", &xsplit_blk_live.reqs },
+	{ "bios_inflight", &xsplit_blk_live.bios },
+};
 
 static int __init xsplit_blkback_init(void)
 {
@@ -85,17 +80,19 @@ static int __init xsplit_blkback_init(void)
 
 	if (!xen_domain())
 		return -ENODEV;
-	xsplit_blk_debugfs_add();
+	xsplit_blk_debugfs = xsplit_counters_add(KBUILD_MODNAME,
+						 xsplit_blk_counters,
+						 ARRAY_SIZE(xsplit_blk_counters));
 	err = xsplit_blk_xenbus_register();
 	if (err)
-		debugfs_remove(xsplit_blk_debugfs);
+		xsplit_counters_remove(xsplit_blk_debugfs);
 	return err;
 }
 
 static void __exit xsplit_blkback_exit(void)
 {
 	xsplit_blk_xenbus_unregister();
-	debugfs_remove(xsplit_blk_debugfs);
+	xsplit_counters_remove(xsplit_blk_debugfs);
 }
 
 module_init(xsplit_blkback_init);

@@ -51,6 +51,23 @@ typedef int64_t s64;
 #ifndef __packed
 #define __packed __attribute__((packed))
 #endif
+/*
+ * net_device offload bits and Ethernet sizes, for the netif offload rules;
+ * the bits' values do not matter, only that they are distinct.
+ */
+typedef u64 netdev_features_t;
+#define NETIF_F_SG		((netdev_features_t)1 << 0)
+#define NETIF_F_IP_CSUM		((netdev_features_t)1 << 1)
+#define NETIF_F_IPV6_CSUM	((netdev_features_t)1 << 2)
+#define NETIF_F_TSO		((netdev_features_t)1 << 3)
+#define NETIF_F_TSO6		((netdev_features_t)1 << 4)
+#define NETIF_F_RXCSUM		((netdev_features_t)1 << 5)
+#ifndef ETH_HLEN
+#define ETH_HLEN 14
+#endif
+#ifndef ETH_DATA_LEN
+#define ETH_DATA_LEN 1500
+#endif
 #ifndef EREMOTEIO
 #define EREMOTEIO 121
 #endif

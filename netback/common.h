@@ -15,6 +15,7 @@
 
 #include <linux/netdevice.h>
 #include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
 #include <linux/skbuff.h>
 #include <linux/spinlock.h>
 #include <linux/timer.h>
@@ -25,6 +26,7 @@
 #include "grant/xsplit_grant.h"
 #include "evtchn/xsplit_evtchn.h"
 #include "ring/netif.h"
+#include "ring/netif_offload.h"
 #include "netback/txval.h"
 #include "netback/ctrl.h"
 
@@ -152,11 +154,7 @@ struct xsplit_nb_vif {
 	u8 fe_mac[ETH_ALEN];
 
 	/* negotiated at connect */
-	bool can_sg;
-	bool gso_tcpv4;
-	bool gso_tcpv6;
-	bool ip_csum;
-	bool ipv6_csum;
+	struct xsplit_netif_offload feat;	/* what the frontend takes */
 	bool rx_notify;
 	u16 xdp_headroom;
 	unsigned long drain_timeout;	/* jiffies */
@@ -191,6 +189,18 @@ struct xsplit_nb_vif {
 
 	struct xsplit_nb_stats old_stats; /* of queues already torn down */
 };
+
+/*
+ * Frames we hand the frontend may carry a VLAN tag beyond the MTU (as in
+ * Linux's netback), so that much is kept off the largest MTU.
+ */
+#define XSPLIT_NB_L2_HLEN	VLAN_ETH_HLEN
+
+/* The largest MTU that the frontend's offloads allow. */
+static inline unsigned int xsplit_nb_max_mtu(const struct xsplit_nb_vif *vif)
+{
+	return xsplit_netif_max_mtu(&vif->feat, XSPLIT_NB_L2_HLEN);
+}
 
 /*
  * What the module holds right now, over all vifs (main.c); read-only in

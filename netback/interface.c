@@ -65,7 +65,7 @@ static void xsplit_nb_get_stats64(struct net_device *dev,
 static int xsplit_nb_change_mtu(struct net_device *dev, int mtu)
 {
 	struct xsplit_nb_vif *vif = netdev_priv(dev);
-	int max = vif->can_sg ? ETH_MAX_MTU - VLAN_ETH_HLEN : ETH_DATA_LEN;
+	int max = xsplit_nb_max_mtu(vif);
 
 	if (mtu > max)
 		return -EINVAL;
@@ -79,17 +79,7 @@ static netdev_features_t xsplit_nb_fix_features(struct net_device *dev,
 {
 	struct xsplit_nb_vif *vif = netdev_priv(dev);
 
-	if (!vif->can_sg)
-		features &= ~NETIF_F_SG;
-	if (!vif->gso_tcpv4)
-		features &= ~NETIF_F_TSO;
-	if (!vif->gso_tcpv6)
-		features &= ~NETIF_F_TSO6;
-	if (!vif->ip_csum)
-		features &= ~NETIF_F_IP_CSUM;
-	if (!vif->ipv6_csum)
-		features &= ~NETIF_F_IPV6_CSUM;
-	return features;
+	return xsplit_netif_fix_features(&vif->feat, features);
 }
 
 static int xsplit_nb_open(struct net_device *dev)
@@ -121,12 +111,11 @@ static void xsplit_nb_setup(struct net_device *dev)
 	ether_setup(dev);
 	dev->netdev_ops = &xsplit_nb_netdev_ops;
 	dev->ethtool_ops = &xsplit_nb_ethtool_ops;
-	dev->hw_features = NETIF_F_SG | NETIF_F_IP_CSUM | NETIF_F_IPV6_CSUM |
-			   NETIF_F_TSO | NETIF_F_TSO6;
+	dev->hw_features = XSPLIT_NETIF_OFFLOADS;
 	dev->features = dev->hw_features | NETIF_F_RXCSUM;
 	dev->tx_queue_len = XSPLIT_NB_TX_QUEUE_LEN;
 	dev->min_mtu = ETH_MIN_MTU;
-	dev->max_mtu = ETH_MAX_MTU - VLAN_ETH_HLEN;
+	dev->max_mtu = XSPLIT_NETIF_SG_MAX_MTU(XSPLIT_NB_L2_HLEN);
 	dev->needs_free_netdev = false;
 }
 
@@ -158,7 +147,7 @@ struct xsplit_nb_vif *xsplit_nb_vif_create(struct xsplit_xb_dev *xb,
 	vif->domid = domid;
 	vif->handle = handle;
 	/* Until the frontend says otherwise, offer everything (MTU setup). */
-	vif->can_sg = true;
+	vif->feat.sg = true;
 	spin_lock_init(&vif->mcast_lock);
 	atomic_set(&vif->stalled_queues, 0);
 	eth_hw_addr_set(dev, xsplit_nb_dummy_mac);

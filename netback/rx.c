@@ -132,15 +132,15 @@ static unsigned int slots_needed(struct xsplit_nb_queue *q,
 	unsigned int data = data_slots(q, skb->len);
 	unsigned int gso = skb_shinfo(skb)->gso_type;
 
-	if (data > XSPLIT_NB_RX_MAX_SLOTS || (data > 1 && !vif->can_sg))
+	if (data > XSPLIT_NB_RX_MAX_SLOTS || (data > 1 && !vif->feat.sg))
 		return 0;
 	/* Room for a hash extra whether or not one is sent: simpler. */
 	if (READ_ONCE(vif->ctrl))
 		data++;
 	if (!skb_is_gso(skb))
 		return data;
-	if (((gso & SKB_GSO_TCPV4) && !vif->gso_tcpv4) ||
-	    ((gso & SKB_GSO_TCPV6) && !vif->gso_tcpv6) ||
+	if (((gso & SKB_GSO_TCPV4) && !vif->feat.gso_tcpv4) ||
+	    ((gso & SKB_GSO_TCPV6) && !vif->feat.gso_tcpv6) ||
 	    !(gso & (SKB_GSO_TCPV4 | SKB_GSO_TCPV6)))
 		return 0;
 	return data + 1;

@@ -45,11 +45,11 @@ struct xsplit_nb_flag {
 	{ k, d, inv, offsetof(struct xsplit_nb_vif, field) }
 
 static const struct xsplit_nb_flag xsplit_nb_flags[] = {
-	FLAG("feature-sg", false, false, can_sg),
-	FLAG("feature-gso-tcpv4", false, false, gso_tcpv4),
-	FLAG("feature-gso-tcpv6", false, false, gso_tcpv6),
-	FLAG("feature-no-csum-offload", false, true, ip_csum),
-	FLAG("feature-ipv6-csum-offload", false, false, ipv6_csum),
+	FLAG("feature-sg", false, false, feat.sg),
+	FLAG("feature-gso-tcpv4", false, false, feat.gso_tcpv4),
+	FLAG("feature-gso-tcpv6", false, false, feat.gso_tcpv6),
+	FLAG("feature-no-csum-offload", false, true, feat.ip_csum),
+	FLAG("feature-ipv6-csum-offload", false, false, feat.ipv6_csum),
 	FLAG("feature-rx-notify", false, false, rx_notify),
 	FLAG("request-multicast-control", false, false, mcast_ctrl),
 };
@@ -247,12 +247,16 @@ unwind:
 
 static void set_real_queues(struct xsplit_nb_vif *vif, unsigned int nr)
 {
+	unsigned int max_mtu = xsplit_nb_max_mtu(vif);
+
 	rtnl_lock();
 	netif_set_real_num_tx_queues(vif->dev, nr);
 	netif_set_real_num_rx_queues(vif->dev, nr);
-	/* Without SG the frontend takes one page per packet: no jumbo. */
-	if (!vif->can_sg && vif->dev->mtu > ETH_DATA_LEN &&
-	    dev_set_mtu(vif->dev, ETH_DATA_LEN))
+	/*
+	 * Only a frontend without SG lowers it (one page per packet, no
+	 * jumbo): with SG the limit is the device's max_mtu.
+	 */
+	if (vif->dev->mtu > max_mtu && dev_set_mtu(vif->dev, max_mtu))
 		netdev_warn(vif->dev, "frontend has no SG, MTU stays %u\n",
 			    vif->dev->mtu);
 	netdev_update_features(vif->dev);
@@ -289,7 +293,7 @@ static int nb_connect(struct xsplit_xb_dev *xb)
 	netdev_info(vif->dev, "connected: %u queue(s)%s%s%s\n", nr,
 		    vif->queues[0].split ? ", split events" : "",
 		    vif->ctrl ? ", control ring" : "",
-		    vif->can_sg ? ", sg" : "");
+		    vif->feat.sg ? ", sg" : "");
 	return 0;
 }
 

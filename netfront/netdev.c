@@ -10,11 +10,10 @@
 
 #include "netfront/netfront.h"
 
-#define XSPLIT_NF_FEATURES (NETIF_F_SG | NETIF_F_IP_CSUM | \
-			    NETIF_F_IPV6_CSUM | NETIF_F_TSO | NETIF_F_TSO6 | \
-			    NETIF_F_RXCSUM)
-/* Largest MTU: the tx ring's 16-bit packet size, minus the header. */
-#define XSPLIT_NF_MAX_MTU (XSPLIT_NETIF_MAX_TX_SIZE - ETH_HLEN)
+#define XSPLIT_NF_FEATURES (XSPLIT_NETIF_OFFLOADS | NETIF_F_RXCSUM)
+/* Our frames carry no more than the Ethernet header beyond the MTU. */
+#define XSPLIT_NF_L2_HLEN ETH_HLEN
+#define XSPLIT_NF_MAX_MTU XSPLIT_NETIF_SG_MAX_MTU(XSPLIT_NF_L2_HLEN)
 
 static int nf_open(struct net_device *dev)
 {
@@ -40,7 +39,7 @@ static int nf_stop(struct net_device *dev)
 /* What the connected backend takes: jumbo frames need its SG. */
 static unsigned int nf_max_mtu(const struct xsplit_nf *nf)
 {
-	return nf->feat.sg ? XSPLIT_NF_MAX_MTU : ETH_DATA_LEN;
+	return xsplit_netif_max_mtu(&nf->feat, XSPLIT_NF_L2_HLEN);
 }
 
 /*
@@ -65,15 +64,7 @@ static netdev_features_t nf_fix_features(struct net_device *dev,
 {
 	struct xsplit_nf *nf = netdev_priv(dev);
 
-	if (!nf->feat.sg)
-		features &= ~NETIF_F_SG;
-	if (!nf->feat.ipv6_csum)
-		features &= ~(NETIF_F_IPV6_CSUM | NETIF_F_TSO6);
-	if (!nf->feat.gso_v4)
-		features &= ~NETIF_F_TSO;
-	if (!nf->feat.gso_v6)
-		features &= ~NETIF_F_TSO6;
-	return features;
+	return xsplit_netif_fix_features(&nf->feat, features);
 }
 
 static void nf_get_stats64(struct net_device *dev,
@@ -127,6 +118,7 @@ struct net_device *xsplit_nf_netdev_alloc(struct xsplit_xb_dev *xb)
 	nf = netdev_priv(dev);
 	nf->xb = xb;
 	nf->netdev = dev;
+	nf->feat = XSPLIT_NF_FEAT_NONE;
 	dev->netdev_ops = &xsplit_nf_netdev_ops;
 	dev->ethtool_ops = &xsplit_nf_ethtool_ops;
 	dev->hw_features = XSPLIT_NF_FEATURES;

@@ -21,6 +21,7 @@
 
 #include "xenbus/xsplit_xenbus.h"
 #include "evtchn/xsplit_evtchn.h"
+#include "ring/netif_offload.h"
 #include "netfront/validate.h"
 
 /* Most queues we ask for, whatever the backend offers. */
@@ -98,13 +99,11 @@ struct xsplit_nf_queue {
 	struct xsplit_nf_stats stats;
 };
 
-/* Backend features read at connect. */
-struct xsplit_nf_features {
-	bool sg;
-	bool gso_v4;
-	bool gso_v6;
-	bool ipv6_csum;
-};
+/*
+ * The backend's offloads before it says anything, and after it is gone:
+ * IPv4 checksum offload, which every backend takes.
+ */
+#define XSPLIT_NF_FEAT_NONE ((struct xsplit_netif_offload){ .ip_csum = true })
 
 struct xsplit_nf {
 	struct xsplit_xb_dev *xb;
@@ -112,7 +111,7 @@ struct xsplit_nf {
 	struct xsplit_nf_queue *queues;
 	unsigned int nr_queues;
 	bool connected;		/* rings live; changes under rtnl */
-	struct xsplit_nf_features feat;
+	struct xsplit_netif_offload feat;	/* read at connect */
 	struct work_struct fatal_work;	/* take the device to Closing */
 };
 

@@ -148,19 +148,18 @@ static int nf_connect(struct xsplit_xb_dev *xb)
 {
 	struct xsplit_nf *nf = xb->priv;
 
-	nf->feat = (struct xsplit_nf_features){
-		.sg = back_feature(nf, "feature-sg"),
-		.gso_v4 = back_feature(nf, "feature-gso-tcpv4"),
-		.gso_v6 = back_feature(nf, "feature-gso-tcpv6"),
-		.ipv6_csum = back_feature(nf, "feature-ipv6-csum-offload"),
-	};
+	nf->feat = XSPLIT_NF_FEAT_NONE;
+	nf->feat.sg = back_feature(nf, "feature-sg");
+	nf->feat.gso_tcpv4 = back_feature(nf, "feature-gso-tcpv4");
+	nf->feat.gso_tcpv6 = back_feature(nf, "feature-gso-tcpv6");
+	nf->feat.ipv6_csum = back_feature(nf, "feature-ipv6-csum-offload");
 	rtnl_lock();
 	xsplit_nf_netdev_connect(nf);
 	rtnl_unlock();
 	netdev_info(nf->netdev, "connected to domain %u: %u queue(s)%s%s\n",
 		    xsplit_nf_domid(nf), nf->nr_queues,
 		    nf->feat.sg ? ", sg" : "",
-		    nf->feat.gso_v4 ? ", tso" : "");
+		    nf->feat.gso_tcpv4 ? ", tso" : "");
 	return 0;
 }
 
@@ -175,7 +174,7 @@ static void nf_disconnect(struct xsplit_xb_dev *xb)
 	xsplit_nf_netdev_disconnect(nf);
 	if (nf->queues)
 		xsplit_nf_queues_destroy(nf);
-	nf->feat = (struct xsplit_nf_features){ 0 };
+	nf->feat = XSPLIT_NF_FEAT_NONE;
 	rtnl_unlock();
 }
 

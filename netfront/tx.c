@@ -259,8 +259,9 @@ bool xsplit_nf_tx_complete(struct xsplit_nf_queue *q)
 	}
 	if (ret < 0)
 		xsplit_nf_queue_broken(q, "corrupt tx ring");
+	/* A split tx channel reaps while the device is down, too. */
 	if (!q->broken && netif_tx_queue_stopped(txq) && tx_room(q) &&
-	    netif_carrier_ok(q->nf->netdev))
+	    netif_carrier_ok(q->nf->netdev) && netif_running(q->nf->netdev))
 		netif_tx_wake_queue(txq);
 	spin_unlock_irqrestore(&q->tx_lock, flags);
 	return any;

@@ -95,24 +95,27 @@ static enum xsplit_evtchn_ret queue_event(struct xsplit_evtchn *ch,
 	return XSPLIT_EVTCHN_DEFERRED;
 }
 
-/* The split tx channel: reap until the backend has nothing more for us. */
+/*
+ * The split tx channel: reap until the backend has nothing more for us.
+ * Each turn takes responses to requests we made, so the backend alone
+ * cannot keep us here.
+ */
 static enum xsplit_evtchn_ret tx_event(struct xsplit_evtchn *ch, void *data)
 {
 	struct xsplit_nf_queue *q = data;
 	bool work = false;
 	int more;
 
-	/* A broken queue sends no EOI: the backend's events stay masked. */
-	if (unlikely(READ_ONCE(q->broken)))
-		return XSPLIT_EVTCHN_DEFERRED;
-	/* Bounded: there are never more responses than requests we made. */
-	do {
+	while (!READ_ONCE(q->broken)) {
 		work |= xsplit_nf_tx_complete(q);
 		more = tx_final_check(q);
-	} while (more > 0 && !READ_ONCE(q->broken));
-	if (more == XSPLIT_RING_CORRUPT)
-		xsplit_nf_queue_broken(q, "corrupt ring index");
-	return work ? XSPLIT_EVTCHN_WORK : XSPLIT_EVTCHN_NO_WORK;
+		if (more < 0)
+			xsplit_nf_queue_broken(q, "corrupt ring index");
+		else if (!more)
+			return work ? XSPLIT_EVTCHN_WORK : XSPLIT_EVTCHN_NO_WORK;
+	}
+	/* A broken queue sends no EOI: the backend's events stay masked. */
+	return XSPLIT_EVTCHN_DEFERRED;
 }
 
 /**

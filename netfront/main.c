@@ -27,7 +27,7 @@ module_param_cb(max_queues, &max_queues_ops, &xsplit_nf_max_queues, 0644);
 MODULE_PARM_DESC(max_queues,
 		 "Most queues per vif, also capped by online CPUs and the backend (1-8, default 8)");
 
-/* Read at each connect: a reconnect or restore picks up a change. */
+/* Read at each negotiation: a reconnect or restore picks up a change. */
 module_param_named(separate_tx_rx_irq, xsplit_nf_separate_tx_rx_irq, bool,
 		   0644);
 MODULE_PARM_DESC(separate_tx_rx_irq,

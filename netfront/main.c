@@ -11,6 +11,7 @@
 #include "netfront/netfront.h"
 
 unsigned int xsplit_nf_max_queues = XSPLIT_NF_MAX_QUEUES;
+bool xsplit_nf_separate_tx_rx_irq = true;
 
 static int max_queues_set(const char *val, const struct kernel_param *kp)
 {
@@ -25,6 +26,12 @@ static const struct kernel_param_ops max_queues_ops = {
 module_param_cb(max_queues, &max_queues_ops, &xsplit_nf_max_queues, 0644);
 MODULE_PARM_DESC(max_queues,
 		 "Most queues per vif, also capped by online CPUs and the backend (1-8, default 8)");
+
+/* Read at each negotiation: a reconnect or restore picks up a change. */
+module_param_named(separate_tx_rx_irq, xsplit_nf_separate_tx_rx_irq, bool,
+		   0644);
+MODULE_PARM_DESC(separate_tx_rx_irq,
+		 "Use separate tx and rx event channels when the backend offers them (default true)");
 
 static int __init xsplit_nf_init(void)
 {

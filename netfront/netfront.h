@@ -4,7 +4,7 @@
  *
  *   main.c    module parameters, init/exit
  *   xenbus.c  the xsplit_xb_driver callbacks: probe, advertise, connect ...
- *   queue.c   one queue: its two rings, event channel and NAPI
+ *   queue.c   one queue: its two rings, event channel(s) and NAPI
  *   rx.c      rx buffers: posting, and turning responses into skbs
  *   tx.c      ndo_start_xmit and tx completion
  *   netdev.c  net_device_ops, features, MTU
@@ -77,12 +77,18 @@ struct xsplit_nf_queue {
 	struct xsplit_nf *nf;
 	unsigned int id;
 	struct napi_struct napi;
-	struct xsplit_evtchn evtchn;
-	bool eoi_pending;	/* an event awaits its late EOI */
+	struct xsplit_evtchn tx_ch;	/* also rx's when not split */
+	struct xsplit_evtchn rx_ch;	/* bound only when split */
+	bool split;		/* feature-split-event-channels in use */
+	bool eoi_pending;	/* an event for NAPI awaits its late EOI */
 	bool broken;		/* the backend misbehaved: stop using it */
 	char name[XSPLIT_EVTCHN_NAME_LEN];
 
-	/* tx: the lock orders xmit against completion in NAPI */
+	/*
+	 * tx: the lock orders xmit against completion, which runs in NAPI or,
+	 * with split channels, in the tx channel's hard-IRQ handler: take it
+	 * with interrupts off.
+	 */
 	spinlock_t tx_lock;
 	struct xsplit_xb_ring tx_mem;
 	struct xsplit_netif_tx_front tx;
@@ -120,23 +126,37 @@ static inline domid_t xsplit_nf_domid(const struct xsplit_nf *nf)
 	return nf->xb->xdev->otherend_id;
 }
 
+/* The channel rx events come on, and rx buffer postings are kicked on. */
+static inline struct xsplit_evtchn *xsplit_nf_rx_ch(struct xsplit_nf_queue *q)
+{
+	return q->split ? &q->rx_ch : &q->tx_ch;
+}
+
+/*
+ * Counters are also bumped from the tx channel's hard-IRQ handler, so every
+ * writer keeps interrupts off (on 32-bit; a no-op on 64-bit).
+ */
 static inline void xsplit_nf_count(struct xsplit_nf_queue *q, u64 *ctr,
 				   u64 n)
 {
-	u64_stats_update_begin(&q->syncp);
+	unsigned long flags = u64_stats_update_begin_irqsave(&q->syncp);
+
 	*ctr += n;
-	u64_stats_update_end(&q->syncp);
+	u64_stats_update_end_irqrestore(&q->syncp, flags);
 }
 
 /* main.c */
 extern unsigned int xsplit_nf_max_queues;
+extern bool xsplit_nf_separate_tx_rx_irq;
 
 /* xenbus.c */
 int xsplit_nf_xenbus_register(void);
 void xsplit_nf_xenbus_unregister(void);
 
 /* queue.c */
-int xsplit_nf_queues_create(struct xsplit_nf *nf, unsigned int nr);
+int xsplit_nf_queues_create(struct xsplit_nf *nf, unsigned int nr,
+			    bool split);
+unsigned int xsplit_nf_queues_split(const struct xsplit_nf *nf);
 void xsplit_nf_queues_destroy(struct xsplit_nf *nf);
 int xsplit_nf_queues_publish(struct xsplit_nf *nf,
 			     struct xenbus_transaction xbt);

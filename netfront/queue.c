@@ -1,9 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * One netfront queue: a tx ring, an rx ring, one event channel for both
- * and one NAPI context that serves both.  The event handler only schedules
- * NAPI; the late EOI is sent when NAPI has drained the rings, so a backend
- * that floods events gets at most one poll per EOI.
+ * One netfront queue: a tx ring, an rx ring, their event channel(s) and
+ * one NAPI context.
+ *
+ * Shared channel (the default protocol): the event handler only schedules
+ * NAPI, which serves both rings; the late EOI is sent when NAPI has
+ * drained them, so a backend that floods events gets at most one poll per
+ * EOI.
+ *
+ * Split channels (the backend offers feature-split-event-channels and
+ * separate_tx_rx_irq allows it): the rx channel works as above for rx
+ * alone; the tx channel's handler reaps tx completions itself, in hard-IRQ
+ * context as Linux's netfront does, and lets the core send the EOI right
+ * away, flagged spurious when there was nothing to reap.
  */
 #include <linux/slab.h>
 #include <linux/netdevice.h>
@@ -11,14 +20,24 @@
 #include "netfront/netfront.h"
 #include "grant/xsplit_grant.h"
 
-/* Pending responses on either ring (after asking to be notified), or < 0. */
+/* Pending tx responses (after asking to be notified), or < 0. */
+static int tx_final_check(struct xsplit_nf_queue *q)
+{
+	unsigned long flags;
+	int ret;
+
+	spin_lock_irqsave(&q->tx_lock, flags);
+	ret = xsplit_front_final_check(&q->tx.r);
+	spin_unlock_irqrestore(&q->tx_lock, flags);
+	return ret;
+}
+
+/* Pending responses on the ring(s) NAPI serves, or < 0. */
 static int queue_final_check(struct xsplit_nf_queue *q)
 {
 	int tx, rx;
 
-	spin_lock(&q->tx_lock);
-	tx = xsplit_front_final_check(&q->tx.r);
-	spin_unlock(&q->tx_lock);
+	tx = q->split ? 0 : tx_final_check(q);
 	rx = xsplit_front_final_check(&q->rx.r);
 	if (tx < 0 || rx < 0)
 		return XSPLIT_RING_CORRUPT;
@@ -30,7 +49,7 @@ static void queue_eoi(struct xsplit_nf_queue *q, bool found_work)
 	if (!q->eoi_pending)
 		return;
 	q->eoi_pending = false;
-	xsplit_evtchn_eoi(&q->evtchn, found_work);
+	xsplit_evtchn_eoi(xsplit_nf_rx_ch(q), found_work);
 }
 
 static int queue_poll(struct napi_struct *napi, int budget)
@@ -45,7 +64,8 @@ static int queue_poll(struct napi_struct *napi, int budget)
 		napi_complete_done(napi, 0);
 		return 0;
 	}
-	tx_work = xsplit_nf_tx_complete(q);
+	/* With split channels tx completions are the tx handler's. */
+	tx_work = !q->split && xsplit_nf_tx_complete(q);
 	done = xsplit_nf_rx_poll(q, budget);
 	if (done >= budget)
 		return budget;
@@ -64,6 +84,7 @@ static int queue_poll(struct napi_struct *napi, int budget)
 	return done;
 }
 
+/* The shared channel, or the rx one when split: NAPI does the work. */
 static enum xsplit_evtchn_ret queue_event(struct xsplit_evtchn *ch,
 					  void *data)
 {
@@ -71,6 +92,29 @@ static enum xsplit_evtchn_ret queue_event(struct xsplit_evtchn *ch,
 
 	q->eoi_pending = true;
 	napi_schedule(&q->napi);
+	return XSPLIT_EVTCHN_DEFERRED;
+}
+
+/*
+ * The split tx channel: reap until the backend has nothing more for us.
+ * Each turn takes responses to requests we made, so the backend alone
+ * cannot keep us here.
+ */
+static enum xsplit_evtchn_ret tx_event(struct xsplit_evtchn *ch, void *data)
+{
+	struct xsplit_nf_queue *q = data;
+	bool work = false;
+	int more;
+
+	while (!READ_ONCE(q->broken)) {
+		work |= xsplit_nf_tx_complete(q);
+		more = tx_final_check(q);
+		if (more < 0)
+			xsplit_nf_queue_broken(q, "corrupt ring index");
+		else if (!more)
+			return work ? XSPLIT_EVTCHN_WORK : XSPLIT_EVTCHN_NO_WORK;
+	}
+	/* A broken queue sends no EOI: the backend's events stay masked. */
 	return XSPLIT_EVTCHN_DEFERRED;
 }
 
@@ -117,13 +161,70 @@ ungrant_tx:
 	return err;
 }
 
+/* A tx and an rx channel, named "<queue>-tx" and "<queue>-rx". */
+static int queue_events_split(struct xenbus_device *xdev,
+			      struct xsplit_nf_queue *q)
+{
+	char name[XSPLIT_EVTCHN_NAME_LEN];
+	int err;
+
+	snprintf(name, sizeof(name), "%s-tx", q->name);
+	err = xsplit_evtchn_alloc_frontend(&q->tx_ch, xdev, name, tx_event, q);
+	if (err)
+		return err;
+	snprintf(name, sizeof(name), "%s-rx", q->name);
+	err = xsplit_evtchn_alloc_frontend(&q->rx_ch, xdev, name, queue_event,
+					   q);
+	if (err)
+		goto unbind_tx;
+	q->split = true;
+	return 0;
+
+unbind_tx:
+	xsplit_evtchn_unbind(&q->tx_ch);
+	return err;
+}
+
+/*
+ * Split channels if asked, else one shared channel; like Linux's netfront,
+ * fall back to a shared one when the pair cannot be had (the backend reads
+ * whichever layout we publish).
+ */
+static int queue_events(struct xsplit_nf *nf, struct xsplit_nf_queue *q,
+			bool split)
+{
+	struct xenbus_device *xdev = nf->xb->xdev;
+	int err;
+
+	if (split) {
+		err = queue_events_split(xdev, q);
+		if (!err)
+			return 0;
+		netdev_warn(nf->netdev,
+			    "queue %u: no split event channels (%d), sharing one\n",
+			    q->id, err);
+	}
+	return xsplit_evtchn_alloc_frontend(&q->tx_ch, xdev, q->name,
+					    queue_event, q);
+}
+
+static void queue_events_free(struct xsplit_nf_queue *q)
+{
+	xsplit_evtchn_unbind(&q->rx_ch);
+	xsplit_evtchn_unbind(&q->tx_ch);
+	q->split = false;
+}
+
 static int queue_init(struct xsplit_nf *nf, struct xsplit_nf_queue *q,
-		      unsigned int id)
+		      unsigned int id, bool split)
 {
 	int err;
 
 	q->nf = nf;
 	q->id = id;
+	/* Unbound until queue_events(); unbinding one never bound is a no-op. */
+	q->tx_ch.irq = -1;
+	q->rx_ch.irq = -1;
 	spin_lock_init(&q->tx_lock);
 	u64_stats_init(&q->syncp);
 	xsplit_nf_txids_init(&q->txids, XSPLIT_NF_TX_RING_SIZE);
@@ -134,8 +235,7 @@ static int queue_init(struct xsplit_nf *nf, struct xsplit_nf_queue *q,
 		return err;
 	/* NAPI first: the event handler schedules it. */
 	netif_napi_add(nf->netdev, &q->napi, queue_poll);
-	err = xsplit_evtchn_alloc_frontend(&q->evtchn, nf->xb->xdev, q->name,
-					   queue_event, q);
+	err = queue_events(nf, q, split);
 	if (err)
 		goto del_napi;
 	return 0;
@@ -147,10 +247,13 @@ del_napi:
 	return err;
 }
 
-/* The mirror of queue_init(); NAPI must be disabled already. */
+/*
+ * The mirror of queue_init(); NAPI must be disabled already.  Unbinding
+ * first also waits for a tx handler still reaping on another CPU.
+ */
 static void queue_fini(struct xsplit_nf_queue *q)
 {
-	xsplit_evtchn_unbind(&q->evtchn);
+	queue_events_free(q);
 	del_timer_sync(&q->refill);
 	netif_napi_del(&q->napi);
 	xsplit_nf_tx_release(q);
@@ -163,10 +266,12 @@ static void queue_fini(struct xsplit_nf_queue *q)
  * xsplit_nf_queues_create - rings, event channels and NAPI for @nr queues
  * @nf: the device, not connected
  * @nr: queues negotiated with the backend
+ * @split: separate tx and rx event channels per queue
  *
  * Return: 0 or a negative errno, with nothing left allocated.
  */
-int xsplit_nf_queues_create(struct xsplit_nf *nf, unsigned int nr)
+int xsplit_nf_queues_create(struct xsplit_nf *nf, unsigned int nr,
+			    bool split)
 {
 	unsigned int i;
 	int err;
@@ -175,7 +280,7 @@ int xsplit_nf_queues_create(struct xsplit_nf *nf, unsigned int nr)
 	if (!nf->queues)
 		return -ENOMEM;
 	for (i = 0; i < nr; i++) {
-		err = queue_init(nf, &nf->queues[i], i);
+		err = queue_init(nf, &nf->queues[i], i, split);
 		if (err)
 			goto fini;
 	}
@@ -222,12 +327,22 @@ int xsplit_nf_queues_publish(struct xsplit_nf *nf,
 						     nr, i, &q->rx_mem);
 		if (!err)
 			err = xsplit_xb_evtchn_publish(nf->xb, xbt, nr, i,
-						       false, q->evtchn.port,
-						       0);
+						       q->split, q->tx_ch.port,
+						       q->rx_ch.port);
 		if (err)
 			return err;
 	}
 	return 0;
+}
+
+/* Queues with split event channels (a queue may have fallen back). */
+unsigned int xsplit_nf_queues_split(const struct xsplit_nf *nf)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < nf->nr_queues; i++)
+		n += nf->queues[i].split;
+	return n;
 }
 
 /* Post the rx buffers; NAPI is not running yet, so no lock is needed. */

@@ -65,7 +65,7 @@ void xsplit_nf_rx_refill(struct xsplit_nf_queue *q)
 		posted++;
 	}
 	if (posted && xsplit_front_push_reqs(&q->rx.r))
-		xsplit_evtchn_notify(&q->evtchn);
+		xsplit_evtchn_notify(xsplit_nf_rx_ch(q));
 }
 
 void xsplit_nf_rx_refill_timer(struct timer_list *t)
@@ -178,6 +178,7 @@ static void rx_deliver(struct xsplit_nf_queue *q, struct sk_buff *skb,
 {
 	bool gso = p->extra_mask & BIT(XSPLIT_NETIF_EXTRA_TYPE_GSO);
 	unsigned int len = skb->len;
+	unsigned long flags;
 
 	if (!__pskb_pull_tail(skb, min_t(unsigned int, len,
 					 XSPLIT_NF_RX_PULL)))
@@ -189,11 +190,11 @@ static void rx_deliver(struct xsplit_nf_queue *q, struct sk_buff *skb,
 	if (rx_set_csum(q, skb, p, gso))
 		goto drop;
 	skb_record_rx_queue(skb, q->id);
-	u64_stats_update_begin(&q->syncp);
+	flags = u64_stats_update_begin_irqsave(&q->syncp);
 	q->stats.rx_packets++;
 	q->stats.rx_bytes += len;
 	q->stats.rx_gso += gso;
-	u64_stats_update_end(&q->syncp);
+	u64_stats_update_end_irqrestore(&q->syncp, flags);
 	napi_gro_receive(&q->napi, skb);
 	return;
 

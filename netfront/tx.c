@@ -146,12 +146,13 @@ static bool tx_acceptable(const struct sk_buff *skb)
 
 static void tx_count(struct xsplit_nf_queue *q, const struct sk_buff *skb)
 {
-	u64_stats_update_begin(&q->syncp);
+	unsigned long flags = u64_stats_update_begin_irqsave(&q->syncp);
+
 	q->stats.tx_packets++;
 	q->stats.tx_bytes += skb->len;
 	q->stats.tx_gso += skb_is_gso(skb);
 	q->stats.tx_csum_partial += skb->ip_summed == CHECKSUM_PARTIAL;
-	u64_stats_update_end(&q->syncp);
+	u64_stats_update_end_irqrestore(&q->syncp, flags);
 }
 
 netdev_tx_t xsplit_nf_start_xmit(struct sk_buff *skb, struct net_device *dev)
@@ -160,6 +161,7 @@ netdev_tx_t xsplit_nf_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	u16 qi = skb_get_queue_mapping(skb);
 	struct netdev_queue *txq = netdev_get_tx_queue(dev, qi);
 	struct xsplit_nf_queue *q;
+	unsigned long flags;
 	struct tx_pages tp;
 	bool notify;
 
@@ -171,10 +173,10 @@ netdev_tx_t xsplit_nf_start_xmit(struct sk_buff *skb, struct net_device *dev)
 		     tx_pages_fill(q, skb, &tp)))
 		goto drop;
 
-	spin_lock(&q->tx_lock);
+	spin_lock_irqsave(&q->tx_lock, flags);
 	if (unlikely(!tx_room(q))) {
 		/* Stopped at the threshold, so only a bug gets here. */
-		spin_unlock(&q->tx_lock);
+		spin_unlock_irqrestore(&q->tx_lock, flags);
 		tx_pages_put(&tp);
 		netif_tx_stop_queue(txq);
 		goto drop;
@@ -183,9 +185,9 @@ netdev_tx_t xsplit_nf_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	notify = xsplit_front_push_reqs(&q->tx.r);
 	if (!tx_room(q))
 		netif_tx_stop_queue(txq);
-	spin_unlock(&q->tx_lock);
+	spin_unlock_irqrestore(&q->tx_lock, flags);
 	if (notify)
-		xsplit_evtchn_notify(&q->evtchn);
+		xsplit_evtchn_notify(&q->tx_ch);
 	tx_count(q, skb);
 	skb_tx_timestamp(skb);
 	dev_consume_skb_any(skb);
@@ -234,7 +236,8 @@ static bool tx_response(struct xsplit_nf_queue *q,
 
 /**
  * xsplit_nf_tx_complete - free what the backend has answered
- * @q: the queue, from its NAPI poll
+ * @q: the queue, from its NAPI poll or (split channels) its tx event
+ *     handler in hard-IRQ context
  *
  * Return: true if there was any response.
  */
@@ -242,10 +245,11 @@ bool xsplit_nf_tx_complete(struct xsplit_nf_queue *q)
 {
 	struct netdev_queue *txq = netdev_get_tx_queue(q->nf->netdev, q->id);
 	struct xsplit_netif_tx_response rsp;
+	unsigned long flags;
 	bool any = false;
 	int ret;
 
-	spin_lock(&q->tx_lock);
+	spin_lock_irqsave(&q->tx_lock, flags);
 	while ((ret = xsplit_netif_tx_front_copy_rsp(&q->tx, &rsp)) > 0) {
 		any = true;
 		if (!tx_response(q, &rsp)) {
@@ -255,10 +259,11 @@ bool xsplit_nf_tx_complete(struct xsplit_nf_queue *q)
 	}
 	if (ret < 0)
 		xsplit_nf_queue_broken(q, "corrupt tx ring");
+	/* A split tx channel reaps while the device is down, too. */
 	if (!q->broken && netif_tx_queue_stopped(txq) && tx_room(q) &&
-	    netif_carrier_ok(q->nf->netdev))
+	    netif_carrier_ok(q->nf->netdev) && netif_running(q->nf->netdev))
 		netif_tx_wake_queue(txq);
-	spin_unlock(&q->tx_lock);
+	spin_unlock_irqrestore(&q->tx_lock, flags);
 	return any;
 }
 

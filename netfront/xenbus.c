@@ -3,8 +3,9 @@
  * netfront's XenBus side: the callbacks the core's state machine calls.
  *
  *   probe      net_device with the MAC from XenStore, registered, no carrier
- *   advertise  (backend in InitWait) queues, rings and event channels; our
- *              keys written in one transaction
+ *   advertise  (backend in InitWait) queues, rings and event channels
+ *              (split tx/rx when the backend offers them); our keys
+ *              written in one transaction
  *   connect    (right after; netif skips Initialised) backend features,
  *              rx buffers posted, carrier on
  *   disconnect carrier off, I/O stopped, everything taken back
@@ -119,9 +120,26 @@ static unsigned int wanted_queues(void)
 	return min(xsplit_nf_max_queues, num_online_cpus());
 }
 
+/*
+ * Split tx/rx event channels when the backend offers them and the
+ * parameter allows; asked anew at every advertise, since a restarted or
+ * restored-to backend may differ.  A malformed offer counts as none.
+ */
+static bool wanted_split(struct xsplit_nf *nf)
+{
+	u32 offered;
+
+	if (!READ_ONCE(xsplit_nf_separate_tx_rx_irq))
+		return false;
+	if (xsplit_xb_read_top(nf->xb, XSPLIT_KEY_SPLIT_EVTCHN, &offered))
+		return false;
+	return offered;
+}
+
 static int nf_advertise(struct xsplit_xb_dev *xb)
 {
 	struct xsplit_nf *nf = xb->priv;
+	bool split;
 	u32 nr;
 	int err;
 
@@ -132,12 +150,13 @@ static int nf_advertise(struct xsplit_xb_dev *xb)
 	err = xsplit_xb_mq_choose(xb, wanted_queues(), &nr);
 	if (err && err != -ENOENT)
 		return err;
+	split = wanted_split(nf);
 	rtnl_lock();
 	err = netif_set_real_num_tx_queues(nf->netdev, nr);
 	if (!err)
 		err = netif_set_real_num_rx_queues(nf->netdev, nr);
 	if (!err)
-		err = xsplit_nf_queues_create(nf, nr);
+		err = xsplit_nf_queues_create(nf, nr, split);
 	rtnl_unlock();
 	if (err)
 		return err;
@@ -156,8 +175,11 @@ static int nf_connect(struct xsplit_xb_dev *xb)
 	rtnl_lock();
 	xsplit_nf_netdev_connect(nf);
 	rtnl_unlock();
-	netdev_info(nf->netdev, "connected to domain %u: %u queue(s)%s%s\n",
+	/* A queue that fell back to one channel has said so already. */
+	netdev_info(nf->netdev, "connected to domain %u: %u queue(s)%s%s%s\n",
 		    xsplit_nf_domid(nf), nf->nr_queues,
+		    xsplit_nf_queues_split(nf) == nf->nr_queues ?
+		    ", split event channels" : "",
 		    nf->feat.sg ? ", sg" : "",
 		    nf->feat.gso_tcpv4 ? ", tso" : "");
 	return 0;

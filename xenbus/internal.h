@@ -14,4 +14,9 @@ void xsplit_xb_set_fatal(struct xsplit_xb_dev *dev, int err,
 int xsplit_xb_hotplug_watch(struct xsplit_xb_dev *dev);
 void xsplit_xb_hotplug_unwatch(struct xsplit_xb_dev *dev);
 
+/* xs.c: a key of ours that must not linger from an earlier connection. */
+int xsplit_xb_remove(struct xsplit_xb_dev *dev, struct xenbus_transaction xbt,
+		     enum xsplit_key_id id, unsigned int nr_queues,
+		     unsigned int queue);
+
 #endif /* XSPLIT_XENBUS_INTERNAL_H */

@@ -308,6 +308,29 @@ int xsplit_key_ring_ref_path(char *buf, size_t size, enum xsplit_key_id id,
 }
 
 /**
+ * xsplit_key_evtchn_ids - the event-channel keys of one queue, in order
+ * @split: separate tx and rx channels
+ * @ids: filled with every event-channel key: first those to write (the tx
+ *       port's, then the rx port's), then those of the other layout
+ *
+ * Return: how many of @ids are to be written (2 when split, else 1).
+ */
+unsigned int xsplit_key_evtchn_ids(bool split,
+				   enum xsplit_key_id ids[XSPLIT_KEY_EVTCHN_IDS])
+{
+	if (split) {
+		ids[0] = XSPLIT_KEY_EVTCHN_TX;
+		ids[1] = XSPLIT_KEY_EVTCHN_RX;
+		ids[2] = XSPLIT_KEY_EVTCHN;
+		return 2;
+	}
+	ids[0] = XSPLIT_KEY_EVTCHN;
+	ids[1] = XSPLIT_KEY_EVTCHN_TX;
+	ids[2] = XSPLIT_KEY_EVTCHN_RX;
+	return 1;
+}
+
+/**
  * xsplit_key_check_order - is a requested ring order acceptable?
  * @order: what the frontend asked for
  * @max_order: what we advertised (never above XSPLIT_KEY_MAX_RING_ORDER)

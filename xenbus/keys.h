@@ -89,6 +89,18 @@ int xsplit_key_ring_ref_path(char *buf, size_t size, enum xsplit_key_id id,
 			     unsigned int nr_queues, unsigned int queue,
 			     unsigned int order, unsigned int page);
 
+/*
+ * A queue's event-channel keys: "event-channel", or "event-channel-tx" and
+ * "event-channel-rx" when split.  A frontend writes one layout and removes
+ * the other, which an earlier connection to another backend (or with other
+ * settings) may have left in its directory: a backend that finds both
+ * layouts binds the split one.
+ */
+#define XSPLIT_KEY_EVTCHN_IDS 3U
+
+unsigned int xsplit_key_evtchn_ids(bool split,
+				   enum xsplit_key_id ids[XSPLIT_KEY_EVTCHN_IDS]);
+
 int xsplit_key_check_order(u32 order, u32 max_order);
 int xsplit_key_check_queues(u32 nr_queues, u32 max_queues);
 

@@ -126,22 +126,37 @@ int xsplit_xb_evtchn_read(struct xsplit_xb_dev *dev, unsigned int nr_queues,
 }
 EXPORT_SYMBOL_GPL(xsplit_xb_evtchn_read);
 
-/* Frontend: write the port(s) @tx/@rx; @rx is ignored when not split. */
+/**
+ * xsplit_xb_evtchn_publish - frontend: write a queue's event-channel port(s)
+ * @dev: the device
+ * @xbt: the transaction that writes the rest of the queue's keys
+ * @nr_queues: queues in use
+ * @queue: which queue
+ * @split: write event-channel-tx/-rx instead of event-channel
+ * @tx: the port (the tx port when split)
+ * @rx: the rx port when split; ignored otherwise
+ *
+ * The other layout's keys are removed: our directory outlives a backend
+ * (restart, driver domain), and a port left from an earlier connection is
+ * closed or, worse, reused by now.
+ *
+ * Return: 0 or a negative errno.
+ */
 int xsplit_xb_evtchn_publish(struct xsplit_xb_dev *dev,
 			     struct xenbus_transaction xbt,
 			     unsigned int nr_queues, unsigned int queue,
 			     bool split, evtchn_port_t tx, evtchn_port_t rx)
 {
-	int err;
+	enum xsplit_key_id ids[XSPLIT_KEY_EVTCHN_IDS];
+	const evtchn_port_t ports[] = { tx, rx };
+	unsigned int i, nr_write = xsplit_key_evtchn_ids(split, ids);
+	int err = 0;
 
-	if (!split)
-		return xsplit_xb_write(dev, xbt, XSPLIT_KEY_EVTCHN, nr_queues,
-				       queue, 0, tx);
-	err = xsplit_xb_write(dev, xbt, XSPLIT_KEY_EVTCHN_TX, nr_queues, queue,
-			      0, tx);
-	if (err)
-		return err;
-	return xsplit_xb_write(dev, xbt, XSPLIT_KEY_EVTCHN_RX, nr_queues,
-			       queue, 0, rx);
+	for (i = 0; !err && i < nr_write; i++)
+		err = xsplit_xb_write(dev, xbt, ids[i], nr_queues, queue, 0,
+				      ports[i]);
+	for (; !err && i < XSPLIT_KEY_EVTCHN_IDS; i++)
+		err = xsplit_xb_remove(dev, xbt, ids[i], nr_queues, queue);
+	return err;
 }
 EXPORT_SYMBOL_GPL(xsplit_xb_evtchn_publish);

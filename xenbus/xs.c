@@ -192,3 +192,30 @@ int xsplit_xb_write(struct xsplit_xb_dev *dev, struct xenbus_transaction xbt,
 	return xenbus_printf(xbt, dev->xdev->nodename, node, "%u", val);
 }
 EXPORT_SYMBOL_GPL(xsplit_xb_write);
+
+/**
+ * xsplit_xb_remove - remove one typed key from our own directory
+ * @dev: the device
+ * @xbt: transaction or XBT_NIL
+ * @id: the key; must be one our role writes
+ * @nr_queues: queues in use
+ * @queue: which queue
+ *
+ * Return: 0 (also when the key was absent) or a negative errno.
+ */
+int xsplit_xb_remove(struct xsplit_xb_dev *dev, struct xenbus_transaction xbt,
+		     enum xsplit_key_id id, unsigned int nr_queues,
+		     unsigned int queue)
+{
+	const struct xsplit_key *key = xsplit_key_get(id);
+	char node[XSPLIT_KEY_PATH_MAX];
+	int err;
+
+	if (WARN_ON_ONCE(!key || !key_is_ours(dev, key)))
+		return -EINVAL;
+	err = xsplit_key_path(node, sizeof(node), id, nr_queues, queue, 0);
+	if (err)
+		return err;
+	err = xenbus_rm(xbt, dev->xdev->nodename, node);
+	return err == -ENOENT ? 0 : err;
+}

@@ -307,6 +307,39 @@ static void test_ring_ref_path(void **state)
 	expect_ring(-EINVAL, NULL, XSPLIT_KEY_RING_REF, 2, 2, 0, 0);
 }
 
+static void test_evtchn_ids(void **state)
+{
+	static const struct {
+		bool split;
+		unsigned int nr_write;
+		const char *names[XSPLIT_KEY_EVTCHN_IDS];
+	} cases[] = {
+		/* 0 */ { false, 1,
+			  { "event-channel", "event-channel-tx",
+			    "event-channel-rx" } },
+		/* 1 */ { true, 2,
+			  { "event-channel-tx", "event-channel-rx",
+			    "event-channel" } },
+	};
+	size_t i, j;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		enum xsplit_key_id ids[XSPLIT_KEY_EVTCHN_IDS];
+
+		assert_int_equal(xsplit_key_evtchn_ids(cases[i].split, ids),
+				 cases[i].nr_write);
+		for (j = 0; j < XSPLIT_KEY_EVTCHN_IDS; j++) {
+			const struct xsplit_key *k = xsplit_key_get(ids[j]);
+
+			assert_non_null(k);
+			assert_string_equal(k->name, cases[i].names[j]);
+			/* each lives where a single event-channel would */
+			assert_true(k->flags & XSPLIT_KEYF_PER_QUEUE);
+			assert_int_equal(k->writer, XSPLIT_KEY_BY_FRONTEND);
+		}
+	}
+}
+
 static void test_negotiation_checks(void **state)
 {
 	assert_int_equal(xsplit_key_check_order(0, 0), 0);
@@ -340,6 +373,7 @@ int main(void)
 		cmocka_unit_test(test_path_multi_queue),
 		cmocka_unit_test(test_path_rejects),
 		cmocka_unit_test(test_ring_ref_path),
+		cmocka_unit_test(test_evtchn_ids),
 		cmocka_unit_test(test_negotiation_checks),
 	};
 

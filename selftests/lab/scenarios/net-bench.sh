@@ -1,0 +1,110 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Network benchmark (figures, never asserted), the kernel's pair and
+# xsplit's pair in one run so that they compare as ratios: iperf3 TCP
+# guest->dom0 and dom0->guest from a 1-vCPU guest (one queue), the same
+# with two streams from it and from a 2-vCPU guest (two queues: 1 vs 2
+# queues), and guest->guest both ways between the two on the Linux bridge.
+# Each guest prints how many queues its frontend got (real tx queues).
+# The table at the end gives every figure and xsplit / in-tree.
+# lab: timeout=1500
+# shellcheck source=../dom0/lib.sh
+. "$LAB/dom0/lib.sh"
+
+LAB_FE=xsplit
+LAB_BE=xsplit
+require_mode net
+linux_bridge
+iperf3 -s -D -I "$LAB_OUT/iperf3.pid" --logfile "$LAB_OUT/iperf3-server.log" ||
+	fail "iperf3 server"
+trap 'kill "$(cat "$LAB_OUT/iperf3.pid")"' EXIT
+T=5	# seconds per iperf3 run
+
+# queue_fig NAME: the frontend's real tx queue count, as a figure.
+cat >"$LAB_OUT/queues.sh" <<'JOB'
+queue_fig() {
+	echo "LAB-FIG $1 queues=$(ls -d /sys/class/net/eth0/queues/tx-* | wc -l)"
+}
+JOB
+
+# bench PAIR: the two guests with PAIR's frontends and backends.
+bench() {
+	local p=$1 a=nb-$1-1q b=nb-$1-2q rc=0
+	LAB_FE=$p LAB_BE=$p
+	use_backends
+	{
+		cat "$LAB_OUT/queues.sh"
+		cat <<JOB
+net_up eth0 10.0.0.2/24 || exit 1
+queue_fig $p-1q
+iperf_fig $p-guest-to-dom0 -c 10.0.0.1 -t $T || exit 1
+iperf_fig $p-dom0-to-guest -c 10.0.0.1 -t $T -R || exit 1
+iperf_fig $p-1q-guest-to-dom0-P2 -c 10.0.0.1 -t $T -P 2 || exit 1
+iperf_fig $p-1q-dom0-to-guest-P2 -c 10.0.0.1 -t $T -P 2 -R || exit 1
+iperf3 -s -D || exit 1
+echo LAB-NB-SERVE
+sleep 100000
+JOB
+	} >"$LAB_OUT/job-$a.sh"
+	{
+		cat "$LAB_OUT/queues.sh"
+		cat <<JOB
+net_up eth0 10.0.0.3/24 || exit 1
+queue_fig $p-2q
+wait_ping 10.0.0.2 120 || exit 1
+iperf_fig $p-guest-to-guest -c 10.0.0.2 -t $T || exit 1
+iperf_fig $p-guest-to-guest-R -c 10.0.0.2 -t $T -R || exit 1
+iperf_fig $p-2q-guest-to-dom0-P2 -c 10.0.0.1 -t $T -P 2 || exit 1
+iperf_fig $p-2q-dom0-to-guest-P2 -c 10.0.0.1 -t $T -P 2 -R || exit 1
+JOB
+	} >"$LAB_OUT/job-$b.sh"
+	GUEST_MEMORY=384 guest_start "$a" "$LAB_OUT/job-$a.sh" "vif = ['bridge=xenbr0']"
+	console_mark "$a" LAB-NB-SERVE 400
+	GUEST_MEMORY=384 GUEST_VCPUS=2 guest_start "$b" "$LAB_OUT/job-$b.sh" \
+		"vif = ['bridge=xenbr0']"
+	guest_wait "$b" 400 || rc=$?
+	timeout 30 xl destroy "$a"
+	guest_collect "$a"
+	for n in "$a" "$b"; do
+		sed -n '/LAB-GUEST-UP/,$p' "$LAB_OUT/$n/console.log"
+	done | tee -a "$LAB_OUT/figs"
+	[ "$rc" = 0 ] || fail "iperf3 through the $p pair"
+}
+
+for pair in intree xsplit; do
+	bench "$pair"
+done
+echo "--- network figures (Mbit/s; TCG, one run: compare rows, not runs) ---"
+awk '/^LAB-FIG / {
+	name = $2; sub(/^(intree|xsplit)-/, "", name)
+	pair = ($2 ~ /^xsplit-/) ? "xsplit" : "intree"
+	for (i = 3; i <= NF; i++) {
+		split($i, kv, "=")
+		if (kv[1] == "mbit_s" || kv[1] == "queues") {
+			v[pair, name] = kv[2]
+			if (!(name in seen)) { seen[name] = 1; order[++n] = name }
+		}
+	}
+}
+END {
+	printf "%-26s %10s %10s %8s\n", "figure", "intree", "xsplit", "ratio"
+	for (i = 1; i <= n; i++) {
+		k = order[i]; a = v["intree", k]; b = v["xsplit", k]
+		r = (a > 0 && b != "") ? sprintf("%.2f", b / a) : "-"
+		printf "%-26s %10s %10s %8s\n", k, a, b, r
+	}
+}' "$LAB_OUT/figs" | tee "$LAB_OUT/table.txt"
+# 2 queues / 1 queue, per pair (columns 2 and 3 of the table).
+awk '$1 ~ /P2$/ { it[$1] = $2; xs[$1] = $3 }
+END {
+	for (d in it) {
+		if (d !~ /^1q-/) continue
+		t = d; sub(/^1q-/, "2q-", t)
+		if (!(t in it) || it[d] <= 0 || xs[d] <= 0)
+			continue
+		printf "2 queues / 1 queue, %s: intree %.2f, xsplit %.2f\n",
+			substr(d, 4), it[t] / it[d], xs[t] / xs[d]
+	}
+}' "$LAB_OUT/table.txt"
+check_leaks

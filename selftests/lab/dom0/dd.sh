@@ -12,10 +12,15 @@
 #   - /dev/nullb0, a memory-backed null_blk disk: the block backing store;
 #   - ddbr0, a Linux bridge holding its uplink eth0 (a vif from dom0 on
 #     xenbr0), where vif-bridge puts the guests' vifs;
+#   - with DD_OVS=1, ddovs0, an Open vSwitch bridge holding a second
+#     uplink, eth1, where vif-openvswitch puts the vifs that ask for it
+#     (bridge=ddovs0,script=vif-openvswitch); the driver domain logs
+#     "DD-OVS-PORTS <ports>" on its console whenever they change;
 #   - `xl devd`, which runs those hotplug scripts for its backends.
 # It prints DD-READY on its console when all of that is up.
 
 DD_CPIO=/run/lab-dd/dd.cpio
+DD_OVS_CPIO=/run/lab-dd/dd-ovs.cpio
 
 # dd_add_binary ROOT FILE [AS]: FILE (as AS) and every library it loads.
 dd_add_binary() {
@@ -26,18 +31,20 @@ dd_add_binary() {
 	done
 }
 
-# dd_add_module ROOT NAME: module NAME after the modules it depends on, in
-# /lib/modules/dd/ with a load order, like the guests' in-tree frontends.
+# dd_add_module ROOT NAME [DIR]: module NAME after the modules it depends
+# on, in /lib/modules/DIR/ (default dd) with a load order, like the
+# guests' in-tree frontends.
 dd_add_module() {
 	local root=$1 name=$2 path dep
+	local dir=$root/lib/modules/${3:-dd}
 	path=$(modinfo -F filename "$name" 2>/dev/null) || return 0
 	[ "$path" = "(builtin)" ] && return 0
 	for dep in $(modinfo -F depends "$name" | tr , ' '); do
-		dd_add_module "$root" "$dep"
+		dd_add_module "$root" "$dep" "${3:-dd}"
 	done
-	[ -e "$root/lib/modules/dd/$(basename "$path")" ] && return 0
-	install -D -m 644 "$path" "$root/lib/modules/dd/$(basename "$path")"
-	basename "$path" >>"$root/lib/modules/dd/order"
+	[ -e "$dir/$(basename "$path")" ] && return 0
+	install -D -m 644 "$path" "$dir/$(basename "$path")"
+	basename "$path" >>"$dir/order"
 }
 
 # dd_cpio: build (once per dom0 boot) the driver domain's extra cpio.
@@ -71,15 +78,44 @@ dd_cpio() {
 	step "driver domain cpio: $(du -h "$DD_CPIO" | cut -f1)"
 }
 
+# dd_ovs_cpio: the driver domain's cpio plus Open vSwitch (the daemons, the
+# client, the database schema, the kernel module in /lib/modules/dd-ovs/).
+dd_ovs_cpio() {
+	local root=/run/lab-dd/ovs f
+	[ -s "$DD_OVS_CPIO" ] && return 0
+	dd_cpio
+	rm -rf "$root"
+	mkdir -p "$root"
+	# ovs-vswitchd is an alternatives link
+	dd_add_binary "$root" "$(readlink -f /usr/sbin/ovs-vswitchd)" /usr/sbin/ovs-vswitchd
+	for f in /usr/sbin/ovsdb-server /usr/bin/ovs-vsctl /usr/bin/ovsdb-tool; do
+		dd_add_binary "$root" "$f"
+	done
+	install -D -m 644 /usr/share/openvswitch/vswitch.ovsschema \
+		"$root/usr/share/openvswitch/vswitch.ovsschema"
+	dd_add_module "$root" openvswitch dd-ovs
+	{
+		cat "$DD_CPIO"
+		(cd "$root" && find . | cpio -o -H newc --quiet -R 0:0)
+	} >"$DD_OVS_CPIO" || fail "driver domain cpio with Open vSwitch"
+	step "driver domain cpio with Open vSwitch: $(du -h "$DD_OVS_CPIO" | cut -f1)"
+}
+
 # dd_start NAME BE [xl cfg lines...]: create driver domain NAME running
 # backends BE (xsplit|intree) and wait for its DD-READY line.  DD_WAIT
 # lists devices it must have before (disks dom0 gives it), DD_MEMORY its
-# size (MiB).  Its own
+# size (MiB), DD_OVS=1 adds Open vSwitch.  Its own
 # frontend (the uplink vif) is the kernel's: dom0 serves it.
 dd_start() {
-	local name=$1 be=$2 log t0
+	local name=$1 be=$2 log t0 cpio=$DD_CPIO
+	local vif="'bridge=xenbr0,mac=00:16:3e:dd:00:01'"
 	shift 2
 	dd_cpio
+	if [ "${DD_OVS:-0}" = 1 ]; then
+		dd_ovs_cpio
+		cpio=$DD_OVS_CPIO
+		vif="$vif, 'bridge=xenbr0,mac=00:16:3e:dd:00:02'"
+	fi
 	cat >"$LAB_OUT/dd-job.sh" <<JOB
 DD_BE=$be
 DD_WAIT="${DD_WAIT:-}"
@@ -87,9 +123,9 @@ DD_WAIT="${DD_WAIT:-}"
 JOB
 	log=$CONSOLE_DIR/guest-$name.log
 	t0=$(now_ms)
-	LAB_FE=intree GUEST_CPIO=$DD_CPIO GUEST_MEMORY=${DD_MEMORY:-768} \
+	LAB_FE=intree GUEST_CPIO=$cpio GUEST_MEMORY=${DD_MEMORY:-768} \
 		guest_start "$name" "$LAB_OUT/dd-job.sh" "driver_domain = 1" \
-		"vif = ['bridge=xenbr0,mac=00:16:3e:dd:00:01']" "$@"
+		"vif = [$vif]" "$@"
 	while ! grep -q DD-READY "$log" 2>/dev/null; do
 		if grep -q 'DD-FAIL\|LAB-END' "$log" 2>/dev/null ||
 			[ $(( $(now_ms) - t0 )) -gt 240000 ]; then

@@ -3,8 +3,8 @@
 #
 # The driver domain's job (sourced by its /lab/job.sh, which sets DD_BE to
 # xsplit or intree, and DD_WAIT to the disks dom0 gives it, if any): bring
-# up the Xen device files, the backends, the backing disks and the bridge,
-# start `xl devd`, say DD-READY, and serve until dom0 destroys the domain.
+# up the Xen device files, the backends, the backing disks and the bridges
+# (Linux and Open vSwitch), start `xl devd`, say DD-READY, and serve until dom0 destroys the domain.
 
 dd_fail() { echo "DD-FAIL $*"; exit 1; }
 
@@ -40,6 +40,38 @@ dd_bridge() {
 	ip link set ddbr0 up
 }
 
+# dd_ovs: if dom0 packed Open vSwitch, its module, the daemons with their
+# own database, and bridge ddovs0 holding the second uplink eth1; a
+# watcher logs the bridge's ports as they change.
+dd_ovs() {
+	[ -f /lib/modules/dd-ovs/order ] || return 0
+	while read -r m; do
+		[ -d "/sys/module/${m%.ko}" ] && continue
+		insmod "/lib/modules/dd-ovs/$m" || dd_fail "insmod $m"
+	done </lib/modules/dd-ovs/order
+	mkdir -p /etc/openvswitch /var/run/openvswitch /var/log/openvswitch
+	ovsdb-tool create /etc/openvswitch/conf.db \
+		/usr/share/openvswitch/vswitch.ovsschema || dd_fail "ovsdb-tool"
+	ovsdb-server --remote=punix:/var/run/openvswitch/db.sock --pidfile \
+		--detach --log-file /etc/openvswitch/conf.db || dd_fail "ovsdb-server"
+	ovs-vsctl --no-wait init || dd_fail "ovs-vsctl init"
+	ovs-vswitchd --pidfile --detach --log-file || dd_fail "ovs-vswitchd"
+	wait_dev /sys/class/net/eth1 60 || dd_fail "no uplink eth1"
+	ovs-vsctl --timeout=60 add-br ddovs0 -- add-port ddovs0 eth1 ||
+		dd_fail "ovs bridge"
+	ip link set eth1 up
+	ip link set ddovs0 up
+	(
+		last=
+		while :; do
+			p=$(ovs-vsctl --timeout=5 list-ports ddovs0 | tr '\n' ' ')
+			[ "$p" = "$last" ] || echo "DD-OVS-PORTS $p"
+			last=$p
+			sleep 2
+		done
+	) >/dev/hvc0 2>&1 &
+}
+
 mount -t xenfs xenfs /proc/xen 2>/dev/null
 # devtmpfs has no /dev/std*: the hotplug scripts' lock (locking.sh) stats
 # /dev/stdin and would retry forever without it.
@@ -56,6 +88,7 @@ for d in $DD_WAIT; do
 	wait_dev "$d" 60 || dd_fail "no $d"
 done
 dd_bridge
+dd_ovs
 # -F: stay in the foreground, in the background of this job, logging to
 # the console dom0 keeps.
 xl -vvv devd -F >/dev/hvc0 2>&1 &

@@ -345,6 +345,37 @@ int xsplit_key_check_order(u32 order, u32 max_order)
 }
 
 /**
+ * xsplit_key_queue_dir_stale - is @name a queue directory we must remove?
+ * @name: an entry of a frontend's device directory
+ * @nr_queues: queues about to be published
+ *
+ * Per-queue keys live in "queue-N/" only with more than one queue.  A
+ * directory outlives its backend (restart, driver domain), so a
+ * connection with fewer queues than the last one must drop the rest, or
+ * a backend would read their stale grant references and ports.
+ *
+ * Return: true for "queue-N" (decimal digits only) with N >= @nr_queues,
+ * or any such name when @nr_queues <= 1.
+ */
+bool xsplit_key_queue_dir_stale(const char *name, unsigned int nr_queues)
+{
+	const size_t plen = sizeof(QUEUE_DIR_PREFIX) - 1;
+	unsigned long long n = 0;
+	const char *p;
+
+	if (!name || strncmp(name, QUEUE_DIR_PREFIX, plen) || !name[plen])
+		return false;
+	for (p = name + plen; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return false;
+		/* past any queue count: stale whatever @nr_queues is */
+		if (n <= XSPLIT_KEY_MAX_QUEUES)
+			n = n * 10 + (unsigned int)(*p - '0');
+	}
+	return nr_queues <= 1 || n >= nr_queues;
+}
+
+/**
  * xsplit_key_check_queues - is a requested queue count acceptable?
  * @nr_queues: what the frontend asked for
  * @max_queues: what we advertised

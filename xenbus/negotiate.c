@@ -25,12 +25,44 @@ int xsplit_xb_mq_choose(struct xsplit_xb_dev *dev, u32 wanted, u32 *nr)
 }
 EXPORT_SYMBOL_GPL(xsplit_xb_mq_choose);
 
-/* Frontend: one queue is the layout without the key, as old backends know. */
+/* Remove the queue-N directories an earlier connection left beyond @nr. */
+static int mq_remove_stale(struct xsplit_xb_dev *dev,
+			   struct xenbus_transaction xbt, u32 nr)
+{
+	const char *dir = dev->xdev->nodename;
+	unsigned int i, n;
+	char **names;
+	int err = 0;
+
+	names = xenbus_directory(xbt, dir, "", &n);
+	if (IS_ERR(names))
+		return PTR_ERR(names) == -ENOENT ? 0 : PTR_ERR(names);
+	for (i = 0; i < n && !err; i++) {
+		if (!xsplit_key_queue_dir_stale(names[i], nr))
+			continue;
+		err = xenbus_rm(xbt, dir, names[i]);
+		if (err == -ENOENT)
+			err = 0;
+	}
+	kfree(names);
+	return err;
+}
+
+/*
+ * Frontend: one queue is the layout without the key, as old backends know.
+ * Our directory outlives a backend (restart, driver domain): what a
+ * connection with more queues left there goes, or the backend would read
+ * a stale count and stale queues' rings and ports.
+ */
 int xsplit_xb_mq_publish(struct xsplit_xb_dev *dev,
 			 struct xenbus_transaction xbt, u32 nr)
 {
+	int err = mq_remove_stale(dev, xbt, nr);
+
+	if (err)
+		return err;
 	if (nr <= 1)
-		return 0;
+		return xsplit_xb_remove(dev, xbt, XSPLIT_KEY_MQ_NUM_QUEUES, 1, 0);
 	return xsplit_xb_write(dev, xbt, XSPLIT_KEY_MQ_NUM_QUEUES, 1, 0, 0, nr);
 }
 EXPORT_SYMBOL_GPL(xsplit_xb_mq_publish);

@@ -353,10 +353,37 @@ static void test_negotiation_checks(void **state)
 	assert_int_equal(xsplit_key_check_queues(65, 1000), -ERANGE);
 }
 
+/* Which entries of a frontend directory a new connection removes. */
+static void test_queue_dir_stale(void **state)
+{
+	(void)state;
+	/* fewer queues than last time: the ones beyond go */
+	assert_false(xsplit_key_queue_dir_stale("queue-0", 2));
+	assert_false(xsplit_key_queue_dir_stale("queue-1", 2));
+	assert_true(xsplit_key_queue_dir_stale("queue-2", 2));
+	assert_true(xsplit_key_queue_dir_stale("queue-63", 4));
+	/* one queue uses no queue directory at all */
+	assert_true(xsplit_key_queue_dir_stale("queue-0", 1));
+	assert_true(xsplit_key_queue_dir_stale("queue-0", 0));
+	/* absurd numbers are stale, not wrapped into range */
+	assert_true(xsplit_key_queue_dir_stale("queue-18446744073709551617", 4));
+	assert_true(xsplit_key_queue_dir_stale("queue-4294967296", 4));
+	/* not ours: left alone */
+	assert_false(xsplit_key_queue_dir_stale("queue-", 1));
+	assert_false(xsplit_key_queue_dir_stale("queue-1a", 1));
+	assert_false(xsplit_key_queue_dir_stale("queue--1", 1));
+	assert_false(xsplit_key_queue_dir_stale("queue-+1", 1));
+	assert_false(xsplit_key_queue_dir_stale("queue", 1));
+	assert_false(xsplit_key_queue_dir_stale("ring-ref", 1));
+	assert_false(xsplit_key_queue_dir_stale("Queue-1", 1));
+	assert_false(xsplit_key_queue_dir_stale(NULL, 1));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table_complete),
+		cmocka_unit_test(test_queue_dir_stale),
 		cmocka_unit_test(test_table_writers),
 		cmocka_unit_test(test_u32_valid),
 		cmocka_unit_test(test_u32_bounds),

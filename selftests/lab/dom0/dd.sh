@@ -75,6 +75,7 @@ dd_cpio() {
 	done
 	(cd "$root" && find . | cpio -o -H newc --quiet -R 0:0) >"$DD_CPIO" ||
 		fail "driver domain cpio"
+	rm -rf "$root"
 	step "driver domain cpio: $(du -h "$DD_CPIO" | cut -f1)"
 }
 
@@ -98,6 +99,7 @@ dd_ovs_cpio() {
 		cat "$DD_CPIO"
 		(cd "$root" && find . | cpio -o -H newc --quiet -R 0:0)
 	} >"$DD_OVS_CPIO" || fail "driver domain cpio with Open vSwitch"
+	rm -rf "$root"
 	step "driver domain cpio with Open vSwitch: $(du -h "$DD_OVS_CPIO" | cut -f1)"
 }
 

@@ -13,6 +13,7 @@
 set -u
 LAB=/run/lab
 RES=/run/results
+RUN_SIZE=1G	# tmpfs: memory is used only as files fill it
 OUTDISK=/dev/disk/by-id/virtio-labout
 [ -b "$OUTDISK" ] || OUTDISK=/dev/vdc
 export LAB
@@ -50,6 +51,8 @@ cleanup_after() {
 	for d in $(xl list | awk 'NR > 1 && $1 != "Domain-0" { print $1 }'); do
 		timeout 30 xl destroy "$d" || true
 	done
+	# their ramdisks (guest_start's, in /run)
+	rm -rf /run/lab-guests
 }
 
 # run_test NAME FILE FE BE: one scenario in one mode.
@@ -111,6 +114,10 @@ collect_logs() {
 
 main() {
 	local s
+	# /run holds the tests, their results and every running guest's
+	# ramdisk (~35 MiB each; a driver domain and two guests at once):
+	# Debian's initramfs makes it 10% of dom0's memory, too small for that.
+	mount -o remount,size=$RUN_SIZE /run || true
 	mkdir -p "$RES"
 	# xenconsoled writes guest consoles here, but does not create it.
 	mkdir -p /var/log/xen/console

@@ -94,6 +94,9 @@ dd_ovs_cpio() {
 	done
 	install -D -m 644 /usr/share/openvswitch/vswitch.ovsschema \
 		"$root/usr/share/openvswitch/vswitch.ovsschema"
+	# libcrc32c (under openvswitch) needs a crc32c: a soft dependency,
+	# which modinfo's "depends" leaves out.
+	dd_add_module "$root" crc32c_generic dd-ovs
 	dd_add_module "$root" openvswitch dd-ovs
 	{
 		cat "$DD_CPIO"

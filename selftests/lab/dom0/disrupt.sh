@@ -132,13 +132,19 @@ connected() {
 
 # wait_connected NAME SECONDS; on failure print the device states.
 wait_connected() {
-	local _ d
+	local _ d fe be
 	for _ in $(seq "$2"); do
 		connected "$1" && return 0
 		sleep 1
 	done
 	d=$(xl domid "$1")
-	xenstore-ls -f "/local/domain/$d/device" | grep -E '/(state|backend) '
+	for fe in $(xenstore-ls -f "/local/domain/$d/device" |
+		sed -n 's/^\(.*\)\/backend = .*/\1/p'); do
+		be=$(xenstore-read "$fe/backend")
+		echo "$fe: state $(xenstore-read "$fe/state");" \
+			"$be: state $(xenstore-read "$be/state")," \
+			"hotplug-status $(xenstore-read "$be/hotplug-status" 2>&1)"
+	done
 	return 1
 }
 

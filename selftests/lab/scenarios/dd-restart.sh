@@ -137,7 +137,12 @@ done
 [ "$wait_rc" = 0 ] || fail "save/restore"
 last=$(cat "$LAB_OUT"/sr-*.txt | awk '$1 == "restored" && $2 > m { m = $2 } END { printf "%.0f\n", m }')
 for fe in $GUESTS; do
-	wait_connected "ddr$fe" 90 || fail "ddr$fe: devices not Connected to the new driver domain"
+	# The driver domain's xl devd runs the hotplug scripts for both
+	# guests' disks and vifs, slowly under TCG.
+	wait_connected "ddr$fe" 240 || {
+		tail -n 60 "$CONSOLE_DIR/guest-xsdd.log"
+		fail "ddr$fe: devices not Connected to the new driver domain"
+	}
 	rb=$(awk '$1 == "restored" { print $2 }' "$LAB_OUT/sr-$fe.txt")
 	progress_after "^vbd-[0-9]+-${ddvbd[$fe]}\$" "$rb" 120 ||
 		fail "ddr$fe: no block I/O after the restart"

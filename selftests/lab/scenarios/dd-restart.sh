@@ -85,9 +85,13 @@ for fe in $GUESTS; do
 	log=$CONSOLE_DIR/guest-ddr$fe.log
 	for _ in $(seq 150); do
 		grep -q LAB-SR-FIO-START "$log" 2>/dev/null && break
+		grep -q LAB-END "$log" 2>/dev/null && break
 		sleep 2
 	done
-	grep -q LAB-SR-FIO-START "$log" || fail "ddr$fe: fio never started"
+	grep -q LAB-SR-FIO-START "$log" || {
+		tail -n 40 "$log"
+		fail "ddr$fe: fio never started"
+	}
 	progress_after "^vbd-[0-9]+-${ddvbd[$fe]}\$" 0 120 ||
 		fail "ddr$fe: no block I/O through the driver domain"
 done

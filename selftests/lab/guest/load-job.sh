@@ -24,8 +24,9 @@ carrier() {
 		sleep 1
 	done
 }
-net_up eth0 "$GIP" && carrier 60 || exit 1
-wait_dev "$DISK" 60 || exit 1
+# Generous: a loaded driver domain runs the hotplug scripts slowly.
+net_up eth0 "$GIP" && carrier 180 || exit 1
+wait_dev "$DISK" 180 || exit 1
 # Paced, so fio keeps most of the one vCPU; a byte count, not a time,
 # because the guest's clock runs on while it is saved.
 iperf3 -c 10.0.0.1 -p "$SPORT" -b 10M -n "${STREAM_MB}M" -i 10 \

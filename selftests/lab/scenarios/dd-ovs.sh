@@ -57,13 +57,14 @@ iperf_fig ddovs-rx -c 10.0.0.1 -t 4 -R
 JOB
 guest_start ddovs "$LAB_OUT/job.sh"
 gid=$(xl domid ddovs)
-vif="backend=xsdd,bridge=ddovs0,script=vif-openvswitch"
+# network-attach takes the vif spec as separate key=value words
+vif=(backend=xsdd bridge=ddovs0 script=vif-openvswitch)
 # vif-openvswitch labels the port with the guest's name and uuid, which it
 # reads from the guest's /local/domain/<id>/vm and /vm/<uuid>/: nodes only
 # dom0 and the guest may read.  First as the toolstack leaves them; if the
 # script fails on that, grant the driver domain read access to those
 # three nodes (an administrator's step, no script changed) and try again.
-if timeout 120 xl network-attach ddovs "$vif" >"$LAB_OUT/attach-1.log" 2>&1; then
+if timeout 120 xl -v network-attach ddovs "${vif[@]}" >"$LAB_OUT/attach-1.log" 2>&1; then
 	kv stock_vif_openvswitch_in_dd works
 else
 	cat "$LAB_OUT/attach-1.log"
@@ -75,7 +76,7 @@ else
 		xenstore-chmod "$n" n0 "r$gid" "r$ddid" || fail "xenstore-chmod $n"
 	done
 	step "granted the driver domain read access to the guest's vm name and uuid"
-	timeout 120 xl network-attach ddovs "$vif" >"$LAB_OUT/attach-2.log" 2>&1 || {
+	timeout 120 xl -v network-attach ddovs "${vif[@]}" >"$LAB_OUT/attach-2.log" 2>&1 || {
 		cat "$LAB_OUT/attach-2.log"
 		tail -n 40 "$ddlog"
 		fail "xl network-attach to the driver domain's Open vSwitch"

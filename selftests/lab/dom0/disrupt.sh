@@ -130,14 +130,11 @@ connected() {
 	return "$bad"
 }
 
-# wait_connected NAME SECONDS; on failure print the device states.
-wait_connected() {
-	local _ d fe be
-	for _ in $(seq "$2"); do
-		connected "$1" && return 0
-		sleep 1
-	done
-	d=$(xl domid "$1")
+# device_states NAME: each vbd/vif frontend of guest NAME and its backend:
+# states and hotplug-status.
+device_states() {
+	local d fe be
+	d=$(xl domid "$1") || return 0
 	for fe in $(xenstore-ls -f "/local/domain/$d/device" |
 		sed -n 's/^\(.*\)\/backend = .*/\1/p'); do
 		be=$(xenstore-read "$fe/backend")
@@ -145,6 +142,16 @@ wait_connected() {
 			"$be: state $(xenstore-read "$be/state")," \
 			"hotplug-status $(xenstore-read "$be/hotplug-status" 2>&1)"
 	done
+}
+
+# wait_connected NAME SECONDS; on failure print the device states.
+wait_connected() {
+	local _
+	for _ in $(seq "$2"); do
+		connected "$1" && return 0
+		sleep 1
+	done
+	device_states "$1"
 	return 1
 }
 

@@ -50,6 +50,8 @@ cat >"$LAB_OUT/job.sh" <<'JOB'
 # the vif comes by network-attach once the guest runs
 wait_dev /sys/class/net/eth0 300 || exit 1
 net_up eth0 10.0.0.6/24 || exit 1
+# the port joins the driver domain's bridge as the backend connects
+wait_ping 10.0.0.1 120 || exit 1
 set -e
 ping -c 3 -W 5 10.0.0.1
 iperf_fig ddovs-tx -c 10.0.0.1 -t 4

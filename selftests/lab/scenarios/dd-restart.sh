@@ -90,6 +90,9 @@ for fe in $GUESTS; do
 	done
 	grep -q LAB-SR-FIO-START "$log" || {
 		tail -n 40 "$log"
+		device_states "ddr$fe"
+		echo "--- driver domain ---"
+		tail -n 80 "$CONSOLE_DIR/guest-xsdd.log"
 		fail "ddr$fe: fio never started"
 	}
 	progress_after "^vbd-[0-9]+-${ddvbd[$fe]}\$" 0 120 ||

@@ -109,7 +109,7 @@ dd_ovs_cpio() {
 # dd_start NAME BE [xl cfg lines...]: create driver domain NAME running
 # backends BE (xsplit|intree) and wait for its DD-READY line.  DD_WAIT
 # lists devices it must have before (disks dom0 gives it), DD_MEMORY its
-# size (MiB), DD_OVS=1 adds Open vSwitch.  Its own
+# size (MiB), DD_VCPUS its vCPUs, DD_OVS=1 adds Open vSwitch.  Its own
 # frontend (the uplink vif) is the kernel's: dom0 serves it.
 dd_start() {
 	local name=$1 be=$2 log t0 cpio=$DD_CPIO
@@ -129,6 +129,7 @@ JOB
 	log=$CONSOLE_DIR/guest-$name.log
 	t0=$(now_ms)
 	LAB_FE=intree GUEST_CPIO=$cpio GUEST_MEMORY=${DD_MEMORY:-768} \
+		GUEST_VCPUS=${DD_VCPUS:-1} \
 		guest_start "$name" "$LAB_OUT/dd-job.sh" "driver_domain = 1" \
 		"vif = [$vif]" "$@"
 	while ! grep -q DD-READY "$log" 2>/dev/null; do

@@ -11,6 +11,11 @@
 #   SPORT      the iperf3 port of the long paced stream
 #   STREAM_MB  how much that stream sends
 #   APORT      the iperf3 port of the run after the disruption
+#   GATE       optional: an address to wait for (ping) before the load
+#              starts, so that dom0 can start several guests first
+#   FIO_RATE   optional: fio's IOPS cap (--rate_iops), so that a driver
+#              domain serving several guests keeps time for its hotplug
+#              scripts (libxl kills them after 40 s)
 # Markers on the console: LAB-SR-FIO-START once both loads run,
 # LAB-SR-FIO-DONE rc= err= when fio is through, LAB-SR-STREAM rc= for the
 # stream (0: it survived, stuck: killed after 180 s).
@@ -27,6 +32,9 @@ carrier() {
 # Generous: a loaded driver domain runs the hotplug scripts slowly.
 net_up eth0 "$GIP" && carrier 180 || exit 1
 wait_dev "$DISK" 180 || exit 1
+if [ -n "${GATE:-}" ]; then
+	wait_ping "$GATE" 600 || exit 1
+fi
 # Paced, so fio keeps most of the one vCPU; a byte count, not a time,
 # because the guest's clock runs on while it is saved.
 iperf3 -c 10.0.0.1 -p "$SPORT" -b 10M -n "${STREAM_MB}M" -i 10 \
@@ -35,6 +43,7 @@ spid=$!
 echo "LAB-SR-FIO-START"
 fio --name=underload --filename="$DISK" --direct=1 --ioengine=libaio \
 	--rw=randwrite --bssplit=4k/90:128k/10 --iodepth="$FIO_DEPTH" \
+	${FIO_RATE:+--rate_iops="$FIO_RATE"} \
 	--size="${FIO_MB}M" --verify=crc32c --verify_fatal=1 --output=/tmp/fio.log
 frc=$?
 err=$(sed -n 's/.*err= *\([0-9]*\).*/\1/p' /tmp/fio.log | head -n1)

@@ -37,6 +37,13 @@ require_mode blk net
 FIO_MB=${LAB_X_FIO_MB:-96}
 STREAM_MB=80
 export GUEST_MEMORY=384 DD_MEMORY=512
+# The driver domain's xl devd runs the hotplug scripts of one guest while
+# it serves the other's I/O; libxl kills a script after 40 s, which a
+# loaded 1-vCPU driver domain under TCG can take: two vCPUs, the guests'
+# fio capped, and the load held back (GATE) until both guests are up.
+export DD_VCPUS=2
+FIO_RATE=100
+GATE=10.0.0.254
 # The two guests: frontends, address, iperf3 ports, the driver domain's
 # disk that serves it and that disk's vbd device number (xvdb 51728,
 # xvdc 51744): dom0's backend of it is where the guest's I/O shows.
@@ -63,6 +70,7 @@ cleanup() {
 		kill "$(cat "$f")" 2>/dev/null
 	done
 	rm -f /dev/shm/ddr*.save
+	ip addr del "$GATE/24" dev xenbr0 2>/dev/null
 }
 trap cleanup EXIT
 mem0=$(awk '/MemAvailable/ { print $2 }' /proc/meminfo)
@@ -75,11 +83,20 @@ dd_start xsdd xsplit "$dd_disks"
 for fe in $GUESTS; do
 	load_job "$LAB_OUT/job-$fe.sh" "GIP=${gip[$fe]}/24" DISK=/dev/xvdb \
 		"FIO_MB=$FIO_MB" FIO_DEPTH=16 "SPORT=${port[$fe]}" \
-		"STREAM_MB=$STREAM_MB" "APORT=$(( port[$fe] + 1 ))"
+		"STREAM_MB=$STREAM_MB" "APORT=$(( port[$fe] + 1 ))" \
+		"FIO_RATE=$FIO_RATE" "GATE=$GATE"
 	LAB_FE=$fe guest_start "ddr$fe" "$LAB_OUT/job-$fe.sh" \
 		"disk = ['backend=xsdd,format=raw,vdev=xvdb,access=rw,target=${dddisk[$fe]}']" \
 		"vif = ['backend=xsdd,bridge=ddbr0']"
 done
+for fe in $GUESTS; do
+	wait_connected "ddr$fe" 240 || {
+		tail -n 60 "$CONSOLE_DIR/guest-xsdd.log"
+		fail "ddr$fe: devices not Connected to the driver domain"
+	}
+done
+step "both guests connected: the load starts"
+ip addr add "$GATE/24" dev xenbr0 || fail "gate address"
 sampler_start "$LAB_OUT/progress.log"
 for fe in $GUESTS; do
 	log=$CONSOLE_DIR/guest-ddr$fe.log

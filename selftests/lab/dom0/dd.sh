@@ -89,7 +89,8 @@ dd_ovs_cpio() {
 	mkdir -p "$root"
 	# ovs-vswitchd is an alternatives link
 	dd_add_binary "$root" "$(readlink -f /usr/sbin/ovs-vswitchd)" /usr/sbin/ovs-vswitchd
-	for f in /usr/sbin/ovsdb-server /usr/bin/ovs-vsctl /usr/bin/ovsdb-tool; do
+	for f in /usr/sbin/ovsdb-server /usr/bin/ovs-vsctl /usr/bin/ovsdb-tool \
+		/usr/bin/ovs-appctl; do
 		dd_add_binary "$root" "$f"
 	done
 	install -D -m 644 /usr/share/openvswitch/vswitch.ovsschema \

@@ -63,10 +63,18 @@ dd_ovs() {
 	ip link set ddovs0 up
 	(
 		last=
+		n=0
 		while :; do
 			p=$(ovs-vsctl --timeout=5 list-ports ddovs0 | tr '\n' ' ')
 			[ "$p" = "$last" ] || echo "DD-OVS-PORTS $p"
 			last=$p
+			# while a guest is on it: the datapath's counters and the
+			# MAC table, for a scenario that finds no traffic
+			n=$((n + 1))
+			if [ "${p#eth1 }" != "" ] && [ $((n % 10)) = 0 ]; then
+				ovs-appctl --timeout=5 dpctl/show -s
+				ovs-appctl --timeout=5 fdb/show ddovs0
+			fi
 			sleep 2
 		done
 	) >/dev/hvc0 2>&1 &

@@ -47,10 +47,16 @@ ddid=$(xl domid xsdd)
 wait_ports "no uplink port" 60 has_vif eth1
 
 cat >"$LAB_OUT/job.sh" <<'JOB'
-# the vif comes by network-attach once the guest runs
-wait_dev /sys/class/net/eth0 300 || exit 1
-net_up eth0 10.0.0.6/24 || exit 1
-# the port joins the driver domain's bridge as the backend connects
+# The vif comes by network-attach once the guest runs, maybe twice (a
+# first one that fails goes away): wait for a connected one.
+n=0
+until ip link set eth0 up 2>/dev/null &&
+	[ "$(cat /sys/class/net/eth0/carrier 2>/dev/null)" = 1 ]; do
+	n=$((n + 1))
+	[ "$n" -le 300 ] || { echo "eth0: no carrier after 300 s"; exit 1; }
+	sleep 1
+done
+ip addr add 10.0.0.6/24 dev eth0 || exit 1
 wait_ping 10.0.0.1 60 || exit 1
 set -e
 ping -c 3 -W 5 10.0.0.1
@@ -61,31 +67,51 @@ guest_start ddovs "$LAB_OUT/job.sh"
 gid=$(xl domid ddovs)
 # network-attach takes the vif spec as separate key=value words
 vif=(backend=xsdd bridge=ddovs0 script=vif-openvswitch)
+
+# attach N: xl network-attach, then wait for the driver domain's verdict:
+# 0 once the backend is Connected with hotplug-status "connected", 1 if
+# the hotplug script failed (dom0's xl does not wait for a driver
+# domain's scripts).  Sets devid.
+attach() {
+	local be hs st _
+	timeout 120 xl -v network-attach ddovs "${vif[@]}" >"$LAB_OUT/attach-$1.log" 2>&1 ||
+		{ cat "$LAB_OUT/attach-$1.log"; return 1; }
+	devid=$(xenstore-list "/local/domain/$ddid/backend/vif/$gid" 2>/dev/null | tail -n1)
+	[ -n "$devid" ] || fail "the guest's vif is not served by the driver domain"
+	be=/local/domain/$ddid/backend/vif/$gid/$devid
+	for _ in $(seq 120); do
+		hs=$(xenstore-read "$be/hotplug-status" 2>/dev/null)
+		st=$(xenstore-read "$be/state" 2>/dev/null)
+		[ "$hs" = connected ] && [ "$st" = 4 ] && return 0
+		[ "$hs" = error ] || [ "$st" = 5 ] || [ "$st" = 6 ] && break
+		sleep 1
+	done
+	echo "attach $1: backend state $st, hotplug-status $hs," \
+		"hotplug-error $(xenstore-read "$be/hotplug-error" 2>&1)"
+	return 1
+}
+
 # vif-openvswitch labels the port with the guest's name and uuid, which it
 # reads from the guest's /local/domain/<id>/vm and /vm/<uuid>/: nodes only
 # dom0 and the guest may read.  First as the toolstack leaves them; if the
 # script fails on that, grant the driver domain read access to those
 # three nodes (an administrator's step, no script changed) and try again.
-if timeout 120 xl -v network-attach ddovs "${vif[@]}" >"$LAB_OUT/attach-1.log" 2>&1; then
+if attach 1; then
 	kv stock_vif_openvswitch_in_dd works
 else
-	cat "$LAB_OUT/attach-1.log"
-	grep -a 'hotplug\|xenstore-read' "$ddlog" | tail -n 10
 	kv stock_vif_openvswitch_in_dd fails
-	timeout 60 xl network-detach ddovs 0 >/dev/null 2>&1
+	timeout 60 xl network-detach ddovs "$devid" >/dev/null 2>&1
+	xs_gone "/local/domain/$ddid/backend/vif/$gid/$devid" 60
 	vm=$(xenstore-read "/local/domain/$gid/vm")
 	for n in "/local/domain/$gid/vm" "$vm/name" "$vm/uuid"; do
 		xenstore-chmod "$n" n0 "r$gid" "r$ddid" || fail "xenstore-chmod $n"
 	done
 	step "granted the driver domain read access to the guest's vm name and uuid"
-	timeout 120 xl -v network-attach ddovs "${vif[@]}" >"$LAB_OUT/attach-2.log" 2>&1 || {
-		cat "$LAB_OUT/attach-2.log"
-		tail -n 40 "$ddlog"
+	attach 2 || {
+		grep -av 'libxl: debug' "$ddlog" | tail -n 40
 		fail "xl network-attach to the driver domain's Open vSwitch"
 	}
 fi
-devid=$(xenstore-list "/local/domain/$ddid/backend/vif/$gid" 2>/dev/null | tail -n1)
-[ -n "$devid" ] || fail "the guest's vif is not served by the driver domain"
 port=vif$gid.$devid
 wait_ports "$port never joined" 60 has_vif "$port"
 step "ddovs0 in the driver domain: $(ovs_ports)"

@@ -162,7 +162,7 @@ timed() {
 	shift
 	# shellcheck disable=SC2034  # T_A, T_B: results for the caller
 	T_A=$(now_ms)
-	timeout 300 "$@" >"$LAB_OUT/$label.log" 2>&1 ||
+	timeout -k 10 300 "$@" >"$LAB_OUT/$label.log" 2>&1 ||
 		{ cat "$LAB_OUT/$label.log"; fail "$label"; }
 	# shellcheck disable=SC2034
 	T_B=$(now_ms)

@@ -158,7 +158,6 @@ for fe in $GUESTS; do
 	kv "${fe}fe_restore_ms" "$(awk '$1 == "restore_ms" { print $2 }' "$LAB_OUT/sr-$fe.txt")"
 done
 [ "$wait_rc" = 0 ] || fail "save/restore"
-last=$(cat "$LAB_OUT"/sr-*.txt | awk '$1 == "restored" && $2 > m { m = $2 } END { printf "%.0f\n", m }')
 for fe in $GUESTS; do
 	# The driver domain's xl devd runs the hotplug scripts for both
 	# guests' disks and vifs, slowly under TCG.
@@ -192,7 +191,6 @@ for fe in $GUESTS; do
 	kv "${fe}fe_io_stall_ms" "$([ -n "$back" ] && echo $(( rb + back - ka )))"
 	load_verdict "$LAB_OUT/ddr$fe/console.log" "${fe}fe_"
 done
-kv dd_net_stall_ms "$(stall_ms ^vif "$ka" "$last")"
 [ "$rc" = 0 ] || fail "guest jobs (fio verify, iperf3 after the restart)"
 dd_stop xsdd
 for d in ddrdisk0 ddrdisk1; do

@@ -23,7 +23,7 @@
 # destroy to its first block request at dom0's backend of its disk after
 # its restore.  Whether the TCP streams survived is
 # reported, not asserted.
-# lab: timeout=1200
+# lab: timeout=1800
 # shellcheck source=../dom0/lib.sh
 . "$LAB/dom0/lib.sh"
 # shellcheck source=../dom0/disrupt.sh

@@ -78,12 +78,9 @@ int xsplit_blkf_rings_publish(struct xsplit_blkf_info *info,
 	unsigned int i, n = info->nr_rings;
 	int err;
 
-	if (info->ring_order) {
-		err = xsplit_xb_write(dev, xbt, XSPLIT_KEY_RING_PAGE_ORDER,
-				      1, 0, 0, info->ring_order);
-		if (err)
-			return err;
-	}
+	err = xsplit_xb_ring_publish_order(dev, xbt, info->ring_order);
+	if (err)
+		return err;
 	err = xsplit_xb_mq_publish(dev, xbt, n);
 	for (i = 0; !err && i < n; i++) {
 		err = xsplit_xb_ring_publish(dev, xbt, XSPLIT_KEY_RING_REF, n,

@@ -375,6 +375,52 @@ bool xsplit_key_queue_dir_stale(const char *name, unsigned int nr_queues)
 	return nr_queues <= 1 || n >= nr_queues;
 }
 
+/* Does @name match @key's name, an indexed one with any decimal index? */
+static bool name_matches(const struct xsplit_key *key, const char *name)
+{
+	const char *fmt = strstr(key->name, "%u");
+	size_t plen;
+	const char *p;
+
+	if (!(key->flags & XSPLIT_KEYF_INDEXED) || !fmt)
+		return !strcmp(name, key->name);
+	plen = (size_t)(fmt - key->name);
+	if (strncmp(name, key->name, plen))
+		return false;
+	for (p = name + plen; *p >= '0' && *p <= '9'; p++)
+		;
+	return p != name + plen && !strcmp(p, fmt + 2);
+}
+
+/**
+ * xsplit_key_top_queue_key_stale - is @name a single-queue key we must remove?
+ * @name: an entry of a frontend's device directory
+ * @nr_queues: queues about to be published
+ *
+ * With more than one queue, ring references and ports live in "queue-N/";
+ * the top-level ones a single-queue connection wrote would be stale.
+ * Backends that read multi-queue-num-queues ignore them, but a reader of
+ * the directory (or a backend that does not) would take them for live.
+ *
+ * Return: true for a per-queue key's top-level name when @nr_queues > 1.
+ */
+bool xsplit_key_top_queue_key_stale(const char *name, unsigned int nr_queues)
+{
+	unsigned int id;
+
+	if (!name || nr_queues <= 1)
+		return false;
+	for (id = 0; id < XSPLIT_KEY_NR; id++) {
+		const struct xsplit_key *key = &xsplit_keys[id];
+
+		if (key->name && (key->flags & XSPLIT_KEYF_PER_QUEUE) &&
+		    key->writer == XSPLIT_KEY_BY_FRONTEND &&
+		    name_matches(key, name))
+			return true;
+	}
+	return false;
+}
+
 /**
  * xsplit_key_check_queues - is a requested queue count acceptable?
  * @nr_queues: what the frontend asked for

@@ -104,6 +104,7 @@ unsigned int xsplit_key_evtchn_ids(bool split,
 int xsplit_key_check_order(u32 order, u32 max_order);
 int xsplit_key_check_queues(u32 nr_queues, u32 max_queues);
 bool xsplit_key_queue_dir_stale(const char *name, unsigned int nr_queues);
+bool xsplit_key_top_queue_key_stale(const char *name, unsigned int nr_queues);
 
 /* hotplug-status values written by the toolstack's hotplug scripts. */
 enum xsplit_hotplug_status {

@@ -25,7 +25,11 @@ int xsplit_xb_mq_choose(struct xsplit_xb_dev *dev, u32 wanted, u32 *nr)
 }
 EXPORT_SYMBOL_GPL(xsplit_xb_mq_choose);
 
-/* Remove the queue-N directories an earlier connection left beyond @nr. */
+/*
+ * Remove what an earlier connection's layout left that @nr queues do not
+ * use: queue-N directories beyond @nr, or with @nr > 1 the top-level ring
+ * references and ports of a single-queue connection.
+ */
 static int mq_remove_stale(struct xsplit_xb_dev *dev,
 			   struct xenbus_transaction xbt, u32 nr)
 {
@@ -38,7 +42,8 @@ static int mq_remove_stale(struct xsplit_xb_dev *dev,
 	if (IS_ERR(names))
 		return PTR_ERR(names) == -ENOENT ? 0 : PTR_ERR(names);
 	for (i = 0; i < n && !err; i++) {
-		if (!xsplit_key_queue_dir_stale(names[i], nr))
+		if (!xsplit_key_queue_dir_stale(names[i], nr) &&
+		    !xsplit_key_top_queue_key_stale(names[i], nr))
 			continue;
 		err = xenbus_rm(xbt, dir, names[i]);
 		if (err == -ENOENT)
@@ -102,6 +107,22 @@ int xsplit_xb_ring_choose_order(struct xsplit_xb_dev *dev, u32 wanted,
 	return err;
 }
 EXPORT_SYMBOL_GPL(xsplit_xb_ring_choose_order);
+
+/*
+ * Frontend: order 0 is the layout without the key, as old backends know.
+ * One left by an earlier connection with a larger ring would have the
+ * backend map stale ring-refN pages, so it goes.
+ */
+int xsplit_xb_ring_publish_order(struct xsplit_xb_dev *dev,
+				 struct xenbus_transaction xbt, u32 order)
+{
+	if (!order)
+		return xsplit_xb_remove(dev, xbt, XSPLIT_KEY_RING_PAGE_ORDER,
+					1, 0);
+	return xsplit_xb_write(dev, xbt, XSPLIT_KEY_RING_PAGE_ORDER, 1, 0, 0,
+			       order);
+}
+EXPORT_SYMBOL_GPL(xsplit_xb_ring_publish_order);
 
 /* Backend: the frontend's ring order, refused above what we offered. */
 int xsplit_xb_ring_read_order(struct xsplit_xb_dev *dev, u32 max_order,

@@ -122,6 +122,8 @@ int xsplit_xb_ring_advertise(struct xsplit_xb_dev *dev,
 			     struct xenbus_transaction xbt, u32 max_order);
 int xsplit_xb_ring_choose_order(struct xsplit_xb_dev *dev, u32 wanted,
 				u32 *order);
+int xsplit_xb_ring_publish_order(struct xsplit_xb_dev *dev,
+				 struct xenbus_transaction xbt, u32 order);
 int xsplit_xb_ring_read_order(struct xsplit_xb_dev *dev, u32 max_order,
 			      u32 *order);
 int xsplit_xb_ring_map(struct xsplit_xb_dev *dev, enum xsplit_key_id key,

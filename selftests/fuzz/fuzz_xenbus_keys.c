@@ -2,9 +2,12 @@
 /*
  * Fuzz the XenStore value parsers and path builders: byte 0 picks the key,
  * byte 1 the queue layout, the rest is the value the other end wrote.
- * Checks that whatever parses lies inside the key's bounds.
+ * Checks that whatever parses lies inside the key's bounds.  The value
+ * bytes also go, as a directory entry's name, through the stale-layout
+ * predicates a new connection uses to clean its directory.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "xenbus/keys.h"
 
@@ -36,6 +39,23 @@ static void check_paths(enum xsplit_key_id id, u8 layout)
 		abort();
 }
 
+/* Longest directory entry name we bother the predicates with. */
+#define NAME_MAX_FUZZ 80U
+
+static void check_stale(const char *s, size_t len, unsigned int nq)
+{
+	char name[NAME_MAX_FUZZ + 1];
+
+	if (len > NAME_MAX_FUZZ)
+		len = NAME_MAX_FUZZ;
+	memcpy(name, s, len);
+	name[len] = '\0';
+	/* a queue directory is never a top-level key, and one queue keeps all */
+	if (xsplit_key_top_queue_key_stale(name, nq) &&
+	    (nq <= 1 || xsplit_key_queue_dir_stale(name, nq)))
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	const struct xsplit_key *k;
@@ -48,6 +68,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	s = (const char *)data + 2;
 	len = size - 2;
 	check_paths(data[0] % (XSPLIT_KEY_NR + 1), data[1]);
+	check_stale(s, len, data[1] & 0x7f);
 	if (!k)
 		return 0;
 	if (k->type == XSPLIT_KEY_STRING) {

@@ -379,11 +379,43 @@ static void test_queue_dir_stale(void **state)
 	assert_false(xsplit_key_queue_dir_stale(NULL, 1));
 }
 
+/* With more than one queue, the single-queue layout's keys go. */
+static void test_top_queue_key_stale(void **state)
+{
+	(void)state;
+	assert_true(xsplit_key_top_queue_key_stale("ring-ref", 2));
+	assert_true(xsplit_key_top_queue_key_stale("ring-ref0", 2));
+	assert_true(xsplit_key_top_queue_key_stale("ring-ref15", 4));
+	assert_true(xsplit_key_top_queue_key_stale("tx-ring-ref", 2));
+	assert_true(xsplit_key_top_queue_key_stale("rx-ring-ref", 2));
+	assert_true(xsplit_key_top_queue_key_stale("event-channel", 2));
+	assert_true(xsplit_key_top_queue_key_stale("event-channel-tx", 2));
+	assert_true(xsplit_key_top_queue_key_stale("event-channel-rx", 2));
+	/* one queue: those are the live layout */
+	assert_false(xsplit_key_top_queue_key_stale("ring-ref", 1));
+	assert_false(xsplit_key_top_queue_key_stale("event-channel", 1));
+	assert_false(xsplit_key_top_queue_key_stale("ring-ref0", 0));
+	/* keys that are not per queue, and look-alikes, stay */
+	assert_false(xsplit_key_top_queue_key_stale("ring-page-order", 2));
+	assert_false(xsplit_key_top_queue_key_stale("multi-queue-num-queues", 2));
+	assert_false(xsplit_key_top_queue_key_stale("protocol", 2));
+	assert_false(xsplit_key_top_queue_key_stale("state", 2));
+	assert_false(xsplit_key_top_queue_key_stale("queue-0", 2));
+	assert_false(xsplit_key_top_queue_key_stale("ring-ref0x", 2));
+	assert_false(xsplit_key_top_queue_key_stale("ring-ref-1", 2));
+	assert_false(xsplit_key_top_queue_key_stale("ring-refs", 2));
+	assert_false(xsplit_key_top_queue_key_stale("event-channel-", 2));
+	assert_false(xsplit_key_top_queue_key_stale("max-ring-page-order", 2));
+	assert_false(xsplit_key_top_queue_key_stale("", 2));
+	assert_false(xsplit_key_top_queue_key_stale(NULL, 2));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table_complete),
 		cmocka_unit_test(test_queue_dir_stale),
+		cmocka_unit_test(test_top_queue_key_stale),
 		cmocka_unit_test(test_table_writers),
 		cmocka_unit_test(test_u32_valid),
 		cmocka_unit_test(test_u32_bounds),

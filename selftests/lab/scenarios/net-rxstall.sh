@@ -42,9 +42,14 @@ linux_bridge
 P=/sys/module/xsplit_netback/parameters
 old_stall=$(cat "$P/rx_stall_timeout_msecs") || fail "no xsplit_netback parameters"
 echo "$STALL_MS" >"$P/rx_stall_timeout_msecs" || fail "set rx_stall_timeout_msecs"
+# iperf3 -w sets both buffers of its sockets and gives up if either is
+# clamped below the ask, at each end: both limits go up in dom0 and guest.
+BUF_MAX=$((32 * 1024 * 1024))
 old_wmem=$(sysctl -n net.core.wmem_max)
-sysctl -q -w net.core.wmem_max=$((32 * 1024 * 1024)) || fail "raise wmem_max"
-trap 'echo "$old_stall" >"$P/rx_stall_timeout_msecs"; sysctl -q -w net.core.wmem_max="$old_wmem"; ip neigh del $GUEST dev xenbr0 2>/dev/null' EXIT
+old_rmem=$(sysctl -n net.core.rmem_max)
+sysctl -q -w net.core.wmem_max=$BUF_MAX net.core.rmem_max=$BUF_MAX ||
+	fail "raise wmem_max/rmem_max"
+trap 'echo "$old_stall" >"$P/rx_stall_timeout_msecs"; sysctl -q -w net.core.wmem_max="$old_wmem" net.core.rmem_max="$old_rmem"; ip neigh del $GUEST dev xenbr0 2>/dev/null' EXIT
 
 meminfo() { awk -v k="$1:" '$1 == k { print $2 }' /proc/meminfo; }
 carrier() { cat "/sys/class/net/$vif/carrier" 2>/dev/null || echo 0; }
@@ -52,6 +57,7 @@ dropped() { cat "/sys/class/net/$vif/statistics/tx_dropped"; }
 
 cat >"$LAB_OUT/job.sh" <<JOB
 net_up eth0 $GUEST/24 || exit 1
+echo $BUF_MAX >/proc/sys/net/core/rmem_max && echo $BUF_MAX >/proc/sys/net/core/wmem_max || exit 1
 iperf3 -s -D -p 5201 && iperf3 -s -D -p 5202 || exit 1
 echo "LAB-RX-READY"
 # dom0 pauses, unpauses and finally destroys this guest
@@ -130,6 +136,7 @@ kv qdisc_drops_while_paused "$(awk '/dropped/ { gsub(/,/, ""); print $7; exit }'
 kv carrier_off_after_ms "${t_off:-never}"
 kv carrier_on_after_unpause_ms "${t_on:-never}"
 
+[ "$sent" != 0 ] || fail "the flood sent nothing: see $LAB_OUT/flood.log"
 [ -n "$t_off" ] || fail "carrier stayed on through a ${PAUSE}s pause (stall timeout ${STALL_MS} ms)"
 [ "$t_off" -le $((STALL_MS + 10000)) ] ||
 	fail "carrier off only after $t_off ms (stall timeout $STALL_MS ms)"

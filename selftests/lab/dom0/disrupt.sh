@@ -102,17 +102,6 @@ back_after() {
 	progress_times "$1" | awk -v t="$2" '$1 > t { printf "%.0f\n", $1 - t; exit }'
 }
 
-# ping_guest ADDR SECONDS: the guest answers from dom0 (busybox's ping:
-# the dom0 image has no iputils).
-ping_guest() {
-	local _
-	for _ in $(seq "$2"); do
-		busybox ping -c 1 -W 1 "$1" >/dev/null 2>&1 && return 0
-		sleep 1
-	done
-	return 1
-}
-
 # connected NAME: every vbd and vif frontend of guest NAME and the backend
 # its "backend" node names (in dom0 or a driver domain) are Connected (4).
 connected() {

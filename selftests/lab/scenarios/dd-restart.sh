@@ -168,7 +168,7 @@ for fe in $GUESTS; do
 	rb=$(awk '$1 == "restored" { print $2 }' "$LAB_OUT/sr-$fe.txt")
 	progress_after "^vbd-[0-9]+-${ddvbd[$fe]}\$" "$rb" 120 ||
 		fail "ddr$fe: no block I/O after the restart"
-	ping_guest "${gip[$fe]}" 60 || fail "ddr$fe: no ping after the restart"
+	wait_ping "${gip[$fe]}" 60 || fail "ddr$fe: no ping after the restart"
 	step "ddr$fe: I/O and ping are back"
 done
 

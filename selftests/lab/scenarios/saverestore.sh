@@ -99,7 +99,7 @@ for c in $(seq "$CYCLES"); do
 	[ "$(xl domid "$name")" = "$d0" ] || fail "cycle $c: checkpoint changed the domain"
 	progress_after ^vbd "$cb" 90 ||
 		{ guest_collect "$name"; fail "cycle $c: no block I/O after the cancelled suspend"; }
-	ping_guest "$gip" 60 || { guest_collect "$name"; fail "cycle $c: no ping after the cancelled suspend"; }
+	wait_ping "$gip" 60 || { guest_collect "$name"; fail "cycle $c: no ping after the cancelled suspend"; }
 	connected "$name" || fail "cycle $c: devices not Connected after the checkpoint"
 	step "cycle $c: checkpoint took $(( cb - ca )) ms; I/O and ping are back"
 	sleep 2
@@ -125,7 +125,7 @@ for c in $(seq "$CYCLES"); do
 		guest_collect "$name"; fail "cycle $c: devices not Connected after restore"; }
 	progress_after ^vbd "$rb" 120 ||
 		{ guest_collect "$name"; fail "cycle $c: no block I/O after restore"; }
-	ping_guest "$gip" 60 || { guest_collect "$name"; fail "cycle $c: no ping after restore"; }
+	wait_ping "$gip" 60 || { guest_collect "$name"; fail "cycle $c: no ping after restore"; }
 	progress_after ^vif "$rb" 60 || step "cycle $c: no packets from the guest yet"
 	restore_segs
 	figs+=("$c $ca $cb $sa $sb $ra $rb")

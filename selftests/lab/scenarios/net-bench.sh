@@ -7,7 +7,9 @@
 # with two streams from it and from a 2-vCPU guest (two queues: 1 vs 2
 # queues), and guest->guest both ways between the two on the Linux bridge.
 # Each guest prints how many queues its frontend got (real tx queues).
-# The table at the end gives every figure and xsplit / in-tree.
+# The table at the end gives every figure and xsplit / in-tree; then the
+# vifs' per-queue counters.  A benchmark: run it on a quiet host (builds or
+# fuzzers on the host during a run skew one pair against the other).
 # lab: timeout=1500
 # shellcheck source=../dom0/lib.sh
 . "$LAB/dom0/lib.sh"
@@ -64,6 +66,11 @@ JOB
 	GUEST_MEMORY=384 GUEST_VCPUS=2 guest_start "$b" "$LAB_OUT/job-$b.sh" \
 		"vif = ['bridge=xenbr0']"
 	guest_wait "$b" 400 || rc=$?
+	# Where the packets went: per-queue counters of both vifs.
+	for n in "$a" "$b"; do
+		echo "--- ethtool -S of $n's vif ($p backend) ---"
+		ethtool -S "vif$(xl domid "$n").0" 2>&1 | grep -E 'q[0-9]+_|queue_[0-9]+_|dropped|stall'
+	done >>"$LAB_OUT/vif-stats.txt"
 	timeout 30 xl destroy "$a"
 	guest_collect "$a"
 	for n in "$a" "$b"; do
@@ -107,4 +114,5 @@ END {
 			substr(d, 4), it[t] / it[d], xs[t] / xs[d]
 	}
 }' "$LAB_OUT/table.txt"
+cat "$LAB_OUT/vif-stats.txt"
 check_leaks

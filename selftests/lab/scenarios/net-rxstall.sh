@@ -26,13 +26,16 @@ if [ "${LAB_X_FULL:-0}" = 1 ]; then
 fi
 FLOOD=$((PAUSE + 15))
 # The flood's sockets may each hold 16 MiB in flight (64 MiB in all), so
-# they keep sending whatever dom0 holds: only the backend's bound (and
-# the vif's qdisc) keep dom0's memory in check.  What a stalled guest may
-# cost dom0 at most (KiB): the backend's own queue is 512 KiB per queue;
-# the rest is slack for dom0's own life.
+# they keep sending whatever dom0 holds: only the backend's bound and the
+# vif's qdisc (dom0's choice: fq_codel caps itself at its memory_limit)
+# keep dom0's memory in check.  What a stalled guest may cost dom0 at
+# most (KiB): the backend's own queue (512 KiB per queue), the qdisc's
+# cap, read while paused, and slack for dom0's own life.  "Bounded" also
+# means flat: the second half of the pause may not grow past the first.
 SNDBUF=16M
-SLAB_MAX_KB=$((16 * 1024))
-AVAIL_MAX_KB=$((32 * 1024))
+BACKEND_KB=512
+SLACK_KB=$((8 * 1024))
+PLATEAU_KB=$((4 * 1024))
 MAC=00:16:3e:5a:11:02
 GUEST=10.0.0.2
 
@@ -91,6 +94,7 @@ xl pause rxguest || fail "xl pause"
 t0=$(now_ms)
 slab_max=$slab0
 avail_min=$avail0
+slab_half=$slab0	# the most Slab held in the first half of the pause
 t_off=""
 echo "t_ms carrier slab_kb avail_kb tx_dropped" >"$LAB_OUT/samples.txt"
 while [ $(( $(now_ms) - t0 )) -lt $((PAUSE * 1000)) ]; do
@@ -100,6 +104,7 @@ while [ $(( $(now_ms) - t0 )) -lt $((PAUSE * 1000)) ]; do
 	t=$(( $(now_ms) - t0 ))
 	echo "$t $c $s $a $(dropped)" >>"$LAB_OUT/samples.txt"
 	[ "$s" -gt "$slab_max" ] && slab_max=$s
+	[ "$t" -lt $((PAUSE * 500)) ] && slab_half=$slab_max
 	[ "$a" -lt "$avail_min" ] && avail_min=$a
 	[ -z "$t_off" ] && [ "$c" = 0 ] && t_off=$t
 	sleep 1
@@ -134,6 +139,14 @@ kv memavailable_drop_kb $((avail0 - avail_min))
 kv dropped_while_paused $((drop1 - drop0))
 kv qdisc_drops_while_paused "$(awk '/dropped/ { gsub(/,/, ""); print $7; exit }' "$LAB_OUT/tc-paused.txt")"
 kv carrier_off_after_ms "${t_off:-never}"
+kv slab_growth_second_half_kb $((slab_max - slab_half))
+# fq_codel prints its cap as memory_limit <n>Mb or <n>Kb, one per queue.
+qdisc_kb=$(awk '{ for (i = 1; i < NF; i++) if ($i == "memory_limit") {
+	v = $(i + 1); m = (v ~ /Mb$/) ? 1024 : (v ~ /Kb$/) ? 1 : 0
+	sub(/[KM]b$/, "", v); t += v * m } } END { print t + 0 }' "$LAB_OUT/tc-paused.txt")
+SLAB_MAX_KB=$((BACKEND_KB + qdisc_kb + SLACK_KB))
+AVAIL_MAX_KB=$SLAB_MAX_KB
+kv memory_bound_kb "$SLAB_MAX_KB"
 kv carrier_on_after_unpause_ms "${t_on:-never}"
 
 [ "$sent" != 0 ] || fail "the flood sent nothing: see $LAB_OUT/flood.log"
@@ -141,6 +154,9 @@ kv carrier_on_after_unpause_ms "${t_on:-never}"
 [ "$t_off" -le $((STALL_MS + 10000)) ] ||
 	fail "carrier off only after $t_off ms (stall timeout $STALL_MS ms)"
 [ "$drop1" -gt "$drop0" ] || fail "no packet dropped for the paused guest"
+[ "$qdisc_kb" -gt 0 ] || fail "no fq_codel memory_limit on $vif: see $LAB_OUT/tc-paused.txt"
+[ $((slab_max - slab_half)) -le $PLATEAU_KB ] ||
+	fail "Slab kept growing: $((slab_max - slab_half)) KiB in the pause's second half (bound $PLATEAU_KB)"
 [ $((slab_max - slab0)) -le $SLAB_MAX_KB ] ||
 	fail "Slab grew $((slab_max - slab0)) KiB for a paused guest (bound $SLAB_MAX_KB)"
 [ $((avail0 - avail_min)) -le $AVAIL_MAX_KB ] ||

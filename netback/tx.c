@@ -6,12 +6,18 @@
  * into page frags), issue the copies of a whole poll in few hypercalls,
  * then answer every slot and hand the good packets to the stack.
  *
- * Everything is copied; Linux's zero-copy mapping of the payload is not
- * done (yet), so the tx_zerocopy_* counters stay 0.
+ * With the tx_zerocopy parameter off (the default) everything is copied
+ * and the tx_zerocopy_* counters stay 0.  With it on at the queue's
+ * connect, the first slot is still copied (it holds the headers, which we
+ * parse and which the guest must not change under us), and every further
+ * slot is grant-mapped by tx_zc.c and attached as a frag; those slots are
+ * answered by tx_zc.c's worker once the stack let go and they are
+ * unmapped.  A packet the pool cannot take is copied whole.
  *
- * Phases of one poll: parse + build + queue copies (per packet), flush,
- * finish (per packet: responses, checksum/GSO setup, delivery), then the
- * ring's final check and the deferred EOI.
+ * Phases of one poll: parse + build + queue copies and maps (per packet),
+ * flush both, finish (per packet: attach maps, responses, checksum/GSO
+ * setup, delivery), then the ring's final check and the deferred EOI.
+ * Responses are produced under tx_rsp_lock, shared with that worker.
  */
 #include <linux/if_vlan.h>
 #include <xen/page.h>
@@ -91,7 +97,9 @@ static void respond(struct xsplit_nb_queue *q, u16 id, s16 status)
 	struct xsplit_netif_tx_response rsp = { .id = id, .status = status };
 
 	/* Cannot fail: one response per request consumed. */
+	spin_lock(&q->tx_rsp_lock);
 	WARN_ON_ONCE(xsplit_netif_tx_back_put_rsp(&q->tx, &rsp));
+	spin_unlock(&q->tx_rsp_lock);
 }
 
 /* First slot, a NULL answer per extra slot, then the data slots. */
@@ -265,6 +273,7 @@ static void fill_pkt(struct xsplit_nb_tx_pkt *pkt,
 	unsigned int i;
 
 	pkt->failed = false;
+	pkt->zc_head = XSPLIT_NB_ZC_NONE;
 	pkt->first_id = v->first.id;
 	pkt->flags = v->first.flags;
 	pkt->len = v->len;
@@ -277,6 +286,24 @@ static void fill_pkt(struct xsplit_nb_tx_pkt *pkt,
 		pkt->gso = gso->u.gso;
 }
 
+/* Zero-copy: the first slot into a fresh skb, the rest mapped. */
+static bool build_mapped(struct xsplit_nb_queue *q,
+			 struct xsplit_nb_tx_pkt *pkt)
+{
+	const struct xsplit_nb_txv *v = &q->txv;
+	u32 pos = 0;
+
+	pkt->skb = alloc_tx_skb(q, v->first_len);
+	if (!pkt->skb)
+		return false;
+	if (!xsplit_nb_zc_take(q->zc, pkt, v, skb_headlen(pkt->skb))) {
+		kfree_skb(pkt->skb);
+		return false;
+	}
+	copy_segment(q, pkt, &pos, &v->first, v->first_len);
+	return true;
+}
+
 static void build_packet(struct xsplit_nb_queue *q)
 {
 	const struct xsplit_nb_txv *v = &q->txv;
@@ -284,13 +311,17 @@ static void build_packet(struct xsplit_nb_queue *q)
 	u32 pos = 0;
 	unsigned int i;
 
+	fill_pkt(pkt, v);
+	if (q->zc && build_mapped(q, pkt)) {
+		q->nr_tx_pkts++;
+		return;
+	}
 	pkt->skb = alloc_tx_skb(q, v->len);
 	if (!pkt->skb) {
 		q->stats.rx_errors++;
 		respond_txv(q, XSPLIT_NETIF_RSP_ERROR);
 		return;
 	}
-	fill_pkt(pkt, v);
 	copy_segment(q, pkt, &pos, &v->first, v->first_len);
 	for (i = 0; i < v->nr_frags; i++)
 		copy_segment(q, pkt, &pos, &v->frags[i], v->frags[i].size);
@@ -361,12 +392,37 @@ static void set_gso(struct sk_buff *skb, const struct xsplit_netif_extra_gso *gs
 	sh->gso_segs = 0;
 }
 
+/* Answer what NAPI answers: all slots, or just the copied ones. */
+static void respond_pkt(struct xsplit_nb_queue *q,
+			const struct xsplit_nb_tx_pkt *pkt, s16 status)
+{
+	bool mapped = pkt->zc_head != XSPLIT_NB_ZC_NONE;
+
+	respond_all(q, pkt->first_id, pkt->nr_extras, pkt->frag_ids,
+		    mapped ? 0 : pkt->nr_frags, status);
+}
+
+/* The mapped slots learn their answer; the skb becomes zero-copy. */
+static void handoff(struct xsplit_nb_queue *q, struct xsplit_nb_tx_pkt *pkt,
+		    s16 status)
+{
+	if (pkt->zc_head == XSPLIT_NB_ZC_NONE)
+		return;
+	xsplit_nb_zc_handoff(q->zc, pkt, pkt->skb, status);
+	if (status == XSPLIT_NETIF_RSP_OKAY)
+		q->stats.tx_zerocopy_sent++;
+}
+
 static void finish_packet(struct xsplit_nb_queue *q,
 			  struct xsplit_nb_tx_pkt *pkt)
 {
 	struct sk_buff *skb = pkt->skb;
-	s16 status = XSPLIT_NETIF_RSP_OKAY;
 
+	if (pkt->zc_head != XSPLIT_NB_ZC_NONE &&
+	    xsplit_nb_zc_attach(q->zc, pkt, skb)) {
+		/* tx_zc.c unmaps and answers the data slots. */
+		goto drop_unmapped;
+	}
 	if (pkt->failed)
 		goto drop;
 	skb->protocol = eth_type_trans(skb, q->vif->dev);
@@ -378,27 +434,38 @@ static void finish_packet(struct xsplit_nb_queue *q,
 	skb_record_rx_queue(skb, q->id);
 	q->stats.rx_packets++;
 	q->stats.rx_bytes += pkt->len;
-	respond_all(q, pkt->first_id, pkt->nr_extras, pkt->frag_ids,
-		    pkt->nr_frags, status);
-	napi_gro_receive(&q->napi, skb);
+	respond_pkt(q, pkt, XSPLIT_NETIF_RSP_OKAY);
+	handoff(q, pkt, XSPLIT_NETIF_RSP_OKAY);
+	/* No GRO with mapped frags (as Linux): nor for the copied, in order. */
+	if (q->zc)
+		netif_receive_skb(skb);
+	else
+		napi_gro_receive(&q->napi, skb);
 	return;
 
 drop:
+	handoff(q, pkt, XSPLIT_NETIF_RSP_ERROR);
+drop_unmapped:
 	q->stats.rx_errors++;
 	kfree_skb(skb);
-	respond_all(q, pkt->first_id, pkt->nr_extras, pkt->frag_ids,
-		    pkt->nr_frags, XSPLIT_NETIF_RSP_ERROR);
+	respond_pkt(q, pkt, XSPLIT_NETIF_RSP_ERROR);
 }
 
 static void finish_all(struct xsplit_nb_queue *q)
 {
 	unsigned int i;
+	bool notify;
 
 	xsplit_gnt_copy_flush(&q->tx_copy);
+	if (q->zc)
+		xsplit_nb_zc_map_flush(q->zc);
 	for (i = 0; i < q->nr_tx_pkts; i++)
 		finish_packet(q, &q->tx_pkts[i]);
 	q->nr_tx_pkts = 0;
-	if (xsplit_back_push_rsps(&q->tx.r))
+	spin_lock(&q->tx_rsp_lock);
+	notify = xsplit_back_push_rsps(&q->tx.r);
+	spin_unlock(&q->tx_rsp_lock);
+	if (notify)
 		xsplit_evtchn_notify(&q->tx_ch);
 }
 

@@ -96,7 +96,7 @@ static void test_pool_size(void **state)
 	};
 	size_t c;
 
-	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++)
+	for (c = 0; c < ARRAY_SIZE(cases); c++)
 		case_equal(c, xsplit_nb_zc_pool_size(cases[c][0], cases[c][1]),
 			   cases[c][2]);
 }
@@ -129,7 +129,7 @@ static void test_eligible(void **state)
 	};
 	size_t c;
 
-	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++)
+	for (c = 0; c < ARRAY_SIZE(cases); c++)
 		case_equal(c, xsplit_nb_zc_eligible(&cases[c].s), cases[c].map);
 }
 

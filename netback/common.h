@@ -86,6 +86,7 @@ struct xsplit_nb_tx_pkt {
 	u16 nr_frags;
 	u16 frag_ids[XSPLIT_NB_FATAL_SLOTS_MAX];
 	u16 zc_head;			/* data slots mapped, or ZC_NONE */
+	u16 nr_copied_frags;		/* ... after this many copied whole */
 };
 
 /* Extra-info slots towards the guest: GSO, then the hash. */

@@ -8,11 +8,13 @@
  *
  * With the tx_zerocopy parameter off (the default) everything is copied
  * and the tx_zerocopy_* counters stay 0.  With it on at the queue's
- * connect, the first slot is still copied (it holds the headers, which we
- * parse and which the guest must not change under us), and every further
- * slot is grant-mapped by tx_zc.c and attached as a frag; those slots are
- * answered by tx_zc.c's worker once the stack let go and they are
- * unmapped.  A packet the pool cannot take is copied whole.
+ * connect, the first slot and the protocol headers (the first
+ * XSPLIT_NB_TX_LINEAR bytes, from however many slots they span: we parse
+ * them, and the guest must not change them under us) are still copied;
+ * the rest of the data slots is grant-mapped by tx_zc.c and attached as
+ * frags, and those slots are answered by tx_zc.c's worker once the stack
+ * let go and they are unmapped.  A packet the pool cannot take is copied
+ * whole.
  *
  * Phases of one poll: parse + build + queue copies and maps (per packet),
  * flush both, finish (per packet: attach maps, responses, checksum/GSO
@@ -286,21 +288,37 @@ static void fill_pkt(struct xsplit_nb_tx_pkt *pkt,
 		pkt->gso = gso->u.gso;
 }
 
-/* Zero-copy: the first slot into a fresh skb, the rest mapped. */
+/*
+ * Zero-copy: the first XSPLIT_NB_TX_LINEAR bytes (the protocol headers,
+ * from as many slots as they span) and the rest of the first slot are
+ * copied, the rest of the data slots mapped.  Reserve the maps before
+ * queuing any copy: a packet the pool refuses frees its skb untouched.
+ */
 static bool build_mapped(struct xsplit_nb_queue *q,
 			 struct xsplit_nb_tx_pkt *pkt)
 {
 	const struct xsplit_nb_txv *v = &q->txv;
-	u32 pos = 0;
+	u32 want = min_t(u32, v->len, XSPLIT_NB_TX_LINEAR);
+	u16 sizes[XSPLIT_NB_FATAL_SLOTS_MAX];
+	u32 i, whole, skip, pos = 0;
 
-	pkt->skb = alloc_tx_skb(q, v->first_len);
+	for (i = 0; i < v->nr_frags; i++)
+		sizes[i] = v->frags[i].size;
+	whole = xsplit_nb_zc_header_split(v->first_len, sizes, v->nr_frags,
+					  want, &skip);
+	pkt->skb = alloc_tx_skb(q, max(v->first_len, want));
 	if (!pkt->skb)
 		return false;
-	if (!xsplit_nb_zc_take(q->zc, pkt, v, skb_headlen(pkt->skb))) {
+	if (!xsplit_nb_zc_take(q->zc, pkt, v, whole, skip,
+			       skb_shinfo(pkt->skb)->nr_frags)) {
 		kfree_skb(pkt->skb);
 		return false;
 	}
 	copy_segment(q, pkt, &pos, &v->first, v->first_len);
+	for (i = 0; i < whole; i++)
+		copy_segment(q, pkt, &pos, &v->frags[i], v->frags[i].size);
+	if (skip)
+		copy_segment(q, pkt, &pos, &v->frags[whole], skip);
 	return true;
 }
 
@@ -392,14 +410,14 @@ static void set_gso(struct sk_buff *skb, const struct xsplit_netif_extra_gso *gs
 	sh->gso_segs = 0;
 }
 
-/* Answer what NAPI answers: all slots, or just the copied ones. */
+/* Answer what NAPI answers: all slots, or those copied whole. */
 static void respond_pkt(struct xsplit_nb_queue *q,
 			const struct xsplit_nb_tx_pkt *pkt, s16 status)
 {
 	bool mapped = pkt->zc_head != XSPLIT_NB_ZC_NONE;
 
 	respond_all(q, pkt->first_id, pkt->nr_extras, pkt->frag_ids,
-		    mapped ? 0 : pkt->nr_frags, status);
+		    mapped ? pkt->nr_copied_frags : pkt->nr_frags, status);
 }
 
 /* The mapped slots learn their answer; the skb becomes zero-copy. */
@@ -436,7 +454,7 @@ static void finish_packet(struct xsplit_nb_queue *q,
 	q->stats.rx_bytes += pkt->len;
 	respond_pkt(q, pkt, XSPLIT_NETIF_RSP_OKAY);
 	handoff(q, pkt, XSPLIT_NETIF_RSP_OKAY);
-	/* No GRO with mapped frags (as Linux): nor for the copied, in order. */
+	/* Mapped frags skip GRO, as in Linux; copied packets too, in order. */
 	if (q->zc)
 		netif_receive_skb(skb);
 	else

@@ -24,7 +24,6 @@
 #include <linux/delay.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
-#include <linux/version.h>
 #include <xen/grant_table.h>
 #include <xen/page.h>
 
@@ -91,6 +90,9 @@ struct xsplit_nb_zc {
 };
 
 static struct workqueue_struct *zc_wq;
+/* Pools detached from their queue, waiting for the stack's last page. */
+static atomic_t zc_detached = ATOMIC_INIT(0);
+static DECLARE_WAIT_QUEUE_HEAD(zc_detached_wq);
 
 static unsigned long zc_vaddr(struct page *page)
 {
@@ -127,7 +129,8 @@ static void zc_complete(struct sk_buff *skb, struct ubuf_info *ubuf,
 	spin_unlock_irqrestore(&zc->lock, flags);
 }
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+/* Kbuild.inc probes the headers: 6.10 moved the callback into ops. */
+#ifdef XSPLIT_HAVE_UBUF_INFO_OPS
 static const struct ubuf_info_ops zc_ubuf_ops = {
 	.complete = zc_complete,
 };
@@ -149,29 +152,52 @@ static void zc_ubuf_init(struct ubuf_info *ubuf)
 
 /* ---- NAPI's side ---- */
 
+/* Pool slot @idx is to map @req, less its first @skip bytes (copied). */
+static void zc_prepare(struct xsplit_nb_zc *zc, u16 idx,
+		       const struct xsplit_netif_tx_request *req, u32 skip)
+{
+	struct zc_slot *s = &zc->slots[idx];
+	struct gnttab_map_grant_ref *op = &zc->map_ops[zc->nr_map];
+
+	s->gref = req->gref;
+	s->id = req->id;
+	s->offset = req->offset + skip;
+	s->size = req->size - skip;
+	s->handle = XSPLIT_GNT_INVALID_HANDLE;
+	s->status = XSPLIT_NETIF_RSP_ERROR;
+	s->map_failed = false;
+	s->copied = false;
+	gnttab_set_map_op(op, zc_vaddr(s->page),
+			  GNTMAP_host_map | GNTMAP_readonly, s->gref, zc->domid);
+	/* An op Xen never reached must not look mapped. */
+	op->status = GNTST_general_error;
+	op->handle = XSPLIT_GNT_INVALID_HANDLE;
+	zc->map_pages[zc->nr_map] = s->page;
+	zc->map_slot[zc->nr_map++] = idx;
+}
+
 /**
  * xsplit_nb_zc_take - reserve pool pages and queue the maps of a packet
  * @zc: the queue's pool
  * @pkt: the packet being built; gets its chain head in ->zc_head
  * @v: the validated packet
- * @linear: bytes of the first slot that go to the linear area
+ * @first: its first data slot to map (those before are copied whole)
+ * @skip: bytes of that slot that are copied, not mapped
+ * @copy_frags: skb frags the copied bytes use
  *
  * Return: false if the packet is to be copied instead (nothing taken).
  */
 bool xsplit_nb_zc_take(struct xsplit_nb_zc *zc, struct xsplit_nb_tx_pkt *pkt,
-		       const struct xsplit_nb_txv *v, u32 linear)
+		       const struct xsplit_nb_txv *v, u32 first, u32 skip,
+		       u32 copy_frags)
 {
 	struct xsplit_nb_zc_shape shape = {
-		.first_len = v->first_len,
-		.linear = linear,
-		.page_size = PAGE_SIZE,
-		.nr_data = v->nr_frags,
+		.copy_frags = copy_frags,
+		.nr_map = v->nr_frags - first,
 		.max_frags = MAX_SKB_FRAGS,
 	};
 	u16 idx[XSPLIT_NB_FATAL_SLOTS_MAX];
-	struct gnttab_map_grant_ref *op;
-	struct zc_slot *s;
-	unsigned int i;
+	unsigned int i, n = shape.nr_map;
 
 	spin_lock_irq(&zc->lock);
 	shape.pool_free = xsplit_nb_idx_count(&zc->free);
@@ -179,34 +205,19 @@ bool xsplit_nb_zc_take(struct xsplit_nb_zc *zc, struct xsplit_nb_tx_pkt *pkt,
 		spin_unlock_irq(&zc->lock);
 		return false;
 	}
-	for (i = 0; i < v->nr_frags; i++)
+	for (i = 0; i < n; i++)
 		xsplit_nb_idx_get(&zc->free, &idx[i]);
 	spin_unlock_irq(&zc->lock);
-	atomic_add(v->nr_frags, &zc->held);
+	atomic_add(n, &zc->held);
 
-	for (i = 0; i < v->nr_frags; i++) {
-		s = &zc->slots[idx[i]];
-		s->gref = v->frags[i].gref;
-		s->id = v->frags[i].id;
-		s->offset = v->frags[i].offset;
-		s->size = v->frags[i].size;
-		s->handle = XSPLIT_GNT_INVALID_HANDLE;
-		s->status = XSPLIT_NETIF_RSP_ERROR;
-		s->map_failed = false;
-		s->copied = false;
-		s->head = !i;
-		s->next = i + 1 < v->nr_frags ? idx[i + 1] : XSPLIT_NB_ZC_NONE;
-		op = &zc->map_ops[zc->nr_map];
-		gnttab_set_map_op(op, zc_vaddr(s->page),
-				  GNTMAP_host_map | GNTMAP_readonly, s->gref,
-				  zc->domid);
-		/* An op Xen never reached must not look mapped. */
-		op->status = GNTST_general_error;
-		op->handle = XSPLIT_GNT_INVALID_HANDLE;
-		zc->map_pages[zc->nr_map] = s->page;
-		zc->map_slot[zc->nr_map++] = idx[i];
+	for (i = 0; i < n; i++) {
+		zc_prepare(zc, idx[i], &v->frags[first + i], i ? 0 : skip);
+		zc->slots[idx[i]].head = !i;
+		zc->slots[idx[i]].next = i + 1 < n ? idx[i + 1] :
+					 XSPLIT_NB_ZC_NONE;
 	}
 	pkt->zc_head = idx[0];
+	pkt->nr_copied_frags = first;
 	return true;
 }
 
@@ -528,6 +539,8 @@ static void zc_free_work(struct work_struct *work)
 	pr_info("%s: the stack returned the last mapped tx page; pool freed\n",
 		zc->name);
 	zc_free(zc);
+	if (atomic_dec_and_test(&zc_detached))
+		wake_up(&zc_detached_wq);
 	module_put(THIS_MODULE);
 }
 
@@ -630,8 +643,10 @@ void xsplit_nb_zc_destroy(struct xsplit_nb_queue *q)
 	zc->q = NULL;
 	zc->detached = true;
 	idle = !atomic_read(&zc->held);
-	if (!idle)
+	if (!idle) {
+		atomic_inc(&zc_detached);
 		__module_get(THIS_MODULE);
+	}
 	mutex_unlock(&zc->q_lock);
 	if (!idle) {
 		pr_err("%s: gave up waiting: %d mapped tx pages stay with the stack; their slots go unanswered and the pool is freed when they come back\n",
@@ -649,8 +664,18 @@ int xsplit_nb_zc_init(void)
 	return zc_wq ? 0 : -ENOMEM;
 }
 
-/* Drains the work queue: a detached pool's last free has returned. */
+/*
+ * At module exit every queue is gone, but a detached pool's callback is
+ * still our code, in skbs the stack holds: no bound is safe here, so wait
+ * and say so.  destroy_workqueue() then waits for the last free to return.
+ */
 void xsplit_nb_zc_exit(void)
 {
+	unsigned long step = msecs_to_jiffies(ZC_LOG_EVERY_MS);
+
+	while (!wait_event_timeout(zc_detached_wq, !atomic_read(&zc_detached),
+				   step))
+		pr_warn("module exit waits for %d zero-copy pools the stack still holds pages of\n",
+			atomic_read(&zc_detached));
 	destroy_workqueue(zc_wq);
 }

@@ -22,7 +22,8 @@ void xsplit_nb_zc_stop_notify(struct xsplit_nb_queue *q);
 void xsplit_nb_zc_destroy(struct xsplit_nb_queue *q);
 
 bool xsplit_nb_zc_take(struct xsplit_nb_zc *zc, struct xsplit_nb_tx_pkt *pkt,
-		       const struct xsplit_nb_txv *v, u32 linear);
+		       const struct xsplit_nb_txv *v, u32 first, u32 skip,
+		       u32 copy_frags);
 void xsplit_nb_zc_map_flush(struct xsplit_nb_zc *zc);
 int xsplit_nb_zc_attach(struct xsplit_nb_zc *zc, struct xsplit_nb_tx_pkt *pkt,
 			struct sk_buff *skb);

@@ -5,7 +5,8 @@
  *
  *  - a ring of slot indices: the pool's free slots, and the slots the
  *    stack has let go of and that wait for their unmap and response;
- *  - the rule deciding whether one guest packet is mapped or copied.
+ *  - which slots the copied headers use up, and whether the rest of one
+ *    guest packet is mapped or the whole packet copied.
  *
  * The caller serializes each ring (tx_zc.c: one spinlock for both).
  */
@@ -69,30 +70,51 @@ static inline u32 xsplit_nb_zc_pool_size(u32 ring_slots, u32 reserve)
 	return ring_slots / 2;
 }
 
+/*
+ * The protocol headers are copied into the skb's linear area even when
+ * they span slots (a frontend may put only a few bytes in the first):
+ * the first @want bytes of the packet, @first_len of them in the first
+ * slot, the rest from the data slots of @sizes.  Returns how many data
+ * slots that copy uses up whole; *@skip is how many bytes of the next
+ * one it takes (0: none), the rest of which is still mapped.
+ */
+static inline u32 xsplit_nb_zc_header_split(u32 first_len, const u16 *sizes,
+					    u32 nr, u32 want, u32 *skip)
+{
+	u32 pos = first_len, k = 0, c;
+
+	*skip = 0;
+	while (pos < want && k < nr) {
+		c = sizes[k] < want - pos ? sizes[k] : want - pos;
+		pos += c;
+		if (c < sizes[k]) {
+			*skip = c;
+			break;
+		}
+		k++;
+	}
+	return k;
+}
+
 /* One guest packet, as far as the mapped-or-copied rule cares. */
 struct xsplit_nb_zc_shape {
-	u32 first_len;		/* bytes in the first slot (copied) */
-	u32 linear;		/* of which go to the skb's linear area */
-	u32 page_size;		/* size of one frag page of the copy */
-	u32 nr_data;		/* slots after the first (mapped) */
+	u32 copy_frags;		/* frags the copied bytes already use */
+	u32 nr_map;		/* data slots left to map */
 	u32 max_frags;		/* MAX_SKB_FRAGS */
 	u32 pool_free;		/* pool pages free right now */
 };
 
 /*
- * Map the data slots of this packet?  Only if there are any, they fit the
- * skb's frags beside the first slot's copied rest, and the pool has a
- * page for each; otherwise the packet is copied as a whole (never
- * blocked, never dropped for want of pool pages).
+ * Map the rest of this packet?  Only if there is any, it fits the skb's
+ * frags beside what was copied, and the pool has a page for each slot;
+ * otherwise the packet is copied as a whole (never blocked, never
+ * dropped for want of pool pages).
  */
 static inline bool xsplit_nb_zc_eligible(const struct xsplit_nb_zc_shape *s)
 {
-	u32 rest = s->first_len > s->linear ? s->first_len - s->linear : 0;
-	u32 copy_frags = (rest + s->page_size - 1) / s->page_size;
-
-	if (!s->nr_data || s->nr_data > s->pool_free)
+	if (!s->nr_map || s->nr_map > s->pool_free)
 		return false;
-	return copy_frags + s->nr_data <= s->max_frags;
+	return s->copy_frags + s->nr_map <= s->max_frags;
 }
 
 #endif /* XSPLIT_NB_TX_ZC_RING_H */

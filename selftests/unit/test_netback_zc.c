@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of netback's zero-copy bookkeeping: the slot-index ring
- * (pool free list, release queue), the pool's size against its ring, and
- * the rule that maps or copies one guest packet.
+ * (pool free list, release queue), the pool's size against its ring, the
+ * slots the copied headers use up, and the rule that maps or copies one
+ * guest packet.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -109,28 +110,67 @@ struct elig_case {
 static void test_eligible(void **state)
 {
 	static const struct elig_case cases[] = {
-		/* typical GSO: headers in slot 0, payload in 16 pages */
-		{ { 66, 128, 4096, 16, 17, 192 }, true },
-		/* everything in the first slot: nothing to map */
-		{ { 1514, 128, 4096, 0, 17, 192 }, false },
+		/* typical GSO: headers copied, 16 pages to map */
+		{ { 0, 16, 17, 192 }, true },
+		/* everything copied: nothing to map */
+		{ { 1, 0, 17, 192 }, false },
 		/* first slot spills one copied frag, 16 mapped: 17 fits */
-		{ { 4096, 128, 4096, 16, 17, 192 }, true },
+		{ { 1, 16, 17, 192 }, true },
 		/* ... 17 mapped beside it does not */
-		{ { 4096, 128, 4096, 17, 17, 192 }, false },
-		/* 17 mapped, first slot all linear: fits */
-		{ { 128, 128, 4096, 17, 17, 192 }, true },
+		{ { 1, 17, 17, 192 }, false },
+		{ { 0, 17, 17, 192 }, true },
 		/* more data slots than frags (up to fatal_skb_slots): copy */
-		{ { 54, 128, 4096, 18, 17, 192 }, false },
+		{ { 0, 18, 17, 192 }, false },
 		/* pool short by one: copy, never wait */
-		{ { 54, 128, 4096, 5, 17, 4 }, false },
-		{ { 54, 128, 4096, 5, 17, 5 }, true },
+		{ { 0, 5, 17, 4 }, false },
+		{ { 0, 5, 17, 5 }, true },
 		/* empty pool */
-		{ { 54, 128, 4096, 1, 17, 0 }, false },
+		{ { 0, 1, 17, 0 }, false },
 	};
 	size_t c;
 
 	for (c = 0; c < ARRAY_SIZE(cases); c++)
 		case_equal(c, xsplit_nb_zc_eligible(&cases[c].s), cases[c].map);
+}
+
+struct split_case {
+	u32 first_len;
+	u16 sizes[4];
+	u32 nr;
+	u32 want;
+	u32 whole;	/* data slots copied whole */
+	u32 skip;	/* bytes copied of the next one */
+};
+
+static void test_header_split(void **state)
+{
+	static const struct split_case cases[] = {
+		/* headers all in the first slot: nothing else copied */
+		{ 128, { 4096, 4096 }, 2, 128, 0, 0 },
+		{ 1514, { 0 }, 0, 128, 0, 0 },
+		/* 66 bytes of headers first, 62 more from the first page */
+		{ 66, { 4096, 4096 }, 2, 128, 0, 62 },
+		/* tiny slots: two used up whole, 8 bytes of the third */
+		{ 10, { 50, 60, 100 }, 3, 128, 2, 8 },
+		/* a slot that ends exactly at the wanted length */
+		{ 28, { 100, 4096 }, 2, 128, 1, 0 },
+		/* empty slots are used up whole on the way */
+		{ 100, { 0, 0, 50 }, 3, 128, 2, 28 },
+		/* a short packet: copied whole, nothing left to map */
+		{ 20, { 30, 40 }, 2, 90, 2, 0 },
+		/* lying sizes never run past the slots given */
+		{ 0, { 10, 10 }, 2, 128, 2, 0 },
+	};
+	u32 skip, k;
+	size_t c;
+
+	for (c = 0; c < ARRAY_SIZE(cases); c++) {
+		k = xsplit_nb_zc_header_split(cases[c].first_len,
+					      cases[c].sizes, cases[c].nr,
+					      cases[c].want, &skip);
+		case_equal(c, k, cases[c].whole);
+		case_equal(c, skip, cases[c].skip);
+	}
 }
 
 int main(void)
@@ -141,6 +181,7 @@ int main(void)
 		cmocka_unit_test(test_idx_pool_churn),
 		cmocka_unit_test(test_pool_size),
 		cmocka_unit_test(test_eligible),
+		cmocka_unit_test(test_header_split),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -94,14 +94,34 @@ take:
 
 /* ---- responses ---- */
 
+/*
+ * Only tx_zc.c's worker answers beside NAPI, so a copying queue (q->zc
+ * fixed NULL for its life) skips the lock.  irqsave: netpoll runs NAPI
+ * with interrupts off.
+ */
+static unsigned long rsp_lock(struct xsplit_nb_queue *q)
+{
+	unsigned long flags = 0;
+
+	if (q->zc)
+		spin_lock_irqsave(&q->tx_rsp_lock, flags);
+	return flags;
+}
+
+static void rsp_unlock(struct xsplit_nb_queue *q, unsigned long flags)
+{
+	if (q->zc)
+		spin_unlock_irqrestore(&q->tx_rsp_lock, flags);
+}
+
 static void respond(struct xsplit_nb_queue *q, u16 id, s16 status)
 {
 	struct xsplit_netif_tx_response rsp = { .id = id, .status = status };
+	unsigned long flags = rsp_lock(q);
 
 	/* Cannot fail: one response per request consumed. */
-	spin_lock(&q->tx_rsp_lock);
 	WARN_ON_ONCE(xsplit_netif_tx_back_put_rsp(&q->tx, &rsp));
-	spin_unlock(&q->tx_rsp_lock);
+	rsp_unlock(q, flags);
 }
 
 /* First slot, a NULL answer per extra slot, then the data slots. */
@@ -471,6 +491,7 @@ drop_unmapped:
 
 static void finish_all(struct xsplit_nb_queue *q)
 {
+	unsigned long flags;
 	unsigned int i;
 	bool notify;
 
@@ -480,9 +501,9 @@ static void finish_all(struct xsplit_nb_queue *q)
 	for (i = 0; i < q->nr_tx_pkts; i++)
 		finish_packet(q, &q->tx_pkts[i]);
 	q->nr_tx_pkts = 0;
-	spin_lock(&q->tx_rsp_lock);
+	flags = rsp_lock(q);
 	notify = xsplit_back_push_rsps(&q->tx.r);
-	spin_unlock(&q->tx_rsp_lock);
+	rsp_unlock(q, flags);
 	if (notify)
 		xsplit_evtchn_notify(&q->tx_ch);
 }

@@ -198,16 +198,18 @@ bool xsplit_nb_zc_take(struct xsplit_nb_zc *zc, struct xsplit_nb_tx_pkt *pkt,
 	};
 	u16 idx[XSPLIT_NB_FATAL_SLOTS_MAX];
 	unsigned int i, n = shape.nr_map;
+	unsigned long flags;
 
-	spin_lock_irq(&zc->lock);
+	/* irqsave: netpoll runs NAPI with interrupts off. */
+	spin_lock_irqsave(&zc->lock, flags);
 	shape.pool_free = xsplit_nb_idx_count(&zc->free);
 	if (!xsplit_nb_zc_eligible(&shape)) {
-		spin_unlock_irq(&zc->lock);
+		spin_unlock_irqrestore(&zc->lock, flags);
 		return false;
 	}
 	for (i = 0; i < n; i++)
 		xsplit_nb_idx_get(&zc->free, &idx[i]);
-	spin_unlock_irq(&zc->lock);
+	spin_unlock_irqrestore(&zc->lock, flags);
 	atomic_add(n, &zc->held);
 
 	for (i = 0; i < n; i++) {
@@ -363,11 +365,12 @@ static void zc_answer(struct xsplit_nb_zc *zc, struct xsplit_nb_queue *q,
 		      u32 n)
 {
 	struct xsplit_netif_tx_response rsp;
+	unsigned long flags;
 	struct zc_slot *s;
 	bool notify;
 	u32 i;
 
-	spin_lock_bh(&q->tx_rsp_lock);
+	spin_lock_irqsave(&q->tx_rsp_lock, flags);
 	for (i = 0; i < n; i++) {
 		s = &zc->slots[zc->batch[i]];
 		rsp.id = s->id;
@@ -375,7 +378,7 @@ static void zc_answer(struct xsplit_nb_zc *zc, struct xsplit_nb_queue *q,
 		WARN_ON_ONCE(xsplit_netif_tx_back_put_rsp(&q->tx, &rsp));
 	}
 	notify = xsplit_back_push_rsps(&q->tx.r);
-	spin_unlock_bh(&q->tx_rsp_lock);
+	spin_unlock_irqrestore(&q->tx_rsp_lock, flags);
 	if (notify && zc->notify)
 		xsplit_evtchn_notify(&q->tx_ch);
 }

@@ -226,9 +226,7 @@ int xsplit_nb_queue_connect(struct xsplit_nb_queue *q, unsigned int nr)
 	err = map_rings(q, nr);
 	if (err)
 		goto free_batches;
-	err = xsplit_nb_zc_create(q);
-	if (err)
-		goto unmap_rings;
+	xsplit_nb_zc_create(q);
 	netif_napi_add(q->vif->dev, &q->napi, xsplit_nb_tx_poll);
 	q->napi_added = true;
 	napi_enable(&q->napi);
@@ -256,7 +254,6 @@ del_napi:
 	netif_napi_del(&q->napi);
 	q->napi_added = false;
 	xsplit_nb_zc_destroy(q);
-unmap_rings:
 	unmap_rings(q);
 free_batches:
 	free_batches(q);

@@ -283,6 +283,9 @@ int xsplit_nb_zc_attach(struct xsplit_nb_zc *zc, struct xsplit_nb_tx_pkt *pkt,
 	}
 	for (i = pkt->zc_head; i != XSPLIT_NB_ZC_NONE; i = s->next) {
 		s = &zc->slots[i];
+		/* An empty slot is still answered at the end, but no frag. */
+		if (!s->size)
+			continue;
 		/* The stack puts the page when it drops the frag. */
 		get_page(s->page);
 		skb_add_rx_frag(skb, skb_shinfo(skb)->nr_frags, s->page,
@@ -551,19 +554,20 @@ static void zc_free_work(struct work_struct *work)
  * xsplit_nb_zc_create - the queue's pool, if tx_zerocopy is on
  * @q: the queue, its tx ring attached
  *
- * Return: 0 (q->zc NULL when the parameter is off) or -ENOMEM.
+ * A pool that cannot be had (no memory, no ballooned pages) leaves the
+ * queue copying, with a warning: the vif still connects.
  */
-int xsplit_nb_zc_create(struct xsplit_nb_queue *q)
+void xsplit_nb_zc_create(struct xsplit_nb_queue *q)
 {
 	u32 ring_size = q->tx.r.nr_ents;
 	struct xsplit_nb_zc *zc;
 
 	q->zc = NULL;
 	if (!READ_ONCE(xsplit_nb_tx_zerocopy))
-		return 0;
+		return;
 	zc = kzalloc(sizeof(*zc), GFP_KERNEL);
 	if (!zc)
-		return -ENOMEM;
+		goto fail;
 	mutex_init(&zc->q_lock);
 	spin_lock_init(&zc->lock);
 	init_waitqueue_head(&zc->idle_wq);
@@ -575,19 +579,21 @@ int xsplit_nb_zc_create(struct xsplit_nb_queue *q)
 	strscpy(zc->name, q->name, sizeof(zc->name));
 	zc->nr = xsplit_nb_zc_pool_size(ring_size, XSPLIT_NB_FATAL_SLOTS_MAX);
 	if (!zc->nr || zc_alloc_arrays(zc, ring_size))
-		goto fail;
+		goto free;
 	xsplit_nb_idx_init(&zc->free, zc->free_idx, ring_size);
 	xsplit_nb_idx_init(&zc->done, zc->done_idx, ring_size);
 	if (zc_alloc_pages(zc))
-		goto fail;
+		goto free;
 	q->zc = zc;
 	netdev_info(q->vif->dev, "%s: zero-copy transmit, %u pool pages\n",
 		    q->name, zc->nr);
-	return 0;
+	return;
 
-fail:
+free:
 	zc_free(zc);
-	return -ENOMEM;
+fail:
+	netdev_warn(q->vif->dev, "%s: no zero-copy pool, transmit copied\n",
+		    q->name);
 }
 
 /* Before the event channel goes: the worker stops kicking it. */

@@ -17,7 +17,7 @@ struct xsplit_nb_tx_pkt;
 struct xsplit_nb_txv;
 struct xsplit_nb_zc;
 
-int xsplit_nb_zc_create(struct xsplit_nb_queue *q);
+void xsplit_nb_zc_create(struct xsplit_nb_queue *q);
 void xsplit_nb_zc_stop_notify(struct xsplit_nb_queue *q);
 void xsplit_nb_zc_destroy(struct xsplit_nb_queue *q);
 

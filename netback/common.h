@@ -4,7 +4,8 @@
  * vif device, embedded in its net_device "vif<domid>.<handle>"; one
  * struct xsplit_nb_queue per negotiated queue, each with a tx ring (guest
  * transmit, served by NAPI) and an rx ring (guest receive, served by a
- * kthread), both by grant copy.
+ * kthread), both by grant copy (guest transmit optionally by grant map
+ * as well: tx_zc.c).
  *
  * Naming follows the guest's view, as in Linux's netback: "tx" is what
  * the guest sends (our net_device receives it), "rx" what the guest

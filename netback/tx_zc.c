@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Zero-copy guest transmit: the data slots of a guest packet (all slots
- * after the first, whose bytes hold the headers and stay copied by tx.c)
- * are grant-mapped read-only into pages of a per-queue pool and given to
- * the stack as skb frags, instead of being copied.
+ * Zero-copy guest transmit: what tx.c does not copy of a guest packet
+ * (it copies the first slot and the first XSPLIT_NB_TX_LINEAR bytes, the
+ * protocol headers) is grant-mapped read-only, one data slot per page of
+ * a per-queue pool, and given to the stack as skb frags.
  *
- * The skb carries a ubuf_info (in the pool slot of the packet's first data
- * slot).  The stack calls its callback once it is done with the frags:
- * when the skb is freed, or when it copies them away (skb_copy_ubufs():
- * local delivery to a socket, tun, segmentation, ...).  The callback, in
+ * The skb carries a ubuf_info (in the pool slot of the packet's first
+ * mapped slot).  The stack calls its callback once it is done with the
+ * frags: when the skb is freed, or when it copies them away
+ * (skb_copy_ubufs(): local delivery to a socket, tun, taps and other
+ * clones, segmentation, ...).  The callback, in
  * whatever context the stack is in, only queues the packet's slots; the
  * queue's work item unmaps them in one batch, and only then answers them
  * to the guest, which may reuse its pages as soon as it sees the answer.

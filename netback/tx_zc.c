@@ -24,7 +24,6 @@
  */
 #include <linux/delay.h>
 #include <linux/module.h>
-#include <linux/mutex.h>
 #include <xen/grant_table.h>
 #include <xen/page.h>
 
@@ -57,7 +56,12 @@ struct zc_slot {
 };
 
 struct xsplit_nb_zc {
-	struct mutex q_lock;		/* the worker's use of q vs detach */
+	/*
+	 * The worker's use of q vs detach; a spinlock, not a mutex: its
+	 * unlock is one store, so whoever decides to free the pool under it
+	 * never races the other side's unlock.
+	 */
+	spinlock_t q_lock;
 	struct xsplit_nb_queue *q;	/* NULL once detached */
 	bool notify;			/* the event channel is still bound */
 	bool detached;
@@ -408,13 +412,14 @@ static void zc_count(struct xsplit_nb_zc *zc, struct xsplit_nb_queue *q,
 /* Unmapped pages back to the pool; leaked ones are gone for good. */
 static void zc_recycle(struct xsplit_nb_zc *zc, u32 n)
 {
+	unsigned long flags;
 	u32 i;
 
-	spin_lock_irq(&zc->lock);
+	spin_lock_irqsave(&zc->lock, flags);
 	for (i = 0; i < n; i++)
 		if (zc->slots[zc->batch[i]].page)
 			xsplit_nb_idx_put(&zc->free, zc->batch[i]);
-	spin_unlock_irq(&zc->lock);
+	spin_unlock_irqrestore(&zc->lock, flags);
 }
 
 static void zc_work(struct work_struct *work)
@@ -425,7 +430,7 @@ static void zc_work(struct work_struct *work)
 
 	while ((n = zc_grab(zc))) {
 		zc_unmap(zc, n);
-		mutex_lock(&zc->q_lock);
+		spin_lock(&zc->q_lock);
 		if (zc->q) {
 			zc_answer(zc, zc->q, n);
 			zc_count(zc, zc->q, n);
@@ -433,7 +438,7 @@ static void zc_work(struct work_struct *work)
 		zc_recycle(zc, n);
 		/* Decided under q_lock, as detach decides: one of us frees. */
 		last = atomic_sub_and_test(n, &zc->held) && zc->detached;
-		mutex_unlock(&zc->q_lock);
+		spin_unlock(&zc->q_lock);
 		wake_up(&zc->idle_wq);
 		if (last) {
 			queue_work(zc_wq, &zc->free_work);
@@ -569,7 +574,7 @@ void xsplit_nb_zc_create(struct xsplit_nb_queue *q)
 	zc = kzalloc(sizeof(*zc), GFP_KERNEL);
 	if (!zc)
 		goto fail;
-	mutex_init(&zc->q_lock);
+	spin_lock_init(&zc->q_lock);
 	spin_lock_init(&zc->lock);
 	init_waitqueue_head(&zc->idle_wq);
 	INIT_WORK(&zc->work, zc_work);
@@ -604,9 +609,9 @@ void xsplit_nb_zc_stop_notify(struct xsplit_nb_queue *q)
 
 	if (!zc)
 		return;
-	mutex_lock(&zc->q_lock);
+	spin_lock(&zc->q_lock);
 	zc->notify = false;
-	mutex_unlock(&zc->q_lock);
+	spin_unlock(&zc->q_lock);
 }
 
 static void zc_wait_idle(struct xsplit_nb_zc *zc)
@@ -643,26 +648,26 @@ static void zc_wait_idle(struct xsplit_nb_zc *zc)
 void xsplit_nb_zc_destroy(struct xsplit_nb_queue *q)
 {
 	struct xsplit_nb_zc *zc = q->zc;
-	bool idle;
+	int held;
 
 	if (!zc)
 		return;
 	q->zc = NULL;
 	zc_wait_idle(zc);
-	mutex_lock(&zc->q_lock);
+	spin_lock(&zc->q_lock);
 	zc->q = NULL;
 	zc->detached = true;
-	idle = !atomic_read(&zc->held);
-	if (!idle) {
+	held = atomic_read(&zc->held);
+	if (held) {
 		atomic_inc(&zc_detached);
 		__module_get(THIS_MODULE);
-	}
-	mutex_unlock(&zc->q_lock);
-	if (!idle) {
 		pr_err("%s: gave up waiting: %d mapped tx pages stay with the stack; their slots go unanswered and the pool is freed when they come back\n",
-		       zc->name, atomic_read(&zc->held));
-		return;
+		       zc->name, held);
 	}
+	spin_unlock(&zc->q_lock);
+	/* Once unlocked, a detached pool is the worker's to free. */
+	if (held)
+		return;
 	cancel_work_sync(&zc->work);
 	zc_wait_page_refs(zc);
 	zc_free(zc);

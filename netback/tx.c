@@ -296,6 +296,7 @@ static void fill_pkt(struct xsplit_nb_tx_pkt *pkt,
 
 	pkt->failed = false;
 	pkt->zc_head = XSPLIT_NB_ZC_NONE;
+	pkt->nr_copied_frags = 0;
 	pkt->first_id = v->first.id;
 	pkt->flags = v->first.flags;
 	pkt->len = v->len;

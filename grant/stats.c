@@ -2,13 +2,17 @@
 /*
  * Grant counters in debugfs, one read-only file each:
  *   grants_mapped  foreign grants mapped by xsplit_gnt_map() and not yet
- *                  unmapped (persistent-grant caches included)
+ *                  unmapped (persistent-grant caches included), and those
+ *                  a driver maps itself into its own pages and accounts
+ *                  here (netback's zero-copy transmit pool)
  *   grants_leaked  mapped pages kept forever because Xen would not (or
  *                  could not be asked to) unmap them
  */
 #include <linux/kernel.h>
+#include <linux/module.h>
 
 #include "grant/stats.h"
+#include "grant/xsplit_grant.h"
 #include "xenbus/xsplit_counters.h"
 
 atomic_t xsplit_gnt_nr_mapped = ATOMIC_INIT(0);
@@ -20,6 +24,21 @@ static const struct xsplit_counter xsplit_gnt_counters[] = {
 };
 
 static struct dentry *xsplit_gnt_debugfs;
+
+/**
+ * xsplit_gnt_account - count grants a driver mapped without xsplit_gnt_map()
+ * @mapped: grants newly mapped (> 0) or unmapped (< 0)
+ * @leaked: pages kept forever because their unmap failed
+ *
+ * For drivers that batch gnttab_map_refs() into pages they keep (a pool),
+ * so the leak checks see their grants too.
+ */
+void xsplit_gnt_account(int mapped, int leaked)
+{
+	atomic_add(mapped, &xsplit_gnt_nr_mapped);
+	atomic_add(leaked, &xsplit_gnt_nr_leaked);
+}
+EXPORT_SYMBOL_GPL(xsplit_gnt_account);
 
 int xsplit_gnt_stats_init(void)
 {

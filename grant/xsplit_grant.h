@@ -33,6 +33,8 @@ struct xsplit_gnt_map {
 
 int xsplit_gnt_map(struct xsplit_gnt_map *maps, unsigned int n);
 void xsplit_gnt_unmap(struct xsplit_gnt_map *maps, unsigned int n);
+/* Grants a driver maps by itself, into its own pages: keep counts true. */
+void xsplit_gnt_account(int mapped, int leaked);
 
 /* Persistent-grant cache of one ring (backend). */
 struct xsplit_pgrant_cache;

@@ -4,7 +4,8 @@
  * vif device, embedded in its net_device "vif<domid>.<handle>"; one
  * struct xsplit_nb_queue per negotiated queue, each with a tx ring (guest
  * transmit, served by NAPI) and an rx ring (guest receive, served by a
- * kthread), both by grant copy.
+ * kthread), both by grant copy (guest transmit optionally by grant map
+ * as well: tx_zc.c).
  *
  * Naming follows the guest's view, as in Linux's netback: "tx" is what
  * the guest sends (our net_device receives it), "rx" what the guest
@@ -29,6 +30,7 @@
 #include "ring/netif_offload.h"
 #include "netback/txval.h"
 #include "netback/ctrl.h"
+#include "netback/tx_zc.h"
 
 /* Packets per NAPI poll and guest-receive packets per grant-copy flush. */
 #define XSPLIT_NB_NAPI_WEIGHT	64
@@ -64,9 +66,10 @@ struct xsplit_nb_stats {
 	unsigned long tx_dropped;	/* guest-bound packets dropped */
 	unsigned long rx_gso_checksum_fixup;
 	unsigned long tx_frag_overflow;
-	unsigned long tx_zerocopy_sent;	/* kept at 0: copy only, see tx.c */
-	unsigned long tx_zerocopy_success;
-	unsigned long tx_zerocopy_fail;
+	/* tx_zerocopy on (tx_zc.c); sent by NAPI, the others by its worker */
+	unsigned long tx_zerocopy_sent;	/* packets handed over with maps */
+	unsigned long tx_zerocopy_success; /* ... whose frags the stack freed */
+	unsigned long tx_zerocopy_fail;	/* ... it copied, or maps failed */
 	unsigned long tx_credit_waits;	/* rate limit stopped the tx ring */
 	unsigned long rx_stalls;	/* guest stopped posting buffers */
 };
@@ -83,6 +86,8 @@ struct xsplit_nb_tx_pkt {
 	u16 first_id;
 	u16 nr_frags;
 	u16 frag_ids[XSPLIT_NB_FATAL_SLOTS_MAX];
+	u16 zc_head;			/* data slots mapped, or ZC_NONE */
+	u16 nr_copied_frags;		/* ... after this many copied whole */
 };
 
 /* Extra-info slots towards the guest: GSO, then the hash. */
@@ -114,6 +119,8 @@ struct xsplit_nb_queue {
 	/* guest transmit: NAPI context */
 	struct xsplit_xb_ring tx_map;
 	struct xsplit_netif_tx_back tx;
+	spinlock_t tx_rsp_lock;		/* tx responses: NAPI, zero-copy worker */
+	struct xsplit_nb_zc *zc;	/* NULL: copy only (tx_zerocopy off) */
 	struct napi_struct napi;
 	bool napi_added;
 	struct xsplit_nb_txv txv;
@@ -223,6 +230,7 @@ extern unsigned int xsplit_nb_rx_stall_timeout_msecs;
 extern unsigned int xsplit_nb_fatal_skb_slots;
 extern unsigned int xsplit_nb_hash_cache_size;
 extern bool xsplit_nb_provides_xdp_headroom;
+extern bool xsplit_nb_tx_zerocopy;
 void xsplit_nb_params_init(void);
 
 /* interface.c */

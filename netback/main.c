@@ -26,12 +26,17 @@ static int __init xsplit_nb_init(void)
 	if (!xen_domain())
 		return -ENODEV;
 	xsplit_nb_params_init();
+	err = xsplit_nb_zc_init();
+	if (err)
+		return err;
 	xsplit_nb_debugfs = xsplit_counters_add(KBUILD_MODNAME,
 						xsplit_nb_counters,
 						ARRAY_SIZE(xsplit_nb_counters));
 	err = xsplit_nb_xenbus_init();
-	if (err)
+	if (err) {
 		xsplit_counters_remove(xsplit_nb_debugfs);
+		xsplit_nb_zc_exit();
+	}
 	return err;
 }
 
@@ -39,6 +44,7 @@ static void __exit xsplit_nb_exit(void)
 {
 	xsplit_nb_xenbus_exit();
 	xsplit_counters_remove(xsplit_nb_debugfs);
+	xsplit_nb_zc_exit();
 }
 
 module_init(xsplit_nb_init);

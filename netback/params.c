@@ -23,6 +23,7 @@ unsigned int xsplit_nb_rx_stall_timeout_msecs = STALL_TIMEOUT_MS_DEFAULT;
 unsigned int xsplit_nb_fatal_skb_slots = XSPLIT_NB_FATAL_SLOTS_DEFAULT;
 unsigned int xsplit_nb_hash_cache_size = HASH_CACHE_DEFAULT;
 bool xsplit_nb_provides_xdp_headroom = true;
+bool xsplit_nb_tx_zerocopy;
 
 static int set_ranged(const char *val, const struct kernel_param *kp,
 		      unsigned int min, unsigned int max)
@@ -72,6 +73,15 @@ module_param_named(provides_xdp_headroom, xsplit_nb_provides_xdp_headroom,
 		   bool, 0644);
 MODULE_PARM_DESC(provides_xdp_headroom,
 		 "Offer XDP headroom to frontends (default true)");
+/*
+ * Ours, not Linux's (which always maps): a bool rather than a size
+ * threshold, because the first slot is copied whatever its size and every
+ * further slot is a page-sized candidate, so there is no size to tune;
+ * read by each queue at connect, so two vifs can be compared at once.
+ */
+module_param_named(tx_zerocopy, xsplit_nb_tx_zerocopy, bool, 0644);
+MODULE_PARM_DESC(tx_zerocopy,
+		 "Grant-map guest transmit payload instead of copying it; read at queue connect (default false)");
 
 void xsplit_nb_params_init(void)
 {

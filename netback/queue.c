@@ -200,6 +200,7 @@ static void init_state(struct xsplit_nb_queue *q)
 	q->tx_ch.irq = -1;
 	q->rx_ch.irq = -1;
 	atomic_set(&q->eoi_pending, 0);
+	spin_lock_init(&q->tx_rsp_lock);
 	skb_queue_head_init(&q->rx_queue);
 	init_waitqueue_head(&q->wq);
 	timer_setup(&q->credit_timer, xsplit_nb_credit_timer, 0);
@@ -225,6 +226,7 @@ int xsplit_nb_queue_connect(struct xsplit_nb_queue *q, unsigned int nr)
 	err = map_rings(q, nr);
 	if (err)
 		goto free_batches;
+	xsplit_nb_zc_create(q);
 	netif_napi_add(q->vif->dev, &q->napi, xsplit_nb_tx_poll);
 	q->napi_added = true;
 	napi_enable(&q->napi);
@@ -251,6 +253,7 @@ del_napi:
 	napi_disable(&q->napi);
 	netif_napi_del(&q->napi);
 	q->napi_added = false;
+	xsplit_nb_zc_destroy(q);
 	unmap_rings(q);
 free_batches:
 	free_batches(q);
@@ -263,6 +266,7 @@ free_batches:
  */
 void xsplit_nb_queue_disconnect(struct xsplit_nb_queue *q)
 {
+	xsplit_nb_zc_stop_notify(q);
 	unbind_events(q);
 	if (q->task) {
 		kthread_stop(q->task);
@@ -277,6 +281,8 @@ void xsplit_nb_queue_disconnect(struct xsplit_nb_queue *q)
 	}
 	atomic_sub(skb_queue_len(&q->rx_queue), &xsplit_nb_live.skbs);
 	skb_queue_purge(&q->rx_queue);
+	/* Answers the mapped slots: the tx ring must still be there. */
+	xsplit_nb_zc_destroy(q);
 	unmap_rings(q);
 	free_batches(q);
 	atomic_dec(&xsplit_nb_live.queues);

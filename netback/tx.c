@@ -6,12 +6,20 @@
  * into page frags), issue the copies of a whole poll in few hypercalls,
  * then answer every slot and hand the good packets to the stack.
  *
- * Everything is copied; Linux's zero-copy mapping of the payload is not
- * done (yet), so the tx_zerocopy_* counters stay 0.
+ * With the tx_zerocopy parameter off (the default) everything is copied
+ * and the tx_zerocopy_* counters stay 0.  With it on at the queue's
+ * connect, the first slot and the protocol headers (the first
+ * XSPLIT_NB_TX_LINEAR bytes, from however many slots they span: we parse
+ * them, and the guest must not change them under us) are still copied;
+ * the rest of the data slots is grant-mapped by tx_zc.c and attached as
+ * frags, and those slots are answered by tx_zc.c's worker once the stack
+ * let go and they are unmapped.  A packet the pool cannot take is copied
+ * whole.
  *
- * Phases of one poll: parse + build + queue copies (per packet), flush,
- * finish (per packet: responses, checksum/GSO setup, delivery), then the
- * ring's final check and the deferred EOI.
+ * Phases of one poll: parse + build + queue copies and maps (per packet),
+ * flush both, finish (per packet: attach maps, responses, checksum/GSO
+ * setup, delivery), then the ring's final check and the deferred EOI.
+ * Responses are produced under tx_rsp_lock, shared with that worker.
  */
 #include <linux/if_vlan.h>
 #include <xen/page.h>
@@ -86,12 +94,34 @@ take:
 
 /* ---- responses ---- */
 
+/*
+ * Only tx_zc.c's worker answers beside NAPI, so a copying queue (q->zc
+ * fixed NULL for its life) skips the lock.  irqsave: netpoll runs NAPI
+ * with interrupts off.
+ */
+static unsigned long rsp_lock(struct xsplit_nb_queue *q)
+{
+	unsigned long flags = 0;
+
+	if (q->zc)
+		spin_lock_irqsave(&q->tx_rsp_lock, flags);
+	return flags;
+}
+
+static void rsp_unlock(struct xsplit_nb_queue *q, unsigned long flags)
+{
+	if (q->zc)
+		spin_unlock_irqrestore(&q->tx_rsp_lock, flags);
+}
+
 static void respond(struct xsplit_nb_queue *q, u16 id, s16 status)
 {
 	struct xsplit_netif_tx_response rsp = { .id = id, .status = status };
+	unsigned long flags = rsp_lock(q);
 
 	/* Cannot fail: one response per request consumed. */
 	WARN_ON_ONCE(xsplit_netif_tx_back_put_rsp(&q->tx, &rsp));
+	rsp_unlock(q, flags);
 }
 
 /* First slot, a NULL answer per extra slot, then the data slots. */
@@ -265,6 +295,8 @@ static void fill_pkt(struct xsplit_nb_tx_pkt *pkt,
 	unsigned int i;
 
 	pkt->failed = false;
+	pkt->zc_head = XSPLIT_NB_ZC_NONE;
+	pkt->nr_copied_frags = 0;
 	pkt->first_id = v->first.id;
 	pkt->flags = v->first.flags;
 	pkt->len = v->len;
@@ -277,6 +309,40 @@ static void fill_pkt(struct xsplit_nb_tx_pkt *pkt,
 		pkt->gso = gso->u.gso;
 }
 
+/*
+ * Zero-copy: the first XSPLIT_NB_TX_LINEAR bytes (the protocol headers,
+ * from as many slots as they span) and the rest of the first slot are
+ * copied, the rest of the data slots mapped.  Reserve the maps before
+ * queuing any copy: a packet the pool refuses frees its skb untouched.
+ */
+static bool build_mapped(struct xsplit_nb_queue *q,
+			 struct xsplit_nb_tx_pkt *pkt)
+{
+	const struct xsplit_nb_txv *v = &q->txv;
+	u32 want = min_t(u32, v->len, XSPLIT_NB_TX_LINEAR);
+	u16 sizes[XSPLIT_NB_FATAL_SLOTS_MAX];
+	u32 i, whole, skip, pos = 0;
+
+	for (i = 0; i < v->nr_frags; i++)
+		sizes[i] = v->frags[i].size;
+	whole = xsplit_nb_zc_header_split(v->first_len, sizes, v->nr_frags,
+					  want, &skip);
+	pkt->skb = alloc_tx_skb(q, max(v->first_len, want));
+	if (!pkt->skb)
+		return false;
+	if (!xsplit_nb_zc_take(q->zc, pkt, v, whole, skip,
+			       skb_shinfo(pkt->skb)->nr_frags)) {
+		kfree_skb(pkt->skb);
+		return false;
+	}
+	copy_segment(q, pkt, &pos, &v->first, v->first_len);
+	for (i = 0; i < whole; i++)
+		copy_segment(q, pkt, &pos, &v->frags[i], v->frags[i].size);
+	if (skip)
+		copy_segment(q, pkt, &pos, &v->frags[whole], skip);
+	return true;
+}
+
 static void build_packet(struct xsplit_nb_queue *q)
 {
 	const struct xsplit_nb_txv *v = &q->txv;
@@ -284,13 +350,17 @@ static void build_packet(struct xsplit_nb_queue *q)
 	u32 pos = 0;
 	unsigned int i;
 
+	fill_pkt(pkt, v);
+	if (q->zc && build_mapped(q, pkt)) {
+		q->nr_tx_pkts++;
+		return;
+	}
 	pkt->skb = alloc_tx_skb(q, v->len);
 	if (!pkt->skb) {
 		q->stats.rx_errors++;
 		respond_txv(q, XSPLIT_NETIF_RSP_ERROR);
 		return;
 	}
-	fill_pkt(pkt, v);
 	copy_segment(q, pkt, &pos, &v->first, v->first_len);
 	for (i = 0; i < v->nr_frags; i++)
 		copy_segment(q, pkt, &pos, &v->frags[i], v->frags[i].size);
@@ -361,12 +431,37 @@ static void set_gso(struct sk_buff *skb, const struct xsplit_netif_extra_gso *gs
 	sh->gso_segs = 0;
 }
 
+/* Answer what NAPI answers: all slots, or those copied whole. */
+static void respond_pkt(struct xsplit_nb_queue *q,
+			const struct xsplit_nb_tx_pkt *pkt, s16 status)
+{
+	bool mapped = pkt->zc_head != XSPLIT_NB_ZC_NONE;
+
+	respond_all(q, pkt->first_id, pkt->nr_extras, pkt->frag_ids,
+		    mapped ? pkt->nr_copied_frags : pkt->nr_frags, status);
+}
+
+/* The mapped slots learn their answer; the skb becomes zero-copy. */
+static void handoff(struct xsplit_nb_queue *q, struct xsplit_nb_tx_pkt *pkt,
+		    s16 status)
+{
+	if (pkt->zc_head == XSPLIT_NB_ZC_NONE)
+		return;
+	xsplit_nb_zc_handoff(q->zc, pkt, pkt->skb, status);
+	if (status == XSPLIT_NETIF_RSP_OKAY)
+		q->stats.tx_zerocopy_sent++;
+}
+
 static void finish_packet(struct xsplit_nb_queue *q,
 			  struct xsplit_nb_tx_pkt *pkt)
 {
 	struct sk_buff *skb = pkt->skb;
-	s16 status = XSPLIT_NETIF_RSP_OKAY;
 
+	if (pkt->zc_head != XSPLIT_NB_ZC_NONE &&
+	    xsplit_nb_zc_attach(q->zc, pkt, skb)) {
+		/* tx_zc.c unmaps and answers the data slots. */
+		goto drop_unmapped;
+	}
 	if (pkt->failed)
 		goto drop;
 	skb->protocol = eth_type_trans(skb, q->vif->dev);
@@ -378,27 +473,39 @@ static void finish_packet(struct xsplit_nb_queue *q,
 	skb_record_rx_queue(skb, q->id);
 	q->stats.rx_packets++;
 	q->stats.rx_bytes += pkt->len;
-	respond_all(q, pkt->first_id, pkt->nr_extras, pkt->frag_ids,
-		    pkt->nr_frags, status);
-	napi_gro_receive(&q->napi, skb);
+	respond_pkt(q, pkt, XSPLIT_NETIF_RSP_OKAY);
+	handoff(q, pkt, XSPLIT_NETIF_RSP_OKAY);
+	/* Mapped frags skip GRO, as in Linux; copied packets too, in order. */
+	if (q->zc)
+		netif_receive_skb(skb);
+	else
+		napi_gro_receive(&q->napi, skb);
 	return;
 
 drop:
+	handoff(q, pkt, XSPLIT_NETIF_RSP_ERROR);
+drop_unmapped:
 	q->stats.rx_errors++;
 	kfree_skb(skb);
-	respond_all(q, pkt->first_id, pkt->nr_extras, pkt->frag_ids,
-		    pkt->nr_frags, XSPLIT_NETIF_RSP_ERROR);
+	respond_pkt(q, pkt, XSPLIT_NETIF_RSP_ERROR);
 }
 
 static void finish_all(struct xsplit_nb_queue *q)
 {
+	unsigned long flags;
 	unsigned int i;
+	bool notify;
 
 	xsplit_gnt_copy_flush(&q->tx_copy);
+	if (q->zc)
+		xsplit_nb_zc_map_flush(q->zc);
 	for (i = 0; i < q->nr_tx_pkts; i++)
 		finish_packet(q, &q->tx_pkts[i]);
 	q->nr_tx_pkts = 0;
-	if (xsplit_back_push_rsps(&q->tx.r))
+	flags = rsp_lock(q);
+	notify = xsplit_back_push_rsps(&q->tx.r);
+	rsp_unlock(q, flags);
+	if (notify)
 		xsplit_evtchn_notify(&q->tx_ch);
 }
 

@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # netback/: the tx-packet validator, the control-message handler and the
-# guest-receive stall rule.
-TESTS += test_netback_txval test_netback_ctrl test_netback_rxstall
+# guest-receive stall rule, the zero-copy slot bookkeeping.
+TESTS += test_netback_txval test_netback_ctrl test_netback_rxstall \
+	 test_netback_zc
 test_netback_txval_SRCS := test_netback_txval.c ../../netback/txval.c
 test_netback_ctrl_SRCS := test_netback_ctrl.c ../../netback/ctrl.c
 test_netback_rxstall_SRCS := test_netback_rxstall.c
+test_netback_zc_SRCS := test_netback_zc.c

@@ -78,6 +78,7 @@ use_backends() {
 			loaded "$(basename "$m" .ko)" || insmod "$m" ||
 				fail "insmod $m"
 		done
+		tx_zerocopy "${LAB_X_TX_ZEROCOPY:-0}"
 	else
 		rm -f "$conf"
 		unload xsplit_blkback xsplit_netback || fail "xsplit backends stay"
@@ -85,6 +86,17 @@ use_backends() {
 			modprobe "$m" || fail "modprobe $m"
 		done
 	fi
+}
+
+# tx_zerocopy 0|1: xsplit_netback copies (0, its default) or grant-maps (1)
+# guest transmit on the vifs connected from now on.  LAB_X_TX_ZEROCOPY=1
+# has use_backends turn it on for a whole run.
+# A tree from before the parameter (LAB_TREE) copies anyway: 0 is a no-op.
+tx_zerocopy() {
+	local p=/sys/module/xsplit_netback/parameters/tx_zerocopy
+	[ -e "$p" ] || [ "$1" = 1 ] || return 0
+	echo "$1" >"$p" || fail "xsplit_netback: tx_zerocopy=$1"
+	echo "dom0: xsplit_netback tx_zerocopy=$1"
 }
 
 # linux_bridge: xenbr0, 10.0.0.1/24 (guests take .2); idempotent.

@@ -10,7 +10,11 @@
 # The table at the end gives every figure and xsplit / in-tree; then the
 # vifs' per-queue counters.  A benchmark: run it on a quiet host (builds or
 # fuzzers on the host during a run skew one pair against the other).
-# lab: timeout=1500
+# LAB_X_TX_ZEROCOPY=1 adds a third pair, xsplitzc: xsplit's pair with
+# xsplit_netback grant-mapping guest transmit (tx_zerocopy=1) where the
+# xsplit pair copies (tx_zerocopy=0), its own column and zc / copy ratio
+# in the table, and its vifs' tx_zerocopy_* counters.
+# lab: timeout=2200
 # shellcheck source=../dom0/lib.sh
 . "$LAB/dom0/lib.sh"
 
@@ -30,11 +34,27 @@ queue_fig() {
 }
 JOB
 
+# zc_counters: what proves the mapped path ran, while the vifs exist.
+zc_counters() {
+	local v
+	for v in /sys/class/net/vif*; do
+		echo "== ${v##*/}"
+		ethtool -S "${v##*/}" 2>&1 | grep tx_zerocopy
+	done | tee -a "$LAB_OUT/zc-counters"
+	dmesg | grep -E 'zero-copy transmit|mapped tx pages' | tail -n 8
+	grep . /sys/kernel/debug/xsplit_core/grants_* 2>/dev/null
+}
+
 # bench PAIR: the two guests with PAIR's frontends and backends.
 bench() {
 	local p=$1 a=nb-$1-1q b=nb-$1-2q rc=0
 	LAB_FE=$p LAB_BE=$p
+	[ "$p" = xsplitzc ] && LAB_FE=xsplit LAB_BE=xsplit
 	use_backends
+	case $p in
+	xsplit) tx_zerocopy 0 ;;
+	xsplitzc) tx_zerocopy 1 ;;
+	esac
 	{
 		cat "$LAB_OUT/queues.sh"
 		cat <<JOB
@@ -71,6 +91,7 @@ JOB
 		echo "--- ethtool -S of $n's vif ($p backend) ---"
 		ethtool -S "vif$(xl domid "$n").0" 2>&1 | grep -E 'q[0-9]+_|queue_[0-9]+_|dropped|stall'
 	done >>"$LAB_OUT/vif-stats.txt"
+	[ "$p" = xsplitzc ] && zc_counters
 	timeout 30 xl destroy "$a"
 	guest_collect "$a"
 	for n in "$a" "$b"; do
@@ -79,13 +100,15 @@ JOB
 	[ "$rc" = 0 ] || fail "iperf3 through the $p pair"
 }
 
-for pair in intree xsplit; do
+pairs="intree xsplit"
+[ "${LAB_X_TX_ZEROCOPY:-0}" = 1 ] && pairs="$pairs xsplitzc"
+for pair in $pairs; do
 	bench "$pair"
 done
 echo "--- network figures (Mbit/s; TCG, one run: compare rows, not runs) ---"
 awk '/^LAB-FIG / {
-	name = $2; sub(/^(intree|xsplit)-/, "", name)
-	pair = ($2 ~ /^xsplit-/) ? "xsplit" : "intree"
+	name = $2; sub(/^(intree|xsplit|xsplitzc)-/, "", name)
+	pair = $2; sub(/-.*/, "", pair)
 	for (i = 3; i <= NF; i++) {
 		split($i, kv, "=")
 		if (kv[1] == "mbit_s" || kv[1] == "queues") {
@@ -95,11 +118,21 @@ awk '/^LAB-FIG / {
 	}
 }
 END {
-	printf "%-26s %10s %10s %8s\n", "figure", "intree", "xsplit", "ratio"
+	for (i = 1; i <= n; i++)
+		if (("xsplitzc", order[i]) in v) zc = 1
+	printf "%-26s %10s %10s %8s", "figure", "intree", "xsplit", "ratio"
+	if (zc) printf " %10s %8s", "xsplitzc", "zc/copy"
+	printf "\n"
 	for (i = 1; i <= n; i++) {
 		k = order[i]; a = v["intree", k]; b = v["xsplit", k]
 		r = (a > 0 && b != "") ? sprintf("%.2f", b / a) : "-"
-		printf "%-26s %10s %10s %8s\n", k, a, b, r
+		printf "%-26s %10s %10s %8s", k, a, b, r
+		if (zc) {
+			c = v["xsplitzc", k]
+			z = (b > 0 && c != "") ? sprintf("%.2f", c / b) : "-"
+			printf " %10s %8s", c, z
+		}
+		printf "\n"
 	}
 }' "$LAB_OUT/figs" | tee "$LAB_OUT/table.txt"
 # 2 queues / 1 queue, per pair (columns 2 and 3 of the table).

@@ -267,7 +267,11 @@ free_batches:
 void xsplit_nb_queue_disconnect(struct xsplit_nb_queue *q)
 {
 	xsplit_nb_zc_stop_notify(q);
-	unbind_events(q);
+	/*
+	 * The rx thread and NAPI stop before the channels go: either may be
+	 * notifying the guest through them right now.  An event that comes
+	 * in meanwhile finds NAPI disabled and the thread gone: a no-op.
+	 */
 	if (q->task) {
 		kthread_stop(q->task);
 		q->task = NULL;
@@ -279,6 +283,7 @@ void xsplit_nb_queue_disconnect(struct xsplit_nb_queue *q)
 		netif_napi_del(&q->napi);
 		q->napi_added = false;
 	}
+	unbind_events(q);
 	atomic_sub(skb_queue_len(&q->rx_queue), &xsplit_nb_live.skbs);
 	skb_queue_purge(&q->rx_queue);
 	/* Answers the mapped slots: the tx ring must still be there. */

@@ -13,7 +13,9 @@
 # LAB_X_TX_ZEROCOPY=1 adds a third pair, xsplitzc: xsplit's pair with
 # xsplit_netback grant-mapping guest transmit (tx_zerocopy=1) where the
 # xsplit pair copies (tx_zerocopy=0), its own column and zc / copy ratio
-# in the table, and its vifs' tx_zerocopy_* counters.
+# in the table, and its vifs' tx_zerocopy_* counters.  LAB_X_NB_MIXED=1
+# adds the mixed pairs, to tell the frontend's share from the backend's:
+# xfe (xsplit's frontend, the kernel's backend) and xbe (the reverse).
 # lab: timeout=2200
 # shellcheck source=../dom0/lib.sh
 . "$LAB/dom0/lib.sh"
@@ -48,11 +50,15 @@ zc_counters() {
 # bench PAIR: the two guests with PAIR's frontends and backends.
 bench() {
 	local p=$1 a=nb-$1-1q b=nb-$1-2q rc=0
-	LAB_FE=$p LAB_BE=$p
-	[ "$p" = xsplitzc ] && LAB_FE=xsplit LAB_BE=xsplit
+	case $p in
+	xsplitzc) LAB_FE=xsplit LAB_BE=xsplit ;;
+	xfe) LAB_FE=xsplit LAB_BE=intree ;;
+	xbe) LAB_FE=intree LAB_BE=xsplit ;;
+	*) LAB_FE=$p LAB_BE=$p ;;
+	esac
 	use_backends
 	case $p in
-	xsplit) tx_zerocopy 0 ;;
+	xsplit | xbe) tx_zerocopy 0 ;;
 	xsplitzc) tx_zerocopy 1 ;;
 	esac
 	{
@@ -102,37 +108,42 @@ JOB
 
 pairs="intree xsplit"
 [ "${LAB_X_TX_ZEROCOPY:-0}" = 1 ] && pairs="$pairs xsplitzc"
+[ "${LAB_X_NB_MIXED:-0}" = 1 ] && pairs="$pairs xfe xbe"
 for pair in $pairs; do
 	bench "$pair"
 done
 echo "--- network figures (Mbit/s; TCG, one run: compare rows, not runs) ---"
 awk '/^LAB-FIG / {
-	name = $2; sub(/^(intree|xsplit|xsplitzc)-/, "", name)
+	name = $2; sub(/^(intree|xsplit|xsplitzc|xfe|xbe)-/, "", name)
 	pair = $2; sub(/-.*/, "", pair)
 	for (i = 3; i <= NF; i++) {
 		split($i, kv, "=")
 		if (kv[1] == "mbit_s" || kv[1] == "queues") {
 			v[pair, name] = kv[2]
+			has[pair] = 1
 			if (!(name in seen)) { seen[name] = 1; order[++n] = name }
 		}
 	}
 }
+# cell PAIR BASE HEAD: PAIR figure and PAIR / BASE, when PAIR ran.
+function cell(p, base, k,   a, b) {
+	if (!(p in has))
+		return ""
+	a = v[base, k]; b = v[p, k]
+	return sprintf(" %10s %8s", b, (a > 0 && b != "") ? sprintf("%.2f", b / a) : "-")
+}
+function head(p, r) {
+	return (p in has) ? sprintf(" %10s %8s", p, r) : ""
+}
 END {
-	for (i = 1; i <= n; i++)
-		if (("xsplitzc", order[i]) in v) zc = 1
-	printf "%-26s %10s %10s %8s", "figure", "intree", "xsplit", "ratio"
-	if (zc) printf " %10s %8s", "xsplitzc", "zc/copy"
-	printf "\n"
+	printf "%-26s %10s%s%s%s%s\n", "figure", "intree",
+		head("xsplit", "ratio"), head("xsplitzc", "zc/copy"),
+		head("xfe", "xfe/it"), head("xbe", "xbe/it")
 	for (i = 1; i <= n; i++) {
-		k = order[i]; a = v["intree", k]; b = v["xsplit", k]
-		r = (a > 0 && b != "") ? sprintf("%.2f", b / a) : "-"
-		printf "%-26s %10s %10s %8s", k, a, b, r
-		if (zc) {
-			c = v["xsplitzc", k]
-			z = (b > 0 && c != "") ? sprintf("%.2f", c / b) : "-"
-			printf " %10s %8s", c, z
-		}
-		printf "\n"
+		k = order[i]
+		printf "%-26s %10s%s%s%s%s\n", k, v["intree", k],
+			cell("xsplit", "intree", k), cell("xsplitzc", "xsplit", k),
+			cell("xfe", "intree", k), cell("xbe", "intree", k)
 	}
 }' "$LAB_OUT/figs" | tee "$LAB_OUT/table.txt"
 # 2 queues / 1 queue, per pair (columns 2 and 3 of the table).

@@ -40,6 +40,10 @@ start_guest() {
 	fail "cycle $1: xl create: hotplug scripts time out"
 }
 
+# Seconds the loads run at least, and at most wait to show, before xl destroy.
+LOAD_MIN=6
+LOAD_WAIT=60
+
 # counter FILE: a sysfs counter, 0 when absent.
 counter() { cat "$1" 2>/dev/null || echo 0; }
 
@@ -71,10 +75,16 @@ for c in $(seq "$N"); do
 	start_guest "$c" "$spec"
 	domid=$(xl domid "$name") || fail "cycle $c: guest gone"
 	console_mark "$name" "LC-LOAD $c" 240
-	sleep 6
 	vbd=/sys/bus/xen-backend/devices/vbd-$domid-51728/statistics
 	vif=/sys/class/net/vif$domid.0/statistics
-	wr=$(counter "$vbd/wr_req") rx=$(counter "$vif/rx_bytes")
+	# Both loads must be moving before the destroy; a guest slowed by a
+	# loaded host may take a while to issue its first write.
+	for t in $(seq "$LOAD_WAIT"); do
+		sleep 1
+		wr=$(counter "$vbd/wr_req") rx=$(counter "$vif/rx_bytes")
+		[ "$wr" -gt 0 ] && [ "$rx" -gt 0 ] && [ "$t" -ge "$LOAD_MIN" ] && break
+	done
+	kv "cycle$c.load_shown_after_s" "$t"
 	kv "cycle$c.wr_req" "$wr"
 	kv "cycle$c.vif_rx_bytes" "$rx"
 	[ "$wr" -gt 0 ] || fail "cycle $c: no write reached the backend"

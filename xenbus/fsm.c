@@ -340,16 +340,24 @@ static struct xsplit_fsm_out front_step(const struct xsplit_fsm_in *in,
 	}
 }
 
-/**
- * xsplit_fsm_step - next state and actions for one event
- * @in: role, our state, the other end's last state and the flags
- * @ev: what happened; for XSPLIT_EV_REMOTE the new state is @in->remote
- *
- * Total over all inputs: any value of @in->local, @in->remote, @in->role
- * and @ev gives a defined result (see the tables above).
+/*
+ * A connection starts at a frontend's advertise (its rings) and at a
+ * backend's connect.  Whatever row asked for one, a connection still held
+ * is let go first: set up over it, it would leak.
  */
-struct xsplit_fsm_out xsplit_fsm_step(const struct xsplit_fsm_in *in,
-				      enum xsplit_fsm_event ev)
+static struct xsplit_fsm_out release_before_start(const struct xsplit_fsm_in *in,
+						  struct xsplit_fsm_out out)
+{
+	u32 starts = in->role == XSPLIT_ROLE_FRONTEND ?
+		     XSPLIT_ACT_ADVERTISE : XSPLIT_ACT_CONNECT;
+
+	if ((out.actions & starts) && is_live(in))
+		out.actions |= XSPLIT_ACT_DISCONNECT;
+	return out;
+}
+
+static struct xsplit_fsm_out step(const struct xsplit_fsm_in *in,
+				  enum xsplit_fsm_event ev)
 {
 	if (in->role >= XSPLIT_ROLE_NR || (unsigned int)ev >= XSPLIT_EV_NR)
 		return NOP(in);
@@ -379,6 +387,20 @@ struct xsplit_fsm_out xsplit_fsm_step(const struct xsplit_fsm_in *in,
 	if (in->role == XSPLIT_ROLE_BACKEND)
 		return back_step(in, ev);
 	return front_step(in, ev);
+}
+
+/**
+ * xsplit_fsm_step - next state and actions for one event
+ * @in: role, our state, the other end's last state and the flags
+ * @ev: what happened; for XSPLIT_EV_REMOTE the new state is @in->remote
+ *
+ * Total over all inputs: any value of @in->local, @in->remote, @in->role
+ * and @ev gives a defined result (see the tables above).
+ */
+struct xsplit_fsm_out xsplit_fsm_step(const struct xsplit_fsm_in *in,
+				      enum xsplit_fsm_event ev)
+{
+	return release_before_start(in, step(in, ev));
 }
 
 static const char *const xsplit_fsm_names[XSPLIT_XS_NR] = {

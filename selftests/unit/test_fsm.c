@@ -485,6 +485,15 @@ static void test_live_overrides_state(void **state)
 	check(&in, XSPLIT_EV_HOTPLUG_ERROR, X, DISC);
 	in.local = W;
 	check(&in, XSPLIT_EV_FATAL, G, DISC | FATAL | WR);
+	in.remote = D;
+	check(&in, XSPLIT_EV_REMOTE, W, DISC | CONN);
+	check(&in, XSPLIT_EV_HOTPLUG_OK, W, DISC | CONN);
+
+	in = frontend_in(I, W);
+	in.live = true;
+	check(&in, XSPLIT_EV_REMOTE, D, DISC | ADV | WR);
+	in.skip_initialised = true;
+	check(&in, XSPLIT_EV_REMOTE, I, DISC | ADV | CONN);
 
 	in = frontend_in(X, X);
 	in.live = true;

@@ -217,6 +217,22 @@ static bool ring_room(struct xsplit_blkf_ring *ring, unsigned int parts)
 	       parts <= xsplit_front_free_reqs(&ring->front.r);
 }
 
+/*
+ * A request built for an earlier backend's limits (requeued across a
+ * reconnect) may need more parts than this ring has slots, or than we
+ * build: waiting for room would wait forever, so it fails instead.
+ */
+static bool never_fits(struct xsplit_blkf_ring *ring, unsigned int parts)
+{
+	if (parts <= MAX_PARTS && parts <= ring->tab.nr &&
+	    parts <= ring->front.r.nr_ents)
+		return false;
+	dev_err_ratelimited(&ring->info->dev->xdev->dev,
+			    "ring %u: a request needs %u ring slots, the ring has %u: failing it\n",
+			    ring->idx, parts, ring->front.r.nr_ents);
+	return true;
+}
+
 static blk_status_t submit_locked(struct xsplit_blkf_ring *ring,
 				  struct request *rq)
 {
@@ -226,10 +242,12 @@ static blk_status_t submit_locked(struct xsplit_blkf_ring *ring,
 	u32 ids[MAX_PARTS];
 	int err;
 
-	if (!ring->up || !ring_room(ring, parts) || parts > MAX_PARTS)
+	if (!ring->up)
 		return BLK_STS_RESOURCE;
-	if (ring->broken)
+	if (ring->broken || never_fits(ring, parts))
 		return BLK_STS_IOERR;
+	if (!ring_room(ring, parts))
+		return BLK_STS_RESOURCE;
 	for (p = 0; p < parts; p++) {
 		err = xsplit_blkf_tab_alloc(&ring->tab, 0, 0);
 		if (WARN_ON_ONCE(err < 0)) {	/* room was checked */

@@ -238,9 +238,10 @@ static void ring_broken(struct xsplit_blk_ring *ring)
 {
 	if (test_and_set_bit(XSPLIT_BLK_DEAD, &ring->flags))
 		return;
-	dev_err(&ring->be->xdev->dev,
-		"ring %u: frontend's producer index is beyond the ring\n",
-		ring->id);
+	/* A guest can corrupt and reconnect in a loop: bound the log. */
+	dev_err_ratelimited(&ring->be->xdev->dev,
+			    "ring %u: frontend's producer index is beyond the ring\n",
+			    ring->id);
 	/*
 	 * No more intake here; the core disconnects every ring (this
 	 * thread too) and takes the device to Closing, as for any close.

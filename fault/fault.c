@@ -103,15 +103,18 @@ static void xsplit_fault_add(struct dentry *dir, struct xsplit_fault_attr *f)
 /* debugfs absent or failing leaves every point unarmed: not an error. */
 int xsplit_fault_init(void)
 {
+	struct dentry *dir;
 	unsigned int i;
 
 	xsplit_fault_root = debugfs_create_dir(XSPLIT_FAULT_DIR, NULL);
-	for (i = 0; i < XSPLIT_FAULT_NR; i++)
-		xsplit_fault_add(debugfs_create_dir(xsplit_fault_names[i],
-						    xsplit_fault_root),
-				 &xsplit_faults[i]);
-	debugfs_create_u32("delay_ms", XSPLIT_FAULT_RW, xsplit_fault_root,
-			   &xsplit_fault_delay);
+	for (i = 0; i < XSPLIT_FAULT_NR; i++) {
+		dir = debugfs_create_dir(xsplit_fault_names[i],
+					 xsplit_fault_root);
+		xsplit_fault_add(dir, &xsplit_faults[i]);
+		if (i == XSPLIT_FAULT_DELAY)
+			debugfs_create_u32("delay_ms", XSPLIT_FAULT_RW, dir,
+					   &xsplit_fault_delay);
+	}
 	pr_warn("fault injection compiled in (test build): %s in debugfs\n",
 		XSPLIT_FAULT_DIR);
 	return 0;

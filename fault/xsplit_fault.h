@@ -8,6 +8,7 @@
  *   probability  fail a call with this chance, in percent (0: off)
  *   times        fail at most this many more calls (-1: no limit)
  *   calls, hits  how often the point was passed and made to fail
+ *   delay_ms     (delay only) how long a held-back response waits
  * Without FAULT_INJECTION the calls compile to nothing.
  */
 #ifndef XSPLIT_FAULT_H

@@ -4,6 +4,7 @@
 # entry point; the kernel build itself is described in Kbuild.
 #
 #   make               build the modules against KDIR (W=1)
+#   make FAULT_INJECTION=1  the same with fault/'s fault points (tests only)
 #   make deps          install the build dependencies (Debian 12, apt)
 #   make check         user-space unit tests of the protocol code
 #   make coverage      unit tests with gcov/lcov, prints ring/ + xenbus/ coverage
@@ -21,12 +22,16 @@ XSPLIT_VERSION := $(shell cat $(CURDIR)/VERSION)
 KDIR ?= $(shell scripts/find-kdir.sh)
 KVER ?= $(shell scripts/find-kdir.sh --version)
 W ?= 1
+# FAULT_INJECTION=1: a test build with the fault points of fault/ compiled in
+FAULT_INJECTION ?= 0
+KBUILD_FAULT := $(if $(filter 1,$(FAULT_INJECTION)),CONFIG_XSPLIT_FAULT_INJECTION=y)
 
 all: modules
 
 modules:
 	@test -n "$(KDIR)" || { echo "no kernel headers found: run 'make deps'"; exit 1; }
-	$(MAKE) -C $(KDIR) M=$(CURDIR) W=$(W) XSPLIT_VERSION=$(XSPLIT_VERSION) modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=$(W) XSPLIT_VERSION=$(XSPLIT_VERSION) \
+		$(KBUILD_FAULT) modules
 
 clean:
 	@test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean

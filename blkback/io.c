@@ -9,6 +9,7 @@
 #include <linux/highmem.h>
 
 #include "blkback/common.h"
+#include "fault/xsplit_fault.h"
 
 static void xsplit_blk_put_bios(struct xsplit_blk_req *req)
 {
@@ -176,6 +177,17 @@ static struct bio *xsplit_blk_new_bio(struct xsplit_blk_ring *ring,
 	return bio;
 }
 
+/* A bio the test chose to fail ends as a failed device would end it. */
+static void xsplit_blk_submit_bio(struct bio *bio)
+{
+	if (xsplit_fault(XSPLIT_FAULT_BIO)) {
+		bio->bi_status = BLK_STS_IOERR;
+		bio_endio(bio);
+		return;
+	}
+	submit_bio(bio);
+}
+
 /* One bio per BIO_MAX_VECS segments or whatever the queue takes. */
 static void xsplit_blk_submit_rw(struct xsplit_blk_ring *ring,
 				 struct xsplit_blk_req *req)
@@ -191,14 +203,14 @@ static void xsplit_blk_submit_rw(struct xsplit_blk_ring *ring,
 		off = xsplit_blkif_seg_offset(&req->wire[i]);
 		if (!bio || bio_add_page(bio, req->segs[i].page, len, off) != len) {
 			if (bio)
-				submit_bio(bio);
+				xsplit_blk_submit_bio(bio);
 			bio = xsplit_blk_new_bio(ring, req, n - i, sector);
 			/* An empty bio takes one page whatever the queue. */
 			__bio_add_page(bio, req->segs[i].page, len, off);
 		}
 		sector += len >> XSPLIT_BLKIF_SECTOR_SHIFT;
 	}
-	submit_bio(bio);
+	xsplit_blk_submit_bio(bio);
 	blk_finish_plug(&plug);
 }
 
@@ -212,7 +224,7 @@ static void xsplit_blk_submit_flush(struct xsplit_blk_ring *ring,
 	bio->bi_end_io = xsplit_blk_end_io;
 	atomic_inc(&req->bios);
 	atomic_inc(&xsplit_blk_live.bios);
-	submit_bio(bio);
+	xsplit_blk_submit_bio(bio);
 }
 
 /**

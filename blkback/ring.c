@@ -5,11 +5,13 @@
  * converted to the native layout, validated), the responses, and the
  * teardown that waits for every bio before any grant is unmapped.
  */
+#include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 
 #include "blkback/common.h"
+#include "fault/xsplit_fault.h"
 
 /* Requests taken off the ring before completions get a turn. */
 #define XSPLIT_BLK_INTAKE_BATCH 64
@@ -355,6 +357,9 @@ static int ring_thread(void *arg)
 		ring_complete(ring);
 		if (!kthread_should_stop())
 			ring_events(ring);
+		/* A slow device, as the frontend sees it: answers come late. */
+		if (xsplit_fault(XSPLIT_FAULT_DELAY))
+			msleep(xsplit_fault_delay_ms());
 		ring_push(ring);
 		ring_housekeeping(ring);
 	}

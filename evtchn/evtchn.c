@@ -9,6 +9,7 @@
 #include <xen/xenbus.h>
 
 #include "evtchn/xsplit_evtchn.h"
+#include "fault/xsplit_fault.h"
 
 static_assert(XSPLIT_EOI_SPURIOUS == XEN_EOI_FLAG_SPURIOUS,
 	      "eoi.c must produce the kernel's flag value");
@@ -133,6 +134,9 @@ EXPORT_SYMBOL_GPL(xsplit_evtchn_unbind);
  */
 void xsplit_evtchn_notify(struct xsplit_evtchn *ch)
 {
+	/* A lost event: the peer must cope with the next one. */
+	if (xsplit_fault(XSPLIT_FAULT_EVENT))
+		return;
 	if (likely(xsplit_evtchn_bound(ch)))
 		notify_remote_via_irq(ch->irq);
 }

@@ -5,11 +5,13 @@
  * checked and failures are reported to the driver with the cookie it gave.
  */
 #include <linux/module.h>
+#include <linux/random.h>
 #include <linux/slab.h>
 #include <xen/grant_table.h>
 #include <xen/page.h>
 
 #include "grant/xsplit_grant.h"
+#include "fault/xsplit_fault.h"
 
 /* Bounds the arrays a driver can make us allocate. */
 #define XSPLIT_GNT_COPY_MAX 4096
@@ -90,6 +92,10 @@ unsigned int xsplit_gnt_copy_flush(struct xsplit_gnt_copy_batch *batch)
 	if (!batch->nr)
 		return 0;
 	gnttab_batch_copy(batch->ops, batch->nr);
+	/* An op Xen failed leaves its destination undefined: so may this. */
+	if (xsplit_fault(XSPLIT_FAULT_GRANT_COPY))
+		batch->ops[get_random_u32() % batch->nr].status =
+			GNTST_general_error;
 	for (i = 0; i < batch->nr; i++) {
 		if (likely(batch->ops[i].status == GNTST_okay))
 			continue;

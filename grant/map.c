@@ -15,6 +15,7 @@
 
 #include "grant/xsplit_grant.h"
 #include "grant/stats.h"
+#include "fault/xsplit_fault.h"
 
 /* Ops per hypercall; the scratch arrays for one chunk live on the stack. */
 #define XSPLIT_GNT_CHUNK 16
@@ -79,7 +80,9 @@ static int xsplit_gnt_map_chunk(struct xsplit_gnt_map *maps, unsigned int n)
 	u32 flags;
 	int err;
 
-	err = gnttab_alloc_pages(n, pages);
+	/* An injected failure takes the path of a real shortage. */
+	err = xsplit_fault(XSPLIT_FAULT_GRANT_MAP) ? -ENOMEM :
+	      gnttab_alloc_pages(n, pages);
 	if (err) {
 		for (i = 0; i < n; i++) {
 			maps[i].page = NULL;

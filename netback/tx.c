@@ -25,6 +25,7 @@
 #include <xen/page.h>
 
 #include "netback/common.h"
+#include "fault/xsplit_fault.h"
 
 /* parse_packet() results besides the validator's verdicts. */
 #define TX_EMPTY	(-1)
@@ -276,6 +277,8 @@ static struct sk_buff *alloc_tx_skb(struct xsplit_nb_queue *q, u32 len)
 		q->stats.tx_frag_overflow++;
 		return NULL;
 	}
+	if (xsplit_fault(XSPLIT_FAULT_ALLOC))
+		return NULL;
 	skb = napi_alloc_skb(&q->napi, linear);
 	if (!skb)
 		return NULL;

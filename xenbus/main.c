@@ -10,10 +10,14 @@
 
 #include "xenbus/core.h"
 #include "grant/stats.h"
+#include "fault/xsplit_fault.h"
 
 /* Brought up in order, torn down in reverse. */
 static const struct xsplit_subsys xsplit_subsystems[] = {
 	{ "grant counters", xsplit_gnt_stats_init, xsplit_gnt_stats_exit },
+#ifdef CONFIG_XSPLIT_FAULT_INJECTION
+	{ "fault injection", xsplit_fault_init, xsplit_fault_exit },
+#endif
 };
 
 static void xsplit_core_unwind(size_t n)

@@ -32,6 +32,8 @@ QUICK_SUITE="boot blk-fio net-iperf core-load dd-foreign"
 # frontend/backend pairs for "# lab: modes=4" scenarios
 LAB_MODES=${LAB_MODES:-intree/intree xsplit/intree intree/xsplit xsplit/xsplit}
 BOOT_TIMEOUT=420	# QEMU start to dom0 runner, with margin (~60 s seen)
+# The lab's modules are a test build: fault points compiled in, unarmed.
+LAB_MAKE_FLAGS="FAULT_INJECTION=1"
 
 # images: print the cache folder, building it first if needed.
 images() {
@@ -78,7 +80,7 @@ source_tar() {
 build_modules() {
 	local kdir=/usr/src/linux-headers-$1 src=$RES/build ko key cache tmp
 	[ -d "$kdir" ] || die "no $kdir: the lab kernel is $1; apt-get install linux-headers-$1"
-	key=$( (echo "$1"; source_tar) | sha256sum | cut -c1-16)
+	key=$( (echo "$1 $LAB_MAKE_FLAGS"; source_tar) | sha256sum | cut -c1-16)
 	cache=$LAB_CACHE_ROOT/modules/$key
 	mkdir -p "$2/modules"
 	if [ -d "$cache" ]; then
@@ -89,7 +91,8 @@ build_modules() {
 	mkdir -p "$src"
 	source_tar | tar -C "$src" -xf -
 	log "modules: make KDIR=$kdir (source: ${LAB_TREE:-worktree})"
-	make -C "$src" -j"$(nproc)" KDIR="$kdir" >"$RES/build.log" 2>&1 ||
+	# shellcheck disable=SC2086  # flags, word splitting wanted
+	make -C "$src" -j"$(nproc)" KDIR="$kdir" $LAB_MAKE_FLAGS >"$RES/build.log" 2>&1 ||
 		{ tail -n 20 "$RES/build.log"; die "module build failed (see $RES/build.log)"; }
 	while read -r ko; do
 		modinfo -F vermagic "$ko" | grep -q "^$1 " ||

@@ -31,6 +31,7 @@
 #include "netback/txval.h"
 #include "netback/ctrl.h"
 #include "netback/tx_zc.h"
+#include "netback/eoi.h"
 
 /* Packets per NAPI poll and guest-receive packets per grant-copy flush. */
 #define XSPLIT_NB_NAPI_WEIGHT	64
@@ -51,10 +52,6 @@
 #define XSPLIT_NB_CREDIT_BURST	131072UL
 /* The frontend without feature-rx-notify must be polled this often. */
 #define XSPLIT_NB_POLL_DRAIN_MS	30
-
-/* eoi_pending bits: which half still owes the EOI of a deferred event. */
-#define XSPLIT_NB_EOI_TX	BIT(0)
-#define XSPLIT_NB_EOI_RX	BIT(1)
 
 /* Counters; each is written by one context (NAPI, rx thread, xmit). */
 struct xsplit_nb_stats {
@@ -112,7 +109,7 @@ struct xsplit_nb_queue {
 	unsigned int id;
 	char name[IFNAMSIZ + 8];
 	bool split;			/* separate tx and rx channels */
-	atomic_t eoi_pending;		/* XSPLIT_NB_EOI_* */
+	atomic_t eoi_pending;		/* XSPLIT_NB_EOI_* (eoi.h) */
 	struct xsplit_evtchn tx_ch;	/* also rx's when not split */
 	struct xsplit_evtchn rx_ch;
 
@@ -148,7 +145,8 @@ struct xsplit_nb_queue {
 	struct xsplit_gnt_copy_batch rx_copy;
 	struct xsplit_nb_rx_pkt *rx_pkts;
 	unsigned int nr_rx_pkts;
-	unsigned int rx_need;		/* slots the head packet waits for */
+	/* slots the head packet waits for; the event handler reads it */
+	unsigned int rx_need;
 
 	struct xsplit_nb_stats stats;
 };
@@ -250,7 +248,7 @@ void xsplit_nb_copy_failed(void *ctx, void *cookie,
 			   const struct gnttab_copy *op);
 int xsplit_nb_queue_connect(struct xsplit_nb_queue *q, unsigned int nr);
 void xsplit_nb_queue_disconnect(struct xsplit_nb_queue *q);
-void xsplit_nb_eoi(struct xsplit_nb_queue *q, unsigned int bit);
+void xsplit_nb_eoi(struct xsplit_nb_queue *q, unsigned int bit, bool found);
 
 /* tx.c */
 int xsplit_nb_tx_poll(struct napi_struct *napi, int budget);

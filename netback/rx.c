@@ -24,13 +24,18 @@ static struct xsplit_evtchn *rx_channel(struct xsplit_nb_queue *q)
 	return q->split ? &q->rx_ch : &q->tx_ch;
 }
 
+/*
+ * From the event handler: a lying req_prod only wakes the thread, whose
+ * validated read of it then takes the vif down.
+ */
 bool xsplit_nb_rx_has_work(struct xsplit_nb_queue *q)
 {
-	bool want = !skb_queue_empty_lockless(&q->rx_queue) ||
-		    READ_ONCE(q->rx_stalled);
+	u32 posted = READ_ONCE(q->rx.r.sring->req_prod) -
+		     READ_ONCE(q->rx.r.req_cons);
 
-	return want &&
-	       READ_ONCE(q->rx.r.sring->req_prod) != READ_ONCE(q->rx.r.req_cons);
+	return xsplit_nb_rx_event_work(!skb_queue_empty_lockless(&q->rx_queue),
+				       READ_ONCE(q->rx_stalled), posted,
+				       READ_ONCE(q->rx_need));
 }
 
 static void rx_drop(struct xsplit_nb_queue *q, struct sk_buff *skb)
@@ -375,11 +380,11 @@ static void flush(struct xsplit_nb_queue *q)
 
 /* ---- the thread ---- */
 
-/* Copy as many queued packets as the guest has buffers for. */
-static void rx_action(struct xsplit_nb_queue *q)
+/* Copy as many queued packets as the guest has buffers for; how many. */
+static unsigned int rx_action(struct xsplit_nb_queue *q)
 {
+	unsigned int need, built = 0;
 	struct sk_buff *skb;
-	unsigned int need;
 	int avail;
 
 	while (q->nr_rx_pkts < XSPLIT_NB_RX_BATCH) {
@@ -397,18 +402,23 @@ static void rx_action(struct xsplit_nb_queue *q)
 			break;
 		}
 		if (avail < need) {
-			q->rx_need = need;
+			WRITE_ONCE(q->rx_need, need);
 			break;
 		}
 		q->rx_last_ok = jiffies;
-		q->rx_need = 1;
+		WRITE_ONCE(q->rx_need, 1);
 		build(q, rx_dequeue(q));
+		built++;
 	}
 	flush(q);
+	return built;
 }
 
-/* The stall rule is in rxstall.h; this feeds it and acts on its answer. */
-static void rx_check_stall(struct xsplit_nb_queue *q)
+/*
+ * The stall rule is in rxstall.h; this feeds it and acts on its answer.
+ * Returns true when the queue left a stall: the guest's buffers were work.
+ */
+static bool rx_check_stall(struct xsplit_nb_queue *q)
 {
 	struct xsplit_nb_vif *vif = q->vif;
 	int posted = xsplit_back_reqs_pending(&q->rx.r);
@@ -438,10 +448,11 @@ static void rx_check_stall(struct xsplit_nb_queue *q)
 		atomic_dec(&vif->stalled_queues);
 		netdev_info(vif->dev, "queue %u: guest rx ready\n", q->id);
 		xsplit_nb_vif_carrier(vif);
-		break;
+		return true;
 	case XSPLIT_NB_STALL_NONE:
 		break;
 	}
+	return false;
 }
 
 /* A queue stopped too long: the guest is not keeping up, drop its backlog. */
@@ -487,9 +498,11 @@ static long rx_timeout(struct xsplit_nb_queue *q)
 int xsplit_nb_rx_thread(void *data)
 {
 	struct xsplit_nb_queue *q = data;
+	unsigned int built;
 	long timeout;
+	bool left;
 
-	q->rx_need = 1;
+	WRITE_ONCE(q->rx_need, 1);
 	while (!kthread_should_stop()) {
 		timeout = rx_timeout(q);
 		wait_event_interruptible_timeout(q->wq,
@@ -503,10 +516,10 @@ int xsplit_nb_rx_thread(void *data)
 			rx_purge(q);
 			continue;
 		}
-		rx_action(q);
-		rx_check_stall(q);
+		built = rx_action(q);
+		left = rx_check_stall(q);
 		rx_check_drain(q);
-		xsplit_nb_eoi(q, XSPLIT_NB_EOI_RX);
+		xsplit_nb_eoi(q, XSPLIT_NB_EOI_RX, built || left);
 		cond_resched();
 	}
 	rx_purge(q);

@@ -523,8 +523,8 @@ static void tx_complete(struct xsplit_nb_queue *q, int done, bool throttled)
 	}
 	if (more)
 		napi_schedule(&q->napi);
-	else
-		xsplit_nb_eoi(q, XSPLIT_NB_EOI_TX);
+	else	/* tx_has_work() saw requests, which NAPI consumed: work */
+		xsplit_nb_eoi(q, XSPLIT_NB_EOI_TX, true);
 }
 
 int xsplit_nb_tx_poll(struct napi_struct *napi, int budget)

@@ -135,6 +135,7 @@ struct xsplit_nb_queue {
 	/* guest receive: kthread context, fed by ndo_start_xmit */
 	struct xsplit_xb_ring rx_map;
 	struct xsplit_netif_rx_back rx;
+	u32 rx_end;			/* requests below it validated (rxreq.h) */
 	struct sk_buff_head rx_queue;
 	unsigned int rx_queue_bytes;	/* under rx_queue.lock */
 	unsigned long rx_stopped_at;	/* jiffies the netdev queue stopped */

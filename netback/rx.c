@@ -16,6 +16,7 @@
 
 #include "netback/common.h"
 #include "netback/rxstall.h"
+#include "netback/rxreq.h"
 
 #define RX_POLL_INTERVAL (HZ / 10)
 
@@ -151,16 +152,19 @@ static unsigned int slots_needed(struct xsplit_nb_queue *q,
 	return data + 1;
 }
 
-/* Buffers posted; when short, ask to be kicked once @need are there. */
+/*
+ * Buffers posted; when short, ask to be kicked once @need are there.  The
+ * read of req_prod that says how many also bounds the takes (rx_end).
+ */
 static int rx_avail(struct xsplit_nb_queue *q, unsigned int need)
 {
-	int avail = xsplit_back_reqs_pending(&q->rx.r);
+	int avail = xsplit_nb_rx_posted(&q->rx, &q->rx_end);
 
 	if (avail < 0 || avail >= need)
 		return avail;
 	WRITE_ONCE(q->rx.r.sring->req_event, q->rx.r.req_cons + need);
 	virt_mb(); /* publish req_event before re-reading req_prod */
-	return xsplit_back_reqs_pending(&q->rx.r);
+	return xsplit_nb_rx_posted(&q->rx, &q->rx_end);
 }
 
 /* ---- building: grant copies into the guest's buffers ---- */
@@ -172,12 +176,15 @@ struct rx_dest {
 	u32 off;
 };
 
-/* The next posted buffer; rx_avail() said there is one. */
+/*
+ * The next posted buffer, below what rx_avail() saw: never fails, for
+ * slots_needed() counts every slot that build() takes.
+ */
 static u16 take_req(struct rx_dest *d)
 {
 	struct xsplit_netif_rx_request req = { 0 };
 
-	if (xsplit_netif_rx_back_copy_req(&d->q->rx, &req) != 1)
+	if (WARN_ON_ONCE(!xsplit_nb_rx_take(&d->q->rx, d->q->rx_end, &req)))
 		d->pkt->failed = true;
 	d->gref = req.gref;
 	return req.id;

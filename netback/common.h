@@ -173,13 +173,11 @@ struct xsplit_nb_vif {
 	bool disabled;			/* frontend broke the protocol */
 	bool connected;
 
-	/* toolstack "rate" key, watched while connected */
+	/* toolstack "rate" key, watched while connected (node set) */
 	struct xenbus_watch rate_watch;
-	bool rate_watched;
 
 	/* multicast filter (feature-multicast-control) */
-	struct xenbus_watch mcast_watch;
-	bool mcast_watched;
+	struct xenbus_watch mcast_watch;	/* bounded: the guest writes it */
 	bool mcast_ctrl;
 	spinlock_t mcast_lock;		/* protects the list below */
 	unsigned int nr_mcast;

@@ -275,13 +275,19 @@ static int nb_connect(struct xsplit_xb_dev *xb)
 					vif->dev->num_tx_queues), &nr);
 	if (err)
 		return err;
+	/*
+	 * A new connection starts healthy before its channels are bound: an
+	 * event on a vif still disabled (by the last connection's frontend)
+	 * is dropped without its EOI, the channel masked for good; and an
+	 * error found as soon as the channels are live must stay.
+	 */
+	WRITE_ONCE(vif->disabled, false);
 	err = connect_queues(vif, nr);
 	if (err)
 		return err;
 	apply_rate(vif);
 	watch_keys(vif);
 	set_real_queues(vif, nr);
-	WRITE_ONCE(vif->disabled, false);
 	WRITE_ONCE(vif->connected, true);
 	xsplit_nb_vif_carrier(vif);
 	netif_tx_wake_all_queues(vif->dev);

@@ -188,6 +188,7 @@ struct xsplit_nb_vif {
 	struct xsplit_netif_ctrl_back ctrl_ring;
 	struct xsplit_evtchn ctrl_ch;
 	struct work_struct ctrl_work;
+	bool ctrl_stopping;		/* the handler queues no more work */
 	struct xsplit_nb_ctrl *ctrl;	/* NULL without a control ring */
 	struct xsplit_gnt_copy_batch ctrl_copy;
 

@@ -4,6 +4,7 @@
  * work item that answers the messages through the pure handler (ctrl.c),
  * and queue selection by the frontend's Toeplitz hash and mapping table.
  */
+#include <linux/interrupt.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <net/flow_dissector.h>
@@ -21,6 +22,9 @@ static enum xsplit_evtchn_ret ctrl_interrupt(struct xsplit_evtchn *ch,
 {
 	struct xsplit_nb_vif *vif = data;
 
+	/* Going away: no work item may be queued after the cancel. */
+	if (READ_ONCE(vif->ctrl_stopping))
+		return XSPLIT_EVTCHN_NO_WORK;
 	schedule_work(&vif->ctrl_work);
 	return XSPLIT_EVTCHN_DEFERRED;
 }
@@ -143,6 +147,7 @@ int xsplit_nb_ctrl_connect(struct xsplit_nb_vif *vif, unsigned int nr_queues)
 		goto free_copy;
 	xsplit_nb_ctrl_init(ctrl, nr_queues);
 	vif->ctrl = ctrl;
+	vif->ctrl_stopping = false;
 	INIT_WORK(&vif->ctrl_work, ctrl_work);
 	err = xsplit_evtchn_bind_backend(&vif->ctrl_ch, xdev, port, "xsplit-nb-ctrl",
 					 ctrl_interrupt, vif);
@@ -166,8 +171,17 @@ void xsplit_nb_ctrl_disconnect(struct xsplit_nb_vif *vif)
 
 	if (!ctrl)
 		return;
-	xsplit_evtchn_unbind(&vif->ctrl_ch);
+	/*
+	 * The work item notifies and EOIs through the channel: it stops
+	 * before the channel goes, or it could use an IRQ number already
+	 * freed and handed to another device's channel.  First no handler
+	 * queues it any more (a handler that saw the flag clear has queued
+	 * it by the time synchronize_irq() returns), then it is cancelled.
+	 */
+	WRITE_ONCE(vif->ctrl_stopping, true);
+	synchronize_irq(vif->ctrl_ch.irq);
 	cancel_work_sync(&vif->ctrl_work);
+	xsplit_evtchn_unbind(&vif->ctrl_ch);
 	WRITE_ONCE(vif->ctrl, NULL);
 	synchronize_net(); /* select_queue reads it under RCU */
 	xsplit_xb_ring_unmap(vif->xb, &vif->ctrl_map);

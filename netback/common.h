@@ -189,6 +189,7 @@ struct xsplit_nb_vif {
 	struct xsplit_evtchn ctrl_ch;
 	struct work_struct ctrl_work;
 	bool ctrl_stopping;		/* the handler queues no more work */
+	bool ctrl_found;		/* work item: last run used its budget */
 	struct xsplit_nb_ctrl *ctrl;	/* NULL without a control ring */
 	struct xsplit_gnt_copy_batch ctrl_copy;
 

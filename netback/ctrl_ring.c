@@ -54,9 +54,9 @@ static bool ctrl_copy(struct xsplit_nb_vif *vif,
 	return !failed;
 }
 
-static void ctrl_one(struct xsplit_nb_vif *vif,
-		     const struct xsplit_netif_ctrl_request *req)
+static void ctrl_one(void *arg, const struct xsplit_netif_ctrl_request *req)
 {
+	struct xsplit_nb_vif *vif = arg;
 	struct xsplit_netif_ctrl_response rsp;
 	struct xsplit_nb_ctrl_copy copy;
 
@@ -67,30 +67,46 @@ static void ctrl_one(struct xsplit_nb_vif *vif,
 	WARN_ON_ONCE(xsplit_netif_ctrl_back_put_rsp(&vif->ctrl_ring, &rsp));
 }
 
+static void ctrl_notify(void *arg)
+{
+	struct xsplit_nb_vif *vif = arg;
+
+	xsplit_evtchn_notify(&vif->ctrl_ch);
+}
+
+static const struct xsplit_nb_ctrl_serve_ops ctrl_serve_ops = {
+	.answer = ctrl_one,
+	.notify = ctrl_notify,
+};
+
+/*
+ * A ring's worth of requests per run, then the work item queues itself
+ * again behind whatever else waits on the shared workqueue; the EOI stays
+ * owed meanwhile, so the frontend's kicks stay masked.
+ */
 static void ctrl_work(struct work_struct *work)
 {
 	struct xsplit_nb_vif *vif = container_of(work, struct xsplit_nb_vif,
 						 ctrl_work);
-	struct xsplit_netif_ctrl_request req;
-	bool found = false;
-	int ret;
+	bool found = vif->ctrl_found;
+	u32 served;
 
-	do {
-		while ((ret = xsplit_netif_ctrl_back_copy_req(&vif->ctrl_ring,
-							      &req)) > 0) {
-			found = true;
-			ctrl_one(vif, &req);
-		}
-		if (xsplit_back_push_rsps(&vif->ctrl_ring.r))
-			xsplit_evtchn_notify(&vif->ctrl_ch);
-	} while (ret == 0 && xsplit_back_final_check(&vif->ctrl_ring.r) > 0);
-	if (ret < 0) {
+	vif->ctrl_found = false;
+	switch (xsplit_nb_ctrl_serve(&vif->ctrl_ring, vif->ctrl_ring.r.nr_ents,
+				     &ctrl_serve_ops, vif, &served)) {
+	case XSPLIT_NB_CTRL_AGAIN:
+		vif->ctrl_found = true;
+		schedule_work(&vif->ctrl_work);
+		return;
+	case XSPLIT_NB_CTRL_BROKEN:
 		/* A broken control ring: stop answering, no EOI. */
 		net_warn_ratelimited("%s: control ring corrupt\n",
 				     vif->dev->name);
 		return;
+	case XSPLIT_NB_CTRL_IDLE:
+		break;
 	}
-	xsplit_evtchn_eoi(&vif->ctrl_ch, found);
+	xsplit_evtchn_eoi(&vif->ctrl_ch, found || served);
 }
 
 static int ctrl_map(struct xsplit_nb_vif *vif, u32 gref)
@@ -148,6 +164,7 @@ int xsplit_nb_ctrl_connect(struct xsplit_nb_vif *vif, unsigned int nr_queues)
 	xsplit_nb_ctrl_init(ctrl, nr_queues);
 	vif->ctrl = ctrl;
 	vif->ctrl_stopping = false;
+	vif->ctrl_found = false;
 	INIT_WORK(&vif->ctrl_work, ctrl_work);
 	err = xsplit_evtchn_bind_backend(&vif->ctrl_ch, xdev, port, "xsplit-nb-ctrl",
 					 ctrl_interrupt, vif);

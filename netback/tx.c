@@ -421,6 +421,9 @@ static int checksum_setup(struct xsplit_nb_queue *q, struct sk_buff *skb,
 	return skb_checksum_setup(skb, recalc);
 }
 
+static_assert(XSPLIT_NB_GSO_BY_FRAGS == GSO_BY_FRAGS);
+
+/* The size is one the validator checked and raised (txval.h). */
 static void set_gso(struct sk_buff *skb, const struct xsplit_netif_extra_gso *gso)
 {
 	struct skb_shared_info *sh = skb_shinfo(skb);

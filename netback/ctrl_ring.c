@@ -99,9 +99,8 @@ static void ctrl_work(struct work_struct *work)
 		schedule_work(&vif->ctrl_work);
 		return;
 	case XSPLIT_NB_CTRL_BROKEN:
-		/* A broken control ring: stop answering, no EOI. */
-		net_warn_ratelimited("%s: control ring corrupt\n",
-				     vif->dev->name);
+		/* Stop answering, no EOI; the frontend broke the protocol. */
+		xsplit_nb_vif_fatal(vif, "control ring indices corrupt");
 		return;
 	case XSPLIT_NB_CTRL_IDLE:
 		break;

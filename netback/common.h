@@ -31,6 +31,7 @@
 #include "netback/txval.h"
 #include "netback/ctrl.h"
 #include "netback/tx_zc.h"
+#include "netback/eoi.h"
 
 /* Packets per NAPI poll and guest-receive packets per grant-copy flush. */
 #define XSPLIT_NB_NAPI_WEIGHT	64
@@ -51,10 +52,6 @@
 #define XSPLIT_NB_CREDIT_BURST	131072UL
 /* The frontend without feature-rx-notify must be polled this often. */
 #define XSPLIT_NB_POLL_DRAIN_MS	30
-
-/* eoi_pending bits: which half still owes the EOI of a deferred event. */
-#define XSPLIT_NB_EOI_TX	BIT(0)
-#define XSPLIT_NB_EOI_RX	BIT(1)
 
 /* Counters; each is written by one context (NAPI, rx thread, xmit). */
 struct xsplit_nb_stats {
@@ -112,7 +109,7 @@ struct xsplit_nb_queue {
 	unsigned int id;
 	char name[IFNAMSIZ + 8];
 	bool split;			/* separate tx and rx channels */
-	atomic_t eoi_pending;		/* XSPLIT_NB_EOI_* */
+	atomic_t eoi_pending;		/* XSPLIT_NB_EOI_* (eoi.h) */
 	struct xsplit_evtchn tx_ch;	/* also rx's when not split */
 	struct xsplit_evtchn rx_ch;
 
@@ -138,6 +135,7 @@ struct xsplit_nb_queue {
 	/* guest receive: kthread context, fed by ndo_start_xmit */
 	struct xsplit_xb_ring rx_map;
 	struct xsplit_netif_rx_back rx;
+	u32 rx_end;			/* requests below it validated (rxreq.h) */
 	struct sk_buff_head rx_queue;
 	unsigned int rx_queue_bytes;	/* under rx_queue.lock */
 	unsigned long rx_stopped_at;	/* jiffies the netdev queue stopped */
@@ -148,7 +146,8 @@ struct xsplit_nb_queue {
 	struct xsplit_gnt_copy_batch rx_copy;
 	struct xsplit_nb_rx_pkt *rx_pkts;
 	unsigned int nr_rx_pkts;
-	unsigned int rx_need;		/* slots the head packet waits for */
+	/* slots the head packet waits for; the event handler reads it */
+	unsigned int rx_need;
 
 	struct xsplit_nb_stats stats;
 };
@@ -174,13 +173,11 @@ struct xsplit_nb_vif {
 	bool disabled;			/* frontend broke the protocol */
 	bool connected;
 
-	/* toolstack "rate" key, watched while connected */
+	/* toolstack "rate" key, watched while connected (node set) */
 	struct xenbus_watch rate_watch;
-	bool rate_watched;
 
 	/* multicast filter (feature-multicast-control) */
-	struct xenbus_watch mcast_watch;
-	bool mcast_watched;
+	struct xenbus_watch mcast_watch;	/* bounded: the guest writes it */
 	bool mcast_ctrl;
 	spinlock_t mcast_lock;		/* protects the list below */
 	unsigned int nr_mcast;
@@ -191,6 +188,8 @@ struct xsplit_nb_vif {
 	struct xsplit_netif_ctrl_back ctrl_ring;
 	struct xsplit_evtchn ctrl_ch;
 	struct work_struct ctrl_work;
+	bool ctrl_stopping;		/* the handler queues no more work */
+	bool ctrl_found;		/* work item: last run used its budget */
 	struct xsplit_nb_ctrl *ctrl;	/* NULL without a control ring */
 	struct xsplit_gnt_copy_batch ctrl_copy;
 
@@ -250,7 +249,7 @@ void xsplit_nb_copy_failed(void *ctx, void *cookie,
 			   const struct gnttab_copy *op);
 int xsplit_nb_queue_connect(struct xsplit_nb_queue *q, unsigned int nr);
 void xsplit_nb_queue_disconnect(struct xsplit_nb_queue *q);
-void xsplit_nb_eoi(struct xsplit_nb_queue *q, unsigned int bit);
+void xsplit_nb_eoi(struct xsplit_nb_queue *q, unsigned int bit, bool found);
 
 /* tx.c */
 int xsplit_nb_tx_poll(struct napi_struct *napi, int budget);

@@ -218,3 +218,41 @@ u32 xsplit_nb_hash_queue(const struct xsplit_nb_hash *hash, u32 value,
 	q = READ_ONCE(hash->mapping[value % size]);
 	return q < nr_queues ? q : 0;
 }
+
+/**
+ * xsplit_nb_ctrl_serve - answer the control ring's requests, a bounded number
+ * @b: the ring's back end
+ * @budget: requests to answer at most in this call
+ * @ops: answer one request, notify the frontend
+ * @arg: handed to @ops
+ * @served: set to the number of requests answered
+ *
+ * Answers until the ring stays empty past its final check, or until
+ * @budget is used up: a frontend refilling the ring as fast as we answer
+ * would otherwise keep the caller (a work item on a shared workqueue)
+ * for ever.
+ */
+enum xsplit_nb_ctrl_run
+xsplit_nb_ctrl_serve(struct xsplit_netif_ctrl_back *b, u32 budget,
+		     const struct xsplit_nb_ctrl_serve_ops *ops, void *arg,
+		     u32 *served)
+{
+	struct xsplit_netif_ctrl_request req;
+	int ret = 0;
+
+	*served = 0;
+	do {
+		while (*served < budget &&
+		       (ret = xsplit_netif_ctrl_back_copy_req(b, &req)) > 0) {
+			ops->answer(arg, &req);
+			(*served)++;
+		}
+		if (xsplit_back_push_rsps(&b->r))
+			ops->notify(arg);
+		if (ret < 0)
+			return XSPLIT_NB_CTRL_BROKEN;
+		if (*served == budget)
+			return XSPLIT_NB_CTRL_AGAIN;
+	} while ((ret = xsplit_back_final_check(&b->r)) > 0);
+	return ret < 0 ? XSPLIT_NB_CTRL_BROKEN : XSPLIT_NB_CTRL_IDLE;
+}

@@ -60,6 +60,26 @@ void xsplit_nb_ctrl_finish(struct xsplit_nb_ctrl *ctrl,
 			   struct xsplit_netif_ctrl_response *rsp,
 			   bool copied);
 
+/*
+ * Serving the ring: the kernel side answers one request (its grant copy,
+ * its response) and notifies the frontend; the loop is here.
+ */
+struct xsplit_nb_ctrl_serve_ops {
+	void (*answer)(void *arg, const struct xsplit_netif_ctrl_request *req);
+	void (*notify)(void *arg);
+};
+
+enum xsplit_nb_ctrl_run {
+	XSPLIT_NB_CTRL_IDLE,	/* ring empty, req_event re-armed: EOI */
+	XSPLIT_NB_CTRL_AGAIN,	/* budget used up: run again later */
+	XSPLIT_NB_CTRL_BROKEN,	/* ring indices corrupt: stop serving */
+};
+
+enum xsplit_nb_ctrl_run
+xsplit_nb_ctrl_serve(struct xsplit_netif_ctrl_back *b, u32 budget,
+		     const struct xsplit_nb_ctrl_serve_ops *ops, void *arg,
+		     u32 *served);
+
 /* Toeplitz hash of @len bytes of @data with a key of @keylen bytes. */
 u32 xsplit_nb_toeplitz(const u8 *key, u32 keylen, const u8 *data, u32 len);
 

@@ -4,6 +4,7 @@
  * work item that answers the messages through the pure handler (ctrl.c),
  * and queue selection by the frontend's Toeplitz hash and mapping table.
  */
+#include <linux/interrupt.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <net/flow_dissector.h>
@@ -21,6 +22,9 @@ static enum xsplit_evtchn_ret ctrl_interrupt(struct xsplit_evtchn *ch,
 {
 	struct xsplit_nb_vif *vif = data;
 
+	/* Going away: no work item may be queued after the cancel. */
+	if (READ_ONCE(vif->ctrl_stopping))
+		return XSPLIT_EVTCHN_NO_WORK;
 	schedule_work(&vif->ctrl_work);
 	return XSPLIT_EVTCHN_DEFERRED;
 }
@@ -50,9 +54,9 @@ static bool ctrl_copy(struct xsplit_nb_vif *vif,
 	return !failed;
 }
 
-static void ctrl_one(struct xsplit_nb_vif *vif,
-		     const struct xsplit_netif_ctrl_request *req)
+static void ctrl_one(void *arg, const struct xsplit_netif_ctrl_request *req)
 {
+	struct xsplit_nb_vif *vif = arg;
 	struct xsplit_netif_ctrl_response rsp;
 	struct xsplit_nb_ctrl_copy copy;
 
@@ -63,30 +67,45 @@ static void ctrl_one(struct xsplit_nb_vif *vif,
 	WARN_ON_ONCE(xsplit_netif_ctrl_back_put_rsp(&vif->ctrl_ring, &rsp));
 }
 
+static void ctrl_notify(void *arg)
+{
+	struct xsplit_nb_vif *vif = arg;
+
+	xsplit_evtchn_notify(&vif->ctrl_ch);
+}
+
+static const struct xsplit_nb_ctrl_serve_ops ctrl_serve_ops = {
+	.answer = ctrl_one,
+	.notify = ctrl_notify,
+};
+
+/*
+ * A ring's worth of requests per run, then the work item queues itself
+ * again behind whatever else waits on the shared workqueue; the EOI stays
+ * owed meanwhile, so the frontend's kicks stay masked.
+ */
 static void ctrl_work(struct work_struct *work)
 {
 	struct xsplit_nb_vif *vif = container_of(work, struct xsplit_nb_vif,
 						 ctrl_work);
-	struct xsplit_netif_ctrl_request req;
-	bool found = false;
-	int ret;
+	bool found = vif->ctrl_found;
+	u32 served;
 
-	do {
-		while ((ret = xsplit_netif_ctrl_back_copy_req(&vif->ctrl_ring,
-							      &req)) > 0) {
-			found = true;
-			ctrl_one(vif, &req);
-		}
-		if (xsplit_back_push_rsps(&vif->ctrl_ring.r))
-			xsplit_evtchn_notify(&vif->ctrl_ch);
-	} while (ret == 0 && xsplit_back_final_check(&vif->ctrl_ring.r) > 0);
-	if (ret < 0) {
-		/* A broken control ring: stop answering, no EOI. */
-		net_warn_ratelimited("%s: control ring corrupt\n",
-				     vif->dev->name);
+	vif->ctrl_found = false;
+	switch (xsplit_nb_ctrl_serve(&vif->ctrl_ring, vif->ctrl_ring.r.nr_ents,
+				     &ctrl_serve_ops, vif, &served)) {
+	case XSPLIT_NB_CTRL_AGAIN:
+		vif->ctrl_found = true;
+		schedule_work(&vif->ctrl_work);
 		return;
+	case XSPLIT_NB_CTRL_BROKEN:
+		/* Stop answering, no EOI; the frontend broke the protocol. */
+		xsplit_nb_vif_fatal(vif, "control ring indices corrupt");
+		return;
+	case XSPLIT_NB_CTRL_IDLE:
+		break;
 	}
-	xsplit_evtchn_eoi(&vif->ctrl_ch, found);
+	xsplit_evtchn_eoi(&vif->ctrl_ch, found || served);
 }
 
 static int ctrl_map(struct xsplit_nb_vif *vif, u32 gref)
@@ -143,6 +162,8 @@ int xsplit_nb_ctrl_connect(struct xsplit_nb_vif *vif, unsigned int nr_queues)
 		goto free_copy;
 	xsplit_nb_ctrl_init(ctrl, nr_queues);
 	vif->ctrl = ctrl;
+	vif->ctrl_stopping = false;
+	vif->ctrl_found = false;
 	INIT_WORK(&vif->ctrl_work, ctrl_work);
 	err = xsplit_evtchn_bind_backend(&vif->ctrl_ch, xdev, port, "xsplit-nb-ctrl",
 					 ctrl_interrupt, vif);
@@ -166,8 +187,17 @@ void xsplit_nb_ctrl_disconnect(struct xsplit_nb_vif *vif)
 
 	if (!ctrl)
 		return;
-	xsplit_evtchn_unbind(&vif->ctrl_ch);
+	/*
+	 * The work item notifies and EOIs through the channel: it stops
+	 * before the channel goes, or it could use an IRQ number already
+	 * freed and handed to another device's channel.  First no handler
+	 * queues it any more (a handler that saw the flag clear has queued
+	 * it by the time synchronize_irq() returns), then it is cancelled.
+	 */
+	WRITE_ONCE(vif->ctrl_stopping, true);
+	synchronize_irq(vif->ctrl_ch.irq);
 	cancel_work_sync(&vif->ctrl_work);
+	xsplit_evtchn_unbind(&vif->ctrl_ch);
 	WRITE_ONCE(vif->ctrl, NULL);
 	synchronize_net(); /* select_queue reads it under RCU */
 	xsplit_xb_ring_unmap(vif->xb, &vif->ctrl_map);

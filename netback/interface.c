@@ -186,7 +186,14 @@ void xsplit_nb_vif_carrier(struct xsplit_nb_vif *vif)
 /*
  * The frontend broke the protocol: stop serving it.  Every queue checks
  * vif->disabled before touching its rings again; the vif stays down until
- * the frontend reconnects.
+ * the frontend reconnects.  From any context (NAPI, the rx threads, the
+ * control ring's work item).
+ *
+ * TODO(core-fatal): Linux's netback only disables the vif, as this does,
+ * leaving XenBus Connected.  Once xsplit_xb_fatal() (safe from any
+ * context) is merged, decide whether to call it here as well, so the
+ * device goes Closing through the state machine and the frontend can
+ * reconnect; never xenbus_dev_fatal() from these paths.
  */
 void xsplit_nb_vif_fatal(struct xsplit_nb_vif *vif, const char *why)
 {

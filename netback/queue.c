@@ -6,24 +6,39 @@
  * Late EOI: a handler that finds work defers the EOI to whoever does the
  * work (NAPI for tx, the thread for rx) and marks it in eoi_pending.  A
  * shared channel owes one EOI for both halves: the half that clears the
- * last pending bit sends it.  Until then Xen delivers nothing more on the
- * channel, so a frontend cannot make us spin by kicking.
+ * last pending bit sends it (the rule is in eoi.h).  Until then Xen
+ * delivers nothing more on the channel, so a frontend cannot make us spin
+ * by kicking; and an event that came to nothing is EOIed as spurious, so
+ * Xen backs off a frontend that kicks without giving us anything to do.
  */
 #include <linux/kthread.h>
 
 #include "netback/common.h"
 
-void xsplit_nb_eoi(struct xsplit_nb_queue *q, unsigned int bit)
+/**
+ * xsplit_nb_eoi - a half is done with the event it was handed, if any
+ * @q: the queue
+ * @bit: the half, XSPLIT_NB_EOI_TX or XSPLIT_NB_EOI_RX
+ * @found: the half did work since the event (else it was spurious)
+ */
+void xsplit_nb_eoi(struct xsplit_nb_queue *q, unsigned int bit, bool found)
 {
 	struct xsplit_evtchn *ch = q->split && bit == XSPLIT_NB_EOI_RX ?
 				   &q->rx_ch : &q->tx_ch;
-	unsigned int old = atomic_fetch_andnot(bit, &q->eoi_pending);
+	unsigned int mask = xsplit_nb_eoi_done_mask(bit, found);
+	enum xsplit_nb_eoi_act act;
+	unsigned int now, clear;
 
-	if (!(old & bit))
+	/* Only this half clears its bit: it cannot go under our feet. */
+	if (!(atomic_read(&q->eoi_pending) & bit))
 		return;
-	if (!q->split && (old & ~bit))
+	now = atomic_fetch_xor(mask, &q->eoi_pending) ^ mask;
+	act = xsplit_nb_eoi_settle(now, bit, q->split, &clear);
+	if (act == XSPLIT_NB_EOI_NONE)
 		return;
-	xsplit_evtchn_eoi(ch, true);
+	/* Before the EOI: the next event starts with no work found. */
+	atomic_andnot(clear, &q->eoi_pending);
+	xsplit_evtchn_eoi(ch, act == XSPLIT_NB_EOI_WORK);
 }
 
 /* A grant copy failed: the cookie is the packet's "failed" flag. */

@@ -16,6 +16,7 @@
 
 #include "netback/common.h"
 #include "netback/rxstall.h"
+#include "netback/rxreq.h"
 
 #define RX_POLL_INTERVAL (HZ / 10)
 
@@ -24,13 +25,18 @@ static struct xsplit_evtchn *rx_channel(struct xsplit_nb_queue *q)
 	return q->split ? &q->rx_ch : &q->tx_ch;
 }
 
+/*
+ * From the event handler: a lying req_prod only wakes the thread, whose
+ * validated read of it then takes the vif down.
+ */
 bool xsplit_nb_rx_has_work(struct xsplit_nb_queue *q)
 {
-	bool want = !skb_queue_empty_lockless(&q->rx_queue) ||
-		    READ_ONCE(q->rx_stalled);
+	u32 posted = READ_ONCE(q->rx.r.sring->req_prod) -
+		     READ_ONCE(q->rx.r.req_cons);
 
-	return want &&
-	       READ_ONCE(q->rx.r.sring->req_prod) != READ_ONCE(q->rx.r.req_cons);
+	return xsplit_nb_rx_event_work(!skb_queue_empty_lockless(&q->rx_queue),
+				       READ_ONCE(q->rx_stalled), posted,
+				       READ_ONCE(q->rx_need));
 }
 
 static void rx_drop(struct xsplit_nb_queue *q, struct sk_buff *skb)
@@ -146,16 +152,19 @@ static unsigned int slots_needed(struct xsplit_nb_queue *q,
 	return data + 1;
 }
 
-/* Buffers posted; when short, ask to be kicked once @need are there. */
+/*
+ * Buffers posted; when short, ask to be kicked once @need are there.  The
+ * read of req_prod that says how many also bounds the takes (rx_end).
+ */
 static int rx_avail(struct xsplit_nb_queue *q, unsigned int need)
 {
-	int avail = xsplit_back_reqs_pending(&q->rx.r);
+	int avail = xsplit_nb_rx_posted(&q->rx, &q->rx_end);
 
 	if (avail < 0 || avail >= need)
 		return avail;
 	WRITE_ONCE(q->rx.r.sring->req_event, q->rx.r.req_cons + need);
 	virt_mb(); /* publish req_event before re-reading req_prod */
-	return xsplit_back_reqs_pending(&q->rx.r);
+	return xsplit_nb_rx_posted(&q->rx, &q->rx_end);
 }
 
 /* ---- building: grant copies into the guest's buffers ---- */
@@ -167,12 +176,15 @@ struct rx_dest {
 	u32 off;
 };
 
-/* The next posted buffer; rx_avail() said there is one. */
+/*
+ * The next posted buffer, below what rx_avail() saw: never fails, for
+ * slots_needed() counts every slot that build() takes.
+ */
 static u16 take_req(struct rx_dest *d)
 {
 	struct xsplit_netif_rx_request req = { 0 };
 
-	if (xsplit_netif_rx_back_copy_req(&d->q->rx, &req) != 1)
+	if (WARN_ON_ONCE(!xsplit_nb_rx_take(&d->q->rx, d->q->rx_end, &req)))
 		d->pkt->failed = true;
 	d->gref = req.gref;
 	return req.id;
@@ -375,11 +387,11 @@ static void flush(struct xsplit_nb_queue *q)
 
 /* ---- the thread ---- */
 
-/* Copy as many queued packets as the guest has buffers for. */
-static void rx_action(struct xsplit_nb_queue *q)
+/* Copy as many queued packets as the guest has buffers for; how many. */
+static unsigned int rx_action(struct xsplit_nb_queue *q)
 {
+	unsigned int need, built = 0;
 	struct sk_buff *skb;
-	unsigned int need;
 	int avail;
 
 	while (q->nr_rx_pkts < XSPLIT_NB_RX_BATCH) {
@@ -397,18 +409,23 @@ static void rx_action(struct xsplit_nb_queue *q)
 			break;
 		}
 		if (avail < need) {
-			q->rx_need = need;
+			WRITE_ONCE(q->rx_need, need);
 			break;
 		}
 		q->rx_last_ok = jiffies;
-		q->rx_need = 1;
+		WRITE_ONCE(q->rx_need, 1);
 		build(q, rx_dequeue(q));
+		built++;
 	}
 	flush(q);
+	return built;
 }
 
-/* The stall rule is in rxstall.h; this feeds it and acts on its answer. */
-static void rx_check_stall(struct xsplit_nb_queue *q)
+/*
+ * The stall rule is in rxstall.h; this feeds it and acts on its answer.
+ * Returns true when the queue left a stall: the guest's buffers were work.
+ */
+static bool rx_check_stall(struct xsplit_nb_queue *q)
 {
 	struct xsplit_nb_vif *vif = q->vif;
 	int posted = xsplit_back_reqs_pending(&q->rx.r);
@@ -438,10 +455,11 @@ static void rx_check_stall(struct xsplit_nb_queue *q)
 		atomic_dec(&vif->stalled_queues);
 		netdev_info(vif->dev, "queue %u: guest rx ready\n", q->id);
 		xsplit_nb_vif_carrier(vif);
-		break;
+		return true;
 	case XSPLIT_NB_STALL_NONE:
 		break;
 	}
+	return false;
 }
 
 /* A queue stopped too long: the guest is not keeping up, drop its backlog. */
@@ -487,9 +505,11 @@ static long rx_timeout(struct xsplit_nb_queue *q)
 int xsplit_nb_rx_thread(void *data)
 {
 	struct xsplit_nb_queue *q = data;
+	unsigned int built;
 	long timeout;
+	bool left;
 
-	q->rx_need = 1;
+	WRITE_ONCE(q->rx_need, 1);
 	while (!kthread_should_stop()) {
 		timeout = rx_timeout(q);
 		wait_event_interruptible_timeout(q->wq,
@@ -503,10 +523,10 @@ int xsplit_nb_rx_thread(void *data)
 			rx_purge(q);
 			continue;
 		}
-		rx_action(q);
-		rx_check_stall(q);
+		built = rx_action(q);
+		left = rx_check_stall(q);
 		rx_check_drain(q);
-		xsplit_nb_eoi(q, XSPLIT_NB_EOI_RX);
+		xsplit_nb_eoi(q, XSPLIT_NB_EOI_RX, built || left);
 		cond_resched();
 	}
 	rx_purge(q);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * When is a guest-receive queue stalled?  Free of kernel calls so the unit
- * tests exercise it in user space; rx.c feeds it one queue's state.
+ * When is a guest-receive queue stalled, and when is an rx event worth
+ * waking the thread for?  Free of kernel calls so the unit tests exercise
+ * them in user space; rx.c feeds them one queue's state.
  *
  * A queue is stalled when packets wait for the guest, the guest has
  * posted fewer buffers than the head packet needs, and it has had no room
@@ -49,6 +50,20 @@ xsplit_nb_stall_check(const struct xsplit_nb_stall_in *in)
 static inline bool xsplit_nb_stall_has_room(bool queued, u32 posted, u32 need)
 {
 	return posted >= ((queued && need) ? need : 1);
+}
+
+/*
+ * Is an rx event work?  Only when the thread can act on it: copy the head
+ * packet (the guest posted all the buffers it needs) or leave a stall.  A
+ * guest that posts fewer buffers than the head packet needs and keeps
+ * kicking gets its events answered as spurious, so Xen backs it off; the
+ * thread has asked (req_event) to be kicked once enough are posted.
+ */
+static inline bool xsplit_nb_rx_event_work(bool queued, bool stalled,
+					   u32 posted, u32 need)
+{
+	return (queued || stalled) &&
+	       xsplit_nb_stall_has_room(queued, posted, need);
 }
 
 #endif /* XSPLIT_NB_RXSTALL_H */

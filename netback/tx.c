@@ -424,6 +424,9 @@ static int checksum_setup(struct xsplit_nb_queue *q, struct sk_buff *skb,
 	return skb_checksum_setup(skb, recalc);
 }
 
+static_assert(XSPLIT_NB_GSO_BY_FRAGS == GSO_BY_FRAGS);
+
+/* The size is one the validator checked and raised (txval.h). */
 static void set_gso(struct sk_buff *skb, const struct xsplit_netif_extra_gso *gso)
 {
 	struct skb_shared_info *sh = skb_shinfo(skb);
@@ -526,8 +529,8 @@ static void tx_complete(struct xsplit_nb_queue *q, int done, bool throttled)
 	}
 	if (more)
 		napi_schedule(&q->napi);
-	else
-		xsplit_nb_eoi(q, XSPLIT_NB_EOI_TX);
+	else	/* tx_has_work() saw requests, which NAPI consumed: work */
+		xsplit_nb_eoi(q, XSPLIT_NB_EOI_TX, true);
 }
 
 int xsplit_nb_tx_poll(struct napi_struct *napi, int budget)

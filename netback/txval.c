@@ -129,7 +129,8 @@ feed_first(struct xsplit_nb_txv *v, const struct xsplit_netif_tx_request *req)
 static bool gso_valid(const struct xsplit_netif_extra_info *extra)
 {
 	return xsplit_netif_gso_type_valid(extra->u.gso.type) &&
-	       extra->u.gso.size;
+	       extra->u.gso.size &&
+	       extra->u.gso.size != XSPLIT_NB_GSO_BY_FRAGS;
 }
 
 static enum xsplit_nb_txv_verdict
@@ -141,8 +142,12 @@ feed_extra(struct xsplit_nb_txv *v, const struct xsplit_netif_tx_request *req)
 	xsplit_netif_tx_extra(&extra, req);
 	if (!xsplit_netif_extra_type_valid(extra.type))
 		return fatal(v, XSPLIT_NB_TXR_BAD_EXTRA);
-	if (extra.type == XSPLIT_NETIF_EXTRA_TYPE_GSO && !gso_valid(&extra))
-		return fatal(v, XSPLIT_NB_TXR_BAD_GSO);
+	if (extra.type == XSPLIT_NETIF_EXTRA_TYPE_GSO) {
+		if (!gso_valid(&extra))
+			return fatal(v, XSPLIT_NB_TXR_BAD_GSO);
+		if (extra.u.gso.size < XSPLIT_NB_MIN_GSO_SIZE)
+			extra.u.gso.size = XSPLIT_NB_MIN_GSO_SIZE;
+	}
 	v->nr_extras++;
 	bit = 1U << (extra.type - 1);
 	if (v->extra_mask & bit)

@@ -15,8 +15,8 @@
  * Verdicts follow Linux's netback: a malformed but harmless packet is
  * dropped (every slot answered with an error); a frontend that breaks the
  * protocol in a way only a hostile or broken guest does (slots crossing a
- * page, more slots than fatal_slots, bad extra types, zero GSO size) is
- * fatal: the caller stops using the vif.
+ * page, more slots than fatal_slots, bad extra types, GSO size 0 or
+ * GSO_BY_FRAGS) is fatal: the caller stops using the vif.
  */
 #ifndef XSPLIT_NB_TXVAL_H
 #define XSPLIT_NB_TXVAL_H
@@ -32,6 +32,16 @@
 #define XSPLIT_NB_FATAL_SLOTS_DEFAULT	20U
 /* Upper bound of fatal_skb_slots; sizes the per-queue parse state. */
 #define XSPLIT_NB_FATAL_SLOTS_MAX	64U
+/*
+ * GSO sizes.  One no TCP stack makes is Linux's GSO_BY_FRAGS ("segment by
+ * frag list", an SCTP special): fatal, as size 0 is.  A size below
+ * Linux's TCP_MIN_GSO_SIZE (TCP_MIN_SND_MSS 48 less 40 bytes of options;
+ * not in every kernel we build for) is raised to it, as the kernel does for
+ * virtio guests (virtio_net_hdr_to_skb()): a 64 KiB packet then makes at
+ * most 8192 segments when dom0 segments it in software, not 65535.
+ */
+#define XSPLIT_NB_GSO_BY_FRAGS		0xffffU
+#define XSPLIT_NB_MIN_GSO_SIZE		8U
 /* One extra-info record of each valid type at most. */
 #define XSPLIT_NB_MAX_EXTRAS		(XSPLIT_NETIF_EXTRA_TYPE_MAX - 1)
 

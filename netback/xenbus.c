@@ -14,6 +14,7 @@
 #include <linux/vmalloc.h>
 
 #include "netback/common.h"
+#include "xenbus/xsplit_watch.h"
 
 /* Features we offer (backend directory), written at advertise. */
 struct xsplit_nb_offer {
@@ -136,29 +137,23 @@ static void mcast_changed(struct xenbus_watch *w, const char *path,
 					  "request-multicast-control", 0));
 }
 
-static void watch(struct xsplit_nb_vif *vif)
+/*
+ * Both watches are bounded: the frontend writes request-multicast-control
+ * as often as it likes (the toolstack's rate is bounded alike, for free);
+ * both callbacks re-read their node, so a dropped event loses nothing.
+ * Without a watch the value read at connect stays: not fatal.
+ */
+static void watch_keys(struct xsplit_nb_vif *vif)
 {
 	struct xenbus_device *xdev = vif->xb->xdev;
 
-	/* Without a watch the value read at connect stays: not fatal. */
-	vif->rate_watched = !xenbus_watch_pathfmt(xdev, &vif->rate_watch, NULL,
-						  rate_changed, "%s/rate",
-						  xdev->nodename);
-	vif->mcast_watched =
-		!xenbus_watch_pathfmt(xdev, &vif->mcast_watch, NULL,
-				      mcast_changed,
-				      "%s/request-multicast-control",
-				      xdev->otherend);
-}
-
-static void unwatch_one(struct xenbus_watch *w, bool *watched)
-{
-	if (!*watched)
-		return;
-	unregister_xenbus_watch(w);
-	kfree(w->node);
-	w->node = NULL;
-	*watched = false;
+	if (xsplit_xb_watch_bounded(&vif->rate_watch, rate_changed, "%s/rate",
+				    xdev->nodename))
+		netdev_warn(vif->dev, "rate not watched\n");
+	if (xsplit_xb_watch_bounded(&vif->mcast_watch, mcast_changed,
+				    "%s/request-multicast-control",
+				    xdev->otherend))
+		netdev_warn(vif->dev, "request-multicast-control not watched\n");
 }
 
 static int read_mac(struct xsplit_nb_vif *vif)
@@ -280,13 +275,19 @@ static int nb_connect(struct xsplit_xb_dev *xb)
 					vif->dev->num_tx_queues), &nr);
 	if (err)
 		return err;
+	/*
+	 * A new connection starts healthy before its channels are bound: an
+	 * event on a vif still disabled (by the last connection's frontend)
+	 * is dropped without its EOI, the channel masked for good; and an
+	 * error found as soon as the channels are live must stay.
+	 */
+	WRITE_ONCE(vif->disabled, false);
 	err = connect_queues(vif, nr);
 	if (err)
 		return err;
 	apply_rate(vif);
-	watch(vif);
+	watch_keys(vif);
 	set_real_queues(vif, nr);
-	WRITE_ONCE(vif->disabled, false);
 	WRITE_ONCE(vif->connected, true);
 	xsplit_nb_vif_carrier(vif);
 	netif_tx_wake_all_queues(vif->dev);
@@ -307,8 +308,8 @@ static void nb_disconnect(struct xsplit_xb_dev *xb)
 	WRITE_ONCE(vif->connected, false);
 	xsplit_nb_vif_carrier(vif);
 	netif_tx_stop_all_queues(vif->dev);
-	unwatch_one(&vif->mcast_watch, &vif->mcast_watched);
-	unwatch_one(&vif->rate_watch, &vif->rate_watched);
+	xsplit_xb_unwatch(&vif->mcast_watch);
+	xsplit_xb_unwatch(&vif->rate_watch);
 	WRITE_ONCE(vif->nr_queues, 0);
 	synchronize_net(); /* no xmit or stats reader sees the queues now */
 	vif->queues = NULL;

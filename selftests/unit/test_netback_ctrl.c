@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of netback's control-message handler (hash algorithm, flags,
- * key, mapping table with its two-step grant copy) and the Toeplitz hash,
- * against the RSS verification vectors.
+ * key, mapping table with its two-step grant copy), the Toeplitz hash,
+ * against the RSS verification vectors, and the bounded ring service.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -187,6 +187,133 @@ static void test_toeplitz(void **state)
 	assert_int_equal(xsplit_nb_toeplitz(key, sizeof(key), tuple, 0), 0);
 }
 
+/* ---- serving the ring: a frontend that refills it as we answer ---- */
+
+struct guest {
+	void *page;
+	struct xsplit_netif_ctrl_front f;
+	struct xsplit_netif_ctrl_back b;
+	u32 refills;		/* requests the guest still posts as we answer */
+	u32 answered;
+	u32 notified;
+};
+
+static void guest_post(struct guest *g)
+{
+	struct xsplit_netif_ctrl_request r =
+		req(XSPLIT_NETIF_CTRL_TYPE_GET_HASH_FLAGS, 0, 0, 0);
+
+	assert_int_equal(xsplit_netif_ctrl_front_put_req(&g->f, &r), 0);
+}
+
+static void guest_answer(void *arg, const struct xsplit_netif_ctrl_request *r)
+{
+	struct guest *g = arg;
+	struct xsplit_netif_ctrl_response rsp = { .id = r->id, .type = r->type };
+
+	assert_int_equal(xsplit_netif_ctrl_back_put_rsp(&g->b, &rsp), 0);
+	g->answered++;
+}
+
+/* Kicked with answers: the guest takes them and fills the ring again. */
+static void guest_notify(void *arg)
+{
+	struct guest *g = arg;
+	struct xsplit_netif_ctrl_response rsp;
+
+	g->notified++;
+	do {
+		while (xsplit_netif_ctrl_front_copy_rsp(&g->f, &rsp) > 0)
+			;
+	} while (xsplit_front_final_check(&g->f.r) > 0);
+	while (g->refills && !xsplit_front_full(&g->f.r)) {
+		g->refills--;
+		guest_post(g);
+	}
+	xsplit_front_push_reqs(&g->f.r);
+}
+
+static const struct xsplit_nb_ctrl_serve_ops guest_ops = {
+	.answer = guest_answer,
+	.notify = guest_notify,
+};
+
+static struct guest *guest_new(u32 posted, u32 refills)
+{
+	struct guest *g = calloc(1, sizeof(*g));
+	u32 i;
+
+	assert_non_null(g);
+	g->page = aligned_alloc(XSPLIT_RING_PAGE_SIZE, XSPLIT_RING_PAGE_SIZE);
+	assert_non_null(g->page);
+	assert_int_equal(xsplit_netif_ctrl_sring_init(g->page, 0), 0);
+	assert_int_equal(xsplit_netif_ctrl_front_attach(&g->f, g->page, 0, 0),
+			 0);
+	assert_int_equal(xsplit_netif_ctrl_back_attach(&g->b, g->page, 0, 0),
+			 0);
+	for (i = 0; i < posted; i++)
+		guest_post(g);
+	xsplit_front_push_reqs(&g->f.r);
+	g->refills = refills;
+	return g;
+}
+
+static void guest_free(struct guest *g)
+{
+	free(g->page);
+	free(g);
+}
+
+static void test_serve_drains(void **state)
+{
+	struct guest *g = guest_new(5, 0);
+	u32 served;
+
+	(void)state;
+	assert_int_equal(xsplit_nb_ctrl_serve(&g->b, 64, &guest_ops, g,
+					      &served), XSPLIT_NB_CTRL_IDLE);
+	assert_int_equal(served, 5);
+	assert_int_equal(g->answered, 5);
+	assert_int_equal(g->notified, 1);
+	/* empty and re-armed: the next request notifies us */
+	assert_int_equal(xsplit_nb_ctrl_serve(&g->b, 64, &guest_ops, g,
+					      &served), XSPLIT_NB_CTRL_IDLE);
+	assert_int_equal(served, 0);
+	assert_int_equal(((struct xsplit_sring *)g->page)->req_event, 6);
+	guest_free(g);
+}
+
+/* The guest keeps the ring busy: each run stops at its budget. */
+static void test_serve_bounded(void **state)
+{
+	struct guest *g = guest_new(1, 100000);
+	u32 served, runs = 0;
+
+	(void)state;
+	while (xsplit_nb_ctrl_serve(&g->b, 64, &guest_ops, g, &served) ==
+	       XSPLIT_NB_CTRL_AGAIN) {
+		assert_int_equal(served, 64);
+		runs++;
+	}
+	assert_true(served <= 64);
+	assert_int_equal(g->answered, 100001);
+	assert_int_equal(runs, 100001 / 64);
+	guest_free(g);
+}
+
+static void test_serve_broken(void **state)
+{
+	struct guest *g = guest_new(1, 0);
+	u32 served;
+
+	(void)state;
+	((struct xsplit_sring *)g->page)->req_prod = 100000;
+	assert_int_equal(xsplit_nb_ctrl_serve(&g->b, 64, &guest_ops, g,
+					      &served), XSPLIT_NB_CTRL_BROKEN);
+	assert_int_equal(served, 0);
+	guest_free(g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -195,6 +322,9 @@ int main(void)
 		cmocka_unit_test(test_key),
 		cmocka_unit_test(test_mapping),
 		cmocka_unit_test(test_toeplitz),
+		cmocka_unit_test(test_serve_drains),
+		cmocka_unit_test(test_serve_bounded),
+		cmocka_unit_test(test_serve_broken),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

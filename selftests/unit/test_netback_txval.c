@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "netback/txval.h"
+#include "table.h"
 
 #define MORE XSPLIT_NETTXF_MORE_DATA
 #define EXTRA XSPLIT_NETTXF_EXTRA_INFO
@@ -229,6 +230,37 @@ static void test_drops(void **state)
 		check(&cases[i], i);
 }
 
+/* Tiny GSO sizes are raised to the floor; the rest pass unchanged. */
+static void test_gso_size_floor(void **state)
+{
+	static const u16 sizes[][2] = {
+		{ 1, XSPLIT_NB_MIN_GSO_SIZE },
+		{ 7, XSPLIT_NB_MIN_GSO_SIZE },
+		{ 8, 8 },
+		{ 9, 9 },
+		{ 536, 536 },
+		{ 0xfffe, 0xfffe },
+	};
+	struct xsplit_netif_tx_request r[2] = { data(0, 60000, EXTRA) };
+	const struct xsplit_netif_extra_info *gso;
+	struct xsplit_nb_txv v;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		r[1] = extra(XSPLIT_NETIF_EXTRA_TYPE_GSO, 0, sizes[i][0],
+			     XSPLIT_NETIF_GSO_TYPE_TCPV4);
+		xsplit_nb_txv_init(&v, XSPLIT_NB_MAX_SLOTS_DEFAULT,
+				   XSPLIT_NB_FATAL_SLOTS_DEFAULT);
+		xsplit_nb_txv_feed(&v, &r[0]);
+		xsplit_nb_txv_feed(&v, &r[1]);
+		gso = xsplit_nb_txv_extra(&v, XSPLIT_NETIF_EXTRA_TYPE_GSO);
+		if (!gso)
+			print_error("case %zu\n", i);
+		assert_non_null(gso);
+		case_equal(i, gso->u.gso.size, sizes[i][1]);
+	}
+}
+
 static void test_fatal(void **state)
 {
 	const struct tx_case cases[] = {
@@ -257,7 +289,12 @@ static void test_fatal(void **state)
 		{ 2, { data(0, 100, EXTRA),
 		       extra(XSPLIT_NETIF_EXTRA_TYPE_GSO, 0, 1400, 3) },
 		  XSPLIT_NB_TXV_FATAL, XSPLIT_NB_TXR_BAD_GSO, 0 },
-		/* 7: an endless extra chain */
+		/* 7: GSO size GSO_BY_FRAGS, which no TCP makes */
+		{ 2, { data(0, 100, EXTRA),
+		       extra(XSPLIT_NETIF_EXTRA_TYPE_GSO, 0, 0xffff,
+			     XSPLIT_NETIF_GSO_TYPE_TCPV6) },
+		  XSPLIT_NB_TXV_FATAL, XSPLIT_NB_TXR_BAD_GSO, 0 },
+		/* 8: an endless extra chain */
 		{ 7, { data(0, 100, EXTRA),
 		       extra(1, XSPLIT_NETIF_EXTRA_FLAG_MORE, 1, 1),
 		       extra(2, XSPLIT_NETIF_EXTRA_FLAG_MORE, 0, 0),
@@ -300,6 +337,7 @@ int main(void)
 		cmocka_unit_test(test_one_slot),
 		cmocka_unit_test(test_three_slots),
 		cmocka_unit_test(test_gso_extra),
+		cmocka_unit_test(test_gso_size_floor),
 		cmocka_unit_test(test_mcast),
 		cmocka_unit_test(test_slot_limits),
 		cmocka_unit_test(test_drops),

@@ -3,9 +3,10 @@
  * Fuzz the guest-receive buffer takes (netback/rxreq.h) against a guest
  * that posts buffers, takes its responses and writes req_prod at will.
  * Each input byte is an operation, some followed by argument bytes; the
- * guest may move req_prod between the backend's read and its takes.  Whatever the guest does, every buffer the backend decided to use
- * must be taken and answered (a failed take or an unanswerable response is
- * the WARN of issue #14, item 4); a corrupt ring only stops the backend.
+ * guest may move req_prod between the backend's read and its takes.
+ * Whatever the guest does, every buffer the backend decided to use must
+ * be taken and answered (a failed take or an unanswerable response is the
+ * WARN of issue #14, item 4); a corrupt ring only stops the backend.
  */
 #include <stdlib.h>
 

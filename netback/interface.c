@@ -185,19 +185,21 @@ void xsplit_nb_vif_carrier(struct xsplit_nb_vif *vif)
 
 /*
  * The frontend broke the protocol: stop serving it.  Every queue checks
- * vif->disabled before touching its rings again; the vif stays down until
- * the frontend reconnects.  From any context (NAPI, the rx threads, the
- * control ring's work item).
- *
- * TODO(core-fatal): Linux's netback only disables the vif, as this does,
- * leaving XenBus Connected.  Once xsplit_xb_fatal() (safe from any
- * context) is merged, decide whether to call it here as well, so the
- * device goes Closing through the state machine and the frontend can
- * reconnect; never xenbus_dev_fatal() from these paths.
+ * vif->disabled before touching its rings again, at once; the core then
+ * disconnects the whole device and takes it to Closing, as for any close
+ * (Linux's netback only disables the vif and stays Connected, keeping the
+ * broken rings mapped until the guest goes).  From any context (NAPI, the
+ * rx threads, the control ring's work item); @why must be a string that
+ * lives as long as the module.
  */
 void xsplit_nb_vif_fatal(struct xsplit_nb_vif *vif, const char *why)
 {
-	if (!xchg(&vif->disabled, true))
-		netdev_err(vif->dev, "frontend error: %s; vif disabled\n", why);
+	if (!xchg(&vif->disabled, true)) {
+		/* once a connection; a guest reconnecting in a loop: bounded */
+		if (net_ratelimit())
+			netdev_err(vif->dev, "frontend error: %s; vif disabled\n",
+				   why);
+		xsplit_xb_fatal(vif->xb, -EPROTO, why);
+	}
 	xsplit_nb_vif_carrier(vif);
 }

@@ -6,6 +6,7 @@
  * the guest a device that does not work yet.
  */
 #include "xenbus/internal.h"
+#include "xenbus/xsplit_watch.h"
 
 static void hotplug_changed(struct xenbus_watch *watch, const char *path,
 			    const char *token)
@@ -37,21 +38,18 @@ static void hotplug_changed(struct xenbus_watch *watch, const char *path,
 	mutex_unlock(&dev->lock);
 }
 
-/* Idempotent; the watch fires once at once, so no status is missed. */
+/*
+ * Idempotent; the watch fires once at once, so no status is missed.  The
+ * bounded watch registers without xenbus_watch_path(), whose failure
+ * would write Closing behind the state machine: the caller decides.
+ */
 int xsplit_xb_hotplug_watch(struct xsplit_xb_dev *dev)
 {
-	int err;
-
-	if (dev->hotplug_watched)
+	if (dev->hotplug_watch.node)
 		return 0;
-	err = xenbus_watch_pathfmt(dev->xdev, &dev->hotplug_watch, NULL,
-				   hotplug_changed, "%s/%s",
-				   dev->xdev->nodename,
-				   xsplit_key_get(XSPLIT_KEY_HOTPLUG_STATUS)->name);
-	if (err)
-		return err;
-	dev->hotplug_watched = true;
-	return 0;
+	return xsplit_xb_watch_bounded(&dev->hotplug_watch, hotplug_changed,
+				       "%s/%s", dev->xdev->nodename,
+				       xsplit_key_get(XSPLIT_KEY_HOTPLUG_STATUS)->name);
 }
 
 /*
@@ -60,10 +58,5 @@ int xsplit_xb_hotplug_watch(struct xsplit_xb_dev *dev)
  */
 void xsplit_xb_hotplug_unwatch(struct xsplit_xb_dev *dev)
 {
-	if (!dev->hotplug_watched)
-		return;
-	unregister_xenbus_watch(&dev->hotplug_watch);
-	kfree(dev->hotplug_watch.node);
-	dev->hotplug_watch.node = NULL;
-	dev->hotplug_watched = false;
+	xsplit_xb_unwatch(&dev->hotplug_watch);
 }

@@ -75,7 +75,6 @@ struct xsplit_xb_dev {
 	unsigned int remote;		/* other end's last state, raw */
 	bool hotplug_ok;
 	bool live;			/* advertise/connect to undo */
-	bool hotplug_watched;
 	struct xenbus_watch hotplug_watch;
 	int fatal_err;			/* reason for the next FATAL action */
 	const char *fatal_what;

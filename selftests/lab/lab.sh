@@ -28,7 +28,7 @@ set -eu
 # shellcheck source=host/qemu.sh
 . "$LAB_DIR/host/qemu.sh"
 
-QUICK_SUITE="boot blk-fio net-iperf core-load dd-foreign"
+QUICK_SUITE="boot blk-fio net-iperf core-load dd-foreign fault-matrix"
 # frontend/backend pairs for "# lab: modes=4" scenarios
 LAB_MODES=${LAB_MODES:-intree/intree xsplit/intree intree/xsplit xsplit/xsplit}
 BOOT_TIMEOUT=420	# QEMU start to dom0 runner, with margin (~60 s seen)

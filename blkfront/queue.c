@@ -84,41 +84,43 @@ static const struct blk_mq_ops xsplit_blkf_mq_ops = {
 	.complete = xsplit_blkf_complete,
 };
 
-static void set_discard(struct xsplit_blkf_info *info,
-			struct request_queue *q)
+static void discard_limits(const struct xsplit_blkf_info *info,
+			   struct xsplit_blk_qlim *ql)
 {
-	if (!info->discard) {
-		blk_queue_max_discard_sectors(q, 0);
-		blk_queue_max_secure_erase_sectors(q, 0);
+	if (!info->discard)
 		return;
-	}
-	blk_queue_max_discard_sectors(q, UINT_MAX);
-	q->limits.discard_granularity = info->discard_granularity ?:
-					info->phys_sector_size;
-	q->limits.discard_alignment = info->discard_alignment;
+	ql->max_discard_sectors = UINT_MAX;
+	ql->discard_granularity = info->discard_granularity ?:
+				  info->phys_sector_size;
+	ql->discard_alignment = info->discard_alignment;
 	if (info->secure_discard)
-		blk_queue_max_secure_erase_sectors(q, UINT_MAX);
-	else
-		blk_queue_max_secure_erase_sectors(q, 0);
+		ql->max_secure_erase_sectors = UINT_MAX;
 }
 
-/* Limits, size and flags from what the backend announced. */
-static void apply_limits(struct xsplit_blkf_info *info)
+/* The queue limits from what the backend announced. */
+static void queue_limits(const struct xsplit_blkf_info *info,
+			 struct xsplit_blk_qlim *ql)
 {
-	struct request_queue *q = info->gd->queue;
 	unsigned int segs = min(info->seg_cap, info->max_sg);
 
-	blk_queue_logical_block_size(q, info->sector_size);
-	blk_queue_physical_block_size(q, info->phys_sector_size);
-	blk_queue_max_hw_sectors(q, (segs * PAGE_SIZE) >>
-				 XSPLIT_BLKIF_SECTOR_SHIFT);
-	blk_queue_max_segments(q, segs);
-	/* one segment never crosses a page: it is one grant */
-	blk_queue_segment_boundary(q, PAGE_SIZE - 1);
-	blk_queue_max_segment_size(q, PAGE_SIZE);
-	blk_queue_dma_alignment(q, XSPLIT_BLKIF_SECTOR_SIZE - 1);
-	blk_queue_write_cache(q, info->flush_op != 0, false);
-	set_discard(info, q);
+	*ql = (struct xsplit_blk_qlim){
+		.logical_block_size = info->sector_size,
+		.physical_block_size = info->phys_sector_size,
+		.max_hw_sectors = (segs * PAGE_SIZE) >>
+				  XSPLIT_BLKIF_SECTOR_SHIFT,
+		.max_segments = segs,
+		/* one segment never crosses a page: it is one grant */
+		.seg_boundary_mask = PAGE_SIZE - 1,
+		.max_segment_size = PAGE_SIZE,
+		.dma_alignment = XSPLIT_BLKIF_SECTOR_SIZE - 1,
+		.write_cache = info->flush_op != 0,
+	};
+	discard_limits(info, ql);
+}
+
+/* Size and flags; the limits are already set. */
+static void apply_size(struct xsplit_blkf_info *info)
+{
 	set_capacity_and_notify(info->gd, info->sectors);
 	set_disk_ro(info->gd, info->vdisk_info & XSPLIT_VDISK_READONLY);
 }
@@ -151,13 +153,15 @@ static int tag_set_init(struct xsplit_blkf_info *info)
  */
 int xsplit_blkf_disk_add(struct xsplit_blkf_info *info)
 {
+	struct xsplit_blk_qlim ql;
 	struct gendisk *gd;
 	int err;
 
 	err = tag_set_init(info);
 	if (err)
 		return err;
-	gd = blk_mq_alloc_disk(&info->tag_set, info);
+	queue_limits(info, &ql);
+	gd = xsplit_blk_alloc_disk(&info->tag_set, &ql, info);
 	if (IS_ERR(gd)) {
 		err = PTR_ERR(gd);
 		goto free_tag_set;
@@ -174,7 +178,7 @@ int xsplit_blkf_disk_add(struct xsplit_blkf_info *info)
 	if (info->vdisk_info & XSPLIT_VDISK_REMOVABLE)
 		gd->flags |= GENHD_FL_REMOVABLE;
 	info->gd = gd;
-	apply_limits(info);
+	apply_size(info);
 	err = device_add_disk(&info->dev->xdev->dev, gd, NULL);
 	if (err)
 		goto clear_gd;
@@ -192,8 +196,15 @@ free_tag_set:
 /* Reconnect: new limits; the queue is still quiesced. */
 void xsplit_blkf_disk_update(struct xsplit_blkf_info *info)
 {
-	if (info->gd)
-		apply_limits(info);
+	struct xsplit_blk_qlim ql;
+
+	if (!info->gd)
+		return;
+	queue_limits(info, &ql);
+	if (xsplit_blk_set_limits(info->gd->queue, &ql))
+		dev_warn(&info->dev->xdev->dev,
+			 "the new backend's limits were refused; keeping the old ones\n");
+	apply_size(info);
 }
 
 void xsplit_blkf_disk_quiesce(struct xsplit_blkf_info *info)

@@ -7,8 +7,8 @@
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <net/flow_dissector.h>
-#include <asm/unaligned.h>
 #include <xen/page.h>
+#include "compat/xsplit_compat_net.h"
 
 #include "netback/common.h"
 

@@ -67,7 +67,7 @@ static blk_status_t xsplit_blkf_queue_rq(struct blk_mq_hw_ctx *hctx,
 	if ((req_op(rq) == REQ_OP_READ || req_op(rq) == REQ_OP_WRITE) &&
 	    blk_rq_nr_phys_segments(rq)) {
 		sg_init_table(pdu->sg, info->max_sg);
-		pdu->nr_sg = blk_rq_map_sg(rq->q, rq, pdu->sg);
+		pdu->nr_sg = xsplit_blk_rq_map_sg(rq, pdu->sg);
 	}
 	return xsplit_blkf_ring_submit(hctx_ring(info, hctx), rq);
 }
@@ -138,7 +138,7 @@ static int tag_set_init(struct xsplit_blkf_info *info)
 	set->nr_hw_queues = info->nr_rings;
 	set->queue_depth = info->rings[0].front.r.nr_ents;
 	set->numa_node = NUMA_NO_NODE;
-	set->flags = BLK_MQ_F_SHOULD_MERGE;
+	set->flags = XSPLIT_BLK_MQ_F_MERGE;
 	set->cmd_size = struct_size((struct xsplit_blkf_pdu *)NULL, sg,
 				    info->max_sg);
 	set->driver_data = info;

@@ -113,6 +113,25 @@ static inline void xsplit_bdev_close(struct xsplit_bdev_ref *ref)
 }
 #endif
 
+/* ---- blkfront: blk-mq ---- */
+
+/* A tag set's flags for a disk that merges requests. */
+#ifdef XSPLIT_HAVE_BLK_MQ_F_SHOULD_MERGE
+#define XSPLIT_BLK_MQ_F_MERGE BLK_MQ_F_SHOULD_MERGE
+#else
+#define XSPLIT_BLK_MQ_F_MERGE 0
+#endif
+
+static inline int xsplit_blk_rq_map_sg(struct request *rq,
+				       struct scatterlist *sg)
+{
+#ifdef XSPLIT_HAVE_BLK_RQ_MAP_SG_RQ
+	return blk_rq_map_sg(rq, sg);
+#else
+	return blk_rq_map_sg(rq->q, rq, sg);
+#endif
+}
+
 /* ---- blkfront: the queue limits of the disk ---- */
 
 /**

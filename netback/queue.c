@@ -279,7 +279,7 @@ void xsplit_nb_queue_disconnect(struct xsplit_nb_queue *q)
 	if (q->napi_added) {
 		napi_disable(&q->napi);
 		/* NAPI re-arms the timer; once it is off, stop the timer. */
-		del_timer_sync(&q->credit_timer);
+		timer_delete_sync(&q->credit_timer);
 		netif_napi_del(&q->napi);
 		q->napi_added = false;
 	}

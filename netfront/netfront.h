@@ -19,6 +19,7 @@
 #include <linux/timer.h>
 #include <linux/workqueue.h>
 
+#include "compat/xsplit_compat_net.h"
 #include "xenbus/xsplit_xenbus.h"
 #include "evtchn/xsplit_evtchn.h"
 #include "ring/netif_offload.h"

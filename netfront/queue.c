@@ -254,7 +254,7 @@ del_napi:
 static void queue_fini(struct xsplit_nf_queue *q)
 {
 	queue_events_free(q);
-	del_timer_sync(&q->refill);
+	timer_delete_sync(&q->refill);
 	netif_napi_del(&q->napi);
 	xsplit_nf_tx_release(q);
 	xsplit_nf_rx_release(q);

@@ -9,9 +9,8 @@
 #ifndef XSPLIT_COMPAT_H
 #define XSPLIT_COMPAT_H
 
-#include <linux/version.h>
-
-#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 10, 0)
+/* set by compat/Kbuild.inc from the kernel's version */
+#ifdef XSPLIT_KERNEL_TOO_OLD
 #error "xsplit supports Linux 5.10 up to 7.x; this kernel is older than 5.10"
 #endif
 

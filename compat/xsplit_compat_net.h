@@ -10,14 +10,14 @@
 #include <linux/timer.h>
 
 /* 6.12 moved the unaligned accessors from asm/ to linux/ */
-#if __has_include(<linux/unaligned.h>)
+#ifdef XSPLIT_HAVE_LINUX_UNALIGNED_H
 #include <linux/unaligned.h>
 #else
 #include <asm/unaligned.h>
 #endif
 
 /* mac_pton() left linux/kernel.h for linux/hex.h */
-#if __has_include(<linux/hex.h>)
+#ifdef XSPLIT_HAVE_LINUX_HEX_H
 #include <linux/hex.h>
 #endif
 

@@ -121,7 +121,7 @@ static void queue_limits(const struct xsplit_blkf_info *info,
 /* Size and flags; the limits are already set. */
 static void apply_size(struct xsplit_blkf_info *info)
 {
-	set_capacity_and_notify(info->gd, info->sectors);
+	xsplit_set_capacity_and_notify(info->gd, info->sectors);
 	set_disk_ro(info->gd, info->vdisk_info & XSPLIT_VDISK_READONLY);
 }
 
@@ -131,9 +131,9 @@ static int tag_set_init(struct xsplit_blkf_info *info)
 
 	memset(set, 0, sizeof(*set));
 	/* room for the most any backend may get, so reconnects fit */
-	info->max_sg = clamp(xsplit_blkf_max_segs_param,
-			     XSPLIT_BLKIF_MAX_SEGMENTS_PER_REQUEST,
-			     XSPLIT_BLKF_MAX_SEGS);
+	info->max_sg = clamp_t(unsigned int, xsplit_blkf_max_segs_param,
+			       XSPLIT_BLKIF_MAX_SEGMENTS_PER_REQUEST,
+			       XSPLIT_BLKF_MAX_SEGS);
 	set->ops = &xsplit_blkf_mq_ops;
 	set->nr_hw_queues = info->nr_rings;
 	set->queue_depth = info->rings[0].front.r.nr_ents;
@@ -179,7 +179,7 @@ int xsplit_blkf_disk_add(struct xsplit_blkf_info *info)
 		gd->flags |= GENHD_FL_REMOVABLE;
 	info->gd = gd;
 	apply_size(info);
-	err = device_add_disk(&info->dev->xdev->dev, gd, NULL);
+	err = xsplit_device_add_disk(&info->dev->xdev->dev, gd);
 	if (err)
 		goto clear_gd;
 	return 0;
@@ -187,7 +187,7 @@ int xsplit_blkf_disk_add(struct xsplit_blkf_info *info)
 clear_gd:
 	info->gd = NULL;
 put_disk:
-	put_disk(gd);
+	xsplit_blk_put_disk(gd);
 free_tag_set:
 	blk_mq_free_tag_set(&info->tag_set);
 	return err;
@@ -235,7 +235,7 @@ void xsplit_blkf_disk_remove(struct xsplit_blkf_info *info)
 	WRITE_ONCE(info->dead, true);
 	xsplit_blkf_disk_resume(info);
 	del_gendisk(info->gd);
-	put_disk(info->gd);
+	xsplit_blk_put_disk(info->gd);
 	blk_mq_free_tag_set(&info->tag_set);
 	info->gd = NULL;
 }

@@ -8,9 +8,12 @@
 #ifndef XSPLIT_COMPAT_BLK_H
 #define XSPLIT_COMPAT_BLK_H
 
+#include <linux/bio.h>
 #include <linux/blkdev.h>
 #include <linux/blk-mq.h>
 #include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/highmem.h>
 
 #include "compat/xsplit_compat.h"
 
@@ -113,6 +116,105 @@ static inline void xsplit_bdev_close(struct xsplit_bdev_ref *ref)
 }
 #endif
 
+/* ---- blkback: bios and what the device offers ---- */
+
+#ifndef XSPLIT_HAVE_BLK_OPF_T
+#define blk_opf_t unsigned int		/* an op and its flags, 6.0 */
+#endif
+
+#ifndef BIO_MAX_VECS
+#define BIO_MAX_VECS BIO_MAX_PAGES	/* renamed in 5.12 */
+#endif
+
+/* A bio for @bdev with room for @nr_vecs pages, doing @opf. */
+static inline struct bio *xsplit_bio_alloc(struct block_device *bdev,
+					   unsigned short nr_vecs,
+					   blk_opf_t opf, gfp_t gfp)
+{
+#ifdef XSPLIT_HAVE_BIO_ALLOC_BDEV
+	return bio_alloc(bdev, nr_vecs, opf, gfp);
+#else
+	struct bio *bio = bio_alloc(gfp, nr_vecs);
+
+	bio_set_dev(bio, bdev);
+	bio->bi_opf = opf;
+	return bio;
+#endif
+}
+
+static inline int xsplit_blkdev_issue_discard(struct block_device *bdev,
+					      sector_t sector,
+					      sector_t nr_sects, gfp_t gfp)
+{
+#ifdef XSPLIT_HAVE_BLKDEV_ISSUE_SECURE_ERASE
+	return blkdev_issue_discard(bdev, sector, nr_sects, gfp);
+#else
+	return blkdev_issue_discard(bdev, sector, nr_sects, gfp, 0);
+#endif
+}
+
+#ifndef XSPLIT_HAVE_BLKDEV_ISSUE_SECURE_ERASE
+/* a discard with a flag before 5.19 */
+static inline int blkdev_issue_secure_erase(struct block_device *bdev,
+					    sector_t sector,
+					    sector_t nr_sects, gfp_t gfp)
+{
+	return blkdev_issue_discard(bdev, sector, nr_sects, gfp,
+				    BLKDEV_DISCARD_SECURE);
+}
+#endif
+
+/* The bdev_*() queries of newer kernels, from the queue on older ones. */
+#ifndef XSPLIT_HAVE_BDEV_NR_SECTORS
+static inline sector_t bdev_nr_sectors(struct block_device *bdev)
+{
+	return i_size_read(bdev->bd_inode) >> SECTOR_SHIFT;
+}
+#endif
+
+#ifndef XSPLIT_HAVE_BDEV_WRITE_CACHE
+static inline bool bdev_write_cache(struct block_device *bdev)
+{
+	return test_bit(QUEUE_FLAG_WC, &bdev_get_queue(bdev)->queue_flags);
+}
+#endif
+
+#ifndef XSPLIT_HAVE_BDEV_MAX_DISCARD
+static inline unsigned int bdev_max_discard_sectors(struct block_device *bdev)
+{
+	struct request_queue *q = bdev_get_queue(bdev);
+
+	return blk_queue_discard(q) ? q->limits.max_discard_sectors : 0;
+}
+
+static inline unsigned int
+bdev_max_secure_erase_sectors(struct block_device *bdev)
+{
+	struct request_queue *q = bdev_get_queue(bdev);
+
+	return blk_queue_secure_erase(q) ? q->limits.max_discard_sectors : 0;
+}
+
+static inline unsigned int bdev_discard_granularity(struct block_device *bdev)
+{
+	return bdev_get_queue(bdev)->limits.discard_granularity;
+}
+#endif
+
+/* ---- both: mapping a page for a moment ---- */
+
+#ifndef XSPLIT_HAVE_KMAP_LOCAL
+/*
+ * Before 5.11 there is no mapping that is short-lived yet preemptible;
+ * without highmem (every 64-bit kernel) a page is always mapped anyway.
+ */
+#ifdef CONFIG_HIGHMEM
+#error "xsplit needs Linux 5.11 or later on a kernel with CONFIG_HIGHMEM"
+#endif
+#define kmap_local_page(page) page_address(page)
+#define kunmap_local(addr) ((void)(addr))
+#endif
+
 /* ---- blkfront: blk-mq ---- */
 
 /* A tag set's flags for a disk that merges requests. */
@@ -129,6 +231,45 @@ static inline int xsplit_blk_rq_map_sg(struct request *rq,
 	return blk_rq_map_sg(rq, sg);
 #else
 	return blk_rq_map_sg(rq->q, rq, sg);
+#endif
+}
+
+/* ---- blkfront: the disk ---- */
+
+/* Announce @disk; 0 or a negative errno (it could not fail before 5.15). */
+static inline int xsplit_device_add_disk(struct device *parent,
+					 struct gendisk *disk)
+{
+#ifdef XSPLIT_HAVE_DEVICE_ADD_DISK_INT
+	return device_add_disk(parent, disk, NULL);
+#else
+	device_add_disk(parent, disk, NULL);
+	return 0;
+#endif
+}
+
+/* Drop a disk from xsplit_blk_alloc_disk(), added and deleted or never added. */
+static inline void xsplit_blk_put_disk(struct gendisk *disk)
+{
+#if defined(XSPLIT_HAVE_BLK_CLEANUP_DISK)
+	blk_cleanup_disk(disk);
+#elif defined(XSPLIT_HAVE_BLK_MQ_ALLOC_DISK)
+	put_disk(disk);
+#else
+	struct request_queue *q = disk->queue;
+
+	blk_cleanup_queue(q);
+	put_disk(disk);
+#endif
+}
+
+static inline void xsplit_set_capacity_and_notify(struct gendisk *disk,
+						  sector_t size)
+{
+#ifdef XSPLIT_HAVE_SET_CAPACITY_AND_NOTIFY
+	set_capacity_and_notify(disk, size);
+#else
+	set_capacity_revalidate_and_notify(disk, size, true);
 #endif
 }
 
@@ -154,6 +295,23 @@ struct xsplit_blk_qlim {
 	unsigned int discard_alignment;
 	unsigned int max_secure_erase_sectors;
 };
+
+#if !defined(XSPLIT_HAVE_QUEUE_LIMITS_UPDATE) || \
+	!defined(XSPLIT_HAVE_BLK_QUEUE_DISABLE)
+/* a limit since 5.19, a queue flag before */
+static inline void xsplit_blk_set_secure_erase(struct request_queue *q,
+					       unsigned int max_sectors)
+{
+#ifdef XSPLIT_HAVE_SECURE_ERASE_LIMIT
+	blk_queue_max_secure_erase_sectors(q, max_sectors);
+#else
+	if (max_sectors)
+		blk_queue_flag_set(QUEUE_FLAG_SECERASE, q);
+	else
+		blk_queue_flag_clear(QUEUE_FLAG_SECERASE, q);
+#endif
+}
+#endif
 
 #ifdef XSPLIT_HAVE_QUEUE_LIMITS_UPDATE
 static inline void xsplit_blk_fill_limits(struct queue_limits *lim,
@@ -237,15 +395,41 @@ static inline int xsplit_blk_set_limits(struct request_queue *q,
 	blk_queue_max_discard_sectors(q, ql->max_discard_sectors);
 	q->limits.discard_granularity = ql->discard_granularity;
 	q->limits.discard_alignment = ql->discard_alignment;
-	blk_queue_max_secure_erase_sectors(q, ql->max_secure_erase_sectors);
+	xsplit_blk_set_secure_erase(q, ql->max_secure_erase_sectors);
 	return 0;
 }
+
+#ifdef XSPLIT_HAVE_BLK_MQ_ALLOC_DISK
+static inline struct gendisk *xsplit_blk_mq_disk(struct blk_mq_tag_set *set,
+						 void *queuedata)
+{
+	return blk_mq_alloc_disk(set, queuedata);
+}
+#else
+/* before 5.14: the queue, then a disk on it */
+static inline struct gendisk *xsplit_blk_mq_disk(struct blk_mq_tag_set *set,
+						 void *queuedata)
+{
+	struct request_queue *q = blk_mq_init_queue_data(set, queuedata);
+	struct gendisk *gd;
+
+	if (IS_ERR(q))
+		return ERR_CAST(q);
+	gd = alloc_disk(0);
+	if (!gd) {
+		blk_cleanup_queue(q);
+		return ERR_PTR(-ENOMEM);
+	}
+	gd->queue = q;
+	return gd;
+}
+#endif
 
 static inline struct gendisk *
 xsplit_blk_alloc_disk(struct blk_mq_tag_set *set,
 		      const struct xsplit_blk_qlim *ql, void *queuedata)
 {
-	struct gendisk *gd = blk_mq_alloc_disk(set, queuedata);
+	struct gendisk *gd = xsplit_blk_mq_disk(set, queuedata);
 
 	if (!IS_ERR(gd))
 		xsplit_blk_set_limits(gd->queue, ql);
@@ -272,7 +456,7 @@ static inline void xsplit_blk_stop_discard(struct request_queue *q)
 	blk_queue_disable_secure_erase(q);
 #else
 	blk_queue_max_discard_sectors(q, 0);
-	blk_queue_max_secure_erase_sectors(q, 0);
+	xsplit_blk_set_secure_erase(q, 0);
 #endif
 }
 

@@ -234,7 +234,7 @@ static int queue_init(struct xsplit_nf *nf, struct xsplit_nf_queue *q,
 	if (err)
 		return err;
 	/* NAPI first: the event handler schedules it. */
-	netif_napi_add(nf->netdev, &q->napi, queue_poll);
+	xsplit_netif_napi_add(nf->netdev, &q->napi, queue_poll);
 	err = queue_events(nf, q, split);
 	if (err)
 		goto del_napi;

@@ -93,6 +93,9 @@ static void xb_remove(struct xenbus_device *xdev)
 		dev_teardown(dev);
 }
 
+/* xb_remove typed as this kernel's xenbus_driver wants it (compat/) */
+XSPLIT_XENBUS_REMOVE(xb_remove_cb, xb_remove)
+
 static void xb_otherend_changed(struct xenbus_device *xdev,
 				enum xenbus_state state)
 {
@@ -182,7 +185,7 @@ int __xsplit_xb_register(struct xsplit_xb_driver *drv, struct module *owner,
 		.name = drv->name,
 		.ids = drv->ids,
 		.probe = xb_probe,
-		.remove = xb_remove,
+		.remove = xb_remove_cb,
 		.otherend_changed = xb_otherend_changed,
 		.suspend = frontend ? xb_suspend : NULL,
 		.resume = frontend ? xb_resume : NULL,

@@ -92,7 +92,8 @@ make_chroot() {
 		echo "deb $mirror $suite main" >"$tmp/etc/apt/sources.list.d/$suite.list"
 		printf 'Package: *\nPin: release n=%s\nPin-Priority: 990\n' "$suite" \
 			>"$tmp/etc/apt/preferences.d/$suite"
-		inchroot "$tmp" apt-get -q update >&2
+		inchroot "$tmp" apt-get -q -o Acquire::Check-Valid-Until=false \
+			update >&2
 		$low chroot "$tmp" /usr/bin/env DEBIAN_FRONTEND=noninteractive \
 			apt-get -q -y --no-install-recommends install \
 			linux-headers-amd64 </dev/null >&2
@@ -112,13 +113,19 @@ get_chroot() {
 	[ -L "$cache/$suite" ] && cur=$(readlink -f "$cache/$suite")
 	if [ -n "$cur" ] && [ -d "$cur" ]; then
 		[ "$offline" = 1 ] && { echo "$cur"; return; }
-		if inchroot "$cur" apt-get -q update >/dev/null 2>&1 &&
-			want=$(chroot_key "$cur" candidate) &&
-			[ "$cur" = "$cache/$suite-$want" ]; then
+		# a snapshot mirror serves sid with an expired Release file
+		if ! inchroot "$cur" apt-get -q -o Acquire::Check-Valid-Until=false \
+			update >/dev/null 2>&1 ||
+			! want=$(chroot_key "$cur" candidate); then
+			echo "kernels: $suite: cannot look for updates; using $cur" >&2
 			echo "$cur"
 			return
 		fi
-		echo "kernels: $suite moved on (or could not be checked): new chroot" >&2
+		if [ "$cur" = "$cache/$suite-$want" ]; then
+			echo "$cur"
+			return
+		fi
+		echo "kernels: $suite moved on to $want: new chroot" >&2
 	fi
 	new=$(make_chroot "$suite")
 	ln -sfn "$(basename "$new")" "$cache/$suite"

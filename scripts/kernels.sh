@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Build every xsplit module, W=1, against the kernel headers and compiler of
 # several Debian suites, each in its own debootstrap chroot, and fail on any
-# error or warning.  Prints a table: suite, kernel, gcc, result, warnings.
+# error or warning.  Prints a table: suite, kernel, gcc, result, warnings,
+# errors.
 #
 #   scripts/kernels.sh [SUITE...]     default: $XSPLIT_KERNEL_SUITES
 #
@@ -166,21 +167,26 @@ build_in() {
 
 mounted=
 trap '[ -z "$mounted" ] || umount "$mounted"' EXIT
+trap 'exit 1' INT TERM
 mkdir -p "$cache"
 exec 9>"$cache/.lock"
 flock 9
+# what an interrupted run was bootstrapping (we hold the lock: no one is)
+rm -rf "$cache"/.new-*
 
 stamp=$(date -u +%Y%m%d-%H%M%S)
 out="$top/results/kernels-$stamp"
 mkdir -p "$out"
 table="$out/table.txt"
-printf '%-20s %-24s %-8s %-6s %s\n' suite kernel gcc result warnings >"$table"
+printf '%-20s %-24s %-8s %-6s %-8s %s\n' suite kernel gcc result warnings errors \
+	>"$table"
 fail=0
 for suite in $suites; do
 	start=$(date +%s)
 	log="$out/$suite.log"
 	if ! dir=$(get_chroot "$suite"); then
-		printf '%-20s %-24s %-8s %-6s %s\n' "$suite" - - NOENV - >>"$table"
+		printf '%-20s %-24s %-8s %-6s %-8s %s\n' "$suite" - - NOENV - - \
+			>>"$table"
 		fail=1
 		continue
 	fi
@@ -197,9 +203,8 @@ for suite in $suites; do
 		result=FAIL
 		fail=1
 	fi
-	printf '%-20s %-24s %-8s %-6s %s\n' "$suite" "$kver" "${gccv:-?}" \
-		"$result" "$warns" >>"$table"
-	[ "$errs" = 0 ] || echo "kernels: $suite: $errs errors" >&2
+	printf '%-20s %-24s %-8s %-6s %-8s %s\n' "$suite" "$kver" "${gccv:-?}" \
+		"$result" "$warns" "$errs" >>"$table"
 	echo "kernels: $suite $result in $(($(date +%s) - start)) s, log $log" >&2
 done
 cat "$table"

@@ -393,8 +393,10 @@ static inline int xsplit_blk_set_limits(struct request_queue *q,
 	blk_queue_dma_alignment(q, ql->dma_alignment);
 	blk_queue_write_cache(q, ql->write_cache, false);
 	blk_queue_max_discard_sectors(q, ql->max_discard_sectors);
-	q->limits.discard_granularity = ql->discard_granularity;
-	q->limits.discard_alignment = ql->discard_alignment;
+	if (ql->max_discard_sectors) {
+		q->limits.discard_granularity = ql->discard_granularity;
+		q->limits.discard_alignment = ql->discard_alignment;
+	}
 	xsplit_blk_set_secure_erase(q, ql->max_secure_erase_sectors);
 	return 0;
 }

@@ -21,23 +21,16 @@
 #endif
 
 /*
- * struct xenbus_driver's remove returns nothing since 6.0 (an int before,
- * which the bus ignored): name a function of the type this kernel wants
- * that calls @fn, a void remove.
+ * struct xenbus_driver's remove returns nothing since 6.0, an int (which
+ * the bus ignored) before: a remove is declared returning
+ * XSPLIT_XENBUS_REMOVE_RET and ends with "return XSPLIT_XENBUS_REMOVED;".
  */
 #ifdef XSPLIT_HAVE_XENBUS_REMOVE_VOID
-#define XSPLIT_XENBUS_REMOVE(name, fn)				\
-static void name(struct xenbus_device *xdev)			\
-{								\
-	fn(xdev);						\
-}
+#define XSPLIT_XENBUS_REMOVE_RET void
+#define XSPLIT_XENBUS_REMOVED
 #else
-#define XSPLIT_XENBUS_REMOVE(name, fn)				\
-static int name(struct xenbus_device *xdev)			\
-{								\
-	fn(xdev);						\
-	return 0;						\
-}
+#define XSPLIT_XENBUS_REMOVE_RET int
+#define XSPLIT_XENBUS_REMOVED 0
 #endif
 
 /**

@@ -85,16 +85,14 @@ free_dev:
 	return err;
 }
 
-static void xb_remove(struct xenbus_device *xdev)
+static XSPLIT_XENBUS_REMOVE_RET xb_remove(struct xenbus_device *xdev)
 {
 	struct xsplit_xb_dev *dev = dev_get_drvdata(&xdev->dev);
 
 	if (dev)
 		dev_teardown(dev);
+	return XSPLIT_XENBUS_REMOVED;	/* nothing, or 0 before 6.0 */
 }
-
-/* xb_remove typed as this kernel's xenbus_driver wants it (compat/) */
-XSPLIT_XENBUS_REMOVE(xb_remove_cb, xb_remove)
 
 static void xb_otherend_changed(struct xenbus_device *xdev,
 				enum xenbus_state state)
@@ -185,7 +183,7 @@ int __xsplit_xb_register(struct xsplit_xb_driver *drv, struct module *owner,
 		.name = drv->name,
 		.ids = drv->ids,
 		.probe = xb_probe,
-		.remove = xb_remove_cb,
+		.remove = xb_remove,
 		.otherend_changed = xb_otherend_changed,
 		.suspend = frontend ? xb_suspend : NULL,
 		.resume = frontend ? xb_resume : NULL,

@@ -130,7 +130,11 @@ get_chroot() {
 	fi
 	new=$(make_chroot "$suite")
 	ln -sfn "$(basename "$new")" "$cache/$suite"
-	[ -z "$cur" ] || [ "$cur" = "$new" ] || rm -rf "$cur"
+	if [ -n "$cur" ] && [ "$cur" != "$new" ]; then
+		# never recurse into a /proc a killed run left mounted
+		! mountpoint -q "$cur/proc" || umount "$cur/proc"
+		rm -rf "$cur"
+	fi
 	echo "$new"
 }
 

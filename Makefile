@@ -11,6 +11,8 @@
 #   make fuzz          run every libFuzzer target for FUZZ_SECONDS each
 #   make style         checkpatch --strict over the tree
 #   make dkms-install  add, build and install through DKMS for KVER
+#   make kernels       W=1 build against each Debian suite's kernel, in
+#                      cached chroots (KERNEL_SUITES="trixie sid" for some)
 #   make lab / demo    the Xen-in-QEMU lab (see selftests/lab/)
 #   make test          everything CI runs: W=1 build, style, DKMS, unit
 #                      tests, coverage, fuzz smoke, the quick lab suite
@@ -56,6 +58,9 @@ style:
 dkms-install:
 	scripts/dkms-install.sh $(XSPLIT_VERSION) $(KVER)
 
+kernels:
+	scripts/kernels.sh $(KERNEL_SUITES)
+
 FUZZ_SECONDS ?= 10
 
 test:
@@ -76,4 +81,4 @@ lab:
 demo:
 	selftests/lab/lab.sh --demo
 
-.PHONY: all modules clean deps check coverage fuzz style dkms-install test lab demo
+.PHONY: all modules clean deps check coverage fuzz style dkms-install kernels test lab demo

@@ -25,6 +25,7 @@
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 
+#include "compat/xsplit_compat_blk.h"
 #include "xenbus/xsplit_xenbus.h"
 #include "grant/xsplit_grant.h"
 #include "evtchn/xsplit_evtchn.h"
@@ -138,7 +139,7 @@ struct xsplit_blk_dev {
 
 	/* the block device, open while connected */
 	struct block_device *bdev;
-	fmode_t fmode;
+	struct xsplit_bdev_ref bdev_ref;
 	u32 major, minor;
 	bool readonly;
 	bool cdrom;

@@ -166,9 +166,9 @@ static struct bio *xsplit_blk_new_bio(struct xsplit_blk_ring *ring,
 {
 	struct bio *bio;
 
-	bio = bio_alloc(ring->be->bdev, min_t(unsigned int, nr_vecs,
-					      BIO_MAX_VECS),
-			xsplit_blk_opf(&req->d), GFP_NOIO);
+	bio = xsplit_bio_alloc(ring->be->bdev, min_t(unsigned int, nr_vecs,
+						     BIO_MAX_VECS),
+			       xsplit_blk_opf(&req->d), GFP_NOIO);
 	bio->bi_iter.bi_sector = sector;
 	bio->bi_private = req;
 	bio->bi_end_io = xsplit_blk_end_io;
@@ -217,8 +217,9 @@ static void xsplit_blk_submit_rw(struct xsplit_blk_ring *ring,
 static void xsplit_blk_submit_flush(struct xsplit_blk_ring *ring,
 				    struct xsplit_blk_req *req)
 {
-	struct bio *bio = bio_alloc(ring->be->bdev, 0,
-				    REQ_OP_WRITE | REQ_PREFLUSH, GFP_NOIO);
+	struct bio *bio = xsplit_bio_alloc(ring->be->bdev, 0,
+					   REQ_OP_WRITE | REQ_PREFLUSH,
+					   GFP_NOIO);
 
 	bio->bi_private = req;
 	bio->bi_end_io = xsplit_blk_end_io;
@@ -284,5 +285,6 @@ int xsplit_blk_discard(struct xsplit_blk_ring *ring,
 	if (d->secure)
 		return blkdev_issue_secure_erase(bdev, d->sector,
 						 d->nr_sectors, GFP_NOIO);
-	return blkdev_issue_discard(bdev, d->sector, d->nr_sectors, GFP_NOIO);
+	return xsplit_blkdev_issue_discard(bdev, d->sector, d->nr_sectors,
+					   GFP_NOIO);
 }

@@ -167,10 +167,8 @@ static int blk_open(struct xsplit_blk_dev *be)
 		xenbus_dev_error(be->xdev, err, "reading physical-device/mode");
 		return err;
 	}
-	be->fmode = FMODE_READ | FMODE_EXCL;
-	if (!be->readonly)
-		be->fmode |= FMODE_WRITE;
-	bdev = blkdev_get_by_dev(MKDEV(be->major, be->minor), be->fmode, be);
+	bdev = xsplit_bdev_open(&be->bdev_ref, MKDEV(be->major, be->minor),
+				!be->readonly, be);
 	if (IS_ERR(bdev)) {
 		err = PTR_ERR(bdev);
 		xenbus_dev_error(be->xdev, err, "opening device %x:%x",
@@ -186,7 +184,7 @@ static void blk_close(struct xsplit_blk_dev *be)
 {
 	if (!be->bdev)
 		return;
-	blkdev_put(be->bdev, be->fmode);
+	xsplit_bdev_close(&be->bdev_ref);
 	be->bdev = NULL;
 }
 

@@ -18,6 +18,7 @@
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
+#include "compat/xsplit_compat_blk.h"
 #include "ring/blkif.h"
 #include "xenbus/xsplit_xenbus.h"
 #include "grant/xsplit_grant.h"

@@ -35,16 +35,14 @@ static void feature_gone(struct xsplit_blkf_ring *ring, u8 op)
 				     "backend refuses flushes; disabling them\n");
 		info->flush_op = 0;
 		if (q)
-			blk_queue_write_cache(q, false, false);
+			xsplit_blk_stop_flush(q);
 	} else if (op == XSPLIT_BLKIF_OP_DISCARD) {
 		dev_warn_ratelimited(&info->dev->xdev->dev,
 				     "backend refuses discards; disabling them\n");
 		info->discard = false;
 		info->secure_discard = false;
-		if (q) {
-			blk_queue_max_discard_sectors(q, 0);
-			blk_queue_max_secure_erase_sectors(q, 0);
-		}
+		if (q)
+			xsplit_blk_stop_discard(q);
 	}
 }
 

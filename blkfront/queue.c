@@ -67,7 +67,7 @@ static blk_status_t xsplit_blkf_queue_rq(struct blk_mq_hw_ctx *hctx,
 	if ((req_op(rq) == REQ_OP_READ || req_op(rq) == REQ_OP_WRITE) &&
 	    blk_rq_nr_phys_segments(rq)) {
 		sg_init_table(pdu->sg, info->max_sg);
-		pdu->nr_sg = blk_rq_map_sg(rq->q, rq, pdu->sg);
+		pdu->nr_sg = xsplit_blk_rq_map_sg(rq, pdu->sg);
 	}
 	return xsplit_blkf_ring_submit(hctx_ring(info, hctx), rq);
 }
@@ -84,42 +84,44 @@ static const struct blk_mq_ops xsplit_blkf_mq_ops = {
 	.complete = xsplit_blkf_complete,
 };
 
-static void set_discard(struct xsplit_blkf_info *info,
-			struct request_queue *q)
+static void discard_limits(const struct xsplit_blkf_info *info,
+			   struct xsplit_blk_qlim *ql)
 {
-	if (!info->discard) {
-		blk_queue_max_discard_sectors(q, 0);
-		blk_queue_max_secure_erase_sectors(q, 0);
+	if (!info->discard)
 		return;
-	}
-	blk_queue_max_discard_sectors(q, UINT_MAX);
-	q->limits.discard_granularity = info->discard_granularity ?:
-					info->phys_sector_size;
-	q->limits.discard_alignment = info->discard_alignment;
+	ql->max_discard_sectors = UINT_MAX;
+	ql->discard_granularity = info->discard_granularity ?:
+				  info->phys_sector_size;
+	ql->discard_alignment = info->discard_alignment;
 	if (info->secure_discard)
-		blk_queue_max_secure_erase_sectors(q, UINT_MAX);
-	else
-		blk_queue_max_secure_erase_sectors(q, 0);
+		ql->max_secure_erase_sectors = UINT_MAX;
 }
 
-/* Limits, size and flags from what the backend announced. */
-static void apply_limits(struct xsplit_blkf_info *info)
+/* The queue limits from what the backend announced. */
+static void queue_limits(const struct xsplit_blkf_info *info,
+			 struct xsplit_blk_qlim *ql)
 {
-	struct request_queue *q = info->gd->queue;
 	unsigned int segs = min(info->seg_cap, info->max_sg);
 
-	blk_queue_logical_block_size(q, info->sector_size);
-	blk_queue_physical_block_size(q, info->phys_sector_size);
-	blk_queue_max_hw_sectors(q, (segs * PAGE_SIZE) >>
-				 XSPLIT_BLKIF_SECTOR_SHIFT);
-	blk_queue_max_segments(q, segs);
-	/* one segment never crosses a page: it is one grant */
-	blk_queue_segment_boundary(q, PAGE_SIZE - 1);
-	blk_queue_max_segment_size(q, PAGE_SIZE);
-	blk_queue_dma_alignment(q, XSPLIT_BLKIF_SECTOR_SIZE - 1);
-	blk_queue_write_cache(q, info->flush_op != 0, false);
-	set_discard(info, q);
-	set_capacity_and_notify(info->gd, info->sectors);
+	*ql = (struct xsplit_blk_qlim){
+		.logical_block_size = info->sector_size,
+		.physical_block_size = info->phys_sector_size,
+		.max_hw_sectors = (segs * PAGE_SIZE) >>
+				  XSPLIT_BLKIF_SECTOR_SHIFT,
+		.max_segments = segs,
+		/* one segment never crosses a page: it is one grant */
+		.seg_boundary_mask = PAGE_SIZE - 1,
+		.max_segment_size = PAGE_SIZE,
+		.dma_alignment = XSPLIT_BLKIF_SECTOR_SIZE - 1,
+		.write_cache = info->flush_op != 0,
+	};
+	discard_limits(info, ql);
+}
+
+/* Size and flags; the limits are already set. */
+static void apply_size(struct xsplit_blkf_info *info)
+{
+	xsplit_set_capacity_and_notify(info->gd, info->sectors);
 	set_disk_ro(info->gd, info->vdisk_info & XSPLIT_VDISK_READONLY);
 }
 
@@ -129,14 +131,14 @@ static int tag_set_init(struct xsplit_blkf_info *info)
 
 	memset(set, 0, sizeof(*set));
 	/* room for the most any backend may get, so reconnects fit */
-	info->max_sg = clamp(xsplit_blkf_max_segs_param,
-			     XSPLIT_BLKIF_MAX_SEGMENTS_PER_REQUEST,
-			     XSPLIT_BLKF_MAX_SEGS);
+	info->max_sg = clamp_t(unsigned int, xsplit_blkf_max_segs_param,
+			       XSPLIT_BLKIF_MAX_SEGMENTS_PER_REQUEST,
+			       XSPLIT_BLKF_MAX_SEGS);
 	set->ops = &xsplit_blkf_mq_ops;
 	set->nr_hw_queues = info->nr_rings;
 	set->queue_depth = info->rings[0].front.r.nr_ents;
 	set->numa_node = NUMA_NO_NODE;
-	set->flags = BLK_MQ_F_SHOULD_MERGE;
+	set->flags = XSPLIT_BLK_MQ_F_MERGE;
 	set->cmd_size = struct_size((struct xsplit_blkf_pdu *)NULL, sg,
 				    info->max_sg);
 	set->driver_data = info;
@@ -151,13 +153,15 @@ static int tag_set_init(struct xsplit_blkf_info *info)
  */
 int xsplit_blkf_disk_add(struct xsplit_blkf_info *info)
 {
+	struct xsplit_blk_qlim ql;
 	struct gendisk *gd;
 	int err;
 
 	err = tag_set_init(info);
 	if (err)
 		return err;
-	gd = blk_mq_alloc_disk(&info->tag_set, info);
+	queue_limits(info, &ql);
+	gd = xsplit_blk_alloc_disk(&info->tag_set, &ql, info);
 	if (IS_ERR(gd)) {
 		err = PTR_ERR(gd);
 		goto free_tag_set;
@@ -174,8 +178,8 @@ int xsplit_blkf_disk_add(struct xsplit_blkf_info *info)
 	if (info->vdisk_info & XSPLIT_VDISK_REMOVABLE)
 		gd->flags |= GENHD_FL_REMOVABLE;
 	info->gd = gd;
-	apply_limits(info);
-	err = device_add_disk(&info->dev->xdev->dev, gd, NULL);
+	apply_size(info);
+	err = xsplit_device_add_disk(&info->dev->xdev->dev, gd);
 	if (err)
 		goto clear_gd;
 	return 0;
@@ -183,7 +187,7 @@ int xsplit_blkf_disk_add(struct xsplit_blkf_info *info)
 clear_gd:
 	info->gd = NULL;
 put_disk:
-	put_disk(gd);
+	xsplit_blk_put_disk(gd);
 free_tag_set:
 	blk_mq_free_tag_set(&info->tag_set);
 	return err;
@@ -192,8 +196,15 @@ free_tag_set:
 /* Reconnect: new limits; the queue is still quiesced. */
 void xsplit_blkf_disk_update(struct xsplit_blkf_info *info)
 {
-	if (info->gd)
-		apply_limits(info);
+	struct xsplit_blk_qlim ql;
+
+	if (!info->gd)
+		return;
+	queue_limits(info, &ql);
+	if (xsplit_blk_set_limits(info->gd->queue, &ql))
+		dev_warn(&info->dev->xdev->dev,
+			 "the new backend's limits were refused; keeping the old ones\n");
+	apply_size(info);
 }
 
 void xsplit_blkf_disk_quiesce(struct xsplit_blkf_info *info)
@@ -224,7 +235,7 @@ void xsplit_blkf_disk_remove(struct xsplit_blkf_info *info)
 	WRITE_ONCE(info->dead, true);
 	xsplit_blkf_disk_resume(info);
 	del_gendisk(info->gd);
-	put_disk(info->gd);
+	xsplit_blk_put_disk(info->gd);
 	blk_mq_free_tag_set(&info->tag_set);
 	info->gd = NULL;
 }

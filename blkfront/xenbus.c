@@ -100,15 +100,17 @@ static int write_keys(struct xsplit_xb_dev *dev, struct xenbus_transaction xbt,
 static int blkf_advertise(struct xsplit_xb_dev *dev)
 {
 	struct xsplit_blkf_info *info = to_info(dev);
-	u32 wanted = min(xsplit_blkf_max_queues_param, num_online_cpus());
+	u32 wanted = min_t(u32, xsplit_blkf_max_queues_param,
+			   num_online_cpus());
 	u32 order, nr;
 	int err;
 
 	info->bounce = !xsplit_blkf_trusted_param ||
 		       !xenbus_read_unsigned(dev->xdev->nodename, KEY_TRUSTED,
 					     1);
-	err = xsplit_xb_ring_choose_order(dev, min(xsplit_blkf_max_order_param,
-						   XSPLIT_RING_MAX_ORDER),
+	err = xsplit_xb_ring_choose_order(dev,
+					  min_t(u32, xsplit_blkf_max_order_param,
+						XSPLIT_RING_MAX_ORDER),
 					  &order);
 	if (!err)
 		err = xsplit_xb_mq_choose(dev, max(wanted, 1U), &nr);

@@ -8,6 +8,7 @@
 #include <xen/events.h>
 #include <xen/xenbus.h>
 
+#include "compat/xsplit_compat_xen.h"
 #include "evtchn/xsplit_evtchn.h"
 #include "fault/xsplit_fault.h"
 
@@ -62,9 +63,9 @@ int xsplit_evtchn_bind_backend(struct xsplit_evtchn *ch,
 	int irq;
 
 	xsplit_evtchn_setup(ch, dev, name, fn, data);
-	irq = bind_interdomain_evtchn_to_irqhandler_lateeoi(dev, remote_port,
-							    xsplit_evtchn_interrupt,
-							    0, ch->name, ch);
+	irq = xsplit_bind_interdomain_lateeoi(dev, remote_port,
+					      xsplit_evtchn_interrupt, 0,
+					      ch->name, ch);
 	if (irq < 0) {
 		pr_warn_ratelimited("%s: cannot bind port %u: %d\n",
 				    ch->name, remote_port, irq);

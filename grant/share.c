@@ -36,7 +36,7 @@ EXPORT_SYMBOL_GPL(xsplit_gnt_grant_page);
  */
 static void xsplit_gnt_ungrant(grant_ref_t ref)
 {
-	gnttab_end_foreign_access(ref, NULL);
+	xsplit_gnttab_end_foreign_access(ref, NULL);
 }
 
 /**
@@ -80,7 +80,7 @@ EXPORT_SYMBOL_GPL(xsplit_gnt_grant_pages);
  */
 void xsplit_gnt_revoke_page(grant_ref_t ref, struct page *page)
 {
-	gnttab_end_foreign_access(ref, page);
+	xsplit_gnttab_end_foreign_access(ref, page);
 }
 EXPORT_SYMBOL_GPL(xsplit_gnt_revoke_page);
 

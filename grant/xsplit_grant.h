@@ -16,6 +16,7 @@
 #include <linux/gfp.h>
 #include <xen/grant_table.h>
 
+#include "compat/xsplit_compat_xen.h"
 #include "grant/pgrant_index.h"
 
 /* Never a handle Xen returns: marks an entry that is not mapped. */

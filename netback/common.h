@@ -23,6 +23,7 @@
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
+#include "compat/xsplit_compat_net.h"
 #include "xenbus/xsplit_xenbus.h"
 #include "grant/xsplit_grant.h"
 #include "evtchn/xsplit_evtchn.h"

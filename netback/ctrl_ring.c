@@ -8,8 +8,8 @@
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <net/flow_dissector.h>
-#include <asm/unaligned.h>
 #include <xen/page.h>
+#include "compat/xsplit_compat_net.h"
 
 #include "netback/common.h"
 
@@ -149,7 +149,7 @@ int xsplit_nb_ctrl_connect(struct xsplit_nb_vif *vif, unsigned int nr_queues)
 			 &port) != 1)
 		return -EINVAL;
 	/* Under a page, so kmalloc's alignment keeps staging in one page. */
-	static_assert(sizeof(*ctrl) <= PAGE_SIZE);
+	BUILD_BUG_ON(sizeof(*ctrl) > PAGE_SIZE);
 	ctrl = kzalloc(sizeof(*ctrl), GFP_KERNEL);
 	if (!ctrl)
 		return -ENOMEM;

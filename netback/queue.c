@@ -242,7 +242,7 @@ int xsplit_nb_queue_connect(struct xsplit_nb_queue *q, unsigned int nr)
 	if (err)
 		goto free_batches;
 	xsplit_nb_zc_create(q);
-	netif_napi_add(q->vif->dev, &q->napi, xsplit_nb_tx_poll);
+	xsplit_netif_napi_add(q->vif->dev, &q->napi, xsplit_nb_tx_poll);
 	q->napi_added = true;
 	napi_enable(&q->napi);
 	q->task = kthread_run(xsplit_nb_rx_thread, q, "%s-guest-rx", q->name);
@@ -294,7 +294,7 @@ void xsplit_nb_queue_disconnect(struct xsplit_nb_queue *q)
 	if (q->napi_added) {
 		napi_disable(&q->napi);
 		/* NAPI re-arms the timer; once it is off, stop the timer. */
-		del_timer_sync(&q->credit_timer);
+		timer_delete_sync(&q->credit_timer);
 		netif_napi_del(&q->napi);
 		q->napi_added = false;
 	}

@@ -240,7 +240,7 @@ static void copy_range(struct rx_dest *d, struct page *page, u32 off,
 	u32 n;
 
 	while (len) {
-		page = nth_page(page, off / PAGE_SIZE);
+		page = xsplit_nth_page(page, off / PAGE_SIZE);
 		off %= PAGE_SIZE;
 		n = min_t(u32, len, PAGE_SIZE - off);
 		copy_chunk(d, page, off, n);

@@ -51,7 +51,7 @@ static void add_credit(struct xsplit_nb_queue *q)
 
 void xsplit_nb_credit_timer(struct timer_list *t)
 {
-	struct xsplit_nb_queue *q = from_timer(q, t, credit_timer);
+	struct xsplit_nb_queue *q = timer_container_of(q, t, credit_timer);
 
 	add_credit(q);
 	napi_schedule(&q->napi);

@@ -134,26 +134,8 @@ static void zc_complete(struct sk_buff *skb, struct ubuf_info *ubuf,
 	spin_unlock_irqrestore(&zc->lock, flags);
 }
 
-/* Kbuild.inc probes the headers: 6.10 moved the callback into ops. */
-#ifdef XSPLIT_HAVE_UBUF_INFO_OPS
-static const struct ubuf_info_ops zc_ubuf_ops = {
-	.complete = zc_complete,
-};
-
-static void zc_ubuf_init(struct ubuf_info *ubuf)
-{
-	ubuf->ops = &zc_ubuf_ops;
-	refcount_set(&ubuf->refcnt, 1);
-	ubuf->flags = SKBFL_ZEROCOPY_ENABLE;
-}
-#else
-static void zc_ubuf_init(struct ubuf_info *ubuf)
-{
-	ubuf->callback = zc_complete;
-	refcount_set(&ubuf->refcnt, 1);
-	ubuf->flags = SKBFL_ZEROCOPY_ENABLE;
-}
-#endif
+/* zc_ubuf_init(): zc_complete() as this kernel calls it back (compat/) */
+XSPLIT_UBUF_INIT(zc_ubuf_init, zc_complete)
 
 /* ---- NAPI's side ---- */
 
@@ -318,7 +300,7 @@ void xsplit_nb_zc_handoff(struct xsplit_nb_zc *zc, struct xsplit_nb_tx_pkt *pkt,
 
 	for (i = pkt->zc_head; i != XSPLIT_NB_ZC_NONE; i = zc->slots[i].next)
 		zc->slots[i].status = status;
-	skb_shinfo(skb)->flags |= SKBFL_ZEROCOPY_ENABLE;
+	xsplit_skb_zcopy_enable(skb);
 }
 
 /* ---- the worker ---- */

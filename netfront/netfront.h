@@ -19,6 +19,7 @@
 #include <linux/timer.h>
 #include <linux/workqueue.h>
 
+#include "compat/xsplit_compat_net.h"
 #include "xenbus/xsplit_xenbus.h"
 #include "evtchn/xsplit_evtchn.h"
 #include "ring/netif_offload.h"
@@ -36,6 +37,13 @@
 #define XSPLIT_NF_RX_PULL 256U
 /* Retry posting rx buffers after an allocation failure, in jiffies. */
 #define XSPLIT_NF_REFILL_DELAY (HZ / 10)
+/*
+ * A queue's name, "<netdev>-q<id>", sized so that its channels' names,
+ * that and "-tx" or "-rx", provably fit an event channel's name.
+ */
+#define XSPLIT_NF_QUEUE_NAME_LEN (IFNAMSIZ + sizeof("-q4294967295") - 1)
+static_assert(XSPLIT_NF_QUEUE_NAME_LEN - 1 + sizeof("-tx") <=
+	      XSPLIT_EVTCHN_NAME_LEN);
 
 /* Counters, per queue; names in ethtool.c follow this order. */
 struct xsplit_nf_stats {
@@ -82,7 +90,7 @@ struct xsplit_nf_queue {
 	bool split;		/* feature-split-event-channels in use */
 	bool eoi_pending;	/* an event for NAPI awaits its late EOI */
 	bool broken;		/* the backend misbehaved: stop using it */
-	char name[XSPLIT_EVTCHN_NAME_LEN];
+	char name[XSPLIT_NF_QUEUE_NAME_LEN];
 
 	/*
 	 * tx: the lock orders xmit against completion, which runs in NAPI or,

@@ -234,7 +234,7 @@ static int queue_init(struct xsplit_nf *nf, struct xsplit_nf_queue *q,
 	if (err)
 		return err;
 	/* NAPI first: the event handler schedules it. */
-	netif_napi_add(nf->netdev, &q->napi, queue_poll);
+	xsplit_netif_napi_add(nf->netdev, &q->napi, queue_poll);
 	err = queue_events(nf, q, split);
 	if (err)
 		goto del_napi;
@@ -254,7 +254,7 @@ del_napi:
 static void queue_fini(struct xsplit_nf_queue *q)
 {
 	queue_events_free(q);
-	del_timer_sync(&q->refill);
+	timer_delete_sync(&q->refill);
 	netif_napi_del(&q->napi);
 	xsplit_nf_tx_release(q);
 	xsplit_nf_rx_release(q);

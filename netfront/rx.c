@@ -70,7 +70,7 @@ void xsplit_nf_rx_refill(struct xsplit_nf_queue *q)
 
 void xsplit_nf_rx_refill_timer(struct timer_list *t)
 {
-	struct xsplit_nf_queue *q = from_timer(q, t, refill);
+	struct xsplit_nf_queue *q = timer_container_of(q, t, refill);
 
 	napi_schedule(&q->napi);
 }

@@ -88,12 +88,13 @@ free_dev:
 	return err;
 }
 
-static void xb_remove(struct xenbus_device *xdev)
+static XSPLIT_XENBUS_REMOVE_RET xb_remove(struct xenbus_device *xdev)
 {
 	struct xsplit_xb_dev *dev = dev_get_drvdata(&xdev->dev);
 
 	if (dev)
 		dev_teardown(dev);
+	return XSPLIT_XENBUS_REMOVED;	/* nothing, or 0 before 6.0 */
 }
 
 static void xb_otherend_changed(struct xenbus_device *xdev,

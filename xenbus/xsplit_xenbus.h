@@ -34,6 +34,7 @@
 #include <xen/grant_table.h>
 #include <xen/interface/event_channel.h>
 
+#include "compat/xsplit_compat_xen.h"
 #include "xenbus/fsm.h"
 #include "xenbus/keys.h"
 

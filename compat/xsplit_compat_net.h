@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The network stack as xsplit's network drivers use it, on every kernel
+ * xsplit supports (see compat/xsplit_compat.h and compat/Kbuild.inc).
+ */
+#ifndef XSPLIT_COMPAT_NET_H
+#define XSPLIT_COMPAT_NET_H
+
+#include <linux/ethtool.h>
+#include <linux/mm.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <linux/skbuff.h>
+#include <linux/timer.h>
+
+/* 6.12 moved the unaligned accessors from asm/ to linux/ */
+#ifdef XSPLIT_HAVE_LINUX_UNALIGNED_H
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
+/* mac_pton() left linux/kernel.h for linux/hex.h */
+#ifdef XSPLIT_HAVE_LINUX_HEX_H
+#include <linux/hex.h>
+#endif
+
+/* 6.16 renamed from_timer(); the drivers use the new name */
+#ifndef timer_container_of
+#define timer_container_of(var, timer, field) from_timer(var, timer, field)
+#endif
+
+/*
+ * The page @n pages after @page within one compound page or folio.  Since
+ * nth_page() went away (7.x) the memory map is contiguous there.
+ */
+#ifdef nth_page
+#define xsplit_nth_page(page, n) nth_page(page, n)
+#else
+#define xsplit_nth_page(page, n) ((page) + (n))
+#endif
+
+/* NAPI's weight is the default one everywhere (no argument since 6.1) */
+static inline void xsplit_netif_napi_add(struct net_device *dev,
+					 struct napi_struct *napi,
+					 int (*poll)(struct napi_struct *, int))
+{
+#ifdef XSPLIT_HAVE_NETIF_NAPI_ADD_WEIGHT
+	netif_napi_add(dev, napi, poll);
+#else
+	netif_napi_add(dev, napi, poll, NAPI_POLL_WEIGHT);
+#endif
+}
+
+/* Older kernels' forms of helpers the drivers call by today's name. */
+#ifndef XSPLIT_HAVE_NETIF_SET_TSO_MAX_SIZE
+static inline void netif_set_tso_max_size(struct net_device *dev,
+					  unsigned int size)
+{
+	netif_set_gso_max_size(dev, size);	/* one limit before 6.0 */
+}
+#endif
+
+#ifndef XSPLIT_HAVE_ETHTOOL_SPRINTF
+/* one ETH_GSTRING_LEN string, then move on (5.13 added the helper) */
+static inline __printf(2, 3) void ethtool_sprintf(u8 **data,
+						  const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	vsnprintf(*data, ETH_GSTRING_LEN, fmt, args);
+	va_end(args);
+	*data += ETH_GSTRING_LEN;
+}
+#endif
+
+#ifndef XSPLIT_HAVE___NETDEV_NOTIFY_PEERS
+/* netdev_notify_peers() without taking rtnl, which the caller holds */
+static inline void __netdev_notify_peers(struct net_device *dev)
+{
+	ASSERT_RTNL();
+	call_netdevice_notifiers(NETDEV_NOTIFY_PEERS, dev);
+	call_netdevice_notifiers(NETDEV_RESEND_IGMP, dev);
+}
+#endif
+
+/* ---- zero-copy transmit: the ubuf_info the stack calls back ---- */
+
+/* Mark @skb's frags as the driver's, to be released through its ubuf_info. */
+static inline void xsplit_skb_zcopy_enable(struct sk_buff *skb)
+{
+#ifdef XSPLIT_HAVE_SKBFL_ZEROCOPY
+	skb_shinfo(skb)->flags |= SKBFL_ZEROCOPY_ENABLE;
+#else
+	skb_shinfo(skb)->tx_flags |= SKBTX_DEV_ZEROCOPY;
+#endif
+}
+
+/* One reference, the skb's; zero-copy on. */
+static inline void xsplit_ubuf_start(struct ubuf_info *ubuf)
+{
+	refcount_set(&ubuf->refcnt, 1);
+#ifdef XSPLIT_HAVE_SKBFL_ZEROCOPY
+	ubuf->flags = SKBFL_ZEROCOPY_ENABLE;
+#endif
+}
+
+/*
+ * XSPLIT_UBUF_INIT(name, fn) defines "static void name(struct ubuf_info
+ * *)", which readies a ubuf_info whose completion calls fn(skb, ubuf,
+ * success).  The stack finds that callback in ubuf_info_ops since 6.10,
+ * in the ubuf_info itself before, and called it without the skb before
+ * 5.13 (fn then gets NULL).
+ */
+#if defined(XSPLIT_HAVE_UBUF_INFO_OPS)
+#define XSPLIT_UBUF_INIT(name, fn)					\
+static const struct ubuf_info_ops name##_ops = {			\
+	.complete = fn,							\
+};									\
+static void name(struct ubuf_info *ubuf)				\
+{									\
+	ubuf->ops = &name##_ops;					\
+	xsplit_ubuf_start(ubuf);					\
+}
+#elif defined(XSPLIT_HAVE_UBUF_CALLBACK_SKB)
+#define XSPLIT_UBUF_INIT(name, fn)					\
+static void name(struct ubuf_info *ubuf)				\
+{									\
+	ubuf->callback = fn;						\
+	xsplit_ubuf_start(ubuf);					\
+}
+#else
+#define XSPLIT_UBUF_INIT(name, fn)					\
+static void name##_cb(struct ubuf_info *ubuf, bool success)		\
+{									\
+	fn(NULL, ubuf, success);					\
+}									\
+static void name(struct ubuf_info *ubuf)				\
+{									\
+	ubuf->callback = name##_cb;					\
+	xsplit_ubuf_start(ubuf);					\
+}
+#endif
+
+#endif /* XSPLIT_COMPAT_NET_H */

@@ -75,7 +75,7 @@ while [ "$c" -le "$N" ]; do
 	# The detach shows as an I/O error (EIO, ENXIO, ENODEV); data that
 	# does not verify (fio's EILSEQ, "verify: bad ...") or any other
 	# failure is a failure, not the detach.
-	if grep -Eq 'verify: |err= *84[/ ]|Invalid or incomplete multibyte' /tmp/fio.log; then
+	if grep -Eq 'verify: |verify failed|err= *84[/ ]|Invalid or incomplete multibyte' /tmp/fio.log; then
 		cat /tmp/fio.log
 		echo "fio: data read back from xvdc did not verify"
 		exit 1

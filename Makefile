@@ -8,7 +8,7 @@
 #   make deps          install the build dependencies (Debian 12, apt)
 #   make check         user-space unit tests of the protocol code
 #   make coverage      unit tests with gcov/lcov, prints ring/ + xenbus/ coverage
-#   make fuzz          run every libFuzzer target for FUZZ_SECONDS each
+#   make fuzz          run every libFuzzer target (FUZZ_SECONDS, FUZZ_RUNS)
 #   make style         checkpatch --strict over the tree
 #   make dkms-install  add, build and install through DKMS for KVER
 #   make kernels       W=1 build against each Debian suite's kernel, in

@@ -5,12 +5,22 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-make -C "$top" W=1 modules 2>&1 | tee "$log"
-# tee hides make's status; a failed build leaves no fresh .ko to count on.
+rc=$(mktemp)
+trap 'rm -f "$log" "$rc"' EXIT
+# make's own status decides (sh has no pipefail: it goes through a file);
+# the output is still shown as it comes.
+{
+	st=0
+	make -C "$top" W=1 modules 2>&1 || st=$?
+	echo "$st" >"$rc"
+} | tee "$log"
+if [ "$(cat "$rc")" != 0 ]; then
+	echo "build: make failed (exit status $(cat "$rc"))" >&2
+	exit 1
+fi
+# A clean exit status is not enough: W=1 warnings fail the check too.
 if grep -E '(warning|error):' "$log" | grep -v 'Skipping BTF' >/dev/null; then
 	echo "build: W=1 warnings or errors (above)" >&2
 	exit 1
 fi
-grep -q 'Error [0-9]' "$log" && exit 1
 echo "build: $(find "$top" -name '*.ko' -not -path "$top/results/*" | wc -l) modules, W=1, no warnings"

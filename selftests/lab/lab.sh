@@ -22,7 +22,7 @@
 # Every LAB_X_* variable is passed to dom0's scenarios unchanged;
 # LAB_X_FULL=1 (set by --full) asks scenarios for their full-size runs, and
 # the "# lab: timeout_full=" header then replaces "timeout=".
-set -eu
+set -euo pipefail
 # shellcheck source=host/common.sh
 . "$(dirname "$0")/host/common.sh"
 # shellcheck source=host/qemu.sh

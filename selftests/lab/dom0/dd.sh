@@ -147,8 +147,33 @@ JOB
 	step "driver domain $name ready ($be backends)"
 }
 
-# dd_stop NAME: destroy the driver domain, keep its console.
+# dd_counters_zero NAME: with no guest left (only dom0 and the driver
+# domain run), the last DD-COUNTERS line of the driver domain's console
+# (dd-init.sh's watcher) must show every xsplit counter at 0: its modules
+# loaded with it, so grants_leaked counts from 0 too.  20 s to settle.
+# With guests still up (a scenario failing half-way) it checks nothing.
+dd_counters_zero() {
+	local log=$CONSOLE_DIR/guest-$1.log line _
+	xl list | awk -v n="$1" 'NR > 1 && $1 != "Domain-0" && $1 != n' |
+		grep -q . && return 0
+	for _ in $(seq 20); do
+		line=$(tr -d '\r' <"$log" | grep -ao 'DD-COUNTERS.*' | tail -n1)
+		if ! echo "$line" | grep -Eq '=-?[1-9]'; then
+			echo "driver domain $1, no guest left: ${line:-no xsplit counters}"
+			return 0
+		fi
+		sleep 1
+	done
+	echo "leak: driver domain $1 with no guest left: $line"
+	return 1
+}
+
+# dd_stop NAME: check the driver domain's xsplit counters, destroy it,
+# keep its console.
 dd_stop() {
-	timeout 60 xl destroy "$1" || true
+	local rc=0
+	dd_counters_zero "$1" || rc=1
+	timeout 60 xl destroy "$1" || echo "xl destroy $1 failed (guest_collect retries)"
 	guest_collect "$1"
+	[ "$rc" = 0 ] || fail "driver domain $1 kept xsplit objects with no guest left"
 }

@@ -8,7 +8,13 @@
 #   LAB_FE, LAB_BE  intree|xsplit: the frontend/backend pair under test
 #
 # Every helper bounds its own wait; a scenario exits 0 (pass), 1 (fail) or
-# 4 (skip, kselftest's KSFT_SKIP).
+# 4 (skip, kselftest's KSFT_SKIP).  A skip names the lab limitation that
+# forces it (skip KEY MESSAGE); the runner counts it as a skip only if the
+# scenario declares that KEY in a "# lab: skips=KEY[,KEY...]" header line,
+# and as a failure otherwise: a test that cannot run is not a pass.
+#
+# Pipelines fail if any of their commands does (guest/lib.sh, sourced
+# below, sets pipefail for dom0 too).
 
 KSFT_SKIP=4
 LAB_FE=${LAB_FE:-intree}
@@ -20,7 +26,13 @@ CONSOLE_DIR=/var/log/xen/console
 # echoes LAB-STEP lines as they come).
 step() { echo "LAB-STEP $(date +%T) $*" | tee /dev/console; }
 fail() { echo "FAIL: $*"; exit 1; }
-skip() { echo "SKIP: $*"; exit "$KSFT_SKIP"; }
+# skip KEY MESSAGE...: see above; KEY is one word, the limitation's name.
+skip() {
+	echo "$1" >"$LAB_OUT/skip"
+	shift
+	echo "SKIP: $*"
+	exit "$KSFT_SKIP"
+}
 
 # now_ms: wall clock in milliseconds, for the timings we report.
 now_ms() { date +%s%3N; }
@@ -28,15 +40,16 @@ now_ms() { date +%s%3N; }
 # have_xsplit KIND: is there an xsplit module for KIND (blkback, netfront...)?
 have_xsplit() { compgen -G "$LAB/modules/*$1*.ko" >/dev/null; }
 
-# require_mode KIND...: skip unless every xsplit driver the current mode
-# needs was built.  KIND is blk or net.
+# require_mode KIND...: fail unless every xsplit driver the current mode
+# needs was built (all of them are: a missing one is a broken build, not
+# a reason to skip).  KIND is blk or net.
 require_mode() {
 	local k
 	for k in "$@"; do
 		[ "$LAB_BE" = intree ] || have_xsplit "${k}back" ||
-			skip "no xsplit ${k}back module yet"
+			fail "no xsplit ${k}back module was built"
 		[ "$LAB_FE" = intree ] || have_xsplit "${k}front" ||
-			skip "no xsplit ${k}front module yet"
+			fail "no xsplit ${k}front module was built"
 	done
 }
 
@@ -66,9 +79,11 @@ unload() {
 # first: whichever driver is registered for a device type takes its
 # devices, so a leftover would silently serve the guest.  An "install ...
 # /bin/false" line, unlike "blacklist", also stops the xenbus-triggered
-# autoload of the in-tree driver.
+# autoload of the in-tree driver.  DOM0_BE remembers the choice:
+# guest_start checks every backend device in dom0 against it.
 use_backends() {
 	local conf=/etc/modprobe.d/lab-no-intree-backends.conf m
+	DOM0_BE=$LAB_BE
 	if [ "$LAB_BE" = xsplit ]; then
 		printf 'install xen_blkback /bin/false\ninstall xen_netback /bin/false\n' >"$conf"
 		unload xen_blkback xen_netback || fail "in-tree backends stay"
@@ -137,7 +152,9 @@ guest_start() {
 	(cd "$tmp/job" && find . | cpio -o -H newc --quiet -R 0:0) >"$tmp/job.cpio"
 	cat "$LAB/guest-base.cpio.zst" "$LAB/guest-run.cpio" ${GUEST_CPIO:+"$GUEST_CPIO"} \
 		"$tmp/job.cpio" >"$tmp/initrd"
-	extra="console=hvc0 loglevel=4 lab.fe=$LAB_FE lab.id=$name-$$"
+	# loglevel=5: warnings (KERN_WARNING) and worse reach hvc0, whose log
+	# the runner searches for kernel warnings after the test.
+	extra="console=hvc0 loglevel=5 lab.fe=$LAB_FE lab.id=$name-$$"
 	[ "$LAB_FE" = intree ] || extra="$extra module_blacklist=xen_blkfront,xen_netfront"
 	{
 		echo "name = '$name'"
@@ -170,6 +187,40 @@ guest_start() {
 	fi
 	echo "$t0 $(now_ms)" >"$dir/t-create"
 	step "$name created in $(( $(now_ms) - t0 )) ms"
+	backends_bound "$name"
+}
+
+# backends_bound NAME: every vbd and vif dom0 serves for guest NAME is
+# bound to the driver of dom0's backend mode (use_backends' DOM0_BE,
+# else LAB_BE): xsplit-vbd/xsplit-vif or the kernel's vbd/vif.  Devices
+# a driver domain serves are its own to check (dd-init.sh).  A device
+# gets 10 s to appear and bind.  Fails the test on a wrong binding.
+backends_bound() {
+	local name=$1 domid t j dev got want
+	# A guest that is already gone is guest_wait's to report, console
+	# and all.
+	domid=$(xl domid "$name" 2>/dev/null) ||
+		{ echo "guest $name gone before its backends were checked"; return 0; }
+	for t in vbd vif; do
+		want=$(want_driver "${DOM0_BE:-$LAB_BE}" "$t")
+		for j in $(xenstore-list "/local/domain/0/backend/$t/$domid" 2>/dev/null); do
+			dev=/sys/bus/xen-backend/devices/$t-$domid-$j
+			for _ in $(seq 10); do
+				[ -e "$dev/driver" ] && break
+				sleep 1
+			done
+			got=$(bound_driver "$dev")
+			if [ "$got" = "$want" ]; then
+				echo "LAB-BIND dom0 ${dev##*/} $got"
+			else
+				echo "LAB-BIND-BAD dom0 ${dev##*/} bound to $got," \
+					"backend mode ${DOM0_BE:-$LAB_BE} wants $want"
+			fi
+		done
+	done | tee -a "$LAB_OUT/$name/bindings"
+	grep -q '^LAB-BIND-BAD' "$LAB_OUT/$name/bindings" &&
+		fail "guest $name: a backend device in dom0 is not served by the mode's driver"
+	return 0
 }
 
 # guest_wait NAME [SECONDS]: wait for the guest's end marker, keep its
@@ -248,9 +299,10 @@ check_leaks() {
 		echo "leak: netdev ${n##*/} left"
 		bad=1
 	done
-	# Only what this test logged: the runner marks its start in dmesg.
+	# Only what this test logged: the runner marks its start in dmesg
+	# (and checks it again, with every guest's console, after the test).
 	if dmesg | sed -n "\\|LAB-TEST-START $LAB_TEST\$|,\$p" |
-		grep -E 'WARNING:|BUG:|Oops|general protection'; then
+		grep -aE "$KERNEL_BAD"; then
 		echo "kernel warnings in dom0 dmesg"
 		bad=1
 	fi
@@ -258,6 +310,7 @@ check_leaks() {
 	if ! xl list | awk 'NR > 1 && $1 != "Domain-0"' | grep -q .; then
 		leak_live_settle || bad=1
 	fi
+	leak_since_start || bad=1
 	[ "$bad" = 0 ] || fail "dom0 not clean after the test"
 	echo "no leaks"
 }
@@ -362,6 +415,20 @@ leak_live_zero() {
 	return "$bad"
 }
 
+# leak_since_start: every xsplit counter is back to (or below) what it
+# was when the test's lib.sh was sourced (LEAK_START; a counter absent
+# then was 0).  This is what catches grants_leaked, which only grows.
+leak_since_start() {
+	local key val was bad=0
+	while read -r key val; do
+		was=$(leak_value "$LEAK_START" "$key")
+		[ "$val" -gt "${was:-0}" ] || continue
+		echo "leak: $key was ${was:-0} at the test's start, is $val"
+		bad=1
+	done < <(leak_counters)
+	return "$bad"
+}
+
 # leak_live_settle: leak_live_zero, giving a guest that has just gone up
 # to 15 s to be torn down (XenStore first, then the backend devices).
 leak_live_settle() {
@@ -403,17 +470,16 @@ leak_compare() {
 		bio_objs 32 256
 		skb_objs 64 512
 	LIMITS
-	while read -r key a; do
-		case $key in
-		xsplit_*.*) ;;
-		*) continue ;;
-		esac
+	# Every xsplit counter of either snapshot (one the module did not
+	# have yet counts as 0).
+	while read -r key; do
+		a=$(leak_value "$from" "$key")
 		b=$(leak_value "$to" "$key")
-		kv "leak.$key" "$a->$b"
-		[ "${b:-0}" -gt "$a" ] || continue
-		echo "leak: $key was $a, is $b"
+		kv "leak.$key" "${a:-0}->${b:-0}"
+		[ "${b:-0}" -gt "${a:-0}" ] || continue
+		echo "leak: $key was ${a:-0}, is ${b:-0}"
 		bad=1
-	done <"$from"
+	done < <(awk '$1 ~ /^xsplit_.*\./ { print $1 }' "$from" "$to" | sort -u)
 	return "$bad"
 }
 
@@ -471,3 +537,7 @@ leak_progress() {
 		"$(awk '/^MemAvailable:|^SUnreclaim:/ { printf "%s %s kB ", $1, $2 }' /proc/meminfo)" \
 		"$(leak_counters | awk '$2 != 0 { printf "%s=%s ", $1, $2 }')"
 }
+
+# The xsplit counters as this test found them, for leak_since_start.
+LEAK_START=${LAB_OUT:-/tmp}/counters-start
+[ -f "$LEAK_START" ] || leak_counters >"$LEAK_START"

@@ -10,13 +10,24 @@
 #   LAB-STEP ...                       progress
 #   LAB-RESULT PASS|FAIL|SKIP <test>   one per test
 #   LAB-DONE                           all finished, results written
+#
+# A test passes only if its scenario exits 0 and, after it, neither dom0's
+# kernel log since the test's start nor any console of a guest or driver
+# domain it ran shows a kernel warning (KERNEL_BAD, guest/lib.sh) or a
+# device bound to the wrong driver (LAB-BIND-BAD).  It skips only if the
+# scenario exits 4 naming a lab limitation its "# lab: skips=" header
+# line declares (dom0/lib.sh's skip); any other skip is a failure.
 set -u
+set -o pipefail
 LAB=/run/lab
 RES=/run/results
 RUN_SIZE=1G	# tmpfs: memory is used only as files fill it
 OUTDISK=/dev/disk/by-id/virtio-labout
 [ -b "$OUTDISK" ] || OUTDISK=/dev/vdc
 export LAB
+# kernel_bad, KERNEL_BAD
+# shellcheck source=../guest/lib.sh
+. "$LAB/guest/lib.sh"
 
 say() { echo "$*" | tee -a "$RES/runner.log" >/dev/console; }
 
@@ -55,6 +66,64 @@ cleanup_after() {
 	rm -rf /run/lab-guests
 }
 
+# consoles OUT: the console logs of every guest and driver domain a test
+# ran (guest_collect's NAME/console.log, cleanup_after's consoles/).
+consoles() {
+	find "$1" -mindepth 2 -maxdepth 2 \( -name console.log -o -path "$1/consoles/*.log" \)
+}
+
+# kernel_check TEST OUT: dom0's kernel log since the test's start marker
+# (kept as OUT/dmesg.txt) and every console the test left: print what
+# fails the test; true if nothing does.
+kernel_check() {
+	local test=$1 out=$2 f cfg dir bad=0
+	dmesg | sed -n "\\|LAB-TEST-START $test\$|,\$p" >"$out/dmesg.txt"
+	if [ ! -s "$out/dmesg.txt" ]; then
+		# The marker left the ring buffer: check all there is.
+		echo "KERNEL: no start marker in dom0's dmesg, checking all of it"
+		dmesg >"$out/dmesg.txt"
+	fi
+	if kernel_bad "$out/dmesg.txt" >"$out/.bad"; then
+		echo "KERNEL: dom0 dmesg since the test's start:"
+		sed 's/^/KERNEL:   /' "$out/.bad"
+		bad=1
+	fi
+	while read -r f; do
+		if kernel_bad "$f" >"$out/.bad"; then
+			echo "KERNEL: ${f#"$out"/}:"
+			sed 's/^/KERNEL:   /' "$out/.bad"
+			bad=1
+		fi
+		if tr -d '\r' <"$f" | grep -a 'LAB-BIND-BAD' >"$out/.bad"; then
+			echo "BINDING: ${f#"$out"/}:"
+			sed 's/^/BINDING:   /' "$out/.bad"
+			bad=1
+		fi
+	done < <(consoles "$out")
+	# Every guest started (an xl config) left its console.
+	for cfg in "$out"/*/*.cfg; do
+		[ -e "$cfg" ] || continue
+		dir=${cfg%/*}
+		[ -f "$dir/console.log" ] ||
+			[ -f "$out/consoles/guest-$(basename "$cfg" .cfg).log" ] ||
+			{ echo "CONSOLE: no console log of ${cfg#"$out"/}"; bad=1; }
+	done
+	rm -f "$out/.bad"
+	return "$bad"
+}
+
+# skip_ok FILE OUT: the test skipped for a lab limitation (OUT/skip, from
+# lib.sh's skip) that the scenario declares in "# lab: skips=A,B".
+skip_ok() {
+	local key allowed
+	key=$(cat "$2/skip" 2>/dev/null)
+	allowed=$(header "$1" skips "")
+	[ -n "$key" ] && [[ ",$allowed," == *",$key,"* ]] && return 0
+	echo "SKIP not allowed: the scenario declares no lab limitation" \
+		"'${key:-?}' (# lab: skips=${allowed:-nothing})"
+	return 1
+}
+
 # run_test NAME FILE FE BE: one scenario in one mode.
 run_test() {
 	local test=$1 file=$2 out limit rc verdict t0
@@ -69,17 +138,20 @@ run_test() {
 	rc=$?
 	case $rc in
 	0) verdict=PASS ;;
-	4) verdict=SKIP ;;
+	4) verdict=SKIP
+		skip_ok "$file" "$out" >>"$out/output.log" || verdict=FAIL ;;
 	124|137) verdict=FAIL; echo "TIMEOUT after ${limit}s" >>"$out/output.log" ;;
 	*) verdict=FAIL ;;
 	esac
+	# Guests the test left: their consoles first, then they go.
+	cleanup_after "$out"
+	kernel_check "$test" "$out" >>"$out/output.log" || verdict=FAIL
 	echo "$rc $(( $(date +%s) - t0 ))" >"$out/rc"
 	# The test's own output goes on the console too, so that a dom0 that
 	# dies later still leaves it in the serial log.
 	sed 's/^/  | /' "$out/output.log" >/dev/console
 	say "LAB-RESULT $verdict $test ($(( $(date +%s) - t0 ))s)"
 	echo "$verdict $test" >>"$RES/summary"
-	cleanup_after "$out"
 	save
 }
 
@@ -117,7 +189,8 @@ main() {
 	# /run holds the tests, their results and every running guest's
 	# ramdisk (~35 MiB each; a driver domain and two guests at once):
 	# Debian's initramfs makes it 10% of dom0's memory, too small for that.
-	mount -o remount,size=$RUN_SIZE /run || true
+	mount -o remount,size=$RUN_SIZE /run ||
+		say "LAB-STEP remount of /run failed: guests may not fit in it"
 	mkdir -p "$RES"
 	# xenconsoled writes guest consoles here, but does not create it.
 	mkdir -p /var/log/xen/console

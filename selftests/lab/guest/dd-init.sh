@@ -80,6 +80,38 @@ dd_ovs() {
 	) >/dev/hvc0 2>&1 &
 }
 
+# dd_watch: every 2 s, the backend devices' drivers and xsplit's counters,
+# on the console dom0 keeps.  A device bound to a driver DD_BE does not
+# name (or to none) on two looks in a row, so not one caught between its
+# creation and its probe, gives a LAB-BIND-BAD line, which fails the test
+# (dom0's runner).  "DD-COUNTERS key=value..." is printed whenever the
+# counters change: dd_stop reads the last one.
+dd_watch() {
+	mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+	# (busybox grep -f takes an empty file as matching everything)
+	echo "#none" >/tmp/bind.seen
+	echo "#none" >/tmp/bind.bad
+	echo "#none" >/tmp/bind.told
+	last=
+	while :; do
+		check_bindings xen-backend "$DD_BE" >/tmp/bind.now
+		grep -v BAD /tmp/bind.now | grep -vxF -f /tmp/bind.seen |
+			tee -a /tmp/bind.seen
+		grep BAD /tmp/bind.now | grep -xF -f /tmp/bind.bad |
+			grep -vxF -f /tmp/bind.told | tee -a /tmp/bind.told |
+			sed 's/^LAB-BIND-BAD /LAB-BIND-BAD dd /'
+		{ echo "#none"; grep BAD /tmp/bind.now; } >/tmp/bind.bad
+		c=$(for f in /sys/kernel/debug/xsplit_*/*; do
+			[ -f "$f" ] || continue
+			m=${f%/*}
+			printf '%s.%s=%s ' "${m##*/}" "${f##*/}" "$(cat "$f")"
+		done)
+		[ "$c" = "$last" ] || echo "DD-COUNTERS $c"
+		last=$c
+		sleep 2
+	done
+}
+
 mount -t xenfs xenfs /proc/xen 2>/dev/null
 # devtmpfs has no /dev/std*: the hotplug scripts' lock (locking.sh) stats
 # /dev/stdin and would retry forever without it.
@@ -103,6 +135,7 @@ xl -vvv devd -F >/dev/hvc0 2>&1 &
 sleep 2
 kill -0 $! 2>/dev/null || dd_fail "xl devd exited"
 echo "DD-READY be=$DD_BE devd=$! drivers:" /sys/bus/xen-backend/drivers/*
+dd_watch >/dev/hvc0 2>&1 &
 while :; do
 	sleep 3600
 done

@@ -14,13 +14,14 @@
 # only those fe/be pairs (the others skip): 1 GiB of 4k under TCG is
 # ~10-15 minutes per pair.
 # lab: modes=4 timeout=600 timeout_full=2700
+# lab: skips=modes-filter
 # shellcheck source=../dom0/lib.sh
 . "$LAB/dom0/lib.sh"
 
 require_mode blk
 if [ -n "${LAB_X_BLK_FIO_MODES:-}" ] &&
 	[[ " $LAB_X_BLK_FIO_MODES " != *" $LAB_FE/$LAB_BE "* ]]; then
-	skip "$LAB_FE/$LAB_BE not in LAB_X_BLK_FIO_MODES"
+	skip modes-filter "$LAB_FE/$LAB_BE not in LAB_X_BLK_FIO_MODES"
 fi
 use_backends
 

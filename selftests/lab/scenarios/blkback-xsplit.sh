@@ -35,7 +35,9 @@ cat /sys/block/xvdb/ro
 fio --name=ro-read --filename=/dev/xvdb --direct=1 --ioengine=libaio \
 	--rw=read --bs=4k --size=1M || { echo "read failed"; exit 1; }
 # Make the guest's block layer let writes through to the backend.
-blockdev --setrw /dev/xvdb || true
+# Without it the guest refuses the write itself and the backend is never
+# asked: the check below would pass for nothing.
+blockdev --setrw /dev/xvdb || { echo "blockdev --setrw failed"; exit 1; }
 if fio --name=ro-write --filename=/dev/xvdb --direct=1 --ioengine=libaio \
 	--rw=write --bs=4k --size=64k; then
 	echo "write to a read-only vbd succeeded"

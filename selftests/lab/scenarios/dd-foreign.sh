@@ -83,7 +83,7 @@ for ref in 1 0 4000; do
 done
 # After all that, the driver domain is healthy and still serves a guest.
 cp "$CONSOLE_DIR/guest-xsdd.log" "$LAB_OUT/dd-console-so-far.log"
-if grep -E 'BUG:|Oops|WARNING:|general protection' "$LAB_OUT/dd-console-so-far.log"; then
+if kernel_bad "$LAB_OUT/dd-console-so-far.log"; then
 	dd_stop xsdd
 	fail "driver domain kernel complained"
 fi

@@ -199,8 +199,8 @@ for d in ddrdisk0 ddrdisk1; do
 done
 # Neither driver domain instance nor guest may have logged a kernel
 # warning (the first instance up to its destroy).
-if grep -aE 'WARNING:|BUG:|Oops|general protection' "$LAB_OUT"/xsdd*/console.log \
-	"$LAB_OUT"/ddr*/console.log; then
+if cat "$LAB_OUT"/xsdd*/console.log "$LAB_OUT"/ddr*/console.log |
+	tr -d '\r' | grep -aE "$KERNEL_BAD"; then
 	fail "kernel warnings in the driver domain or a guest"
 fi
 kv dom0_memavailable_delta_kib \

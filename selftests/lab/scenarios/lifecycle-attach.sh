@@ -68,10 +68,23 @@ while [ "$c" -le "$N" ]; do
 	echo "LC-XVDC-FIO $c"
 	wait "$fpid"
 	frc=$?
-	grep -E 'err=|error' /tmp/fio.log | head -n 4
+	grep -E 'err=|error|verify' /tmp/fio.log | head -n 6
 	echo "LC-XVDC-FIO-END $c rc=$frc"
 	[ "$frc" != 0 ] || { echo "fio ended without an error: detach not seen"; exit 1; }
 	[ "$frc" -lt 124 ] || { echo "fio hung (rc=$frc)"; exit 1; }
+	# The detach shows as an I/O error (EIO, ENXIO, ENODEV); data that
+	# does not verify (fio's EILSEQ, "verify: bad ...") or any other
+	# failure is a failure, not the detach.
+	if grep -Eq 'verify: |verify failed|err= *84[/ ]|Invalid or incomplete multibyte' /tmp/fio.log; then
+		cat /tmp/fio.log
+		echo "fio: data read back from xvdc did not verify"
+		exit 1
+	fi
+	grep -Eq 'err= *(5|6|19)[/ ]|Input/output error|No such device' /tmp/fio.log || {
+		cat /tmp/fio.log
+		echo "fio failed (rc=$frc), but not with the I/O error of a detach"
+		exit 1
+	}
 	gone /dev/xvdc 60 || exit 1
 	echo "LC-XVDC-GONE $c"
 
@@ -81,7 +94,10 @@ while [ "$c" -le "$N" ]; do
 	ping -c 2 -W 5 10.0.2.1 || echo "ping over eth1 failed"
 	ping -q -i 0.2 10.0.2.1 >/tmp/ping.log 2>&1 &
 	ppid=$!
-	timeout 200 iperf3 -c 10.0.2.1 -p $((5300 + c)) -t 180 >/tmp/iperf.log 2>&1 &
+	# --forceflush: iperf3 is killed at the detach, its interval lines
+	# must be in the file by then
+	timeout 200 iperf3 --forceflush -c 10.0.2.1 -p $((5300 + c)) -t 180 \
+		>/tmp/iperf.log 2>&1 &
 	ipid=$!
 	sleep 2
 	echo "LC-ETH1-TRAFFIC $c"
@@ -89,6 +105,18 @@ while [ "$c" -le "$N" ]; do
 	kill "$ppid" "$ipid" 2>/dev/null
 	wait "$ppid" "$ipid"
 	tail -n 2 /tmp/ping.log
+	# iperf3's result: intervals that moved data over eth1 before it went
+	moved=$(awk '/bits\/sec/ { for (i = 1; i < NF; i++) if ($i == "sec") {
+			if ($(i + 1) + 0 > 0) n++
+			break
+		} } END { print n + 0 }' /tmp/iperf.log)
+	grep -E 'sec .*bits/sec' /tmp/iperf.log | tail -n 2
+	echo "LC-ETH1-IPERF $c intervals_with_data=$moved"
+	[ "$moved" -gt 0 ] || {
+		cat /tmp/iperf.log
+		echo "iperf3 moved no data over eth1 before the detach"
+		exit 1
+	}
 	echo "LC-ETH1-GONE $c"
 	c=$((c + 1))
 done
@@ -138,6 +166,7 @@ for c in $(seq "$N"); do
 	# -- the disk --
 	port=$((5300 + c))
 	xl_retry block-attach "$name" "phy:$hot,xvdc,w" || fail "block-attach $c"
+	backends_bound "$name"
 	mark "LC-XVDC-FIO $c" 180
 	sleep 4
 	wr=$(xenstore-read "/local/domain/0/backend/vbd/$domid/51744/state" 2>/dev/null)
@@ -163,6 +192,7 @@ for c in $(seq "$N"); do
 	timeout 230 iperf3 -s -1 -p "$port" >"$LAB_OUT/iperf3-server-$c.log" 2>&1 &
 	iperf_pids+=($!)
 	xl_retry network-attach "$name" bridge=xenbr0 || fail "network-attach $c"
+	backends_bound "$name"
 	vif=$(xenstore-list "/local/domain/0/backend/vif/$domid" | sort -n | tail -n1)
 	mark "LC-ETH1-TRAFFIC $c" 180
 	sleep 4

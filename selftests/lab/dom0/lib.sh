@@ -541,3 +541,55 @@ leak_progress() {
 # The xsplit counters as this test found them, for leak_since_start.
 LEAK_START=${LAB_OUT:-/tmp}/counters-start
 [ -f "$LEAK_START" ] || leak_counters >"$LEAK_START"
+
+# ---------------------------------------------------------------------
+# Block data checked from the other side: fio --verify in a guest passes
+# with a backend that writes and reads the same wrong sector, so dom0
+# writes patterns the guest must read back, and reads back what the guest
+# wrote, on the backing device itself.  Regions: "SECTOR COUNT" (512-byte
+# sectors), odd sizes at odd offsets, so requests start and end inside
+# pages; 300-500 MiB into the disk, clear of blk-fio's fio regions.
+# ---------------------------------------------------------------------
+BLKPAT_DOM0="614401 1
+620007 7
+700003 4097
+800011 15
+900001 2049"
+BLKPAT_GUEST="650003 3
+750001 8191
+850005 9
+950007 1025
+1000003 33"
+
+# blkpat_write DEV: dom0's patterns onto DEV (direct, so no cache of
+# dom0's stands between them and the guest); prints "SECTOR COUNT SHA256"
+# lines for the guest's job.
+blkpat_write() {
+	local off n f=/run/lab-blkpat
+	while read -r off n; do
+		head -c $((n * 512)) /dev/urandom >"$f" || return 1
+		dd if="$f" of="$1" bs=512 seek="$off" count="$n" oflag=direct \
+			conv=notrunc status=none || return 1
+		echo "$off $n $(sha256sum <"$f" | cut -d' ' -f1)"
+	done <<<"$BLKPAT_DOM0"
+	rm -f "$f"
+}
+
+# blkpat_check DEV CONSOLE: the guest's "LAB-GPAT SECTOR COUNT SHA256"
+# lines (what it wrote) against DEV as dom0 reads it; fails on a missing
+# region or a mismatch.
+blkpat_check() {
+	local off n want got seen=0 bad=0
+	while read -r _ off n want; do
+		got=$(dd if="$1" bs=512 skip="$off" count="$n" iflag=direct \
+			status=none | sha256sum | cut -d' ' -f1)
+		seen=$((seen + 1))
+		[ "$got" = "$want" ] && continue
+		echo "blkpat: sectors $off+$n read $got in dom0, the guest wrote $want"
+		bad=1
+	done < <(tr -d '\r' <"$2" | grep '^LAB-GPAT ')
+	kv blkpat.guest_regions_checked "$seen"
+	[ "$seen" = "$(wc -l <<<"$BLKPAT_GUEST")" ] ||
+		{ echo "blkpat: $seen of the guest's regions reported"; bad=1; }
+	return "$bad"
+}

@@ -128,3 +128,76 @@ check_bindings() {
 	done
 	return $cb_rc
 }
+
+# Data that crosses the pair must arrive unchanged, checked end to end by
+# digest, never only "bytes moved": a corrupted fragment, offset or
+# checksum offload passes any throughput test.
+#
+# Payload files: random data whose sizes straddle the boundaries the
+# drivers care about: a byte, an MSS at MTU 1500 (1448) and one past it,
+# a page either side, a jumbo MSS (8948) and a jumbo frame past it, 64 KiB
+# (a GSO packet) plus one, 1 MiB plus one, 64 MiB plus an odd tail.
+# Served by busybox httpd, fetched by busybox wget (dom0 has no others),
+# the digest taken as the data streams in.
+PAYLOAD_SIZES="1 1448 1449 4095 4097 8948 9001 65537 1048577 67121209"
+PAYLOAD_PORT=8080
+
+# payload_make DIR: the files and their DIR/SHA256SUMS.
+payload_make() {
+	mkdir -p "$1" || return 1
+	for pm_s in $PAYLOAD_SIZES; do
+		head -c "$pm_s" /dev/urandom >"$1/p$pm_s" || return 1
+	done
+	(cd "$1" && sha256sum p* >SHA256SUMS)
+}
+
+# payload_serve DIR: serve DIR on PAYLOAD_PORT (every address); prints
+# the server's pid.
+payload_serve() {
+	busybox httpd -f -p "$PAYLOAD_PORT" -h "$1" >/dev/null 2>&1 &
+	echo $!
+}
+
+# payload_check HOST NAME: fetch every file HOST's SHA256SUMS lists and
+# compare digests; prints LAB-FIG payload-NAME and each mismatch; fails
+# on any mismatch or failed fetch.
+payload_check() {
+	pc_url=http://$1:$PAYLOAD_PORT
+	busybox wget -q -O /tmp/sums.$$ "$pc_url/SHA256SUMS" ||
+		{ echo "payload $2: no $pc_url/SHA256SUMS"; return 1; }
+	pc_bad=0
+	pc_n=0
+	while read -r pc_sum pc_f; do
+		pc_got=$(busybox wget -q -O - "$pc_url/$pc_f" | sha256sum)
+		pc_n=$((pc_n + 1))
+		[ "${pc_got%% *}" = "$pc_sum" ] && continue
+		echo "payload $2: $pc_f arrived with digest ${pc_got%% *}, sent $pc_sum"
+		pc_bad=1
+	done </tmp/sums.$$
+	echo "LAB-FIG payload-$2 files=$pc_n intact=$((pc_n * (1 - pc_bad)))"
+	return $pc_bad
+}
+
+# blkpat_guest DEV EXPECTED WRITE: the guest's half of dom0's block
+# pattern check (dom0/lib.sh): read back each "SECTOR COUNT SHA256" of
+# EXPECTED from DEV, then write random data to each "SECTOR COUNT" of
+# WRITE and print "LAB-GPAT SECTOR COUNT SHA256" for dom0 to check.
+blkpat_guest() {
+	bp_rc=0
+	while read -r bp_off bp_n bp_want; do
+		bp_got=$(dd if="$1" bs=512 skip="$bp_off" count="$bp_n" 2>/dev/null |
+			sha256sum)
+		[ "${bp_got%% *}" = "$bp_want" ] && continue
+		echo "blkpat: sectors $bp_off+$bp_n read ${bp_got%% *}, dom0 wrote $bp_want"
+		bp_rc=1
+	done <"$2"
+	while read -r bp_off bp_n; do
+		head -c $((bp_n * 512)) /dev/urandom >/tmp/blkpat.$$
+		dd if=/tmp/blkpat.$$ of="$1" bs=512 seek="$bp_off" count="$bp_n" \
+			conv=notrunc,fsync 2>/dev/null || bp_rc=1
+		echo "LAB-GPAT $bp_off $bp_n $(sha256sum </tmp/blkpat.$$ | cut -d' ' -f1)"
+	done <"$3"
+	rm -f /tmp/blkpat.$$
+	[ "$bp_rc" = 0 ] && echo "blkpat: dom0's patterns read back intact"
+	return $bp_rc
+}

@@ -27,8 +27,19 @@ use_backends
 
 if [ "${LAB_X_FULL:-0}" != 1 ]; then
 	dev=$(nullb verify 512 1) || fail "$dev"
-	cat >"$LAB_OUT/job.sh" <<'JOB'
+	# Checked from the other side too (dom0/lib.sh, blkpat_*).
+	pats=$(blkpat_write "$dev") || fail "dom0's block patterns"
+	cat >"$LAB_OUT/job.sh" <<JOB
+cat >/tmp/blkpat.exp <<'EOF'
+$pats
+EOF
+cat >/tmp/blkpat.wr <<'EOF'
+$BLKPAT_GUEST
+EOF
+JOB
+	cat >>"$LAB_OUT/job.sh" <<'JOB'
 wait_dev /dev/xvdb 60 || exit 1
+blkpat_guest /dev/xvdb /tmp/blkpat.exp /tmp/blkpat.wr || exit 1
 v="--filename=/dev/xvdb --direct=1 --ioengine=libaio --verify=crc32c --verify_fatal=1"
 set -e
 fio --name=rand4k $v --rw=randwrite --bs=4k --iodepth=16 --size=4M
@@ -38,6 +49,9 @@ echo "fio verify: all passed"
 JOB
 	guest_run blkguest "$LAB_OUT/job.sh" "disk = ['phy:$dev,xvdb,w']" ||
 		fail "fio --verify in the guest"
+	blkpat_check "$dev" "$LAB_OUT/blkguest/console.log" ||
+		fail "what the guest wrote is not what dom0 reads"
+	echo "blkpat: the guest's writes read back intact in dom0"
 	check_leaks
 	exit 0
 fi

@@ -10,8 +10,12 @@
 # and 4 streams, iperf3 UDP both ways with its loss figures; on eth2 the
 # same at MTU 9000, and dom0's `ping -M do -s 8972` (no fragmentation
 # allowed) must pass.  dom0 prints the vifs' ethtool -S/-k while the guest
-# runs (what the old netback-iperf scenario added).  Passes if every ping
-# answers and every transfer moved data; rates and losses are printed.
+# runs (what the old netback-iperf scenario added).  Payload integrity, on
+# each vif, offloads on: dom0 serves files of random data (sizes across
+# page, MSS, jumbo and GSO boundaries, up to 64 MiB) that the guest fetches
+# and checks by digest, then the guest serves its own that dom0 checks.
+# Passes if every ping answers, every transfer moved data and every
+# payload arrived intact; rates and losses are printed.
 # LAB_X_FULL=1 runs each transfer 10 s instead of 3 s.
 # lab: modes=4 timeout=600 timeout_full=1200
 # shellcheck source=../dom0/lib.sh
@@ -44,7 +48,11 @@ ip -6 addr show dev ovsbr0 | grep -q fd00:1::1 ||
 	ip -6 addr add fd00:1::1/64 dev ovsbr0 nodad
 iperf3 -s -D -I "$LAB_OUT/iperf3.pid" --logfile "$LAB_OUT/iperf3-server.log" ||
 	fail "iperf3 server"
-trap 'kill "$(cat "$LAB_OUT/iperf3.pid")"; ip link del xenbrj' EXIT
+payload=/run/lab-payload
+rm -rf "$payload"
+payload_make "$payload" || fail "payload files"
+httpd_pid=$(payload_serve "$payload")
+trap 'kill "$(cat "$LAB_OUT/iperf3.pid")" "$httpd_pid"; ip link del xenbrj; rm -rf "$payload"' EXIT
 
 cat >"$LAB_OUT/job.sh" <<JOB
 T=$T
@@ -117,6 +125,22 @@ iperf_fig jumbo-tcp4-tx -c 10.0.2.1 -t $T -P 4
 iperf_fig jumbo-tcp4-rx -c 10.0.2.1 -t $T -P 4 -R
 udp_fig jumbo-udp-tx -c 10.0.2.1 -t $T -b $UDP_RATE
 udp_fig jumbo-udp-rx -c 10.0.2.1 -t $T -b $UDP_RATE -R
+# Payload, dom0 -> guest on each vif, then guest -> dom0: dom0 fetches
+# ours once we say so and leaves its verdict on its server.
+payload_check 10.0.0.1 rx-bridge
+payload_check 10.0.1.1 rx-ovs
+payload_check 10.0.2.1 rx-jumbo
+payload_make /tmp/payload
+srv=$(payload_serve /tmp/payload)
+echo "LAB-PAYLOAD-READY"
+n=0
+until busybox wget -q -O /tmp/verdict http://10.0.0.1:$PAYLOAD_PORT/tx-verdict; do
+	n=$((n + 1))
+	[ "$n" -le 300 ] || { echo "no payload verdict from dom0"; exit 1; }
+	sleep 1
+done
+kill "$srv"
+echo "dom0 checked the guest's payload: $(cat /tmp/verdict)"
 set +e
 for i in eth0 eth1 eth2; do
 	s=/sys/class/net/$i/statistics
@@ -158,6 +182,22 @@ echo "dom0: $jvif mtu ${jmtu:-?} (xenstore mtu=$(xenstore-read \
 			grep -E 'scatter-gather:|tcp-segmentation-offload:|tx-checksum-ip'
 	done
 ) &
+# The guest's payload, once it serves it: each vif, digests checked here.
+(
+	log=$CONSOLE_DIR/guest-netguest.log
+	for _ in $(seq 1 480); do
+		grep -q LAB-PAYLOAD-READY "$log" 2>/dev/null && break
+		xl domid netguest >/dev/null 2>&1 || exit 0
+		sleep 1
+	done
+	v=intact
+	for a in 10.0.0.2:tx-bridge 10.0.1.2:tx-ovs 10.0.2.2:tx-jumbo; do
+		payload_check "${a%%:*}" "${a#*:}" >>"$LAB_OUT/payload-tx.log" 2>&1 ||
+			v=corrupt
+	done
+	echo "$v" >"$LAB_OUT/payload-tx"
+	echo "$v" >"$payload/tx-verdict"
+) &
 rc=0
 guest_wait netguest || rc=$?
 wait
@@ -166,6 +206,9 @@ dmesg | grep -i 'xsplit\|vif' | tail -n 20
 [ "$rc" = 0 ] || fail "ping/iperf3 in the guest"
 [ "$jmtu" = 9000 ] || fail "$jvif: mtu ${jmtu:-?}, xl asked 9000"
 [ -f "$LAB_OUT/jumbo-ping" ] || fail "dom0: ping -M do -s 8972 to the guest failed"
+cat "$LAB_OUT/payload-tx.log"
+[ "$(cat "$LAB_OUT/payload-tx" 2>/dev/null)" = intact ] ||
+	fail "the guest's payload did not reach dom0 intact"
 grep -h 'LAB-FIG' "$LAB_OUT/netguest/console.log" | tr -d '\r' |
 	sed "s/^LAB-FIG /LAB-FIG $LAB_FE-fe-$LAB_BE-be-/" >>"$LAB_OUT/figures"
 check_leaks

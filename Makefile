@@ -65,6 +65,7 @@ FUZZ_SECONDS ?= 10
 
 test:
 	scripts/build-check.sh
+	scripts/kernels.sh
 	scripts/check-dkms.sh
 	scripts/style.sh
 	$(MAKE) check

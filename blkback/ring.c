@@ -241,8 +241,11 @@ static void ring_broken(struct xsplit_blk_ring *ring)
 	dev_err(&ring->be->xdev->dev,
 		"ring %u: frontend's producer index is beyond the ring\n",
 		ring->id);
-	/* Closing: the frontend gets to see it, no more intake here. */
-	xenbus_dev_fatal(ring->be->xdev, -EIO, "ring %u corrupted", ring->id);
+	/*
+	 * No more intake here; the core disconnects every ring (this
+	 * thread too) and takes the device to Closing, as for any close.
+	 */
+	xsplit_xb_fatal(ring->be->xb, -EIO, "ring corrupted");
 }
 
 /*

@@ -321,6 +321,12 @@ static int blk_connect(struct xsplit_xb_dev *xb)
 	unsigned int nr, order;
 	int err;
 
+	/*
+	 * The core disconnects before it connects again; a connection still
+	 * held here would be overwritten and leak, so refuse instead.
+	 */
+	if (WARN_ON_ONCE(be->bdev || READ_ONCE(be->rings)))
+		return -EBUSY;
 	err = blk_open(be);
 	if (err)
 		return err;

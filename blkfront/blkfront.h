@@ -121,7 +121,6 @@ struct xsplit_blkf_info {
 	unsigned int max_sg;		/* sg entries per request, fixed */
 	bool quiesced;
 	bool dead;
-	struct work_struct fatal_work;	/* report a broken ring */
 };
 
 /* main.c */
@@ -149,7 +148,6 @@ void xsplit_blkf_part_release(struct xsplit_blkf_ring *ring,
 /* complete.c */
 enum xsplit_evtchn_ret
 xsplit_blkf_ring_interrupt(struct xsplit_evtchn *ch, void *data);
-void xsplit_blkf_fatal_work(struct work_struct *work);
 
 /* grants.c */
 int xsplit_blkf_gpage_get(struct xsplit_blkf_ring *ring,

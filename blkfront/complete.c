@@ -9,15 +9,6 @@
  */
 #include "blkfront/blkfront.h"
 
-void xsplit_blkf_fatal_work(struct work_struct *work)
-{
-	struct xsplit_blkf_info *info =
-		container_of(work, struct xsplit_blkf_info, fatal_work);
-
-	xenbus_dev_fatal(info->dev->xdev, -EPROTO,
-			 "backend broke the block ring protocol");
-}
-
 static void ring_break(struct xsplit_blkf_ring *ring, const char *why,
 		       int err)
 {
@@ -28,7 +19,8 @@ static void ring_break(struct xsplit_blkf_ring *ring, const char *why,
 				    "ring %u: %s (%d); stopping it\n",
 				    ring->idx, why, err);
 	ring->broken = true;
-	schedule_work(&info->fatal_work);
+	xsplit_xb_fatal(info->dev, -EPROTO,
+			"backend broke the block ring protocol");
 }
 
 /* The backend cannot do this operation: stop asking. */

@@ -61,7 +61,6 @@ static int blkf_probe(struct xsplit_xb_dev *dev)
 	if (!info)
 		return -ENOMEM;
 	info->dev = dev;
-	INIT_WORK(&info->fatal_work, xsplit_blkf_fatal_work);
 	err = read_vdevice(dev->xdev, &info->vdevice);
 	if (!err)
 		err = read_handle(dev->xdev, &info->handle);
@@ -247,7 +246,6 @@ static void blkf_free(struct xsplit_xb_dev *dev)
 	if (!info)
 		return;
 	xsplit_blkf_disk_remove(info);
-	cancel_work_sync(&info->fatal_work);
 	if (info->minors_held)
 		xsplit_blkf_minors_put(info->vd.first_minor, info->vd.minors);
 	kfree(info);

@@ -118,7 +118,6 @@ struct xsplit_nf {
 	unsigned int nr_queues;
 	bool connected;		/* rings live; changes under rtnl */
 	struct xsplit_netif_offload feat;	/* read at connect */
-	struct work_struct fatal_work;	/* take the device to Closing */
 };
 
 static inline domid_t xsplit_nf_domid(const struct xsplit_nf *nf)

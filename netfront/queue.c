@@ -137,7 +137,7 @@ void xsplit_nf_queue_broken(struct xsplit_nf_queue *q, const char *why)
 	netdev_err(nf->netdev, "queue %u: backend %s, disabling\n", q->id,
 		   why);
 	netif_carrier_off(nf->netdev);
-	schedule_work(&nf->fatal_work);
+	xsplit_xb_fatal(nf->xb, -EPROTO, "backend broke the protocol");
 }
 
 static int queue_rings(struct xsplit_nf *nf, struct xsplit_nf_queue *q)

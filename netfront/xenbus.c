@@ -50,14 +50,6 @@ static int read_mac(struct xsplit_xb_dev *xb, u8 *mac)
 	return err;
 }
 
-static void nf_fatal_work(struct work_struct *work)
-{
-	struct xsplit_nf *nf = container_of(work, struct xsplit_nf,
-					    fatal_work);
-
-	xenbus_dev_fatal(nf->xb->xdev, -EPROTO, "backend broke the protocol");
-}
-
 static int nf_probe(struct xsplit_xb_dev *xb)
 {
 	struct net_device *dev;
@@ -74,7 +66,6 @@ static int nf_probe(struct xsplit_xb_dev *xb)
 	if (!dev)
 		return -ENOMEM;
 	nf = netdev_priv(dev);
-	INIT_WORK(&nf->fatal_work, nf_fatal_work);
 	eth_hw_addr_set(dev, mac);
 	err = register_netdev(dev);
 	if (err)
@@ -93,7 +84,6 @@ static void nf_free(struct xsplit_xb_dev *xb)
 
 	if (!nf)
 		return;
-	cancel_work_sync(&nf->fatal_work);
 	unregister_netdev(nf->netdev);
 	free_netdev(nf->netdev);
 	xb->priv = NULL;

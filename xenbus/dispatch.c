@@ -41,6 +41,7 @@ static struct xsplit_fsm_in fsm_input(struct xsplit_xb_dev *dev)
 		.online = drv->role == XSPLIT_ROLE_BACKEND && dev_online(dev),
 		.skip_initialised = drv->skip_initialised,
 		.reconnect = drv->reconnect,
+		.live = dev->live,
 	};
 }
 
@@ -51,6 +52,28 @@ static void do_disconnect(struct xsplit_xb_dev *dev)
 	dev->live = false;
 	if (dev->drv->ops->disconnect)
 		dev->drv->ops->disconnect(dev);
+	/* An error report about the connection just undone is moot. */
+	xsplit_xb_fatal_clear(dev);
+}
+
+/*
+ * A new connection over one whose resources are still held would leak
+ * them (threads, channels, mappings, the disk): refuse it.  The machine
+ * plans a disconnect first whenever we say we are live, so this is the
+ * last line, not the mechanism.  A connection starts at a frontend's
+ * advertise (its rings) and at a backend's connect.
+ */
+static bool still_held(struct xsplit_xb_dev *dev, u32 actions)
+{
+	u32 starts = dev->drv->role == XSPLIT_ROLE_FRONTEND ?
+		     XSPLIT_ACT_ADVERTISE : XSPLIT_ACT_CONNECT;
+
+	if (!(actions & starts) || !dev->live)
+		return false;
+	dev_err_ratelimited(&dev->xdev->dev,
+			    "refusing to connect over a live connection\n");
+	xsplit_xb_set_fatal(dev, -EBUSY, "connecting over a live connection");
+	return true;
 }
 
 static int call(struct xsplit_xb_dev *dev, int (*op)(struct xsplit_xb_dev *),
@@ -69,6 +92,8 @@ static enum xsplit_fsm_event run_callbacks(struct xsplit_xb_dev *dev,
 {
 	const struct xsplit_xb_ops *ops = dev->drv->ops;
 
+	if (still_held(dev, actions))
+		return XSPLIT_EV_CONNECT_FAIL;
 	if ((actions & XSPLIT_ACT_RENEGOTIATE) &&
 	    call(dev, ops->resume, "resuming"))
 		return XSPLIT_EV_CONNECT_FAIL;

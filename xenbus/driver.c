@@ -29,6 +29,7 @@ static struct xsplit_xb_dev *dev_alloc(struct xenbus_device *xdev)
 	dev->drv = to_xsplit_driver(xdev);
 	dev->remote = XenbusStateUnknown;
 	mutex_init(&dev->lock);
+	xsplit_xb_fatal_init(dev);
 	return dev;
 }
 
@@ -46,6 +47,8 @@ static void dev_teardown(struct xsplit_xb_dev *dev)
 	mutex_lock(&dev->lock);
 	xsplit_xb_dispatch(dev, XSPLIT_EV_REMOVE);
 	mutex_unlock(&dev->lock);
+	/* Disconnected: nothing reports any more, one report may be queued. */
+	xsplit_xb_fatal_cancel(dev);
 	dev_free(dev);
 }
 

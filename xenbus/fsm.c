@@ -65,6 +65,11 @@
  * undoes the partial connect); a CONNECT_OK that arrives when no connect was
  * due is undone with a disconnect; REMOVE disconnects, frees and goes X.  A
  * local state that the role never uses (corruption) is fatal and goes G.
+ * FATAL (the driver found the connection broken, in any local state)
+ * disconnects what is held and, outside G/X, reports and goes G.
+ * Wherever a row says "disc", it is also done when the glue says it still
+ * holds a connection (@live), whatever the local state: the local state
+ * can be written behind the machine's back, the resources cannot.
  * Events of the other role (SUSPEND for a backend, HOTPLUG for a frontend)
  * and out-of-range roles or events change nothing.
  */
@@ -100,10 +105,14 @@ static bool local_valid(const struct xsplit_fsm_in *in)
 	}
 }
 
-/* Does our end hold rings or a connection that a disconnect must undo? */
+/*
+ * Does our end hold rings or a connection that a disconnect must undo?
+ * The glue's word (@live) counts as much as the state: whichever says so,
+ * we disconnect (the glue's disconnect is idempotent).
+ */
 static bool is_live(const struct xsplit_fsm_in *in)
 {
-	return in->local == XSPLIT_XS_CONNECTED ||
+	return in->live || in->local == XSPLIT_XS_CONNECTED ||
 	       (in->role == XSPLIT_ROLE_FRONTEND &&
 		in->local == XSPLIT_XS_INITIALISED);
 }
@@ -113,15 +122,22 @@ static bool is_closed_or_closing(unsigned int state)
 	return state == XSPLIT_XS_CLOSING || state == XSPLIT_XS_CLOSED;
 }
 
+/* Stay where we are, only letting go of what is still held. */
+static struct xsplit_fsm_out stay_released(const struct xsplit_fsm_in *in)
+{
+	return to(in->local, is_live(in) ? XSPLIT_ACT_DISCONNECT : 0);
+}
+
 /*
- * Something the other end or the toolstack did is not allowed: report it
- * and go Closing, unless this end is on its way out already.
+ * Something the other end, the toolstack or the driver itself found is
+ * not allowed: report it and go Closing, unless this end is on its way
+ * out already.
  */
 static struct xsplit_fsm_out
 fatal_unless_closing(const struct xsplit_fsm_in *in)
 {
 	if (is_closed_or_closing(in->local))
-		return NOP(in);
+		return stay_released(in);
 	return go_closing_fatal(is_live(in));
 }
 
@@ -130,7 +146,7 @@ static struct xsplit_fsm_out close_to(const struct xsplit_fsm_in *in,
 				      unsigned int target)
 {
 	if (in->local == XSPLIT_XS_CLOSED || in->local == target)
-		return NOP(in);
+		return stay_released(in);
 	return to(target, (is_live(in) ? XSPLIT_ACT_DISCONNECT : 0) |
 		  XSPLIT_ACT_WRITE_STATE);
 }
@@ -162,11 +178,12 @@ static struct xsplit_fsm_out back_front_init(const struct xsplit_fsm_in *in)
 {
 	u32 adv = XSPLIT_ACT_ADVERTISE | XSPLIT_ACT_WRITE_STATE;
 
-	if (in->local == XSPLIT_XS_CLOSED)
-		return to(XSPLIT_XS_INITWAIT, adv);
-	if (in->local == XSPLIT_XS_CONNECTED)
-		return to(XSPLIT_XS_INITWAIT, adv | XSPLIT_ACT_DISCONNECT);
-	return NOP(in);
+	if (in->local != XSPLIT_XS_CLOSED && in->local != XSPLIT_XS_CONNECTED)
+		return NOP(in);
+	/* Offer the device again only with the old connection gone. */
+	if (is_live(in))
+		adv |= XSPLIT_ACT_DISCONNECT;
+	return to(XSPLIT_XS_INITWAIT, adv);
 }
 
 static struct xsplit_fsm_out back_remote(const struct xsplit_fsm_in *in)
@@ -323,16 +340,24 @@ static struct xsplit_fsm_out front_step(const struct xsplit_fsm_in *in,
 	}
 }
 
-/**
- * xsplit_fsm_step - next state and actions for one event
- * @in: role, our state, the other end's last state and the flags
- * @ev: what happened; for XSPLIT_EV_REMOTE the new state is @in->remote
- *
- * Total over all inputs: any value of @in->local, @in->remote, @in->role
- * and @ev gives a defined result (see the tables above).
+/*
+ * A connection starts at a frontend's advertise (its rings) and at a
+ * backend's connect.  Whatever row asked for one, a connection still held
+ * is let go first: set up over it, it would leak.
  */
-struct xsplit_fsm_out xsplit_fsm_step(const struct xsplit_fsm_in *in,
-				      enum xsplit_fsm_event ev)
+static struct xsplit_fsm_out release_before_start(const struct xsplit_fsm_in *in,
+						  struct xsplit_fsm_out out)
+{
+	u32 starts = in->role == XSPLIT_ROLE_FRONTEND ?
+		     XSPLIT_ACT_ADVERTISE : XSPLIT_ACT_CONNECT;
+
+	if ((out.actions & starts) && is_live(in))
+		out.actions |= XSPLIT_ACT_DISCONNECT;
+	return out;
+}
+
+static struct xsplit_fsm_out step(const struct xsplit_fsm_in *in,
+				  enum xsplit_fsm_event ev)
 {
 	if (in->role >= XSPLIT_ROLE_NR || (unsigned int)ev >= XSPLIT_EV_NR)
 		return NOP(in);
@@ -352,9 +377,30 @@ struct xsplit_fsm_out xsplit_fsm_step(const struct xsplit_fsm_in *in,
 			return NOP(in);
 		return go_closing_fatal(true);
 	}
+	/*
+	 * The driver found the connection broken (a corrupt ring, a response
+	 * that cannot be): the teardown every other close runs, then Closing
+	 * with the reason, in either role.
+	 */
+	if (ev == XSPLIT_EV_FATAL)
+		return fatal_unless_closing(in);
 	if (in->role == XSPLIT_ROLE_BACKEND)
 		return back_step(in, ev);
 	return front_step(in, ev);
+}
+
+/**
+ * xsplit_fsm_step - next state and actions for one event
+ * @in: role, our state, the other end's last state and the flags
+ * @ev: what happened; for XSPLIT_EV_REMOTE the new state is @in->remote
+ *
+ * Total over all inputs: any value of @in->local, @in->remote, @in->role
+ * and @ev gives a defined result (see the tables above).
+ */
+struct xsplit_fsm_out xsplit_fsm_step(const struct xsplit_fsm_in *in,
+				      enum xsplit_fsm_event ev)
+{
+	return release_before_start(in, step(in, ev));
 }
 
 static const char *const xsplit_fsm_names[XSPLIT_XS_NR] = {

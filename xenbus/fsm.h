@@ -40,6 +40,7 @@ enum xsplit_fsm_event {
 	XSPLIT_EV_REMOVE,	/* local unbind / unplug */
 	XSPLIT_EV_SUSPEND,	/* frontend: domain is being suspended */
 	XSPLIT_EV_RESUME,	/* frontend: domain restored on a new backend */
+	XSPLIT_EV_FATAL,	/* the driver found the connection broken */
 	XSPLIT_EV_NR,
 };
 
@@ -71,6 +72,13 @@ struct xsplit_fsm_in {
 	bool online;		/* backend: toolstack's "online" key */
 	bool skip_initialised;	/* frontend: connect at InitWait, no Initialised */
 	bool reconnect;		/* frontend: X -> renegotiate on W */
+	/*
+	 * The glue still holds what an advertise or connect set up.  The
+	 * local state alone cannot say so: a state written behind the
+	 * machine's back (xenbus_dev_fatal() from a driver) would otherwise
+	 * strand a live connection, and the next connect would leak it.
+	 */
+	bool live;
 };
 
 struct xsplit_fsm_out {

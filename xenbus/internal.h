@@ -10,6 +10,11 @@ bool xsplit_xb_dispatch(struct xsplit_xb_dev *dev, enum xsplit_fsm_event ev);
 void xsplit_xb_set_fatal(struct xsplit_xb_dev *dev, int err,
 			 const char *what);
 
+/* fatal.c: errors a driver reports from any context. */
+void xsplit_xb_fatal_init(struct xsplit_xb_dev *dev);
+void xsplit_xb_fatal_clear(struct xsplit_xb_dev *dev);
+void xsplit_xb_fatal_cancel(struct xsplit_xb_dev *dev);
+
 /* hotplug.c: the backend's hotplug-status watch. */
 int xsplit_xb_hotplug_watch(struct xsplit_xb_dev *dev);
 void xsplit_xb_hotplug_unwatch(struct xsplit_xb_dev *dev);

@@ -28,6 +28,8 @@
 
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
 #include <xen/xenbus.h>
 #include <xen/grant_table.h>
 #include <xen/interface/event_channel.h>
@@ -77,6 +79,11 @@ struct xsplit_xb_dev {
 	struct xenbus_watch hotplug_watch;
 	int fatal_err;			/* reason for the next FATAL action */
 	const char *fatal_what;
+	/* a run-time error reported by the driver, see xenbus/fatal.c */
+	spinlock_t fatal_lock;
+	int async_err;			/* 0: none pending */
+	const char *async_what;
+	struct work_struct fatal_work;
 };
 
 /* Registration; the driver module, not the core, owns the devices. */
@@ -85,6 +92,13 @@ int __xsplit_xb_register(struct xsplit_xb_driver *drv, struct module *owner,
 #define xsplit_xb_register(drv) \
 	__xsplit_xb_register(drv, THIS_MODULE, KBUILD_MODNAME)
 void xsplit_xb_unregister(struct xsplit_xb_driver *drv);
+
+/*
+ * The connection is broken (a corrupt ring, an impossible response): from
+ * any context, the device is disconnected and goes Closing through the
+ * state machine.  Drivers never write their state themselves.
+ */
+void xsplit_xb_fatal(struct xsplit_xb_dev *dev, int err, const char *what);
 
 /* XenStore transactions, retried on -EAGAIN a bounded number of times. */
 typedef int (*xsplit_xb_txn_fn)(struct xsplit_xb_dev *dev,

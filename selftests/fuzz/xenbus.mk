@@ -2,3 +2,6 @@
 # xenbus/: XenStore values and paths as a hostile peer would write them.
 FUZZERS += fuzz_xenbus_keys
 fuzz_xenbus_keys_SRCS := fuzz_xenbus_keys.c ../../xenbus/keys.c
+# The state machine under any event sequence, with the glue's bookkeeping.
+FUZZERS += fuzz_xenbus_fsm
+fuzz_xenbus_fsm_SRCS := fuzz_xenbus_fsm.c ../../xenbus/fsm.c

@@ -434,6 +434,74 @@ static void test_state_names(void **state)
 	assert_string_equal(xsplit_fsm_state_name(0xffffffffU), "Invalid");
 }
 
+/* A driver-detected error: disconnect what is held, report, go Closing. */
+static void test_fatal(void **state)
+{
+	static const struct { unsigned int local; struct exp e; } back[] = {
+		{ I, { G, FATAL | WR } }, { W, { G, FATAL | WR } },
+		{ C, { G, DISC | FATAL | WR } },
+		{ G, { G, NONE } }, { X, { X, NONE } },
+		{ D, { G, DISC | FATAL | WR } },	/* not a backend state */
+	};
+	static const struct { unsigned int local; struct exp e; } front[] = {
+		{ I, { G, FATAL | WR } }, { D, { G, DISC | FATAL | WR } },
+		{ C, { G, DISC | FATAL | WR } },
+		{ G, { G, NONE } }, { X, { X, NONE } },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(back); i++) {
+		struct xsplit_fsm_in in = backend_in(back[i].local, C);
+
+		check(&in, XSPLIT_EV_FATAL, back[i].e.next, back[i].e.actions);
+	}
+	for (i = 0; i < ARRAY_SIZE(front); i++) {
+		struct xsplit_fsm_in in = frontend_in(front[i].local, C);
+
+		check(&in, XSPLIT_EV_FATAL, front[i].e.next,
+		      front[i].e.actions);
+	}
+}
+
+/*
+ * The glue still holds a connection in a state that says it should not
+ * (a state written behind the machine's back): every closing or
+ * re-offering step lets go of it first.
+ */
+static void test_live_overrides_state(void **state)
+{
+	struct xsplit_fsm_in in = backend_in(G, X);
+
+	in.live = true;
+	check(&in, XSPLIT_EV_REMOTE, X, DISC | WR);
+	check(&in, XSPLIT_EV_FATAL, G, DISC);
+	in.remote = G;
+	check(&in, XSPLIT_EV_REMOTE, G, DISC);
+	in.local = X;
+	in.remote = I;
+	check(&in, XSPLIT_EV_REMOTE, W, DISC | ADV | WR);
+	in.remote = X;
+	check(&in, XSPLIT_EV_REMOTE, X, DISC);
+	check(&in, XSPLIT_EV_HOTPLUG_ERROR, X, DISC);
+	in.local = W;
+	check(&in, XSPLIT_EV_FATAL, G, DISC | FATAL | WR);
+	in.remote = D;
+	check(&in, XSPLIT_EV_REMOTE, W, DISC | CONN);
+	check(&in, XSPLIT_EV_HOTPLUG_OK, W, DISC | CONN);
+
+	in = frontend_in(I, W);
+	in.live = true;
+	check(&in, XSPLIT_EV_REMOTE, D, DISC | ADV | WR);
+	in.skip_initialised = true;
+	check(&in, XSPLIT_EV_REMOTE, I, DISC | ADV | CONN);
+
+	in = frontend_in(X, X);
+	in.live = true;
+	check(&in, XSPLIT_EV_REMOTE, X, DISC);
+	in.local = G;
+	check(&in, XSPLIT_EV_REMOTE, X, DISC | WR);
+}
+
 /*
  * Two ends talking: each state write is delivered to the other end as a
  * REMOTE event, callbacks succeed unless told otherwise.  This checks that
@@ -447,6 +515,7 @@ struct end {
 	bool connect_fails;
 	bool unregistered;
 	bool live;		/* rings/connection held, as the glue tracks */
+	unsigned int leaks;	/* connections set up over a live one */
 };
 
 struct link {
@@ -467,16 +536,22 @@ static void publish(struct link *lk, struct end *e, unsigned int state)
 
 static void deliver(struct link *lk, struct end *e, enum xsplit_fsm_event ev)
 {
-	struct xsplit_fsm_out out = xsplit_fsm_step(&e->in, ev);
+	bool front = e->in.role == XSPLIT_ROLE_FRONTEND;
+	struct xsplit_fsm_out out;
 
+	e->in.live = e->live;	/* as the glue feeds it */
+	out = xsplit_fsm_step(&e->in, ev);
 	/* the glue's order: disconnect before advertise and connect */
 	if ((out.actions & DISC) && e->live) {
 		e->disconnects++;
 		e->live = false;
 	}
+	/* a connection starts at a frontend's advertise, a backend's connect */
+	if (e->live && (out.actions & (front ? ADV : CONN)))
+		e->leaks++;
 	if (out.actions & ADV) {
 		e->advertises++;
-		if (e->in.role == XSPLIT_ROLE_FRONTEND)
+		if (front)
 			e->live = true;
 	}
 	if (out.actions & CONN)
@@ -600,6 +675,50 @@ static void test_sim_backend_connect_fails(void **state)
 }
 
 /*
+ * The hostile frontend of issue 14: it corrupts its ring (the backend's
+ * driver reports FATAL), then closes and starts over, again and again.
+ * Each connection the backend makes must be undone before the next one.
+ * @behind: the backend's state is written behind the machine's back, as a
+ * driver calling xenbus_dev_fatal() itself used to do.
+ */
+static void hostile_cycles(bool behind)
+{
+	struct link lk;
+	int i;
+
+	link_up(&lk, false);
+	for (i = 0; i < 100; i++) {
+		if (behind)
+			publish(&lk, &lk.back, G);
+		else
+			deliver(&lk, &lk.back, XSPLIT_EV_FATAL);
+		/* the frontend saw Closing and closed; so did the backend */
+		assert_int_equal(lk.back.in.local, X);
+		/* the hostile frontend drops its rings and cycles its state */
+		lk.front.live = false;
+		publish(&lk, &lk.front, X);
+		lk.front.in.local = I;
+		publish(&lk, &lk.front, I);
+		assert_int_equal(lk.back.in.local, C);
+		assert_int_equal(lk.front.in.local, C);
+	}
+	assert_int_equal(lk.back.connects, 101);
+	assert_int_equal(lk.back.disconnects, 100);
+	assert_int_equal(lk.back.leaks, 0);
+	assert_true(lk.back.live);
+}
+
+static void test_sim_hostile_fatal_cycles(void **state)
+{
+	hostile_cycles(false);
+}
+
+static void test_sim_hostile_state_behind_back(void **state)
+{
+	hostile_cycles(true);
+}
+
+/*
  * Save and restore: the suspend keeps the rings (the domain is frozen
  * anyway), the resume on the destination's fresh backend takes the old
  * ones back once and builds new ones.
@@ -701,10 +820,14 @@ int main(void)
 		cmocka_unit_test(test_other_role_events_ignored),
 		cmocka_unit_test(test_bad_role_and_event),
 		cmocka_unit_test(test_state_names),
+		cmocka_unit_test(test_fatal),
+		cmocka_unit_test(test_live_overrides_state),
 		cmocka_unit_test(test_sim_connect_close_reconnect),
 		cmocka_unit_test(test_sim_backend_restart_reconnect),
 		cmocka_unit_test(test_sim_hotplug_late),
 		cmocka_unit_test(test_sim_backend_connect_fails),
+		cmocka_unit_test(test_sim_hostile_fatal_cycles),
+		cmocka_unit_test(test_sim_hostile_state_behind_back),
 		cmocka_unit_test(test_sim_frontend_resume),
 		cmocka_unit_test(test_sim_frontend_suspend_cancelled),
 	};

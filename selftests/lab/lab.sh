@@ -28,8 +28,9 @@ set -euo pipefail
 # shellcheck source=host/qemu.sh
 . "$LAB_DIR/host/qemu.sh"
 
-QUICK_SUITE="boot blk-fio net-iperf core-load dd-foreign fault-matrix"
-# frontend/backend pairs for "# lab: modes=4" scenarios
+QUICK_SUITE="boot blk-fio net-iperf core-load dd-foreign hostile-vbd fault-matrix"
+# frontend/backend pairs for "# lab: modes=4" scenarios; "# lab: modes=be"
+# ones run once per backend named here
 LAB_MODES=${LAB_MODES:-intree/intree xsplit/intree intree/xsplit xsplit/xsplit}
 BOOT_TIMEOUT=420	# QEMU start to dom0 runner, with margin (~60 s seen)
 # The lab's modules are a test build: fault points compiled in, unarmed.
@@ -94,11 +95,14 @@ build_modules() {
 	# shellcheck disable=SC2086  # flags, word splitting wanted
 	make -C "$src" -j"$(nproc)" KDIR="$kdir" $LAB_MAKE_FLAGS >"$RES/build.log" 2>&1 ||
 		{ tail -n 20 "$RES/build.log"; die "module build failed (see $RES/build.log)"; }
+	# The product modules, and the test-only hostile peers of
+	# selftests/hostile (never installed, but the lab's guests load them).
 	while read -r ko; do
 		modinfo -F vermagic "$ko" | grep -q "^$1 " ||
 			die "$ko is not built for $1"
 		cp "$ko" "$2/modules/"
-	done < <(find "$src" -name '*.ko' -not -path '*/selftests/*')
+	done < <(find "$src" -name '*.ko' \( -not -path '*/selftests/*' -o \
+		-path '*/selftests/hostile/*' \))
 	log "modules: $(cd "$2/modules" && echo *.ko)"
 	rm -rf "$src"
 	# Keep the ten newest builds.
@@ -155,17 +159,23 @@ header_value() {
 	sed -n "/^# lab:/s/.*[: ]$2=\\([^ ]*\\).*/\\1/p" "$1" 2>/dev/null | head -n1
 }
 
+# backends: the backends of LAB_MODES, each once, in their first order.
+backends() {
+	# shellcheck disable=SC2086  # one mode a word
+	printf '%s\n' $LAB_MODES | sed 's|.*/||' | awk '!seen[$0]++'
+}
+
 # tests SCENARIO...: the test names the runner will report, one a line.
 tests() {
 	local s m
 	for s in "$@"; do
-		if [ "$(header "$s" modes 1)" = 4 ]; then
-			for m in $LAB_MODES; do
-				echo "$s:${m%/*}-fe/${m#*/}-be"
-			done
-		else
-			echo "$s"
-		fi
+		case $(header "$s" modes 1) in
+		4) for m in $LAB_MODES; do
+			echo "$s:${m%/*}-fe/${m#*/}-be"
+		done ;;
+		be) backends | sed "s|.*|$s:&-be|" ;;
+		*) echo "$s" ;;
+		esac
 	done
 }
 
@@ -272,8 +282,11 @@ main() {
 	choose_accel
 	deadline=$BOOT_TIMEOUT
 	for s in $scenarios; do
-		n=1
-		[ "$(header "$s" modes 1)" = 4 ] && n=$(echo "$LAB_MODES" | wc -w)
+		case $(header "$s" modes 1) in
+		4) n=$(echo "$LAB_MODES" | wc -w) ;;
+		be) n=$(backends | wc -l) ;;
+		*) n=1 ;;
+		esac
 		deadline=$((deadline + ($(header "$s" timeout 300) + 30) * n))
 	done
 	log "booting Xen (deadline ${deadline}s)"

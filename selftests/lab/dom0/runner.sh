@@ -157,7 +157,9 @@ run_test() {
 
 # run_scenario NAME: scenarios marked "# lab: modes=4" run once per
 # {intree,xsplit} frontend x {intree,xsplit} backend pair ($LAB/modes, one
-# "fe/be" a line, may ask for fewer).
+# "fe/be" a line, may ask for fewer); those marked "# lab: modes=be" once
+# per backend named there, with no frontend of ours (LAB_FE=none: the
+# scenario brings its own, e.g. a hostile one).
 run_scenario() {
 	local name=$1 file=$LAB/scenarios/$1.sh fe be
 	if [ ! -f "$file" ]; then
@@ -165,13 +167,21 @@ run_scenario() {
 		echo "FAIL $name" >>"$RES/summary"
 		return
 	fi
-	if [ "$(header "$file" modes 1)" = 4 ]; then
+	case $(header "$file" modes 1) in
+	4)
 		while IFS=/ read -r fe be; do
 			run_test "$name:$fe-fe/$be-be" "$file" "$fe" "$be"
 		done <"$LAB/modes"
-	else
+		;;
+	be)
+		while read -r be; do
+			run_test "$name:$be-be" "$file" none "$be"
+		done < <(sed 's|.*/||' "$LAB/modes" | awk '!seen[$0]++')
+		;;
+	*)
 		run_test "$name" "$file" intree intree
-	fi
+		;;
+	esac
 }
 
 collect_logs() {

@@ -1,0 +1,475 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * xsplit_hostile_vbd: a test-only vbd FRONTEND that misbehaves on purpose.
+ *
+ * Loaded in a lab guest that runs no other block frontend, it binds the
+ * guest's vbd devices and plays a hostile peer against whatever backend
+ * dom0 runs (xsplit's or the kernel's), so that the lab can measure what
+ * the hostility costs dom0.  It is not a driver: it never does I/O.
+ *
+ * Scenario "cycle", repeated `cycles` times per device:
+ *   1. wait for the backend's InitWait
+ *   2. grant a fresh shared ring, allocate and bind an event channel,
+ *      publish ring-ref, event-channel, protocol; go Initialised
+ *   3. wait for the backend's Connected
+ *   4. corrupt the ring: req_prod far beyond the ring; notify
+ *   5. give the backend up to `react_ms` to go Closing (xsplit's does; the
+ *      kernel's xen-blkback halts the ring and stays Connected)
+ *   6. go Closed; wait for the backend's Closed (or InitWait)
+ *   7. unbind and close the event channel, end the grant (the kernel
+ *      defers freeing a page the backend still maps); go Initialising
+ *
+ * Every wait is bounded by `wait_ms`: a backend that stops answering ends
+ * the run with an error line, never a hang.  At the end one line:
+ *   hostile-vbd: done scenario=cycle cycles=N ok=N failed=N ...
+ * which the lab's hostile-vbd scenario reads from the guest's console.
+ */
+#define pr_fmt(fmt) "hostile-vbd: " fmt
+
+#include <linux/delay.h>
+#include <linux/interrupt.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/wait.h>
+
+#include <xen/events.h>
+#include <xen/grant_table.h>
+#include <xen/page.h>
+#include <xen/xenbus.h>
+#include <xen/interface/io/blkif.h>
+#include <xen/interface/io/protocols.h>
+
+static char *scenario = "cycle";
+module_param(scenario, charp, 0444);
+MODULE_PARM_DESC(scenario, "What to do to the backend: cycle (default cycle)");
+
+static unsigned int cycles = 100;
+module_param(cycles, uint, 0444);
+MODULE_PARM_DESC(cycles, "Connect-corrupt-close cycles per device, 1..100000 (default 100)");
+
+static unsigned int wait_ms = 30000;
+module_param(wait_ms, uint, 0444);
+MODULE_PARM_DESC(wait_ms, "Longest wait for one backend state change, ms, 100..600000 (default 30000)");
+
+static unsigned int react_ms = 1000;
+module_param(react_ms, uint, 0444);
+MODULE_PARM_DESC(react_ms, "Time the backend gets to react to the corrupt ring, ms, 0..60000 (default 1000)");
+
+#define HV_MAX_CYCLES		100000
+#define HV_MIN_WAIT_MS		100
+#define HV_MAX_WAIT_MS		600000
+#define HV_MAX_REACT_MS		60000
+/* Requests "produced" beyond the ring: any value > ring size will do. */
+#define HV_BOGUS_REQS		0x10000
+/* Failure lines printed per device; the summary counts them all. */
+#define HV_MAX_REPORTS		10
+/* How often a wait re-reads the state itself, in case a watch was missed. */
+#define HV_POLL_MS		1000
+/* A Closed backend has unmapped the ring; allow it a little slack. */
+#define HV_UNMAP_TRIES		5
+#define HV_UNMAP_STEP_MS	100
+#define HV_TXN_TRIES		10
+
+#define HV_BIT(s)		(1U << (s))
+
+/* One bound vbd device: its scenario thread and this cycle's connection. */
+struct hv_dev {
+	struct xenbus_device *xdev;
+	struct task_struct *task;
+	wait_queue_head_t wq;
+	int remote;			/* backend state, from the watch */
+
+	struct page *ring_page;		/* NULL: no ring granted */
+	struct blkif_front_ring front;
+	grant_ref_t ref;
+	evtchn_port_t port;
+	int irq;			/* < 0: no event channel */
+
+	/* tallies for the summary line */
+	unsigned int ok, failed, went_closing, stayed_connected;
+	unsigned int still_mapped, events;
+};
+
+static irqreturn_t hv_interrupt(int irq, void *data)
+{
+	struct hv_dev *hv = data;
+
+	/* Nothing to process: no request was ever valid.  Count, for the log. */
+	WRITE_ONCE(hv->events, hv->events + 1);
+	return IRQ_HANDLED;
+}
+
+static void hv_otherend_changed(struct xenbus_device *xdev,
+				enum xenbus_state state)
+{
+	struct hv_dev *hv = dev_get_drvdata(&xdev->dev);
+
+	WRITE_ONCE(hv->remote, state);
+	wake_up(&hv->wq);
+}
+
+static bool hv_remote_in(struct hv_dev *hv, u32 states)
+{
+	return HV_BIT(READ_ONCE(hv->remote)) & states;
+}
+
+/*
+ * hv_wait - wait until the backend is in one of @states (bit mask)
+ *
+ * Woken by the otherend watch; re-reads XenStore every HV_POLL_MS anyway
+ * (reading it inside the wait condition would sleep in a sleep), so a
+ * watch event lost or overtaken costs a second, not the run.
+ *
+ * Return: 0, -ETIMEDOUT after @ms, or -EINTR when the module goes away.
+ */
+static int hv_wait(struct hv_dev *hv, u32 states, unsigned int ms)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(ms);
+	long slice;
+
+	for (;;) {
+		slice = min_t(long, (long)(end - jiffies),
+			      msecs_to_jiffies(HV_POLL_MS));
+		wait_event_interruptible_timeout(hv->wq,
+						 hv_remote_in(hv, states) ||
+						 kthread_should_stop(),
+						 max(slice, 0L));
+		if (kthread_should_stop())
+			return -EINTR;
+		if (hv_remote_in(hv, states))
+			return 0;
+		if (time_after_eq(jiffies, end))
+			return -ETIMEDOUT;
+		WRITE_ONCE(hv->remote,
+			   xenbus_read_driver_state(hv->xdev->otherend));
+	}
+}
+
+/* One line per failure, for the first few only: a run may fail 100 times. */
+static void hv_report(struct hv_dev *hv, unsigned int cycle, const char *what,
+		      int err)
+{
+	hv->failed++;
+	if (hv->failed > HV_MAX_REPORTS)
+		return;
+	pr_err("%s: cycle %u: %s: error %d (backend state %s)%s\n",
+	       hv->xdev->nodename, cycle, what, err,
+	       xenbus_strstate(READ_ONCE(hv->remote)),
+	       hv->failed == HV_MAX_REPORTS ? "; further failures not shown" : "");
+}
+
+static int hv_ring_grant(struct hv_dev *hv)
+{
+	struct blkif_sring *sring;
+	int ref;
+
+	hv->ring_page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!hv->ring_page)
+		return -ENOMEM;
+	sring = page_address(hv->ring_page);
+	SHARED_RING_INIT(sring);
+	FRONT_RING_INIT(&hv->front, sring, XEN_PAGE_SIZE);
+	ref = gnttab_grant_foreign_access(hv->xdev->otherend_id,
+					  xen_page_to_gfn(hv->ring_page), 0);
+	if (ref < 0) {
+		__free_page(hv->ring_page);
+		hv->ring_page = NULL;
+		return ref;
+	}
+	hv->ref = ref;
+	return 0;
+}
+
+/*
+ * End the grant.  A backend that says Closed must have unmapped the ring;
+ * one that still maps it is counted, and the page goes to the kernel's
+ * deferred list, which frees it if the backend ever lets go.
+ */
+static void hv_ring_end(struct hv_dev *hv)
+{
+	unsigned int i;
+
+	if (!hv->ring_page)
+		return;
+	for (i = 0; i < HV_UNMAP_TRIES; i++) {
+		if (gnttab_try_end_foreign_access(hv->ref)) {
+			__free_page(hv->ring_page);
+			goto out;
+		}
+		msleep(HV_UNMAP_STEP_MS);
+	}
+	hv->still_mapped++;
+	gnttab_end_foreign_access(hv->ref, hv->ring_page);
+out:
+	hv->ring_page = NULL;
+	hv->ref = INVALID_GRANT_REF;
+}
+
+static int hv_evtchn_bind(struct hv_dev *hv)
+{
+	int err;
+
+	err = xenbus_alloc_evtchn(hv->xdev, &hv->port);
+	if (err)
+		return err;
+	err = bind_evtchn_to_irqhandler(hv->port, hv_interrupt, 0,
+					"hostile-vbd", hv);
+	if (err < 0) {
+		xenbus_free_evtchn(hv->xdev, hv->port);
+		return err;
+	}
+	hv->irq = err;
+	return 0;
+}
+
+/* Unbinding the irq also closes the port. */
+static void hv_evtchn_free(struct hv_dev *hv)
+{
+	if (hv->irq < 0)
+		return;
+	unbind_from_irqhandler(hv->irq, hv);
+	hv->irq = -1;
+}
+
+static int hv_publish_txn(struct hv_dev *hv, struct xenbus_transaction xbt)
+{
+	const char *dir = hv->xdev->nodename;
+	int err;
+
+	err = xenbus_printf(xbt, dir, "ring-ref", "%u", hv->ref);
+	if (err)
+		return err;
+	err = xenbus_printf(xbt, dir, "event-channel", "%u", hv->port);
+	if (err)
+		return err;
+	return xenbus_printf(xbt, dir, "protocol", "%s",
+			     XEN_IO_PROTO_ABI_NATIVE);
+}
+
+/* The connection keys, all at once as a real frontend writes them. */
+static int hv_publish(struct hv_dev *hv)
+{
+	struct xenbus_transaction xbt;
+	unsigned int i;
+	int err = -EAGAIN;
+
+	for (i = 0; i < HV_TXN_TRIES && err == -EAGAIN; i++) {
+		err = xenbus_transaction_start(&xbt);
+		if (err)
+			return err;
+		err = hv_publish_txn(hv, xbt);
+		if (err) {
+			xenbus_transaction_end(xbt, 1);
+			return err;
+		}
+		err = xenbus_transaction_end(xbt, 0);
+	}
+	return err;
+}
+
+/* Steps 2-3: a ring and a channel, Initialised, the backend Connected. */
+static int hv_connect(struct hv_dev *hv, unsigned int cycle)
+{
+	int err;
+
+	err = hv_ring_grant(hv);
+	if (err) {
+		hv_report(hv, cycle, "granting the ring", err);
+		return err;
+	}
+	err = hv_evtchn_bind(hv);
+	if (err) {
+		hv_report(hv, cycle, "allocating the event channel", err);
+		return err;
+	}
+	err = hv_publish(hv);
+	if (!err)
+		err = xenbus_switch_state(hv->xdev, XenbusStateInitialised);
+	if (err) {
+		hv_report(hv, cycle, "publishing the ring", err);
+		return err;
+	}
+	err = hv_wait(hv, HV_BIT(XenbusStateConnected) |
+		      HV_BIT(XenbusStateClosing) | HV_BIT(XenbusStateClosed),
+		      wait_ms);
+	if (!err && !hv_remote_in(hv, HV_BIT(XenbusStateConnected)))
+		err = -ECONNREFUSED;
+	if (err)
+		hv_report(hv, cycle, "waiting for Connected", err);
+	return err;
+}
+
+/* Steps 4-5: claim far more requests than the ring holds; note the reply. */
+static void hv_corrupt(struct hv_dev *hv)
+{
+	struct blkif_sring *sring = hv->front.sring;
+	int err;
+
+	/* The backend consumed nothing yet: its req_cons is our req_prod_pvt. */
+	sring->req_prod = hv->front.req_prod_pvt + HV_BOGUS_REQS;
+	/* The index must be visible before the backend looks. */
+	wmb();
+	notify_remote_via_evtchn(hv->port);
+	err = hv_wait(hv, HV_BIT(XenbusStateClosing) |
+		      HV_BIT(XenbusStateClosed), react_ms);
+	if (!err)
+		hv->went_closing++;
+	else if (err == -ETIMEDOUT)
+		hv->stayed_connected++;
+}
+
+/* Steps 6-7: Closed, wait for the backend, drop the ring, Initialising. */
+static int hv_close(struct hv_dev *hv, unsigned int cycle)
+{
+	int err;
+
+	err = xenbus_switch_state(hv->xdev, XenbusStateClosed);
+	if (!err)
+		err = hv_wait(hv, HV_BIT(XenbusStateClosed) |
+			      HV_BIT(XenbusStateInitWait), wait_ms);
+	if (err && err != -EINTR)
+		hv_report(hv, cycle, "waiting for the backend to close", err);
+	hv_evtchn_free(hv);
+	hv_ring_end(hv);
+	if (err)
+		return err;
+	err = xenbus_switch_state(hv->xdev, XenbusStateInitialising);
+	if (err)
+		hv_report(hv, cycle, "going Initialising", err);
+	return err;
+}
+
+static int hv_cycle(struct hv_dev *hv, unsigned int cycle)
+{
+	int err, close_err;
+
+	err = hv_wait(hv, HV_BIT(XenbusStateInitWait), wait_ms);
+	if (err) {
+		if (err != -EINTR)
+			hv_report(hv, cycle, "waiting for InitWait", err);
+		return err;
+	}
+	err = hv_connect(hv, cycle);
+	if (!err)
+		hv_corrupt(hv);
+	/* Whatever happened, close: a half-set-up connection is undone too. */
+	close_err = hv_close(hv, cycle);
+	if (!err && !close_err)
+		hv->ok++;
+	return err ? err : close_err;
+}
+
+/*
+ * The scenario thread.  A timeout means the backend stopped answering:
+ * the run ends there.  Other failures (a refused connect) are counted
+ * and the next cycle starts.  Once done, it waits to be stopped, so that
+ * remove always has a thread to stop.
+ */
+static int hv_thread(void *data)
+{
+	struct hv_dev *hv = data;
+	unsigned int i;
+	int err = 0;
+
+	WRITE_ONCE(hv->remote, xenbus_read_driver_state(hv->xdev->otherend));
+	for (i = 1; i <= cycles; i++) {
+		err = hv_cycle(hv, i);
+		if (err == -ETIMEDOUT || err == -EINTR)
+			break;
+	}
+	pr_info("%s: done scenario=%s cycles=%u ok=%u failed=%u closing=%u connected=%u still_mapped=%u events=%u%s\n",
+		hv->xdev->nodename, scenario, cycles, hv->ok, hv->failed,
+		hv->went_closing, hv->stayed_connected, hv->still_mapped,
+		READ_ONCE(hv->events),
+		err == -ETIMEDOUT ? " error=backend-timeout" :
+		err == -EINTR ? " error=interrupted" : "");
+	wait_event_interruptible(hv->wq, kthread_should_stop());
+	return 0;
+}
+
+static int hv_probe(struct xenbus_device *xdev,
+		    const struct xenbus_device_id *id)
+{
+	struct hv_dev *hv;
+
+	hv = kzalloc(sizeof(*hv), GFP_KERNEL);
+	if (!hv)
+		return -ENOMEM;
+	hv->xdev = xdev;
+	hv->irq = -1;
+	hv->ref = INVALID_GRANT_REF;
+	hv->remote = XenbusStateUnknown;
+	init_waitqueue_head(&hv->wq);
+	dev_set_drvdata(&xdev->dev, hv);
+	hv->task = kthread_run(hv_thread, hv, "hostile-vbd");
+	if (IS_ERR(hv->task)) {
+		int err = PTR_ERR(hv->task);
+
+		dev_set_drvdata(&xdev->dev, NULL);
+		kfree(hv);
+		return err;
+	}
+	return 0;
+}
+
+/* The thread undoes its own connection when stopped mid-cycle. */
+static void hv_remove(struct xenbus_device *xdev)
+{
+	struct hv_dev *hv = dev_get_drvdata(&xdev->dev);
+
+	kthread_stop(hv->task);
+	dev_set_drvdata(&xdev->dev, NULL);
+	kfree(hv);
+}
+
+static const struct xenbus_device_id hv_ids[] = {
+	{ "vbd" },
+	{ "" }
+};
+
+static struct xenbus_driver hv_driver = {
+	.ids = hv_ids,
+	.probe = hv_probe,
+	.remove = hv_remove,
+	.otherend_changed = hv_otherend_changed,
+	/*
+	 * We never go Connected: without this the kernel would hold insmod
+	 * for its 5-minute boot-device wait (30 s with it).
+	 */
+	.not_essential = true,
+};
+
+static bool hv_params_ok(void)
+{
+	if (strcmp(scenario, "cycle")) {
+		pr_err("unknown scenario '%s' (known: cycle)\n", scenario);
+		return false;
+	}
+	if (!cycles || cycles > HV_MAX_CYCLES ||
+	    wait_ms < HV_MIN_WAIT_MS || wait_ms > HV_MAX_WAIT_MS ||
+	    react_ms > HV_MAX_REACT_MS) {
+		pr_err("cycles, wait_ms or react_ms out of range\n");
+		return false;
+	}
+	return true;
+}
+
+static int __init hv_init(void)
+{
+	if (!xen_domain())
+		return -ENODEV;
+	if (!hv_params_ok())
+		return -EINVAL;
+	return xenbus_register_frontend(&hv_driver);
+}
+module_init(hv_init);
+
+static void __exit hv_exit(void)
+{
+	xenbus_unregister_driver(&hv_driver);
+}
+module_exit(hv_exit);
+
+MODULE_DESCRIPTION("xsplit selftest: a hostile vbd frontend (test only)");
+MODULE_LICENSE("GPL");

@@ -33,6 +33,17 @@
 #define XSPLIT_XENBUS_REMOVED 0
 #endif
 
+/*
+ * A frontend driver the boot need not wait for (5.13): before, there is
+ * no such wait to skip either.
+ */
+static inline void xsplit_xenbus_not_essential(struct xenbus_driver *drv)
+{
+#ifdef XSPLIT_HAVE_XENBUS_NOT_ESSENTIAL
+	drv->not_essential = true;
+#endif
+}
+
 /**
  * xsplit_gnttab_end_foreign_access - end a grant, then free its page
  * @ref: the grant

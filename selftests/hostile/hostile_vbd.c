@@ -40,6 +40,8 @@
 #include <xen/interface/io/blkif.h>
 #include <xen/interface/io/protocols.h>
 
+#include "xsplit_compat_xen.h"
+
 static char *scenario = "cycle";
 module_param(scenario, charp, 0444);
 MODULE_PARM_DESC(scenario, "What to do to the backend: cycle (default cycle)");
@@ -200,7 +202,7 @@ static void hv_ring_end(struct hv_dev *hv)
 		msleep(HV_UNMAP_STEP_MS);
 	}
 	hv->still_mapped++;
-	gnttab_end_foreign_access(hv->ref, hv->ring_page);
+	xsplit_gnttab_end_foreign_access(hv->ref, hv->ring_page);
 out:
 	hv->ring_page = NULL;
 	hv->ref = INVALID_GRANT_REF;
@@ -414,13 +416,14 @@ static int hv_probe(struct xenbus_device *xdev,
 }
 
 /* The thread undoes its own connection when stopped mid-cycle. */
-static void hv_remove(struct xenbus_device *xdev)
+static XSPLIT_XENBUS_REMOVE_RET hv_remove(struct xenbus_device *xdev)
 {
 	struct hv_dev *hv = dev_get_drvdata(&xdev->dev);
 
 	kthread_stop(hv->task);
 	dev_set_drvdata(&xdev->dev, NULL);
 	kfree(hv);
+	return XSPLIT_XENBUS_REMOVED;
 }
 
 static const struct xenbus_device_id hv_ids[] = {
@@ -433,11 +436,6 @@ static struct xenbus_driver hv_driver = {
 	.probe = hv_probe,
 	.remove = hv_remove,
 	.otherend_changed = hv_otherend_changed,
-	/*
-	 * We never go Connected: without this the kernel would hold insmod
-	 * for its 5-minute boot-device wait (30 s with it).
-	 */
-	.not_essential = true,
 };
 
 static bool hv_params_ok(void)
@@ -461,6 +459,11 @@ static int __init hv_init(void)
 		return -ENODEV;
 	if (!hv_params_ok())
 		return -EINVAL;
+	/*
+	 * We never go Connected: without this the kernel would hold insmod
+	 * for its 5-minute boot-device wait (30 s with it).
+	 */
+	xsplit_xenbus_not_essential(&hv_driver);
 	return xenbus_register_frontend(&hv_driver);
 }
 module_init(hv_init);

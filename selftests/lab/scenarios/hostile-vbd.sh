@@ -30,9 +30,9 @@ GONE_S=60		# a destroyed domain must leave xl list by then
 SETTLE_S=30		# backend threads and channels: time to go
 RESERVE_S=330		# after the hostile guest: destroy, settle, ok guest
 
-[ -f "$LAB/modules/$MODULE.ko" ] || skip "no $MODULE.ko built"
+[ -f "$LAB/modules/$MODULE.ko" ] || fail "no $MODULE.ko built"
 if [ "$LAB_BE" = xsplit ]; then
-	have_xsplit blkback || skip "no xsplit blkback module"
+	have_xsplit blkback || fail "no xsplit blkback module"
 	BE_MOD=xsplit_blkback THREAD_RE='^xsplit-blk' IRQ_RE='xsplit-blk'
 else
 	BE_MOD=xen_blkback THREAD_RE='^blkback\.' IRQ_RE='blkif-backend'

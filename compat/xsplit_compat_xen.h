@@ -44,6 +44,17 @@ static inline void xsplit_xenbus_not_essential(struct xenbus_driver *drv)
 #endif
 }
 
+/* The state the other end of @dev wrote; 7.x also wants the device. */
+static inline enum xenbus_state
+xsplit_xenbus_otherend_state(struct xenbus_device *dev)
+{
+#ifdef XSPLIT_HAVE_READ_DRIVER_STATE_DEV
+	return xenbus_read_driver_state(dev, dev->otherend);
+#else
+	return xenbus_read_driver_state(dev->otherend);
+#endif
+}
+
 /**
  * xsplit_gnttab_end_foreign_access - end a grant, then free its page
  * @ref: the grant

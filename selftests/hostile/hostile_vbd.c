@@ -144,7 +144,7 @@ static int hv_wait(struct hv_dev *hv, u32 states, unsigned int ms)
 		if (time_after_eq(jiffies, end))
 			return -ETIMEDOUT;
 		WRITE_ONCE(hv->remote,
-			   xenbus_read_driver_state(hv->xdev->otherend));
+			   xsplit_xenbus_otherend_state(hv->xdev));
 	}
 }
 
@@ -374,7 +374,7 @@ static int hv_thread(void *data)
 	unsigned int i;
 	int err = 0;
 
-	WRITE_ONCE(hv->remote, xenbus_read_driver_state(hv->xdev->otherend));
+	WRITE_ONCE(hv->remote, xsplit_xenbus_otherend_state(hv->xdev));
 	for (i = 1; i <= cycles; i++) {
 		err = hv_cycle(hv, i);
 		if (err == -ETIMEDOUT || err == -EINTR)

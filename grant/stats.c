@@ -4,7 +4,8 @@
  *   grants_mapped  foreign grants mapped by xsplit_gnt_map() and not yet
  *                  unmapped (persistent-grant caches included), and those
  *                  a driver maps itself into its own pages and accounts
- *                  here (netback's zero-copy transmit pool)
+ *                  here (netback's zero-copy transmit pool), and
+ *                  the shared-ring pages backends map (xenbus/ring.c)
  *   grants_leaked  mapped pages kept forever because Xen would not (or
  *                  could not be asked to) unmap them
  */

@@ -110,17 +110,12 @@ static void ctrl_work(struct work_struct *work)
 
 static int ctrl_map(struct xsplit_nb_vif *vif, u32 gref)
 {
-	struct xenbus_device *xdev = vif->xb->xdev;
-	grant_ref_t ref = gref;
 	int err;
 
-	vif->ctrl_map.order = 0;
-	vif->ctrl_map.grefs[0] = ref;
-	err = xenbus_map_ring_valloc(xdev, &ref, 1, &vif->ctrl_map.vaddr);
-	if (err) {
-		vif->ctrl_map.vaddr = NULL;
+	vif->ctrl_map.grefs[0] = gref;
+	err = xsplit_xb_ring_map_refs(vif->xb, 0, &vif->ctrl_map);
+	if (err)
 		return err;
-	}
 	err = xsplit_netif_ctrl_back_attach(&vif->ctrl_ring,
 					    vif->ctrl_map.vaddr, 0, 0);
 	if (err)

@@ -6,6 +6,7 @@
  * "ring-ref" for a single page and "ring-ref0".."ring-refN" otherwise.
  */
 #include "xenbus/internal.h"
+#include "grant/stats.h"
 
 static_assert(XSPLIT_KEY_MAX_RING_ORDER == XENBUS_MAX_RING_GRANT_ORDER);
 
@@ -47,13 +48,37 @@ int xsplit_xb_ring_map(struct xsplit_xb_dev *dev, enum xsplit_key_id key,
 		}
 		ring->grefs[i] = ref;
 	}
-	err = xenbus_map_ring_valloc(dev->xdev, ring->grefs, 1U << order,
-				     &ring->vaddr);
-	if (err)
-		ring->vaddr = NULL;
-	return err;
+	return xsplit_xb_ring_map_refs(dev, order, ring);
 }
 EXPORT_SYMBOL_GPL(xsplit_xb_ring_map);
+
+/**
+ * xsplit_xb_ring_map_refs - backend: map a ring whose references are known
+ * @dev: the device
+ * @order: 2^order pages
+ * @ring: its grefs filled in; unmap with xsplit_xb_ring_unmap()
+ *
+ * Return: 0 or a negative errno, with ring->vaddr NULL.
+ */
+int xsplit_xb_ring_map_refs(struct xsplit_xb_dev *dev, unsigned int order,
+			    struct xsplit_xb_ring *ring)
+{
+	int err;
+
+	if (order > XSPLIT_KEY_MAX_RING_ORDER)
+		return -ERANGE;
+	ring->order = order;
+	err = xenbus_map_ring_valloc(dev->xdev, ring->grefs, 1U << order,
+				     &ring->vaddr);
+	if (err) {
+		ring->vaddr = NULL;
+		return err;
+	}
+	/* Ring pages are grants mapped too: a leaked ring must show. */
+	atomic_add(1U << order, &xsplit_gnt_nr_mapped);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(xsplit_xb_ring_map_refs);
 
 void xsplit_xb_ring_unmap(struct xsplit_xb_dev *dev,
 			  struct xsplit_xb_ring *ring)
@@ -61,6 +86,7 @@ void xsplit_xb_ring_unmap(struct xsplit_xb_dev *dev,
 	if (!ring->vaddr)
 		return;
 	xenbus_unmap_ring_vfree(dev->xdev, ring->vaddr);
+	atomic_sub(1U << ring->order, &xsplit_gnt_nr_mapped);
 	ring->vaddr = NULL;
 }
 EXPORT_SYMBOL_GPL(xsplit_xb_ring_unmap);

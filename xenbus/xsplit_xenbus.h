@@ -143,6 +143,8 @@ int xsplit_xb_ring_read_order(struct xsplit_xb_dev *dev, u32 max_order,
 int xsplit_xb_ring_map(struct xsplit_xb_dev *dev, enum xsplit_key_id key,
 		       unsigned int nr_queues, unsigned int queue,
 		       unsigned int order, struct xsplit_xb_ring *ring);
+int xsplit_xb_ring_map_refs(struct xsplit_xb_dev *dev, unsigned int order,
+			    struct xsplit_xb_ring *ring);
 void xsplit_xb_ring_unmap(struct xsplit_xb_dev *dev,
 			  struct xsplit_xb_ring *ring);
 int xsplit_xb_ring_grant(struct xsplit_xb_dev *dev, unsigned int order,

@@ -88,18 +88,23 @@ static struct xsplit_fsm_out go_closing_fatal(bool live)
 		  XSPLIT_ACT_FATAL | XSPLIT_ACT_WRITE_STATE);
 }
 
-static bool local_valid(const struct xsplit_fsm_in *in)
+/**
+ * xsplit_fsm_state_valid - is @state one that @role's end ever takes?
+ * @role: backend or frontend
+ * @state: any value
+ */
+bool xsplit_fsm_state_valid(enum xsplit_fsm_role role, unsigned int state)
 {
-	switch (in->local) {
+	switch (state) {
 	case XSPLIT_XS_INITIALISING:
 	case XSPLIT_XS_CONNECTED:
 	case XSPLIT_XS_CLOSING:
 	case XSPLIT_XS_CLOSED:
 		return true;
 	case XSPLIT_XS_INITWAIT:
-		return in->role == XSPLIT_ROLE_BACKEND;
+		return role == XSPLIT_ROLE_BACKEND;
 	case XSPLIT_XS_INITIALISED:
-		return in->role == XSPLIT_ROLE_FRONTEND;
+		return role == XSPLIT_ROLE_FRONTEND;
 	default:
 		return false;
 	}
@@ -367,7 +372,7 @@ static struct xsplit_fsm_out step(const struct xsplit_fsm_in *in,
 	if (ev == XSPLIT_EV_RESUME && in->role == XSPLIT_ROLE_FRONTEND)
 		return to(XSPLIT_XS_INITIALISING, XSPLIT_ACT_DISCONNECT |
 			  XSPLIT_ACT_RENEGOTIATE | XSPLIT_ACT_WRITE_STATE);
-	if (!local_valid(in)) {
+	if (!xsplit_fsm_state_valid(in->role, in->local)) {
 		if (in->role == XSPLIT_ROLE_BACKEND &&
 		    (ev == XSPLIT_EV_SUSPEND || ev == XSPLIT_EV_RESUME))
 			return NOP(in);

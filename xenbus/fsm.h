@@ -89,5 +89,6 @@ struct xsplit_fsm_out {
 struct xsplit_fsm_out xsplit_fsm_step(const struct xsplit_fsm_in *in,
 				      enum xsplit_fsm_event ev);
 const char *xsplit_fsm_state_name(unsigned int state);
+bool xsplit_fsm_state_valid(enum xsplit_fsm_role role, unsigned int state);
 
 #endif /* XSPLIT_XENBUS_FSM_H */

@@ -31,23 +31,6 @@ struct end {
 	bool live;
 };
 
-static bool valid_next(const struct xsplit_fsm_in *in, unsigned int next)
-{
-	switch (next) {
-	case XSPLIT_XS_INITIALISING:
-	case XSPLIT_XS_CONNECTED:
-	case XSPLIT_XS_CLOSING:
-	case XSPLIT_XS_CLOSED:
-		return true;
-	case XSPLIT_XS_INITWAIT:
-		return in->role == XSPLIT_ROLE_BACKEND;
-	case XSPLIT_XS_INITIALISED:
-		return in->role == XSPLIT_ROLE_FRONTEND;
-	default:
-		return false;
-	}
-}
-
 #define CALLBACKS (XSPLIT_ACT_RENEGOTIATE | XSPLIT_ACT_ADVERTISE | \
 		   XSPLIT_ACT_CONNECT)
 
@@ -67,7 +50,8 @@ static enum xsplit_fsm_event glue_step(struct end *e, enum xsplit_fsm_event ev,
 	e->in.live = e->live;
 	out = xsplit_fsm_step(&e->in, ev);
 	check(!(out.actions & ~(u32)ALL_ACTIONS));
-	check(valid_next(&e->in, out.next) || out.next == e->in.local);
+	check(xsplit_fsm_state_valid(e->in.role, out.next) ||
+	      out.next == e->in.local);
 	if (out.actions & (XSPLIT_ACT_DISCONNECT | XSPLIT_ACT_FREE))
 		e->live = false;
 	check(!(e->live && (out.actions & starts)));

@@ -165,17 +165,19 @@ payload_check() {
 	pc_url=http://$1:$PAYLOAD_PORT
 	busybox wget -q -O /tmp/sums.$$ "$pc_url/SHA256SUMS" ||
 		{ echo "payload $2: no $pc_url/SHA256SUMS"; return 1; }
-	pc_bad=0
 	pc_n=0
+	pc_ok=0
 	while read -r pc_sum pc_f; do
 		pc_got=$(busybox wget -q -O - "$pc_url/$pc_f" | sha256sum)
 		pc_n=$((pc_n + 1))
-		[ "${pc_got%% *}" = "$pc_sum" ] && continue
+		if [ "${pc_got%% *}" = "$pc_sum" ]; then
+			pc_ok=$((pc_ok + 1))
+			continue
+		fi
 		echo "payload $2: $pc_f arrived with digest ${pc_got%% *}, sent $pc_sum"
-		pc_bad=1
 	done </tmp/sums.$$
-	echo "LAB-FIG payload-$2 files=$pc_n intact=$((pc_n * (1 - pc_bad)))"
-	return $pc_bad
+	echo "LAB-FIG payload-$2 files=$pc_n intact=$pc_ok"
+	[ "$pc_ok" = "$pc_n" ] && [ "$pc_n" -gt 0 ]
 }
 
 # blkpat_guest DEV EXPECTED WRITE: the guest's half of dom0's block

@@ -6,7 +6,10 @@
 # runs `iperf3 -s`; guest b pings it and runs iperf3 to it in both
 # directions (guest b -> a and a -> b).  While both run, the bridge lists
 # both vifs (`ovs-vsctl show`, /sys/class/net/xenbr0/brif); after
-# `xl destroy` of the guests their ports are gone.  Figures printed.
+# `xl destroy` of the guests their ports are gone.  Payload integrity
+# guest to guest: each guest serves files of random data (guest/lib.sh,
+# payload_*) and fetches the other's, checking every digest.  Figures
+# printed.
 # lab: modes=4 timeout=600 timeout_full=900
 # shellcheck source=../dom0/lib.sh
 . "$LAB/dom0/lib.sh"
@@ -34,13 +37,27 @@ pair() {
 	cat >"$LAB_OUT/job-$a.sh" <<JOB
 net_up eth0 $net.11/24 || exit 1
 iperf3 -s -D || exit 1
+payload_make /tmp/payload && payload_serve /tmp/payload >/dev/null || exit 1
 wait_ping $net.12 120 || exit 1
 echo "LAB-NG-PING-OK"
+# b's files, once b serves them
+n=0
+until busybox wget -q -O /dev/null http://$net.12:\$PAYLOAD_PORT/SHA256SUMS; do
+	n=\$((n + 1))
+	[ "\$n" -le 120 ] || break
+	sleep 2
+done
+if payload_check $net.12 $kind-b-to-a; then
+	echo "LAB-NG-PAYLOAD ok"
+else
+	echo "LAB-NG-PAYLOAD bad"
+fi
 # serves until dom0 destroys it
 sleep 100000
 JOB
 	cat >"$LAB_OUT/job-$b.sh" <<JOB
 net_up eth0 $net.12/24 || exit 1
+payload_make /tmp/payload && payload_serve /tmp/payload >/dev/null || exit 1
 wait_ping $net.11 120 || exit 1
 rc=0
 ping -c 3 -W 5 $net.11 || rc=1
@@ -53,6 +70,7 @@ until iperf_fig $kind-b-to-a -c $net.11 -t $T; do
 done
 iperf_fig $kind-a-to-b -c $net.11 -t $T -R || rc=1
 iperf_fig $kind-b-to-a-P4 -c $net.11 -t $T -P 4 || rc=1
+payload_check $net.11 $kind-a-to-b || rc=1
 echo "LAB-NG-DONE rc=\$rc"
 sleep 100000
 JOB
@@ -78,15 +96,18 @@ JOB
 
 	console_mark "$a" LAB-NG-PING-OK 240
 	console_mark "$b" 'LAB-NG-DONE rc=' 300
+	console_mark "$a" 'LAB-NG-PAYLOAD' 300
 	rc=$(sed -n 's/.*LAB-NG-DONE rc=\([0-9]*\).*/\1/p' "$CONSOLE_DIR/guest-$b.log" | tail -n 1)
+	grep -q 'LAB-NG-PAYLOAD ok' "$CONSOLE_DIR/guest-$a.log" || rc=1
 	timeout 30 xl destroy "$a"
 	timeout 30 xl destroy "$b"
 	guest_collect "$a"
 	guest_collect "$b"
 	sed -n '/LAB-GUEST-UP/,$p' "$LAB_OUT/$b/console.log"
-	grep -h 'LAB-FIG' "$LAB_OUT/$b/console.log" | tr -d '\r' |
+	grep -a -E 'LAB-FIG payload|^payload' "$LAB_OUT/$a/console.log"
+	grep -h 'LAB-FIG' "$LAB_OUT/$b/console.log" "$LAB_OUT/$a/console.log" | tr -d '\r' |
 		sed "s/^LAB-FIG /LAB-FIG $LAB_FE-fe-$LAB_BE-be-/" >>"$LAB_OUT/figures"
-	[ "$rc" = 0 ] || fail "$kind: ping/iperf3 between the guests"
+	[ "$rc" = 0 ] || fail "$kind: ping/iperf3/payload between the guests"
 
 	# The hotplug scripts' offline step takes the ports away.
 	for _ in $(seq 1 30); do

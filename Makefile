@@ -11,6 +11,7 @@
 #   make fuzz          run every libFuzzer target (FUZZ_SECONDS, FUZZ_RUNS)
 #   make style         checkpatch --strict over the tree
 #   make dkms-install  add, build and install through DKMS for KVER
+#   make deb           the xsplit-dkms Debian package (scripts/mkdeb.sh)
 #   make kernels       W=1 build against each Debian suite's kernel, in
 #                      cached chroots (KERNEL_SUITES="trixie sid" for some)
 #   make lab / demo    the Xen-in-QEMU lab (see selftests/lab/)
@@ -37,8 +38,10 @@ modules:
 
 clean:
 	@test -z "$(KDIR)" || $(MAKE) -C $(KDIR) M=$(CURDIR) clean
-	$(MAKE) -C selftests/unit clean
-	$(MAKE) -C selftests/fuzz clean
+	@# the DKMS source tree (and the .deb) ships without selftests/
+	for d in selftests/unit selftests/fuzz; do \
+		[ ! -d $$d ] || $(MAKE) -C $$d clean || exit 1; \
+	done
 
 deps:
 	scripts/deps.sh
@@ -61,6 +64,9 @@ dkms-install:
 kernels:
 	scripts/kernels.sh $(KERNEL_SUITES)
 
+deb:
+	scripts/mkdeb.sh
+
 FUZZ_SECONDS ?= 10
 
 test:
@@ -82,4 +88,4 @@ lab:
 demo:
 	selftests/lab/lab.sh --demo
 
-.PHONY: all modules clean deps check coverage fuzz style dkms-install kernels test lab demo
+.PHONY: all modules clean deps check coverage fuzz style dkms-install kernels deb test lab demo

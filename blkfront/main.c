@@ -151,3 +151,5 @@ MODULE_DESCRIPTION("xsplit Xen virtual block device frontend");
 MODULE_LICENSE("GPL");
 MODULE_VERSION(XSPLIT_VERSION);
 MODULE_ALIAS_BLOCKDEV_MAJOR(XENVBD_MAJOR);
+/* what a guest's udev asks modprobe for when xenbus finds a vbd */
+MODULE_ALIAS("xen:vbd");

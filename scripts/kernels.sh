@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # Build every xsplit module, W=1, against the kernel headers and compiler of
 # several Debian suites, each in its own debootstrap chroot, and fail on any
-# error or warning.  Prints a table: suite, kernel, gcc, result, warnings,
-# errors.
+# error or warning; then install the xsplit-dkms package in each chroot
+# with apt (DKMS builds the modules for that kernel), check it, remove it
+# and check that nothing is left.  Prints a table: suite, kernel, gcc,
+# result, warnings, errors, deb (the package check).
 #
 #   scripts/kernels.sh [SUITE...]     default: $XSPLIT_KERNEL_SUITES
 #
@@ -169,6 +171,51 @@ build_in() {
 	return $rc
 }
 
+# Install the xsplit-dkms package $3 in chroot $1 as a user would (apt,
+# which also brings dkms), check that DKMS built and installed every module
+# for the chroot's kernel $4 and that the modprobe file sends the kernel's
+# driver names to xsplit's, then remove the package and check that nothing
+# is left.  The log goes to $2.
+deb_in() {
+	ddir=$1
+	dkver=$4
+	mods="xsplit_core xsplit_blkback xsplit_blkfront xsplit_netback xsplit_netfront"
+	cp "$3" "$ddir/build/xsplit-dkms.deb"
+	mount -t proc proc "$ddir/proc"
+	mounted="$ddir/proc"
+	drc=0
+	{
+		# a run killed half-way may have left it installed
+		inchroot "$ddir" dpkg --purge xsplit-dkms
+		$low chroot "$ddir" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+			LC_ALL=C DEBIAN_FRONTEND=noninteractive apt-get -q -y \
+			--no-install-recommends install /build/xsplit-dkms.deb </dev/null ||
+			{ echo "deb-check: apt install failed"; drc=1; }
+		inchroot "$ddir" dkms status -m xsplit
+		for m in $mods; do
+			# (by path: sid's depmod indexes /usr/lib/modules)
+			ko=$(cd "$ddir" && ls "lib/modules/$dkver/updates/dkms/$m.ko"* 2>/dev/null)
+			inchroot "$ddir" modinfo -F vermagic "/$ko" | grep -q "^$dkver " ||
+				{ echo "deb-check: $m not installed for $dkver"; drc=1; }
+		done
+		for m in xen_blkback xen_netback xen_blkfront xen_netfront; do
+			inchroot "$ddir" modprobe -n -v -S "$dkver" "$m" |
+				grep -q "modprobe xsplit_${m#xen_}" ||
+				{ echo "deb-check: modprobe $m does not load xsplit's"; drc=1; }
+		done
+		inchroot "$ddir" apt-get -q -y remove xsplit-dkms ||
+			{ echo "deb-check: apt remove failed"; drc=1; }
+		left=$(cd "$ddir" && { ls -d usr/src/xsplit-* var/lib/dkms/xsplit \
+			usr/lib/modprobe.d/xsplit.conf lib/modules/*/updates/dkms/xsplit_* \
+			2>/dev/null || true; })
+		[ -z "$left" ] || { echo "deb-check: left after remove: $left"; drc=1; }
+	} >"$2" 2>&1
+	rm -f "$ddir/build/xsplit-dkms.deb"
+	umount "$ddir/proc"
+	mounted=
+	return $drc
+}
+
 mounted=
 trap '[ -z "$mounted" ] || umount "$mounted"' EXIT
 trap 'exit 1' INT TERM
@@ -182,15 +229,19 @@ stamp=$(date -u +%Y%m%d-%H%M%S)
 out="$top/results/kernels-$stamp"
 mkdir -p "$out"
 table="$out/table.txt"
-printf '%-20s %-24s %-8s %-6s %-8s %s\n' suite kernel gcc result warnings errors \
-	>"$table"
+row() {
+	printf '%-20s %-24s %-8s %-6s %-8s %-6s %s\n' "$@" >>"$table"
+}
+row suite kernel gcc result warnings errors deb
+# the package users install; XSPLIT_KERNELS_DEB=0 skips the DKMS check
+deb=
+[ "${XSPLIT_KERNELS_DEB:-1}" = 0 ] || deb=$("$top/scripts/mkdeb.sh" "$out")
 fail=0
 for suite in $suites; do
 	start=$(date +%s)
 	log="$out/$suite.log"
 	if ! dir=$(get_chroot "$suite"); then
-		printf '%-20s %-24s %-8s %-6s %-8s %s\n' "$suite" - - NOENV - - \
-			>>"$table"
+		row "$suite" - - NOENV - - -
 		fail=1
 		continue
 	fi
@@ -207,10 +258,17 @@ for suite in $suites; do
 		result=FAIL
 		fail=1
 	fi
-	printf '%-20s %-24s %-8s %-6s %-8s %s\n' "$suite" "$kver" "${gccv:-?}" \
-		"$result" "$warns" "$errs" >>"$table"
+	debres=-
+	if [ -n "$deb" ]; then
+		debres=ok
+		deb_in "$dir" "$out/$suite-deb.log" "$deb" "$kver" || {
+			debres=FAIL
+			fail=1
+		}
+	fi
+	row "$suite" "$kver" "${gccv:-?}" "$result" "$warns" "$errs" "$debres"
 	echo "kernels: $suite $result in $(($(date +%s) - start)) s, log $log" >&2
 done
 cat "$table"
 [ "$fail" = 0 ] || { echo "kernels: FAIL (logs in $out)" >&2; exit 1; }
-echo "kernels: every suite builds, W=1, no warnings ($out)"
+echo "kernels: every suite builds, W=1, no warnings; the package installs and removes ($out)"

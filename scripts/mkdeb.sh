@@ -25,9 +25,19 @@ src=$stage/usr/src/xsplit-$ver
 doc=$stage/usr/share/doc/xsplit-dkms
 mkdir -p "$src" "$doc" "$stage/DEBIAN" "$stage/usr/lib/modprobe.d"
 
-# The product sources: what DKMS needs to build the five modules.
-git -C "$top" ls-files -z -- . ':!selftests' ':!.ci' ':!pkg' |
-	(cd "$top" && xargs -0 tar cf - --no-recursion) | tar xf - -C "$src"
+# The product sources: what DKMS needs to build the five modules.  In a
+# git checkout, the files git tracks; in an unpacked copy of the sources
+# (the lab's, which holds no build products), every file.
+ingit=0
+[ "$(git -C "$top" rev-parse --show-toplevel 2>/dev/null)" != "$top" ] || ingit=1
+mtime=${SOURCE_DATE_EPOCH:-0}
+[ $ingit = 0 ] || mtime=$(git -C "$top" log -1 --format=%ct 2>/dev/null || echo 0)
+if [ $ingit = 1 ]; then
+	git -C "$top" ls-files -z -- . ':!selftests' ':!.ci' ':!pkg'
+else
+	(cd "$top" && find . -type f -not -path './selftests/*' -not -path './.ci/*' \
+		-not -path './pkg/*' -print0)
+fi | (cd "$top" && xargs -0 tar cf - --no-recursion) | tar xf - -C "$src"
 
 install -m 644 "$pkg/xsplit.modprobe" "$stage/usr/lib/modprobe.d/xsplit.conf"
 install -m 644 "$pkg/README.Debian" "$pkg/copyright" "$doc/"
@@ -40,7 +50,6 @@ sed -e "s/@VERSION@/$ver/g" -e "s/@SIZE@/$size/" "$pkg/control.in" \
 	>"$stage/DEBIAN/control"
 
 # Reproducible: every file owned by root, mtimes from the last commit.
-mtime=$(git -C "$top" log -1 --format=%ct 2>/dev/null || echo 0)
 find "$stage" -exec touch -h -d "@$mtime" {} +
 mkdir -p "$out"
 deb=$out/xsplit-dkms_${ver}_all.deb

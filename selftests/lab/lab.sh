@@ -114,6 +114,22 @@ build_modules() {
 		sort -rn | tail -n +11 | cut -d' ' -f2- | xargs -r rm -rf
 }
 
+# stage_deb STAGE: the xsplit-dkms package of the same sources as the
+# modules, as STAGE/xsplit-dkms.deb, for the scenarios that install xsplit
+# the way users do (deb-install).  A tree from before the package has none.
+stage_deb() {
+	local src=$RES/debsrc
+	rm -rf "$src"
+	mkdir -p "$src"
+	source_tar | tar -C "$src" -xf -
+	if [ -x "$src/scripts/mkdeb.sh" ]; then
+		"$src/scripts/mkdeb.sh" "$src/out" >/dev/null ||
+			die "scripts/mkdeb.sh failed"
+		mv "$src"/out/xsplit-dkms_*.deb "$1/xsplit-dkms.deb"
+	fi
+	rm -rf "$src"
+}
+
 # pack IMAGES STAGE SCENARIOS...: the input disk, a plain tar.
 pack() {
 	local img=$1 stage=$2 g
@@ -276,6 +292,7 @@ main() {
 	rm -rf "$RES/stage"
 	mkdir -p "$RES/stage"
 	build_modules "$kver" "$RES/stage"
+	stage_deb "$RES/stage"
 	# shellcheck disable=SC2086  # word splitting wanted
 	pack "$img" "$RES/stage" $scenarios
 	rm -rf "$RES/stage"

@@ -12,10 +12,13 @@ LAB_CACHE_ROOT=${LAB_CACHE_ROOT:-/var/cache/xsplit-lab}
 
 # Everything dom0 and the guests run comes from these Debian packages.
 # busybox-static (not busybox) because the guest initramfs wants one static
-# binary; the two conflict, so dom0 gets the static one too.
+# binary; the two conflict, so dom0 gets the static one too.  dkms and the
+# kernel's headers let dom0 install the xsplit-dkms package offline, as a
+# user would (scenario deb-install).
 LAB_PACKAGES="linux-image-amd64 xen-hypervisor-4.17-amd64 xen-utils-4.17
 openvswitch-switch fio iperf3 iproute2 busybox-static kmod systemd-sysv udev
-procps cpio zstd e2fsprogs ethtool iputils-ping"
+procps cpio zstd e2fsprogs ethtool iputils-ping
+dkms linux-headers-amd64 gcc make"
 
 log() { printf '[lab %s] %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }

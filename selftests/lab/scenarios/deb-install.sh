@@ -1,0 +1,120 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The path users take: dom0 installs xsplit from the xsplit-dkms package
+# with apt (offline: dkms, gcc and the kernel's headers are in the image),
+# DKMS builds the modules for dom0's kernel, and from then on xsplit's
+# drivers load on demand where the kernel's would:
+#   1. nothing of xsplit or of the kernel's backends is loaded;
+#      `apt-get install ./xsplit-dkms.deb`; DKMS reports the modules
+#      installed for this kernel, and `modprobe xen_blkback` (Xen's init
+#      scripts, an administrator) resolves to xsplit's module;
+#   2. a guest with a disk and a vif starts: udev loads the backends for
+#      the devices' aliases, and both are xsplit's (the kernel's are never
+#      loaded).  The guest runs xsplit's frontends as DKMS built them (the
+#      same kernel as dom0), checks a block pattern and pings dom0;
+#   3. `apt-get remove xsplit-dkms` leaves no module, no DKMS tree, no
+#      source and no modprobe file; with xsplit unloaded, the next guest's
+#      devices load and bind the kernel's own backends again.
+# The DKMS build runs under TCG here: minutes, so the full suite only.
+# lab: timeout=1500
+# shellcheck source=../dom0/lib.sh
+. "$LAB/dom0/lib.sh"
+
+DEB=$LAB/xsplit-dkms.deb
+XSPLIT_MODS="xsplit_blkback xsplit_netback xsplit_blkfront xsplit_netfront xsplit_core"
+LAB_NO_INTREE=/etc/modprobe.d/lab-no-intree-backends.conf
+
+[ -f "$DEB" ] || fail "no xsplit-dkms.deb on the input disk"
+command -v dkms >/dev/null || fail "no dkms in dom0's image"
+
+# dkms_left: what of xsplit DKMS and the package leave on disk.
+dkms_left() {
+	ls -d /usr/src/xsplit-* /var/lib/dkms/xsplit /usr/lib/modprobe.d/xsplit.conf \
+		"/lib/modules/$KVER"/updates/dkms/xsplit_* 2>/dev/null
+}
+
+# guest_job: the guest's disk and network work with whatever frontends
+# it loaded; it prints the frontends' srcversions for dom0 to compare.
+guest_job() {
+	cat >"$LAB_OUT/job.sh" <<'JOB'
+wait_dev /dev/xvdb 60 || exit 1
+for m in xsplit_core xsplit_blkfront xsplit_netfront; do
+	[ -e /sys/module/$m ] && echo "LAB-SRCVERSION $m $(cat /sys/module/$m/srcversion)"
+done
+dd if=/dev/urandom of=/tmp/pat bs=4k count=256 2>/dev/null
+dd if=/tmp/pat of=/dev/xvdb bs=4k oflag=direct 2>/dev/null || exit 1
+dd if=/dev/xvdb of=/tmp/back bs=4k count=256 iflag=direct 2>/dev/null || exit 1
+cmp /tmp/pat /tmp/back || { echo "xvdb: read back differs"; exit 1; }
+echo "xvdb: 1 MiB written and read back intact"
+net_up eth0 10.0.0.2/24 && wait_ping 10.0.0.1 60 || exit 1
+echo "eth0: dom0 answers"
+JOB
+}
+
+step "clean slate: no xsplit module, no kernel backend loaded"
+rm -f "$LAB_NO_INTREE"
+unload $XSPLIT_MODS xen_blkback xen_netback || fail "modules stay loaded"
+[ -z "$(dkms_left)" ] || fail "xsplit is already installed: $(dkms_left)"
+dev=$(nullb debdisk 64 1) || fail "$dev"
+linux_bridge
+
+step "apt-get install ./xsplit-dkms.deb"
+t0=$(now_ms)
+DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+	-o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts=/dev/null \
+	"$DEB" || fail "apt-get install of the package"
+echo "LAB-FIG deb-install seconds=$(( ($(now_ms) - t0) / 1000 ))"
+dkms status -m xsplit
+dkms status -m xsplit | grep -q "$KVER.*: installed" ||
+	fail "DKMS did not install xsplit for $KVER"
+for m in $XSPLIT_MODS; do
+	modinfo -F filename "$m" | grep -q "/updates/dkms/$m\.ko" ||
+		fail "modprobe does not find DKMS's $m"
+done
+for m in blkback netback blkfront netfront; do
+	modprobe -n -v "xen_$m" | tee -a "$LAB_OUT/modprobe.txt" |
+		grep -q "modprobe xsplit_$m" || fail "modprobe xen_$m does not load xsplit_$m"
+done
+for m in $XSPLIT_MODS xen_blkback xen_netback; do
+	loaded "$m" && fail "$m loaded before any device asked for it"
+done
+
+step "a guest's devices load xsplit's backends on demand"
+# the guest's frontends: the DKMS build, over the lab's own
+rm -rf /run/lab-deb && mkdir -p /run/lab-deb/lab/modules
+for m in xsplit_core xsplit_blkfront xsplit_netfront; do
+	cp "/lib/modules/$KVER/updates/dkms/$m.ko" /run/lab-deb/lab/modules/ ||
+		fail "no DKMS $m.ko"
+done
+(cd /run/lab-deb && find lab | cpio -o -H newc --quiet -R 0:0) >/run/lab-deb.cpio
+guest_job
+DOM0_BE=xsplit LAB_FE=xsplit GUEST_CPIO=/run/lab-deb.cpio guest_run debguest \
+	"$LAB_OUT/job.sh" "disk = ['phy:$dev,xvdb,w']" "vif = ['bridge=xenbr0']" ||
+	fail "the guest's I/O through the packaged xsplit"
+for m in xsplit_core xsplit_blkfront xsplit_netfront; do
+	want=$(modinfo -F srcversion "$m")
+	grep -q "LAB-SRCVERSION $m $want" "$LAB_OUT/debguest/console.log" ||
+		fail "the guest did not run DKMS's $m ($want)"
+done
+echo "guest: ran DKMS's frontends"
+for m in xen_blkback xen_netback; do
+	loaded "$m" && fail "the kernel's $m was loaded"
+done
+lsmod | grep -E '^(xsplit|xen_)' | tee "$LAB_OUT/lsmod.txt"
+check_leaks
+
+step "apt-get remove xsplit-dkms"
+apt-get remove -y xsplit-dkms || fail "apt-get remove"
+[ -z "$(dkms_left)" ] || fail "left after remove: $(dkms_left)"
+dkms status -m xsplit | grep -q . && fail "DKMS still knows xsplit"
+unload $XSPLIT_MODS || fail "xsplit modules stay loaded"
+modprobe -n -v xen_blkback | grep -q xsplit && fail "modprobe still sends xen_blkback to xsplit"
+
+step "after removal the kernel's backends serve the next guest"
+guest_job
+DOM0_BE=intree LAB_FE=intree guest_run intreeguest "$LAB_OUT/job.sh" \
+	"disk = ['phy:$dev,xvdb,w']" "vif = ['bridge=xenbr0']" ||
+	fail "the guest's I/O through the kernel's backends after removal"
+unload xen_blkback xen_netback || fail "the kernel's backends stay loaded"
+check_leaks

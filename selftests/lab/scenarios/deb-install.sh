@@ -22,7 +22,7 @@
 . "$LAB/dom0/lib.sh"
 
 DEB=$LAB/xsplit-dkms.deb
-XSPLIT_MODS="xsplit_blkback xsplit_netback xsplit_blkfront xsplit_netfront xsplit_core"
+XSPLIT_MODS=(xsplit_blkback xsplit_netback xsplit_blkfront xsplit_netfront xsplit_core)
 LAB_NO_INTREE=/etc/modprobe.d/lab-no-intree-backends.conf
 
 [ -f "$DEB" ] || fail "no xsplit-dkms.deb on the input disk"
@@ -54,7 +54,7 @@ JOB
 
 step "clean slate: no xsplit module, no kernel backend loaded"
 rm -f "$LAB_NO_INTREE"
-unload $XSPLIT_MODS xen_blkback xen_netback || fail "modules stay loaded"
+unload "${XSPLIT_MODS[@]}" xen_blkback xen_netback || fail "modules stay loaded"
 [ -z "$(dkms_left)" ] || fail "xsplit is already installed: $(dkms_left)"
 dev=$(nullb debdisk 64 1) || fail "$dev"
 linux_bridge
@@ -68,7 +68,7 @@ echo "LAB-FIG deb-install seconds=$(( ($(now_ms) - t0) / 1000 ))"
 dkms status -m xsplit
 dkms status -m xsplit | grep -q "$KVER.*: installed" ||
 	fail "DKMS did not install xsplit for $KVER"
-for m in $XSPLIT_MODS; do
+for m in "${XSPLIT_MODS[@]}"; do
 	modinfo -F filename "$m" | grep -q "/updates/dkms/$m\.ko" ||
 		fail "modprobe does not find DKMS's $m"
 done
@@ -76,7 +76,7 @@ for m in blkback netback blkfront netfront; do
 	modprobe -n -v "xen_$m" | tee -a "$LAB_OUT/modprobe.txt" |
 		grep -q "modprobe xsplit_$m" || fail "modprobe xen_$m does not load xsplit_$m"
 done
-for m in $XSPLIT_MODS xen_blkback xen_netback; do
+for m in "${XSPLIT_MODS[@]}" xen_blkback xen_netback; do
 	loaded "$m" && fail "$m loaded before any device asked for it"
 done
 
@@ -108,7 +108,7 @@ step "apt-get remove xsplit-dkms"
 apt-get remove -y xsplit-dkms || fail "apt-get remove"
 [ -z "$(dkms_left)" ] || fail "left after remove: $(dkms_left)"
 dkms status -m xsplit | grep -q . && fail "DKMS still knows xsplit"
-unload $XSPLIT_MODS || fail "xsplit modules stay loaded"
+unload "${XSPLIT_MODS[@]}" || fail "xsplit modules stay loaded"
 modprobe -n -v xen_blkback | grep -q xsplit && fail "modprobe still sends xen_blkback to xsplit"
 
 step "after removal the kernel's backends serve the next guest"

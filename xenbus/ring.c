@@ -42,8 +42,14 @@ int xsplit_xb_ring_map(struct xsplit_xb_dev *dev, enum xsplit_key_id key,
 		err = xsplit_xb_read(dev, XBT_NIL, id, nr_queues, queue, i,
 				     &ref);
 		if (err) {
-			xenbus_dev_fatal(dev->xdev, err,
-					 "reading ring reference %u", i);
+			/*
+			 * Only a log line: the caller's connect fails with
+			 * err, and the state machine reports it (a second,
+			 * direct Closing here would bypass its teardown).
+			 */
+			dev_err_ratelimited(&dev->xdev->dev,
+					    "reading ring reference %u: %d\n",
+					    i, err);
 			return err;
 		}
 		ring->grefs[i] = ref;

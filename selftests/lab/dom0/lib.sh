@@ -492,17 +492,24 @@ leak_unload() {
 	echo "xsplit backends unloaded"
 }
 
-# console_mark NAME TEXT SECONDS: wait for TEXT (a whole word sequence)
-# on guest NAME's console; fail, with the console, if it does not come
-# or the guest goes first.
-console_mark() {
-	local name=$1 log=$CONSOLE_DIR/guest-$1.log _
+# console_wait NAME TEXT SECONDS: wait for TEXT (a whole word sequence)
+# on guest NAME's console; returns 1 if it does not come in time or the
+# guest goes first.
+console_wait() {
+	local log=$CONSOLE_DIR/guest-$1.log _
 	for _ in $(seq "$3"); do
 		grep -q "$2\b" "$log" 2>/dev/null && return 0
-		xl domid "$name" >/dev/null 2>&1 || break
+		xl domid "$1" >/dev/null 2>&1 || break
 		sleep 1
 	done
-	grep -q "$2\b" "$log" 2>/dev/null && return 0
+	grep -q "$2\b" "$log" 2>/dev/null
+}
+
+# console_mark NAME TEXT SECONDS: console_wait, and fail, with the
+# console, if the text does not come.
+console_mark() {
+	local name=$1
+	console_wait "$@" && return 0
 	guest_collect "$name"
 	echo "--- console of $name ---"; tail -n 40 "$LAB_OUT/$name/console.log"
 	fail "guest $name never printed '$2'"

@@ -164,12 +164,7 @@ echo "dom0: $jvif mtu ${jmtu:-?} (xenstore mtu=$(xenstore-read \
 # While the guest runs (its links are up): no-fragmentation jumbo ping
 # from dom0, and the vifs as dom0 sees them.
 (
-	log=$CONSOLE_DIR/guest-netguest.log
-	for _ in $(seq 1 240); do
-		grep -q LAB-NET-READY "$log" 2>/dev/null && break
-		xl domid netguest >/dev/null 2>&1 || exit 0
-		sleep 1
-	done
+	console_wait netguest LAB-NET-READY 240 || exit 0
 	if ping -M "do" -s 8972 -c 3 -W 5 10.0.2.2; then
 		echo ok >"$LAB_OUT/jumbo-ping"
 	fi
@@ -184,12 +179,7 @@ echo "dom0: $jvif mtu ${jmtu:-?} (xenstore mtu=$(xenstore-read \
 ) &
 # The guest's payload, once it serves it: each vif, digests checked here.
 (
-	log=$CONSOLE_DIR/guest-netguest.log
-	for _ in $(seq 1 480); do
-		grep -q LAB-PAYLOAD-READY "$log" 2>/dev/null && break
-		xl domid netguest >/dev/null 2>&1 || exit 0
-		sleep 1
-	done
+	console_wait netguest LAB-PAYLOAD-READY 480 || exit 0
 	v=intact
 	for a in 10.0.0.2:tx-bridge 10.0.1.2:tx-ovs 10.0.2.2:tx-jumbo; do
 		payload_check "${a%%:*}" "${a#*:}" >>"$LAB_OUT/payload-tx.log" 2>&1 ||

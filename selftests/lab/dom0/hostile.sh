@@ -14,6 +14,7 @@ SETTLE_S=30		# backend threads and channels: time to go
 
 # hostile_setup: BE_MOD, THREAD_RE (every ring thread of the backend),
 # THREAD_FMT (a printf format giving one domain's), IRQ_RE; binds them.
+# shellcheck disable=SC2034  # the scenarios use them
 hostile_setup() {
 	[ -f "$LAB/modules/$HOSTILE_MODULE.ko" ] || fail "no $HOSTILE_MODULE.ko built"
 	if [ "$LAB_BE" = xsplit ]; then

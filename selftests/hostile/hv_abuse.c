@@ -26,6 +26,7 @@
 #include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
+#include <linux/ktime.h>
 #include <linux/sched.h>
 
 #include <xen/events.h>
@@ -159,8 +160,10 @@ static unsigned int hv_storm(struct hv_dev *hv, unsigned long end)
 
 int hv_run_storm(struct hv_dev *hv)
 {
-	unsigned long t0, end = jiffies + hv_max_s * HZ;
-	unsigned int sent = 0, ms = 0, rsp = 0;
+	unsigned long end = jiffies + hv_max_s * HZ;
+	unsigned int sent = 0, rsp = 0;
+	s64 us = 0;
+	ktime_t t0;
 	const char *why = "";
 	int err;
 
@@ -170,17 +173,17 @@ int hv_run_storm(struct hv_dev *hv)
 	if (!err) {
 		pr_info("%s: storm: connected\n", hv->xdev->nodename);
 		msleep_interruptible(hv_hold_ms);
-		t0 = jiffies;
+		t0 = ktime_get();
 		sent = hv_storm(hv, end);
-		ms = jiffies_to_msecs(jiffies - t0);
+		us = ktime_us_delta(ktime_get(), t0);
 		msleep_interruptible(hv_hold_ms);
 		rsp = READ_ONCE(hv->front.sring->rsp_prod);
 		if (hv_remote_in(hv, HV_GONE))
 			why = " backend=closed";
 	}
 	hv_close(hv, 1);
-	pr_info("%s: done scenario=storm events=%u sent=%u elapsed_ms=%u responses=%u events_back=%u still_mapped=%u failed=%u%s%s\n",
-		hv->xdev->nodename, hv_events, sent, ms, rsp,
+	pr_info("%s: done scenario=storm events=%u sent=%u elapsed_us=%lld responses=%u events_back=%u still_mapped=%u failed=%u%s%s\n",
+		hv->xdev->nodename, hv_events, sent, us, rsp,
 		READ_ONCE(hv->events), hv->still_mapped, hv->failed, why,
 		err ? " error=connect" : "");
 	return err;

@@ -74,11 +74,13 @@ hostile_job() {
 				sleep 1
 			done
 			dmesg | grep "hostile-vbd: .*\\(malformed \\|scenario=\$sc \\)"
+			# A bound xenbus driver holds its module: unbind first.
+			for d in /sys/bus/xen/drivers/vbd/vbd-*; do
+				echo "\${d##*/}" >/sys/bus/xen/drivers/vbd/unbind
+			done
 			rmmod $HOSTILE_MODULE || echo "HOSTILE: rmmod failed"
-			dmesg -c >/dev/null
 			echo "HOSTILE-DONE \$sc"
 		}
-		dmesg -c >/dev/null
 		run storm events=$EVENTS
 		run malformed requests=$REQS max_s=$MAL_S
 		run toggle toggles=$TOGGLES
@@ -115,14 +117,18 @@ neighbour_job() {
 	JOB
 }
 
-# sampler DOMID OUT: every 0.5 s, "scenario pid ticks" for each ring
-# thread of the hostile domain; the scenario is the guest's last
-# HOSTILE-RUN line.  Stops when OUT.stop exists.
+# sampler OUT: every 0.5 s, "scenario pid ticks" for each ring thread
+# of the hostile domain (waiting for it to exist); the scenario is the
+# guest's last HOSTILE-RUN line.  Stops when OUT.stop exists.
 sampler() {
-	local re sc f pid t log=$CONSOLE_DIR/guest-hostile.log
+	local re sc f pid t domid log=$CONSOLE_DIR/guest-hostile.log
+	until domid=$(xl domid hostile 2>/dev/null); do
+		[ -e "$1.stop" ] && return
+		sleep 0.5
+	done
 	# shellcheck disable=SC2059  # the format is ours
-	re=$(printf "$THREAD_FMT" "$1")
-	while [ ! -e "$2.stop" ]; do
+	re=$(printf "$THREAD_FMT" "$domid")
+	while [ ! -e "$1.stop" ]; do
 		sc=$(grep -ao 'HOSTILE-RUN [a-z]*' "$log" | tail -n1)
 		sc=${sc#HOSTILE-RUN }
 		while read -r f; do
@@ -133,7 +139,7 @@ sampler() {
 			echo "${sc:-none} $pid $t"
 		done < <(grep -lE "$re" /proc/[0-9]*/comm 2>/dev/null)
 		sleep 0.5
-	done >"$2"
+	done >"$1"
 }
 
 # cpu_ms SCENARIO: ring-thread CPU of the threads first seen during it.
@@ -154,10 +160,10 @@ run_all() {
 	LAB_FE=$LAB_BE guest_start neighbour "$LAB_OUT/job-neighbour.sh" \
 		"disk = ['phy:$nbdisk,xvdb,w']"
 	hostile_job $((limit / 4)) >"$LAB_OUT/job-hostile.sh"
+	sampler "$LAB_OUT/cpu-samples" &
 	LAB_FE=none guest_start hostile "$LAB_OUT/job-hostile.sh" \
 		"disk = ['phy:$disk,xvdb,w']"
 	domid=$(xl domid hostile) || fail "hostile guest gone at once"
-	sampler "$domid" "$LAB_OUT/cpu-samples" &
 	console_mark hostile HOSTILE-END "$limit"
 	touch "$LAB_OUT/cpu-samples.stop"
 	wait
@@ -167,11 +173,18 @@ run_all() {
 	destroy_timed hostile "$domid"
 	guest_collect hostile
 	step "neighbour: stop mark"
-	{ printf LAB-STOP; head -c 4088 /dev/zero; } |
-		dd of="$nbdisk" bs=4096 seek="$STOP_BLOCK" count=1 oflag=direct \
-			status=none || fail "stop mark on $nbdisk"
+	stop_mark LAB-STOP
 	NB_RC=0
 	guest_wait neighbour 180 || NB_RC=$?
+}
+
+# stop_mark TEXT: TEXT at the start of the neighbour's stop block, the
+# rest zero, past dom0's cache.
+stop_mark() {
+	{ printf '%s' "$1"; head -c $((4096 - ${#1})) /dev/zero; } >"$LAB_OUT/stop.blk"
+	dd if="$LAB_OUT/stop.blk" of="$nbdisk" bs=4096 seek="$STOP_BLOCK" \
+		count=1 oflag=direct conv=notrunc status=none ||
+		fail "stop mark on $nbdisk"
 }
 
 # field SCENARIO NAME: a number from that scenario's summary line.
@@ -186,7 +199,7 @@ storm_rows() {
 	row "storm: events sent, of $EVENTS" - "${s:-none}" "$(check [ "${s:-}" = "$EVENTS" ])"
 	s=$(field storm responses)
 	row "storm: responses on an empty ring" - "${s:-none}" "$(judge [ "${s:-}" = 0 ])"
-	row "storm: guest's time (ms)" - "$(field storm elapsed_ms)" -
+	row "storm: guest's time (us)" - "$(field storm elapsed_us)" -
 	ms=$(cpu_ms storm)
 	row "storm: $LAB_BE ring thread CPU (ms)" - "$ms" -
 	echo "$LAB_BE $ms" >>"$STORM_FIG"
@@ -229,6 +242,12 @@ recover_rows() {
 	row "$1: $LAB_BE ring thread CPU (ms)" - "$(cpu_ms "$1")" -
 }
 
+# null_blk allocates a memory-backed disk's pages as they are written:
+# the neighbour's region (8 rounds of 8 MiB) and its stop block are
+# written now, so that they are in the baseline.
+dd if=/dev/zero of="$nbdisk" bs=1M count=64 oflag=direct status=none ||
+	fail "pre-writing $nbdisk"
+stop_mark LAB-RUN
 BEFORE=$LAB_OUT/before AFTER=$LAB_OUT/after
 measure "$BEFORE"
 step "hostile floods against $LAB_BE blkback, a neighbour running fio verify"

@@ -408,7 +408,6 @@ static int hv_mal_pages(struct hv_mal *m)
 {
 	int err, ref;
 
-	m->data.ref = m->ro.ref = m->ind.ref = INVALID_GRANT_REF;
 	m->ungranted = INVALID_GRANT_REF;
 	err = gnttab_alloc_grant_references(1, &m->head);
 	if (err)

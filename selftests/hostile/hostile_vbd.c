@@ -426,26 +426,39 @@ int hv_close(struct hv_dev *hv, unsigned int cycle)
 	return err;
 }
 
-/* Closed, then Initialising, until the backend offers the device again. */
-int hv_reset(struct hv_dev *hv)
-{
-	int err = hv_close(hv, 0);
-
-	if (!err)
-		err = hv_wait(hv, HV_BIT(XenbusStateInitWait), hv_wait_ms);
-	return err;
-}
-
 /*
  * Write our state node directly, as a frontend that ignores the rules
- * would; the bus's idea of our state follows, so that a later
- * xenbus_switch_state() is not skipped as "no change".
+ * would (xenbus_switch_state() also quietly writes nothing over a state
+ * key that does not parse, as the nodes scenario leaves it); the bus's
+ * idea of our state follows, so that a later xenbus_switch_state() is not
+ * skipped as "no change".
  */
 int hv_state_write(struct hv_dev *hv, enum xenbus_state state)
 {
 	hv->xdev->state = state;
 	return xenbus_printf(XBT_NIL, hv->xdev->nodename, "state", "%d",
 			     state);
+}
+
+/*
+ * Back to a backend in InitWait from wherever the abuse left it: Closed
+ * (written directly, see hv_state_write()) until the backend is Closed
+ * too, then Initialising until it offers the device again.  Waiting for
+ * Closed first matters: a backend still in InitWait from before has not
+ * seen our Closed yet, and would go Closed under the next connect.
+ */
+int hv_reset(struct hv_dev *hv)
+{
+	int err;
+
+	hv_state_write(hv, XenbusStateClosed);
+	err = hv_wait(hv, HV_BIT(XenbusStateClosed), hv_wait_ms);
+	hv_evtchn_free(hv);
+	hv_ring_end(hv);
+	if (err)
+		return err;
+	hv_state_write(hv, XenbusStateInitialising);
+	return hv_wait(hv, HV_BIT(XenbusStateInitWait), hv_wait_ms);
 }
 
 static int hv_cycle(struct hv_dev *hv, unsigned int cycle)

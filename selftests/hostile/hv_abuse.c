@@ -123,11 +123,6 @@ static void hv_aftercheck(struct hv_dev *hv, unsigned int *recovered,
 			  unsigned int *connected)
 {
 	hv_nodes_clear(hv);
-	/*
-	 * Directly: xenbus_switch_state() quietly writes nothing over a
-	 * state key that does not parse, as the loop may have left it.
-	 */
-	hv_state_write(hv, XenbusStateClosed);
 	*recovered = !hv_reset(hv);
 	*connected = 0;
 	if (!*recovered)

@@ -26,7 +26,8 @@
 # left after the hostile guest goes (as hostile-vbd), the module unloads,
 # no WARNING/BUG/Oops.  The kernel's backend's protocol behaviour is
 # recorded ("rec"), not judged: it backs off 1 ms per bad request, so it
-# gets far fewer through in the same time.
+# gets far fewer through in the same time; toggle and nodes make it WARN
+# (see STATES below), so by default it gets storm and malformed only.
 #
 # Sizes: quick 20000 requests, 10^4 events, 200 toggles, 1000 writes;
 # LAB_X_FULL=1: 10^6, 10^5, 1000, 10000 (malformed capped at 300 s, 60 s
@@ -48,8 +49,17 @@ else
 	MAL_S=${LAB_X_HV_MAL_S:-120}
 fi
 # The kernel's backend sleeps 1 ms (a tick or two) after every bad
-# request: a minute shows its rate, more only costs lab time.
-[ "$LAB_BE" = intree ] && MAL_S=${LAB_X_HV_MAL_S_INTREE:-60}
+# request: a minute shows its rate, more only costs lab time.  And it
+# WARNs (xen-blkback/xenbus.c:337, 6.1.192) on every disconnect after a
+# connect that found no usable ring, which toggle and nodes do on
+# purpose: those two run against it only with LAB_X_HV_INTREE_STATES=1
+# (the test then fails on dom0's WARNINGs; results/20261206-073309 in
+# the hostile-vbd2 branch's worktree recorded 7 of them).
+STATES=
+if [ "$LAB_BE" = intree ]; then
+	MAL_S=${LAB_X_HV_MAL_S_INTREE:-60}
+	[ "${LAB_X_HV_INTREE_STATES:-0}" = 1 ] || STATES=:
+fi
 RESERVE_S=240		# after the hostile guest: neighbour, settle, unload
 STOP_BLOCK=51200	# the neighbour's stop mark: 200 MiB into its disk
 TICK_MS=$((1000 / $(getconf CLK_TCK)))
@@ -77,7 +87,7 @@ hostile_job() {
 				fi
 				sleep 1
 			done
-			dmesg | grep "hostile-vbd: .*\\(malformed \\|scenario=\$sc \\)"
+			dmesg | grep "hostile-vbd: .*\\(: \$sc \\|scenario=\$sc \\)"
 			# A bound xenbus driver holds its module: unbind first.
 			for d in /sys/bus/xen/drivers/vbd/vbd-*; do
 				echo "\${d##*/}" >/sys/bus/xen/drivers/vbd/unbind
@@ -87,8 +97,8 @@ hostile_job() {
 		}
 		run storm events=$EVENTS
 		run malformed requests=$REQS max_s=$MAL_S
-		run toggle toggles=$TOGGLES
-		run nodes writes=$WRITES attempt_every=$((WRITES / 10)) max_s=$MAL_S
+		$STATES run toggle toggles=$TOGGLES
+		$STATES run nodes writes=$WRITES attempt_every=$((WRITES / 10)) max_s=$MAL_S
 		dmesg | grep -E 'WARNING:|BUG:|Oops|general protection' &&
 			echo "HOSTILE: the guest's kernel complained"
 		echo HOSTILE-END
@@ -263,10 +273,14 @@ measure "$AFTER"
 
 storm_rows
 malformed_rows
-recover_rows toggle "$TOGGLES"
-recover_rows nodes "$WRITES"
-s=$(field nodes connected_on_garbage)
-row "nodes: connected on garbage keys" - "${s:-none}" "$(judge [ "${s:-}" = 0 ])"
+if [ -z "$STATES" ]; then
+	recover_rows toggle "$TOGGLES"
+	recover_rows nodes "$WRITES"
+	s=$(field nodes connected_on_garbage)
+	row "nodes: connected on garbage keys" - "${s:-none}" "$(judge [ "${s:-}" = 0 ])"
+else
+	row "toggle, nodes: not run (WARNs, see above)" - - -
+fi
 nb=$(grep -a 'NEIGHBOUR-SUMMARY' "$LAB_OUT/neighbour/console.log" | tail -n1)
 r=$(echo "$nb" | sed -n 's/.*rounds=\([0-9]*\).*/\1/p')
 f=$(echo "$nb" | sed -n 's/.*failed=\([0-9]*\).*/\1/p')

@@ -22,79 +22,16 @@
 # shellcheck source=../dom0/lib.sh
 . "$LAB/dom0/lib.sh"
 
+# shellcheck source=../dom0/hostile.sh
+. "$LAB/dom0/hostile.sh"
+
 N=${LAB_X_HV_CYCLES:-20}
 [ "${LAB_X_FULL:-0}" = 1 ] && N=${LAB_X_HV_CYCLES:-100}
-MODULE=xsplit_hostile_vbd
-MEM_SLACK_KB=16384	# MemAvailable / SUnreclaim: noise, not a leak
-GONE_S=60		# a destroyed domain must leave xl list by then
-SETTLE_S=30		# backend threads and channels: time to go
+MODULE=$HOSTILE_MODULE
 RESERVE_S=330		# after the hostile guest: destroy, settle, ok guest
 
-[ -f "$LAB/modules/$MODULE.ko" ] || fail "no $MODULE.ko built"
-if [ "$LAB_BE" = xsplit ]; then
-	have_xsplit blkback || fail "no xsplit blkback module"
-	BE_MOD=xsplit_blkback THREAD_RE='^xsplit-blk' IRQ_RE='xsplit-blk'
-else
-	BE_MOD=xen_blkback THREAD_RE='^blkback\.' IRQ_RE='blkif-backend'
-fi
-use_backends
+hostile_setup
 disk=$(nullb hostiledisk 64 1) || fail "$disk"
-bad=0
-
-# be_threads, evtchns, be_evtchns: what a backend connection holds in dom0.
-be_threads() { cat /proc/[0-9]*/comm 2>/dev/null | grep -c "$THREAD_RE"; }
-evtchns() { grep -c 'xen-dyn' /proc/interrupts; }
-be_evtchns() { grep -c "$IRQ_RE" /proc/interrupts; }
-
-# measure FILE: leak_snapshot's memory, slab and xsplit counters, plus
-# threads and channels, as "key value" lines.
-measure() {
-	leak_snapshot "$1"
-	{
-		echo "threads $(be_threads)"
-		echo "evtchns $(evtchns)"
-		echo "be_evtchns $(be_evtchns)"
-	} >>"$1"
-}
-
-# settle BEFORE: give a destroyed guest's connections SETTLE_S to go.
-settle() {
-	local _
-	for _ in $(seq "$SETTLE_S"); do
-		[ "$(be_threads)" -le "$(leak_value "$1" threads)" ] &&
-			[ "$(evtchns)" -le "$(leak_value "$1" evtchns)" ] && return 0
-		sleep 1
-	done
-}
-
-# The table: one line per measurement, its verdict ok, FAIL or - (figure).
-ROWS=$LAB_OUT/rows
-: >"$ROWS"
-row() {
-	printf '%-40s %10s %10s  %s\n' "$1" "$2" "$3" "$4" >>"$ROWS"
-	kv "$(echo "$1" | tr -c 'a-zA-Z0-9_.\n' _)" "$2->$3"
-	case $4 in ok|-) ;; *) bad=1 ;; esac
-}
-
-# check TEST...: a row's verdict, "ok" if the test holds.
-check() { if "$@"; then echo ok; else echo FAIL; fi; }
-
-# grows KEY LIMIT [LABEL]: FAIL if KEY grew from BEFORE to AFTER by more
-# than LIMIT ("-": a figure only); MemAvailable falls: give it as -KEY.
-grows() {
-	local key=${1#-} a b d v=ok
-	a=$(leak_value "$BEFORE" "$key")
-	b=$(leak_value "$AFTER" "$key")
-	{ [ -n "$a" ] && [ -n "$b" ]; } || return 0
-	d=$((b - a))
-	[ "${1:0:1}" = - ] && d=$((a - b))
-	if [ "$2" = - ]; then
-		v=-
-	elif [ "$d" -gt "$2" ]; then
-		v=FAIL
-	fi
-	row "${3:-$key} ($d)" "$a" "$b" "$v"
-}
 
 # hostile_job: the guest's job.  The module's own waits are bounded
 # (30 s each); the job bounds the whole run and reports the guest's view.
@@ -122,7 +59,7 @@ hostile_job() {
 # run_hostile: boot the hostile guest, wait for its summary, destroy it and
 # time how long its domain takes to leave xl list.  Sets SUMMARY, GONE.
 run_hostile() {
-	local limit domid s
+	local limit domid
 	limit=$((LAB_DEADLINE - $(date +%s) - RESERVE_S))
 	hostile_job $((limit - 90)) >"$LAB_OUT/job-hostile.sh"
 	LAB_FE=none guest_start hostile "$LAB_OUT/job-hostile.sh" \
@@ -132,14 +69,7 @@ run_hostile() {
 	SUMMARY=$(grep -a 'hostile-vbd: .* done scenario=' \
 		"$CONSOLE_DIR/guest-hostile.log" | tail -n1)
 	step "guest: ${SUMMARY#*done }"
-	timeout -k 5 120 xl destroy hostile || echo "xl destroy hostile: rc $?"
-	GONE=
-	for s in $(seq "$GONE_S"); do
-		xl list | awk -v d="$domid" '$2 == d { f = 1 } END { exit !f }' ||
-			{ GONE=$s; break; }
-		sleep 1
-	done
-	[ -n "$GONE" ] || { echo "domain $domid still there:"; xl list; }
+	destroy_timed hostile "$domid"
 	guest_collect hostile
 }
 
@@ -173,52 +103,17 @@ row "guest: backend went Closing" - "$(field closing)" -
 row "guest: backend stayed Connected" - "$(field connected)" -
 s=$(field still_mapped)
 row "guest: rings mapped after Closed" - "${s:-none}" "$(check [ "${s:-}" = 0 ])"
-grows -mem_available_kb "$MEM_SLACK_KB" "MemAvailable drop KiB"
-grows sunreclaim_kb "$MEM_SLACK_KB" "SUnreclaim growth KiB"
-grows slab_kb - "Slab growth KiB"
-grows threads 0 "backend threads"
-grows evtchns 0 "event channels (xen-dyn)"
-grows be_evtchns 0 "event channels ($IRQ_RE)"
-while read -r key _; do
-	grows "$key" 0
-done < <(grep -E '^xsplit_(core|blkback)\.' "$BEFORE")
-row "domain gone from xl list after (s)" - "${GONE:-no,${GONE_S}s}" "$(check [ -n "$GONE" ])"
-n=$(xenstore-list /local/domain/0/backend/vbd 2>/dev/null | wc -l)
-row "backend/vbd dirs left" - "$n" "$(check [ "$n" = 0 ])"
-
-# The disk is free again: dom0 can claim it, a new guest can use it.
-if perl -MFcntl -e 'sysopen(my $f, $ARGV[0], O_RDONLY | O_EXCL) or die "$!\n"' \
-	"$disk"; then
-	row "dom0 claims the disk (O_EXCL)" - yes ok
-else
-	row "dom0 claims the disk (O_EXCL)" - no FAIL
-fi
+leak_rows
+final_rows "$disk"
 step "a well-behaved guest on the same disk"
 if ok_guest; then
 	row "new guest: fio verify on the disk" - passed ok
 else
 	row "new guest: fio verify on the disk" - failed FAIL
 fi
-step "rmmod $BE_MOD"
-if unload "$BE_MOD"; then
-	row "rmmod $BE_MOD" - unloaded ok
-else
-	row "rmmod $BE_MOD" - stays FAIL
-fi
-# A thread the module left behind runs freed code: give it time to oops.
-sleep 3
+unload_rows
 # What the backend said about the hostile rings, in short.
-dmesg | sed -n "\\|LAB-TEST-START $LAB_TEST\$|,\$p" >"$LAB_OUT/dmesg.txt"
 echo "dom0 dmesg: $(grep -c 'producer index\|bogus ring' "$LAB_OUT/dmesg.txt") corrupt-ring lines, first:"
 grep -m 3 'producer index\|bogus ring' "$LAB_OUT/dmesg.txt"
-n=$(grep -cE 'WARNING:|BUG:|Oops|general protection' "$LAB_OUT/dmesg.txt")
-row "dom0 WARNING/BUG/Oops lines" - "$n" "$(check [ "$n" = 0 ])"
-grep -m 20 -B 2 -A 20 -E 'WARNING:|BUG:|Oops|general protection' "$LAB_OUT/dmesg.txt"
-
-{
-	echo "hostile-vbd against $LAB_BE blkback: $N cycles (guest: ${SUMMARY#*done })"
-	printf '%-40s %10s %10s  %s\n' measure before after verdict
-	cat "$ROWS"
-} | tee "$LAB_OUT/table.txt"
-[ "$bad" = 0 ] || fail "$LAB_BE blkback: the hostile frontend cost dom0 (table above)"
+table "hostile-vbd against $LAB_BE blkback: $N cycles (guest: ${SUMMARY#*done })"
 echo "$LAB_BE blkback: $N hostile cycles, nothing left behind"

@@ -1,0 +1,171 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# Helpers for the hostile-vbd scenarios (sourced after lib.sh): what a
+# backend connection holds in dom0, before/after snapshots, and the cost
+# table.  hostile_setup picks the backend's module and thread names and
+# binds the mode's backends; the scenario then fills BEFORE and AFTER
+# (measure) and adds rows (row, grows).
+
+HOSTILE_MODULE=xsplit_hostile_vbd
+MEM_SLACK_KB=16384	# MemAvailable / SUnreclaim: noise, not a leak
+GONE_S=60		# a destroyed domain must leave xl list by then
+SETTLE_S=30		# backend threads and channels: time to go
+
+# hostile_setup: BE_MOD, THREAD_RE (every ring thread of the backend),
+# THREAD_FMT (a printf format giving one domain's), IRQ_RE; binds them.
+# shellcheck disable=SC2034  # the scenarios use them
+hostile_setup() {
+	[ -f "$LAB/modules/$HOSTILE_MODULE.ko" ] || fail "no $HOSTILE_MODULE.ko built"
+	if [ "$LAB_BE" = xsplit ]; then
+		have_xsplit blkback || fail "no xsplit blkback module"
+		BE_MOD=xsplit_blkback THREAD_RE='^xsplit-blk' IRQ_RE='xsplit-blk'
+		THREAD_FMT='^xsplit-blk%s\.'
+	else
+		BE_MOD=xen_blkback THREAD_RE='^blkback\.' IRQ_RE='blkif-backend'
+		THREAD_FMT='^blkback\.%s\.'
+	fi
+	use_backends
+	HOSTILE_BAD=0
+	ROWS=$LAB_OUT/rows
+	: >"$ROWS"
+}
+
+# be_threads, evtchns, be_evtchns: what a backend connection holds in dom0.
+be_threads() { cat /proc/[0-9]*/comm 2>/dev/null | grep -c "$THREAD_RE"; }
+evtchns() { grep -c 'xen-dyn' /proc/interrupts; }
+be_evtchns() { grep -c "$IRQ_RE" /proc/interrupts; }
+
+# measure FILE: leak_snapshot's memory, slab and xsplit counters, plus
+# threads and channels, as "key value" lines.
+measure() {
+	leak_snapshot "$1"
+	{
+		echo "threads $(be_threads)"
+		echo "evtchns $(evtchns)"
+		echo "be_evtchns $(be_evtchns)"
+	} >>"$1"
+}
+
+# settle BEFORE: give a destroyed guest's connections SETTLE_S to go.
+settle() {
+	local _
+	for _ in $(seq "$SETTLE_S"); do
+		[ "$(be_threads)" -le "$(leak_value "$1" threads)" ] &&
+			[ "$(evtchns)" -le "$(leak_value "$1" evtchns)" ] && return 0
+		sleep 1
+	done
+}
+
+# row LABEL BEFORE AFTER VERDICT: one line of the table; the verdict is
+# ok, FAIL, - (a figure) or rec (the in-tree backend's behaviour, which
+# we record and do not judge).
+row() {
+	printf '%-44s %10s %10s  %s\n' "$1" "$2" "$3" "$4" >>"$ROWS"
+	kv "$(echo "$1" | tr -c 'a-zA-Z0-9_.\n' _)" "$2->$3"
+	case $4 in ok|-|rec) ;; *) HOSTILE_BAD=1 ;; esac
+}
+
+# check TEST...: a row's verdict, "ok" if the test holds.
+check() { if "$@"; then echo ok; else echo FAIL; fi; }
+
+# judge TEST...: as check for xsplit's backend; the in-tree one's
+# protocol behaviour is recorded ("rec") instead of failing the test.
+judge() {
+	if "$@"; then
+		echo ok
+	elif [ "$LAB_BE" = xsplit ]; then
+		echo FAIL
+	else
+		echo rec
+	fi
+}
+
+# grows KEY LIMIT [LABEL]: FAIL if KEY grew from BEFORE to AFTER by more
+# than LIMIT ("-": a figure only); MemAvailable falls: give it as -KEY.
+grows() {
+	local key=${1#-} a b d v=ok
+	a=$(leak_value "$BEFORE" "$key")
+	b=$(leak_value "$AFTER" "$key")
+	{ [ -n "$a" ] && [ -n "$b" ]; } || return 0
+	d=$((b - a))
+	[ "${1:0:1}" = - ] && d=$((a - b))
+	if [ "$2" = - ]; then
+		v=-
+	elif [ "$d" -gt "$2" ]; then
+		v=FAIL
+	fi
+	row "${3:-$key} ($d)" "$a" "$b" "$v"
+}
+
+# leak_rows: memory, slab, threads, channels and xsplit counters, BEFORE
+# to AFTER.
+leak_rows() {
+	local key _
+	grows -mem_available_kb "$MEM_SLACK_KB" "MemAvailable drop KiB"
+	grows sunreclaim_kb "$MEM_SLACK_KB" "SUnreclaim growth KiB"
+	grows slab_kb - "Slab growth KiB"
+	grows threads 0 "backend threads"
+	grows evtchns 0 "event channels (xen-dyn)"
+	grows be_evtchns 0 "event channels ($IRQ_RE)"
+	while read -r key _; do
+		grows "$key" 0
+	done < <(grep -E '^xsplit_(core|blkback)\.' "$BEFORE")
+}
+
+# destroy_timed NAME DOMID: xl destroy, then wait for the domain to leave
+# xl list; sets GONE (seconds, empty if it stayed).
+destroy_timed() {
+	local s
+	timeout -k 5 120 xl destroy "$1" || echo "xl destroy $1: rc $?"
+	GONE=
+	for s in $(seq "$GONE_S"); do
+		xl list | awk -v d="$2" '$2 == d { f = 1 } END { exit !f }' ||
+			{ GONE=$s; break; }
+		sleep 1
+	done
+	[ -n "$GONE" ] || { echo "domain $2 still there:"; xl list; }
+}
+
+# final_rows DISK: the domain gone, no backend dir left, the disk free for
+# dom0, the backend module unloads, no kernel complaint in dom0's dmesg.
+final_rows() {
+	local n
+	row "domain gone from xl list after (s)" - "${GONE:-no,${GONE_S}s}" "$(check [ -n "$GONE" ])"
+	n=$(xenstore-list /local/domain/0/backend/vbd 2>/dev/null | wc -l)
+	row "backend/vbd dirs left" - "$n" "$(check [ "$n" = 0 ])"
+	if perl -MFcntl -e 'sysopen(my $f, $ARGV[0], O_RDONLY | O_EXCL) or die "$!\n"' \
+		"$1"; then
+		row "dom0 claims the disk (O_EXCL)" - yes ok
+	else
+		row "dom0 claims the disk (O_EXCL)" - no FAIL
+	fi
+}
+
+# unload_rows: rmmod the backend; a thread it left behind would run freed
+# code, so give that time to oops before dmesg is read.
+unload_rows() {
+	local n
+	step "rmmod $BE_MOD"
+	if unload "$BE_MOD"; then
+		row "rmmod $BE_MOD" - unloaded ok
+	else
+		row "rmmod $BE_MOD" - stays FAIL
+	fi
+	sleep 3
+	dmesg | sed -n "\\|LAB-TEST-START $LAB_TEST\$|,\$p" >"$LAB_OUT/dmesg.txt"
+	n=$(grep -cE 'WARNING:|BUG:|Oops|general protection' "$LAB_OUT/dmesg.txt")
+	row "dom0 WARNING/BUG/Oops lines" - "$n" "$(check [ "$n" = 0 ])"
+	grep -m 20 -B 2 -A 20 -E 'WARNING:|BUG:|Oops|general protection' "$LAB_OUT/dmesg.txt"
+}
+
+# table TITLE: print the table; fail the test if any row failed.
+table() {
+	{
+		echo "$1"
+		printf '%-44s %10s %10s  %s\n' measure before after verdict
+		cat "$ROWS"
+	} | tee "$LAB_OUT/table.txt"
+	[ "$HOSTILE_BAD" = 0 ] ||
+		fail "$LAB_BE blkback: the hostile frontend cost dom0 or got wrong answers (table above)"
+}

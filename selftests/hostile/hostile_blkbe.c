@@ -88,7 +88,7 @@ MODULE_PARM_DESC(sectors, "Disk size in 512-byte sectors, 8..2^32 (default 13107
 #define HB_MAX_WAIT_MS		600000
 #define HB_MAX_REACT_MS		60000
 #define HB_MIN_SECTORS		8ULL
-#define HB_MAX_SECTORS		(1ULL << 32)
+#define HB_MAX_SECTORS		BIT_ULL(32)
 #define HB_MAX_SCENARIOS	16
 /* How often a wait re-reads the state itself, in case a watch was missed. */
 #define HB_POLL_MS		1000

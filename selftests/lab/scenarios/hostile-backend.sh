@@ -1,56 +1,73 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# A hostile vbd backend against a guest's frontend (issue #14).  dom0 runs
-# no real vbd backend but the test-only xsplit_hostile_blkbe module
-# (selftests/hostile/hostile_blkbe.c): a null disk of zeroes that, after
-# GOOD honest responses, misbehaves once per disk, one scenario per disk:
+# Hostile vbd and vif backends against a guest's frontends (issue #14).
+# dom0 runs no real backend but the test-only modules of selftests/hostile:
+# xsplit_hostile_blkbe, a null disk of zeroes that, after GOOD honest
+# responses, misbehaves once per disk, one scenario per disk:
 #   xvdb unknown-id   a response with an id never issued
 #   xvdc dup-id       the same response twice
 #   xvdd wrong-op     a response with another operation
 #   xvde rsp-ahead    rsp_prod far ahead of anything asked
 #   xvdf state-cycle  Closing with requests in flight, then InitWait again
-# then offers the disk again once the frontend has closed.  Run once per
-# frontend (modes=fe): the kernel's xen-blkfront is the control.
+# and xsplit_hostile_netbe, a link to nowhere (the guest's frames are
+# acknowledged and dropped, it receives a broadcast frame every 100 ms)
+# that misbehaves once per vif after NET_GOOD honest frames:
+#   eth0 rx-offset    a receive response whose offset + size passes the page
+#   eth1 unknown-id   a transmit response with an id never used
+#   eth2 rsp-ahead    the receive ring's rsp_prod far ahead
+# Both offer a device again once its frontend has closed.  The devices get
+# hotplug scripts that do nothing (script=/bin/true): the hostile backends
+# need no physical-device and make no netdev.  Run once per frontend
+# (modes=fe): the kernel's xen-blkfront and xen-netfront are the control.
 #
 # The guest runs fio (random 4 KiB reads and writes, O_DIRECT, iodepth 8)
-# on every disk at once and reports, per disk, fio's error and the bytes
-# moved, or "stuck" if fio has not ended IO_S seconds after it started;
-# then dom0 reads each frontend's state, destroys the guest and reads the
-# backend's summary per disk.
+# on every disk and pings out of every vif at once, and reports, per disk,
+# fio's error and the KiB moved, or "stuck" if fio has not ended IO_S
+# seconds after it started, and per vif its packet counts; then dom0
+# reads each frontend's state, destroys the guest and reads the backends'
+# summary per device.
 #
 # Pass, whatever the frontend: no WARNING/BUG/Oops/stall/hung task in the
 # guest's console or dom0's log (the runner checks both), the guest
 # destroyable (gone from xl list within 60 s), dom0 back to its baseline
 # (no backend or domain left in XenStore, event channels and memory back,
-# the hostile module unloads).  For xsplit's blkfront also: every bad act
-# makes it close the device (the backend sees Closing), and no disk's I/O
-# is left stuck.  The kernel's blkfront is the control: what it does is
-# reported in the table, not judged.
+# the hostile modules unload).  For xsplit's frontends also: every bad act
+# makes them close the device (the backend sees Closing), and no disk's
+# I/O is left stuck.  The kernel's frontends are the control: what they
+# do is reported in the table, not judged.
 # Per mode about 3 minutes under TCG; full suite only.
 # lab: modes=fe timeout=540
 # shellcheck source=../dom0/lib.sh
 . "$LAB/dom0/lib.sh"
 
 MODULE=xsplit_hostile_blkbe
+NET_MODULE=xsplit_hostile_netbe
 SCENARIOS=${LAB_X_HBE_SCENARIOS:-unknown-id dup-id wrong-op rsp-ahead state-cycle}
+NET_SCENARIOS=${LAB_X_HBE_NET_SCENARIOS-rx-offset unknown-id rsp-ahead}
 GOOD=${LAB_X_HBE_GOOD:-64}
+NET_GOOD=${LAB_X_HBE_NET_GOOD:-16}
+PING_N=40		# pings per vif, 4 a second
 RUNTIME=15		# fio's time per disk
 IO_S=50			# after this, a disk's fio that has not ended is stuck
 GONE_S=60		# a destroyed domain must leave xl list by then
 MEM_SLACK_KB=16384	# MemAvailable: noise, not a leak
 LETTERS="b c d e f g h i j k l m n o p"
 
-[ -f "$LAB/modules/$MODULE.ko" ] || fail "no $MODULE.ko built"
-[ "$LAB_FE" = intree ] || have_xsplit blkfront || fail "no xsplit blkfront module"
+for m in "$MODULE" "$NET_MODULE"; do
+	[ -f "$LAB/modules/$m.ko" ] || fail "no $m.ko built"
+done
+[ "$LAB_FE" = intree ] || require_mode blk net
 use_backends
+# a run that failed half-way may have left them loaded
+unload "$MODULE" "$NET_MODULE" || fail "hostile modules stay"
 bad=0
 
 evtchns() { grep -c 'xen-dyn' /proc/interrupts; }
 
-# disks: one null_blk disk per scenario (the hotplug script wants a
-# device; the hostile backend never touches it); sets DISKS (xl lines)
-# and LETTERS_USED.
+# disks: one null_blk disk per scenario (libxl wants a block device to
+# choose the phy backend; the hostile backend never touches it); sets
+# DISKS (xl lines) and LETTERS_USED.
 disks() {
 	local s l i=0 dev
 	DISKS=
@@ -59,8 +76,20 @@ disks() {
 		i=$((i + 1))
 		l=$(echo "$LETTERS" | cut -d' ' -f"$i")
 		dev=$(nullb "hbe$i" 16 0) || fail "$dev"
-		DISKS="$DISKS${DISKS:+, }'phy:$dev,xvd$l,w'"
+		DISKS="$DISKS${DISKS:+, }'format=raw, vdev=xvd$l, access=rw, script=/bin/true, target=$dev'"
 		LETTERS_USED="$LETTERS_USED $l"
+	done
+}
+
+# vifs: one vif per net scenario; sets VIFS (xl lines) and VIF_IDS.
+vifs() {
+	local s i=0
+	VIFS=
+	VIF_IDS=
+	for s in $NET_SCENARIOS; do
+		VIFS="$VIFS${VIFS:+, }'mac=00:16:3e:00:09:0$i, script=/bin/true'"
+		VIF_IDS="$VIF_IDS $i"
+		i=$((i + 1))
 	done
 }
 
@@ -69,6 +98,13 @@ hbe_job() {
 	cat <<-JOB
 		for l in $LETTERS_USED; do
 			wait_dev /dev/xvd\$l 60 || echo "HBE-IO xvd\$l rc=nodisk"
+		done
+		for i in $VIF_IDS; do
+			net_up eth\$i 10.9.\$i.2/24 || continue
+			# no one answers: a static neighbour makes every ping a frame
+			arp -i eth\$i -s 10.9.\$i.1 02:00:00:00:00:01 2>/dev/null
+			(ping -c $PING_N -i 0.25 -W 1 10.9.\$i.1 >/dev/null 2>&1
+			 echo \$? >/tmp/prc-\$i) &
 		done
 		for l in $LETTERS_USED; do
 			[ -e /dev/xvd\$l ] || continue
@@ -100,16 +136,32 @@ hbe_job() {
 				echo "HBE-IO xvd\$l rc=stuck"
 			fi
 		done
-		dmesg | grep -E 'xvd|vbd|blkf' | grep -v 'LAB-' | sed 's/^/HBE-LOG /' | tail -n 60
+		for n in \$(seq $PING_N); do
+			left=0
+			for i in $VIF_IDS; do [ -e /tmp/prc-\$i ] || left=1; done
+			[ \$left = 0 ] && break
+			sleep 1
+		done
+		for i in $VIF_IDS; do
+			d=/sys/class/net/eth\$i
+			echo "HBE-NET eth\$i rx=\$(cat \$d/statistics/rx_packets 2>/dev/null)" \\
+				"tx=\$(cat \$d/statistics/tx_packets 2>/dev/null)" \\
+				"oper=\$(cat \$d/operstate 2>/dev/null)" \\
+				"ping=\$(cat /tmp/prc-\$i 2>/dev/null || echo running)"
+		done
+		dmesg | grep -E 'xvd|vbd|blkf|eth[0-9]|vif|netf' | grep -v 'LAB-' |
+			sed 's/^/HBE-LOG /' | tail -n 80
 		echo HBE-END
 		sleep 3600
 	JOB
 }
 
-# fe_state LETTER: the guest's frontend state of disk xvdLETTER.
+# devno LETTER: the vbd device number of disk xvdLETTER.
+devno() { echo $((202 * 256 + ($(printf '%d' "'$1") - 97) * 16)); }
+
+# fe_state TYPE DEV: the guest's frontend state of device TYPE/DEV.
 fe_state() {
-	local dev=$((202 * 256 + ($(printf '%d' "'$1") - 97) * 16))
-	xenstore-read "/local/domain/$DOMID/device/vbd/$dev/state" 2>/dev/null ||
+	xenstore-read "/local/domain/$DOMID/device/$1/$2/state" 2>/dev/null ||
 		echo gone
 }
 
@@ -119,19 +171,26 @@ io() {
 		sed -n "s/.*HBE-IO xvd$1 //p" | tail -n1
 }
 
-# summary LETTER KEY: a number from the backend's done line for the disk.
+# summary KIND TYPE DEV KEY: a number from backend KIND's (blkbe, netbe)
+# done line for device TYPE/DEV.
 summary() {
-	local dev=$((202 * 256 + ($(printf '%d' "'$1") - 97) * 16))
-	dmesg | sed -n "s|.*hostile-blkbe: backend/vbd/$DOMID/$dev: done .* $2=\\([0-9]*\\).*|\\1|p" |
+	dmesg | sed -n "s|.*hostile-$1: backend/$2/$DOMID/$3: done .* $4=\\([0-9]*\\).*|\\1|p" |
 		tail -n1
 }
 
-# fe_log LETTER: the frontend's first complaint about the disk.
+# net LETTER: the guest's HBE-NET line for vif ID, shortened.
+net() {
+	tr -d '\r' <"$LAB_OUT/hbe/console.log" |
+		sed -n "s/.*HBE-NET eth$1 //p" | tail -n1
+}
+
+# fe_log PATTERN: the frontend's first complaint about a device (lines
+# matching PATTERN, partition and attach chatter left out).
 fe_log() {
 	local line
 	line=$(tr -d '\r' <"$LAB_OUT/hbe/console.log" |
-		grep -a 'HBE-LOG' | grep -aiE "xvd$1|vbd-$(( 202 * 256 + ($(printf '%d' "'$1") - 97) * 16 ))" |
-		grep -aivE 'xvd[a-z]+: (p[0-9]|unknown partition)|Attached|Write Protect|detected capacity|xvd[a-z]+ *$' |
+		grep -a 'HBE-LOG' | grep -aiE "$1" |
+		grep -aivE 'xvd[a-z]+: (p[0-9]|unknown partition)|Attached|Write Protect|detected capacity|xvd[a-z]+ *$|LAB-BIND' |
 		head -n1 | sed 's/.*HBE-LOG //; s/^\[[ 0-9.]*\] *//')
 	echo "${line:-none}"
 }
@@ -146,22 +205,32 @@ row() {
 }
 
 disks
+vifs
 ev0=$(evtchns)
 leak_snapshot "$LAB_OUT/before"
 list=$(echo "$SCENARIOS" | tr ' ' ',')
 step "hostile blkback: $list (good=$GOOD) against the $LAB_FE frontend"
 insmod "$LAB/modules/$MODULE.ko" scenario="$list" good="$GOOD" ||
 	fail "insmod $MODULE"
+if [ -n "$NET_SCENARIOS" ]; then
+	list=$(echo "$NET_SCENARIOS" | tr ' ' ',')
+	step "hostile netback: $list (good=$NET_GOOD)"
+	insmod "$LAB/modules/$NET_MODULE.ko" scenario="$list" good="$NET_GOOD" ||
+		fail "insmod $NET_MODULE"
+fi
 # shellcheck disable=SC2034  # guest_start checks the bindings against it
 DOM0_BE=hostile
 hbe_job >"$LAB_OUT/job-hbe.sh"
-guest_start hbe "$LAB_OUT/job-hbe.sh" "disk = [$DISKS]"
+guest_start hbe "$LAB_OUT/job-hbe.sh" "disk = [$DISKS]" "vif = [$VIFS]"
 DOMID=$(xl domid hbe) || fail "guest hbe gone at once"
 console_mark hbe HBE-END $((IO_S + 200))
 cp "$CONSOLE_DIR/guest-hbe.log" "$LAB_OUT/hbe/console.log"
 declare -A STATE
 for l in $LETTERS_USED; do
-	STATE[$l]=$(fe_state "$l")
+	STATE[$l]=$(fe_state vbd "$(devno "$l")")
+done
+for i in $VIF_IDS; do
+	STATE[$i]=$(fe_state vif "$i")
 done
 t0=$(now_ms)
 timeout -k 5 120 xl destroy hbe || echo "xl destroy hbe: rc $?"
@@ -174,31 +243,50 @@ kv destroy_ms $(( $(now_ms) - t0 ))
 guest_collect hbe
 # the devices' threads print their summary as the toolstack removes them
 for _ in $(seq 30); do
-	[ "$(dmesg | grep -c "hostile-blkbe: backend/vbd/$DOMID/.*: done")" -ge \
-		"$(echo "$SCENARIOS" | wc -w)" ] && break
+	[ "$(dmesg | grep -c "hostile-..tbe: backend/v.../$DOMID/.*: done")" -ge \
+		"$(echo "$SCENARIOS $NET_SCENARIOS" | wc -w)" ] && break
 	sleep 1
 done
-dmesg | grep 'hostile-blkbe:' | sed 's/^/dom0: /'
+dmesg | grep 'hostile-..tbe:' | sed 's/^/dom0: /'
 
-# The table, one line per disk.
+# verdict BAD CLOSED [IO]: for xsplit's frontends, "ok" if the frontend
+# closed after every bad act (there was one) and the I/O did not stick;
+# for the kernel's, "-": the control is reported, not judged.
+verdict() {
+	[ "$LAB_FE" = xsplit ] || { echo -; return; }
+	case ${3:-} in rc=stuck*) echo FAIL; return ;; esac
+	if [ "${1:-0}" -ge 1 ] && [ "${2:-x}" = "$1" ]; then
+		echo ok
+	else
+		echo FAIL
+	fi
+}
+
+# The table, one line per device.
 i=0
 for s in $SCENARIOS; do
 	i=$((i + 1))
 	l=$(echo "$LETTERS" | cut -d' ' -f"$i")
-	b=$(summary "$l" bad) c=$(summary "$l" fe_closed) g=$(summary "$l" fe_ignored)
-	n=$(summary "$l" connects)
-	v=ok
-	if [ "$LAB_FE" = xsplit ]; then
-		# its I/O ended, and it closed after every bad act there was
-		case $(io "$l") in rc=stuck*|"") v=FAIL ;; esac
-		[ "$s" = honest ] || [ "${b:-0}" -ge 1 ] || v=FAIL
-		[ "${c:-x}" = "${b:-y}" ] || v=FAIL
-	else
-		v=-
-	fi
+	d=$(devno "$l")
+	b=$(summary blkbe vbd "$d" bad) c=$(summary blkbe vbd "$d" fe_closed)
+	g=$(summary blkbe vbd "$d" fe_ignored) n=$(summary blkbe vbd "$d" connects)
+	r=$(io "$l")
+	v=$(verdict "$b" "$c" "${r:-rc=stuck}")
+	[ "$s" = honest ] && [ "$v" = FAIL ] && [ "$b" = 0 ] && v=ok
 	row "$v" "$(printf '%-5s %-12s fe-state=%-4s bad=%-2s closed=%-2s ignored=%-2s connects=%-2s io: %s' \
-		"xvd$l" "$s" "${STATE[$l]}" "${b:-?}" "${c:-?}" "${g:-?}" "${n:-?}" "$(io "$l")")"
-	row - "      guest log: $(fe_log "$l")"
+		"xvd$l" "$s" "${STATE[$l]}" "${b:-?}" "${c:-?}" "${g:-?}" "${n:-?}" "${r:-none}")"
+	row - "      guest log: $(fe_log "xvd$l|vbd-$d")"
+done
+i=0
+for s in $NET_SCENARIOS; do
+	b=$(summary netbe vif "$i" bad) c=$(summary netbe vif "$i" fe_closed)
+	g=$(summary netbe vif "$i" fe_ignored) n=$(summary netbe vif "$i" connects)
+	v=$(verdict "$b" "$c")
+	[ "$s" = honest ] && [ "$v" = FAIL ] && [ "$b" = 0 ] && v=ok
+	row "$v" "$(printf '%-5s %-12s fe-state=%-4s bad=%-2s closed=%-2s ignored=%-2s connects=%-2s net: %s' \
+		"eth$i" "$s" "${STATE[$i]}" "${b:-?}" "${c:-?}" "${g:-?}" "${n:-?}" "$(net "$i")")"
+	row - "      guest log: $(fe_log "eth$i|vif-$i")"
+	i=$((i + 1))
 done
 if [ -n "$gone" ]; then
 	row ok "guest destroyed, gone from xl list after ${gone}s"
@@ -211,10 +299,10 @@ for _ in $(seq 30); do
 done
 n=$(evtchns)
 row "$([ "$n" -le "$ev0" ] && echo ok || echo FAIL)" "dom0 event channels: $ev0 before, $n after"
-if unload "$MODULE"; then
-	row ok "rmmod $MODULE"
+if unload "$MODULE" "$NET_MODULE"; then
+	row ok "rmmod $MODULE $NET_MODULE"
 else
-	row FAIL "rmmod $MODULE: it stays"
+	row FAIL "rmmod $MODULE $NET_MODULE: one stays"
 fi
 leak_snapshot "$LAB_OUT/after"
 a=$(leak_value "$LAB_OUT/before" mem_available_kb)
@@ -225,9 +313,9 @@ n=$(tr -d '\r' <"$LAB_OUT/hbe/console.log" | grep -acE "$KERNEL_BAD")
 row "$([ "$n" = 0 ] && echo ok || echo FAIL)" "guest kernel warning lines: $n"
 
 {
-	echo "hostile-backend: hostile blkback against the $LAB_FE blkfront (good=$GOOD)"
+	echo "hostile-backend: hostile blkback and netback against the $LAB_FE frontends (good=$GOOD, net $NET_GOOD)"
 	cat "$ROWS"
 } | tee "$LAB_OUT/table.txt"
 check_leaks
-[ "$bad" = 0 ] || fail "the $LAB_FE frontend against a hostile blkback (table above)"
-echo "$LAB_FE blkfront: every hostile backend act cost nothing it should not"
+[ "$bad" = 0 ] || fail "the $LAB_FE frontends against hostile backends (table above)"
+echo "$LAB_FE frontends: every hostile backend act cost nothing it should not"

@@ -36,13 +36,9 @@
  */
 #define pr_fmt(fmt) "hostile-blkbe: " fmt
 
-#include <linux/delay.h>
 #include <linux/interrupt.h>
-#include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/slab.h>
-#include <linux/string.h>
-#include <linux/wait.h>
 
 #include <xen/events.h>
 #include <xen/grant_table.h>
@@ -51,7 +47,7 @@
 #include <xen/interface/io/blkif.h>
 #include <xen/interface/io/protocols.h>
 
-#include "xsplit_compat_xen.h"
+#include "hostile_peer.h"
 
 static char *scenario = "honest";
 module_param(scenario, charp, 0444);
@@ -90,9 +86,6 @@ MODULE_PARM_DESC(sectors, "Disk size in 512-byte sectors, 8..2^32 (default 13107
 #define HB_MIN_SECTORS		8ULL
 #define HB_MAX_SECTORS		BIT_ULL(32)
 #define HB_MAX_SCENARIOS	16
-/* How often a wait re-reads the state itself, in case a watch was missed. */
-#define HB_POLL_MS		1000
-#define HB_TXN_TRIES		10
 /* state-cycle: how often it looks for more requests to hold */
 #define HB_HOLD_STEP_MS		10
 /* unknown-id: far above any ring's size, so no frontend ever issued it */
@@ -106,13 +99,8 @@ MODULE_PARM_DESC(sectors, "Disk size in 512-byte sectors, 8..2^32 (default 13107
 #define HB_XVD_SHIFT		4
 #define HB_XVD_DISKS		16
 
-#define HB_BIT(s)		(1U << (s))
-#define HB_FE_UP		(HB_BIT(XenbusStateInitialised) | \
-				 HB_BIT(XenbusStateConnected))
-#define HB_FE_DOWN		(HB_BIT(XenbusStateClosing) | \
-				 HB_BIT(XenbusStateClosed) | \
-				 HB_BIT(XenbusStateUnknown) | \
-				 HB_BIT(XenbusStateInitialising))
+#define HB_FE_UP		(HOSTILE_BIT(XenbusStateInitialised) | \
+				 HOSTILE_BIT(XenbusStateConnected))
 
 enum hb_scen {
 	HB_HONEST,
@@ -134,7 +122,7 @@ static const char *const hb_scen_name[HB_NR_SCEN] = {
 };
 
 /* The parsed `scenario` list. */
-static enum hb_scen hb_list[HB_MAX_SCENARIOS];
+static unsigned int hb_list[HB_MAX_SCENARIOS];
 static unsigned int hb_list_len;
 
 /* What zero-filled reads copy from. */
@@ -142,11 +130,7 @@ static struct page *hb_zero_page;
 
 /* One bound vbd device: its thread and its current connection. */
 struct hb_dev {
-	struct xenbus_device *xdev;
-	struct task_struct *task;
-	wait_queue_head_t wq;
-	int remote;			/* frontend state, from the watch */
-	bool kick;			/* the frontend notified us */
+	struct hostile_peer p;
 	enum hb_scen scen;
 
 	/* this connection */
@@ -159,7 +143,7 @@ struct hb_dev {
 
 	/* tallies for the summary line */
 	unsigned int connects, bad, answered, refused, copy_errors;
-	unsigned int fe_closed, fe_ignored, held_total, fe_bad;
+	unsigned int held_total, fe_bad;
 };
 
 static irqreturn_t hb_interrupt(int irq, void *data)
@@ -167,61 +151,16 @@ static irqreturn_t hb_interrupt(int irq, void *data)
 	struct hb_dev *hb = data;
 
 	/* The thread does the work and sends the (late) EOI. */
-	WRITE_ONCE(hb->kick, true);
-	wake_up(&hb->wq);
+	hostile_kick(&hb->p);
 	return IRQ_HANDLED;
-}
-
-static bool hb_remote_in(struct hb_dev *hb, u32 states)
-{
-	return HB_BIT(READ_ONCE(hb->remote)) & states;
-}
-
-/*
- * hb_wait - wait until the frontend is in one of @states (bit mask)
- *
- * Woken by the otherend watch; re-reads XenStore every HB_POLL_MS anyway,
- * so that a watch event lost or overtaken costs a second, not the run.
- *
- * Return: 0, -ETIMEDOUT after @ms, or -EINTR when the device goes away.
- */
-static int hb_wait(struct hb_dev *hb, u32 states, unsigned int ms)
-{
-	unsigned long end = jiffies + msecs_to_jiffies(ms);
-	long slice;
-
-	for (;;) {
-		slice = min_t(long, (long)(end - jiffies),
-			      msecs_to_jiffies(HB_POLL_MS));
-		wait_event_interruptible_timeout(hb->wq,
-						 hb_remote_in(hb, states) ||
-						 kthread_should_stop(),
-						 max(slice, 0L));
-		if (kthread_should_stop())
-			return -EINTR;
-		if (hb_remote_in(hb, states))
-			return 0;
-		if (time_after_eq(jiffies, end))
-			return -ETIMEDOUT;
-		WRITE_ONCE(hb->remote,
-			   xsplit_xenbus_otherend_state(hb->xdev));
-	}
-}
-
-static void hb_switch(struct hb_dev *hb, enum xenbus_state state)
-{
-	int err = xenbus_switch_state(hb->xdev, state);
-
-	if (err)
-		pr_err("%s: going %s: %d\n", hb->xdev->nodename,
-		       xenbus_strstate(state), err);
 }
 
 /* ---- the disk's keys and the connection ---- */
 
-static int hb_publish_txn(struct hb_dev *hb, struct xenbus_transaction xbt)
+/* What a frontend reads of the disk, all at once, before InitWait. */
+static int hb_publish(struct hostile_peer *p, struct xenbus_transaction xbt)
 {
-	const char *dir = hb->xdev->nodename;
+	const char *dir = p->xdev->nodename;
 	int err;
 
 	err = xenbus_printf(xbt, dir, "sectors", "%llu", sectors);
@@ -235,32 +174,11 @@ static int hb_publish_txn(struct hb_dev *hb, struct xenbus_transaction xbt)
 	return err;
 }
 
-/* What a frontend reads of the disk, all at once, before InitWait. */
-static int hb_publish(struct hb_dev *hb)
-{
-	struct xenbus_transaction xbt;
-	unsigned int i;
-	int err = -EAGAIN;
-
-	for (i = 0; i < HB_TXN_TRIES && err == -EAGAIN; i++) {
-		err = xenbus_transaction_start(&xbt);
-		if (err)
-			return err;
-		err = hb_publish_txn(hb, xbt);
-		if (err) {
-			xenbus_transaction_end(xbt, 1);
-			return err;
-		}
-		err = xenbus_transaction_end(xbt, 0);
-	}
-	return err;
-}
-
 /* We offered one page, one queue, the native ABI: nothing else is taken. */
 static int hb_read_frontend(struct hb_dev *hb, grant_ref_t *ref,
 			    evtchn_port_t *port)
 {
-	const char *fe = hb->xdev->otherend;
+	const char *fe = hb->p.xdev->otherend;
 	unsigned int r, p;
 	char *proto;
 	int err;
@@ -288,14 +206,14 @@ static int hb_connect(struct hb_dev *hb)
 	err = hb_read_frontend(hb, &ref, &port);
 	if (err)
 		return err;
-	err = xenbus_map_ring_valloc(hb->xdev, &ref, 1, &hb->ring_addr);
+	err = xenbus_map_ring_valloc(hb->p.xdev, &ref, 1, &hb->ring_addr);
 	if (err) {
 		hb->ring_addr = NULL;
 		return err;
 	}
 	BACK_RING_INIT(&hb->ring, (struct blkif_sring *)hb->ring_addr,
 		       XEN_PAGE_SIZE);
-	err = xsplit_bind_interdomain_lateeoi(hb->xdev, port, hb_interrupt, 0,
+	err = xsplit_bind_interdomain_lateeoi(hb->p.xdev, port, hb_interrupt, 0,
 					      "hostile-blkbe", hb);
 	if (err < 0)
 		return err;
@@ -304,7 +222,7 @@ static int hb_connect(struct hb_dev *hb)
 	hb->poisoned = false;
 	hb->held = 0;
 	hb->connects++;
-	return xenbus_switch_state(hb->xdev, XenbusStateConnected);
+	return xenbus_switch_state(hb->p.xdev, XenbusStateConnected);
 }
 
 /* Unbinding the irq also closes our end of the channel. */
@@ -314,7 +232,7 @@ static void hb_disconnect(struct hb_dev *hb)
 		unbind_from_irqhandler(hb->irq, hb);
 	hb->irq = -1;
 	if (hb->ring_addr)
-		xenbus_unmap_ring_vfree(hb->xdev, hb->ring_addr);
+		xenbus_unmap_ring_vfree(hb->p.xdev, hb->ring_addr);
 	hb->ring_addr = NULL;
 	hb->held_total += hb->held;
 	hb->held = 0;
@@ -335,7 +253,7 @@ static int hb_zero_fill(struct hb_dev *hb, const struct blkif_request *req)
 		ops[i].source.u.gmfn = xen_page_to_gfn(hb_zero_page);
 		ops[i].source.domid = DOMID_SELF;
 		ops[i].dest.u.ref = seg->gref;
-		ops[i].dest.domid = hb->xdev->otherend_id;
+		ops[i].dest.domid = hb->p.xdev->otherend_id;
 		ops[i].dest.offset = seg->first_sect << HB_SECTOR_SHIFT;
 		ops[i].len = (seg->last_sect - seg->first_sect + 1) <<
 			     HB_SECTOR_SHIFT;
@@ -460,7 +378,7 @@ static bool hb_answer(struct hb_dev *hb, const struct blkif_request *req)
 		break;
 	}
 	pr_info("%s: bad act %u: %s (request id %llu, op %u)\n",
-		hb->xdev->nodename, hb->bad, hb_scen_name[hb->scen],
+		hb->p.xdev->nodename, hb->bad, hb_scen_name[hb->scen],
 		(unsigned long long)hb_req_id(req), op);
 	return true;
 }
@@ -501,57 +419,35 @@ static int hb_drain(struct hb_dev *hb)
 	return bad;
 }
 
-/* After a bad act: did the frontend close within react_ms? */
-static int hb_react(struct hb_dev *hb)
-{
-	int err = hb_wait(hb, HB_FE_DOWN, react_ms);
-
-	if (err == -EINTR)
-		return err;
-	if (!err) {
-		hb->fe_closed++;
-		pr_info("%s: frontend went %s after bad act %u\n",
-			hb->xdev->nodename,
-			xenbus_strstate(READ_ONCE(hb->remote)), hb->bad);
-		return 0;
-	}
-	hb->fe_ignored++;
-	pr_info("%s: frontend stayed %s %u ms after bad act %u\n",
-		hb->xdev->nodename, xenbus_strstate(READ_ONCE(hb->remote)),
-		react_ms, hb->bad);
-	return -ETIMEDOUT;
-}
-
 /*
  * state-cycle: with requests in flight, go Closing under the frontend.
- * Up to HB_POLL_MS for `hold` requests to be on the ring first (the
+ * Up to HOSTILE_POLL_MS for `hold` requests to be on the ring first (the
  * drain holds every request from the bad act on).
  */
 static int hb_close_under(struct hb_dev *hb)
 {
-	unsigned long end = jiffies + msecs_to_jiffies(HB_POLL_MS);
+	unsigned long end = jiffies + msecs_to_jiffies(HOSTILE_POLL_MS);
 	int err;
 
-	while (hb->held < hold && time_before(jiffies, end) &&
-	       !kthread_should_stop()) {
-		wait_event_interruptible_timeout(hb->wq, READ_ONCE(hb->kick) ||
-						 kthread_should_stop(),
-						 msecs_to_jiffies(HB_HOLD_STEP_MS));
-		WRITE_ONCE(hb->kick, false);
+	while (hb->held < hold && time_before(jiffies, end)) {
+		err = hostile_wait_work(&hb->p, HB_FE_UP, HB_HOLD_STEP_MS);
+		if (err <= 0)
+			return err;
+		hostile_take_kick(&hb->p);
 		err = hb_drain(hb);
 		xen_irq_lateeoi(hb->irq, 0);
 		if (err < 0)
 			return err;
 	}
 	pr_info("%s: going Closing with %u request(s) in flight\n",
-		hb->xdev->nodename, hb->held);
-	hb_switch(hb, XenbusStateClosing);
-	err = hb_wait(hb, HB_BIT(XenbusStateClosing) |
-		      HB_BIT(XenbusStateClosed), wait_ms);
+		hb->p.xdev->nodename, hb->held);
+	hostile_switch(&hb->p, XenbusStateClosing);
+	err = hostile_wait(&hb->p, HOSTILE_BIT(XenbusStateClosing) |
+			   HOSTILE_BIT(XenbusStateClosed), wait_ms);
 	if (err == -ETIMEDOUT)
-		hb->fe_ignored++;
+		hb->p.fe_ignored++;
 	else if (!err)
-		hb->fe_closed++;
+		hb->p.fe_closed++;
 	return err;
 }
 
@@ -564,16 +460,10 @@ static int hb_run_connection(struct hb_dev *hb)
 	int ret;
 
 	for (;;) {
-		wait_event_interruptible_timeout(hb->wq,
-						 READ_ONCE(hb->kick) ||
-						 !hb_remote_in(hb, HB_FE_UP) ||
-						 kthread_should_stop(),
-						 msecs_to_jiffies(HB_POLL_MS));
-		if (kthread_should_stop())
-			return -EINTR;
-		if (!hb_remote_in(hb, HB_FE_UP))
-			return 0;
-		WRITE_ONCE(hb->kick, false);
+		ret = hostile_wait_work(&hb->p, HB_FE_UP, HOSTILE_POLL_MS);
+		if (ret <= 0)
+			return ret;
+		hostile_take_kick(&hb->p);
 		ret = hb_drain(hb);
 		xen_irq_lateeoi(hb->irq, 0);
 		if (ret < 0)
@@ -582,7 +472,7 @@ static int hb_run_connection(struct hb_dev *hb)
 			continue;
 		if (hb->scen == HB_STATE_CYCLE)
 			return hb_close_under(hb);
-		ret = hb_react(hb);
+		ret = hostile_react(&hb->p, hb->bad, react_ms);
 		if (ret != -ETIMEDOUT)
 			return ret;
 	}
@@ -593,12 +483,12 @@ static int hb_cycle(struct hb_dev *hb)
 {
 	int err;
 
-	err = hb_wait(hb, HB_FE_UP, wait_ms);
+	err = hostile_wait(&hb->p, HB_FE_UP, wait_ms);
 	if (err)
 		return err;
 	err = hb_connect(hb);
 	if (err) {
-		pr_err("%s: connecting: %d\n", hb->xdev->nodename, err);
+		pr_err("%s: connecting: %d\n", hb->p.xdev->nodename, err);
 		hb_disconnect(hb);
 		return err;
 	}
@@ -608,17 +498,8 @@ static int hb_cycle(struct hb_dev *hb)
 		return err;
 	if (err == -EPROTO)
 		pr_err("%s: the frontend corrupted its ring\n",
-		       hb->xdev->nodename);
-	/* Closed, then offer the disk again: a frontend may come back. */
-	hb_switch(hb, XenbusStateClosing);
-	hb_switch(hb, XenbusStateClosed);
-	err = hb_wait(hb, HB_BIT(XenbusStateClosed) |
-		      HB_BIT(XenbusStateInitialising) |
-		      HB_BIT(XenbusStateUnknown), wait_ms);
-	if (err)
-		return err;
-	hb_switch(hb, XenbusStateInitWait);
-	return 0;
+		       hb->p.xdev->nodename);
+	return hostile_reoffer(&hb->p, wait_ms);
 }
 
 /*
@@ -632,21 +513,21 @@ static int hb_thread(void *data)
 	struct hb_dev *hb = data;
 	int err;
 
-	WRITE_ONCE(hb->remote, xsplit_xenbus_otherend_state(hb->xdev));
-	err = hb_publish(hb);
+	WRITE_ONCE(hb->p.remote, xsplit_xenbus_otherend_state(hb->p.xdev));
+	err = hostile_transact(&hb->p, hb_publish);
 	if (!err)
-		err = xenbus_switch_state(hb->xdev, XenbusStateInitWait);
+		err = xenbus_switch_state(hb->p.xdev, XenbusStateInitWait);
 	while (!err)
 		err = hb_cycle(hb);
 	if (err != -EINTR) {
-		pr_info("%s: stopped: %d (frontend %s)\n", hb->xdev->nodename,
-			err, xenbus_strstate(READ_ONCE(hb->remote)));
-		wait_event_interruptible(hb->wq, kthread_should_stop());
+		pr_info("%s: stopped: %d (frontend %s)\n", hb->p.xdev->nodename,
+			err, xenbus_strstate(READ_ONCE(hb->p.remote)));
+		wait_event_interruptible(hb->p.wq, kthread_should_stop());
 	}
 	hb_disconnect(hb);
 	pr_info("%s: done scenario=%s bad=%u answered=%u connects=%u fe_closed=%u fe_ignored=%u held=%u refused=%u copy_errors=%u fe_bad=%u%s\n",
-		hb->xdev->nodename, hb_scen_name[hb->scen], hb->bad,
-		hb->answered, hb->connects, hb->fe_closed, hb->fe_ignored,
+		hb->p.xdev->nodename, hb_scen_name[hb->scen], hb->bad,
+		hb->answered, hb->connects, hb->p.fe_closed, hb->p.fe_ignored,
 		hb->held_total, hb->refused, hb->copy_errors, hb->fe_bad,
 		err == -ETIMEDOUT ? " error=frontend-timeout" :
 		err != -EINTR ? " error=failed" : "");
@@ -671,12 +552,7 @@ static void hb_otherend_changed(struct xenbus_device *xdev,
 {
 	struct hb_dev *hb = dev_get_drvdata(&xdev->dev);
 
-	WRITE_ONCE(hb->remote, state);
-	wake_up(&hb->wq);
-	/* As the real backends do: a detached and closed disk goes away. */
-	if ((state == XenbusStateClosed || state == XenbusStateUnknown) &&
-	    !xenbus_dev_is_online(xdev))
-		device_unregister(&xdev->dev);
+	hostile_otherend_changed(&hb->p, state);
 }
 
 static int hb_probe(struct xenbus_device *xdev,
@@ -687,15 +563,13 @@ static int hb_probe(struct xenbus_device *xdev,
 	hb = kzalloc(sizeof(*hb), GFP_KERNEL);
 	if (!hb)
 		return -ENOMEM;
-	hb->xdev = xdev;
+	hostile_peer_init(&hb->p, xdev);
 	hb->irq = -1;
-	hb->remote = XenbusStateUnknown;
 	hb->scen = hb_scen_for(xdev);
-	init_waitqueue_head(&hb->wq);
 	dev_set_drvdata(&xdev->dev, hb);
-	hb->task = kthread_run(hb_thread, hb, "hostile-blkbe");
-	if (IS_ERR(hb->task)) {
-		int err = PTR_ERR(hb->task);
+	hb->p.task = kthread_run(hb_thread, hb, "hostile-blkbe");
+	if (IS_ERR(hb->p.task)) {
+		int err = PTR_ERR(hb->p.task);
 
 		dev_set_drvdata(&xdev->dev, NULL);
 		kfree(hb);
@@ -710,7 +584,7 @@ static XSPLIT_XENBUS_REMOVE_RET hb_remove(struct xenbus_device *xdev)
 {
 	struct hb_dev *hb = dev_get_drvdata(&xdev->dev);
 
-	kthread_stop(hb->task);
+	kthread_stop(hb->p.task);
 	dev_set_drvdata(&xdev->dev, NULL);
 	kfree(hb);
 	return XSPLIT_XENBUS_REMOVED;
@@ -729,41 +603,6 @@ static struct xenbus_driver hb_driver = {
 	.remove = hb_remove,
 	.otherend_changed = hb_otherend_changed,
 };
-
-static int hb_parse_one(const char *name)
-{
-	unsigned int i;
-
-	for (i = 0; i < HB_NR_SCEN; i++) {
-		if (!strcmp(name, hb_scen_name[i]))
-			return i;
-	}
-	return -EINVAL;
-}
-
-/* scenario: "a,b,c" into hb_list. */
-static int hb_parse_list(void)
-{
-	char *copy, *p, *name;
-	int s, err = 0;
-
-	copy = kstrdup(scenario, GFP_KERNEL);
-	if (!copy)
-		return -ENOMEM;
-	p = copy;
-	while ((name = strsep(&p, ",")) && !err) {
-		s = hb_parse_one(name);
-		if (s < 0 || hb_list_len == HB_MAX_SCENARIOS) {
-			pr_err("bad scenario '%s' (or more than %u)\n", name,
-			       HB_MAX_SCENARIOS);
-			err = -EINVAL;
-			break;
-		}
-		hb_list[hb_list_len++] = s;
-	}
-	kfree(copy);
-	return err;
-}
 
 static bool hb_params_ok(void)
 {
@@ -786,9 +625,11 @@ static int __init hb_init(void)
 		return -ENODEV;
 	if (!hb_params_ok())
 		return -EINVAL;
-	err = hb_parse_list();
-	if (err)
+	err = hostile_parse(scenario, hb_scen_name, HB_NR_SCEN, hb_list,
+			    HB_MAX_SCENARIOS);
+	if (err < 0)
 		return err;
+	hb_list_len = err;
 	hb_zero_page = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	if (!hb_zero_page)
 		return -ENOMEM;

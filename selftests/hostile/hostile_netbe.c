@@ -32,11 +32,8 @@
 
 #include <linux/etherdevice.h>
 #include <linux/interrupt.h>
-#include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/slab.h>
-#include <linux/string.h>
-#include <linux/wait.h>
 
 #include <xen/events.h>
 #include <xen/grant_table.h>
@@ -44,7 +41,7 @@
 #include <xen/xenbus.h>
 #include <xen/interface/io/netif.h>
 
-#include "xsplit_compat_xen.h"
+#include "hostile_peer.h"
 
 static char *scenario = "honest";
 module_param(scenario, charp, 0444);
@@ -78,8 +75,6 @@ MODULE_PARM_DESC(react_ms, "Time the frontend gets to close after a bad act, ms,
 #define HN_MAX_WAIT_MS		600000
 #define HN_MAX_REACT_MS		60000
 #define HN_MAX_SCENARIOS	16
-#define HN_POLL_MS		1000
-#define HN_TXN_TRIES		10
 /* the frame we send: broadcast, local experimental ethertype, min size */
 #define HN_ETHERTYPE		0x88b5
 #define HN_FRAME_LEN		ETH_ZLEN
@@ -90,12 +85,7 @@ MODULE_PARM_DESC(react_ms, "Time the frontend gets to close after a bad act, ms,
 /* rsp-ahead: responses "produced" beyond anything posted */
 #define HN_BOGUS_RSPS		0x10000U
 
-#define HN_BIT(s)		(1U << (s))
-#define HN_FE_UP		HN_BIT(XenbusStateConnected)
-#define HN_FE_DOWN		(HN_BIT(XenbusStateClosing) | \
-				 HN_BIT(XenbusStateClosed) | \
-				 HN_BIT(XenbusStateUnknown) | \
-				 HN_BIT(XenbusStateInitialising))
+#define HN_FE_UP		HOSTILE_BIT(XenbusStateConnected)
 
 enum hn_scen {
 	HN_HONEST,
@@ -112,18 +102,14 @@ static const char *const hn_scen_name[HN_NR_SCEN] = {
 	[HN_RSP_AHEAD] = "rsp-ahead",
 };
 
-static enum hn_scen hn_list[HN_MAX_SCENARIOS];
+static unsigned int hn_list[HN_MAX_SCENARIOS];
 static unsigned int hn_list_len;
 
 /* The frame every guest receives, built once. */
 static struct page *hn_frame_page;
 
 struct hn_dev {
-	struct xenbus_device *xdev;
-	struct task_struct *task;
-	wait_queue_head_t wq;
-	int remote;			/* frontend state, from the watch */
-	bool kick;			/* the frontend notified us */
+	struct hostile_peer p;
 	enum hn_scen scen;
 
 	/* this connection */
@@ -136,61 +122,24 @@ struct hn_dev {
 
 	/* tallies for the summary line */
 	unsigned int connects, bad, tx_answered, rx_sent, copy_errors;
-	unsigned int fe_closed, fe_ignored, fe_bad;
+	unsigned int fe_bad;
 };
 
 static irqreturn_t hn_interrupt(int irq, void *data)
 {
 	struct hn_dev *hn = data;
 
-	WRITE_ONCE(hn->kick, true);
-	wake_up(&hn->wq);
+	/* The thread does the work and sends the (late) EOI. */
+	hostile_kick(&hn->p);
 	return IRQ_HANDLED;
-}
-
-static bool hn_remote_in(struct hn_dev *hn, u32 states)
-{
-	return HN_BIT(READ_ONCE(hn->remote)) & states;
-}
-
-/* As hostile_blkbe's: 0, -ETIMEDOUT after @ms, -EINTR when stopped. */
-static int hn_wait(struct hn_dev *hn, u32 states, unsigned int ms)
-{
-	unsigned long end = jiffies + msecs_to_jiffies(ms);
-	long slice;
-
-	for (;;) {
-		slice = min_t(long, (long)(end - jiffies),
-			      msecs_to_jiffies(HN_POLL_MS));
-		wait_event_interruptible_timeout(hn->wq,
-						 hn_remote_in(hn, states) ||
-						 kthread_should_stop(),
-						 max(slice, 0L));
-		if (kthread_should_stop())
-			return -EINTR;
-		if (hn_remote_in(hn, states))
-			return 0;
-		if (time_after_eq(jiffies, end))
-			return -ETIMEDOUT;
-		WRITE_ONCE(hn->remote,
-			   xsplit_xenbus_otherend_state(hn->xdev));
-	}
-}
-
-static void hn_switch(struct hn_dev *hn, enum xenbus_state state)
-{
-	int err = xenbus_switch_state(hn->xdev, state);
-
-	if (err)
-		pr_err("%s: going %s: %d\n", hn->xdev->nodename,
-		       xenbus_strstate(state), err);
 }
 
 /* ---- keys and connection ---- */
 
-static int hn_publish_txn(struct hn_dev *hn, struct xenbus_transaction xbt)
+/* Copying receive is all we offer: written before InitWait. */
+static int hn_publish(struct hostile_peer *p, struct xenbus_transaction xbt)
 {
-	const char *dir = hn->xdev->nodename;
+	const char *dir = p->xdev->nodename;
 	int err;
 
 	err = xenbus_printf(xbt, dir, "feature-rx-copy", "%u", 1);
@@ -199,31 +148,11 @@ static int hn_publish_txn(struct hn_dev *hn, struct xenbus_transaction xbt)
 	return err;
 }
 
-static int hn_publish(struct hn_dev *hn)
-{
-	struct xenbus_transaction xbt;
-	unsigned int i;
-	int err = -EAGAIN;
-
-	for (i = 0; i < HN_TXN_TRIES && err == -EAGAIN; i++) {
-		err = xenbus_transaction_start(&xbt);
-		if (err)
-			return err;
-		err = hn_publish_txn(hn, xbt);
-		if (err) {
-			xenbus_transaction_end(xbt, 1);
-			return err;
-		}
-		err = xenbus_transaction_end(xbt, 0);
-	}
-	return err;
-}
-
 /* One queue, one channel, copying receive: nothing else was offered. */
 static int hn_read_frontend(struct hn_dev *hn, grant_ref_t *refs,
 			    evtchn_port_t *port)
 {
-	const char *fe = hn->xdev->otherend;
+	const char *fe = hn->p.xdev->otherend;
 	unsigned int tx, rx, p;
 	int err;
 
@@ -242,7 +171,7 @@ static int hn_read_frontend(struct hn_dev *hn, grant_ref_t *refs,
 
 static int hn_map(struct hn_dev *hn, grant_ref_t ref, void **addr)
 {
-	int err = xenbus_map_ring_valloc(hn->xdev, &ref, 1, addr);
+	int err = xenbus_map_ring_valloc(hn->p.xdev, &ref, 1, addr);
 
 	if (err)
 		*addr = NULL;
@@ -266,7 +195,7 @@ static int hn_connect(struct hn_dev *hn)
 		       XEN_PAGE_SIZE);
 	BACK_RING_INIT(&hn->rx, (struct xen_netif_rx_sring *)hn->rx_addr,
 		       XEN_PAGE_SIZE);
-	err = xsplit_bind_interdomain_lateeoi(hn->xdev, port, hn_interrupt, 0,
+	err = xsplit_bind_interdomain_lateeoi(hn->p.xdev, port, hn_interrupt, 0,
 					      "hostile-netbe", hn);
 	if (err < 0)
 		return err;
@@ -274,7 +203,7 @@ static int hn_connect(struct hn_dev *hn)
 	hn->honest_left = good;
 	hn->poisoned = false;
 	hn->connects++;
-	return xenbus_switch_state(hn->xdev, XenbusStateConnected);
+	return xenbus_switch_state(hn->p.xdev, XenbusStateConnected);
 }
 
 static void hn_disconnect(struct hn_dev *hn)
@@ -283,9 +212,9 @@ static void hn_disconnect(struct hn_dev *hn)
 		unbind_from_irqhandler(hn->irq, hn);
 	hn->irq = -1;
 	if (hn->tx_addr)
-		xenbus_unmap_ring_vfree(hn->xdev, hn->tx_addr);
+		xenbus_unmap_ring_vfree(hn->p.xdev, hn->tx_addr);
 	if (hn->rx_addr)
-		xenbus_unmap_ring_vfree(hn->xdev, hn->rx_addr);
+		xenbus_unmap_ring_vfree(hn->p.xdev, hn->rx_addr);
 	hn->tx_addr = NULL;
 	hn->rx_addr = NULL;
 }
@@ -343,7 +272,7 @@ static int hn_tx_drain(struct hn_dev *hn)
 			bad = true;
 			hn_tx_rsp(hn, HN_BAD_TX_ID, XEN_NETIF_RSP_OKAY);
 			pr_info("%s: bad act %u: unknown-id (tx id %u answered as %u)\n",
-				hn->xdev->nodename, hn->bad, req.id,
+				hn->p.xdev->nodename, hn->bad, req.id,
 				HN_BAD_TX_ID);
 		}
 		hn_tx_rsp(hn, req.id, XEN_NETIF_RSP_OKAY);
@@ -360,7 +289,7 @@ static int hn_copy_frame(struct hn_dev *hn, grant_ref_t gref)
 		.source.u.gmfn = xen_page_to_gfn(hn_frame_page),
 		.source.domid = DOMID_SELF,
 		.dest.u.ref = gref,
-		.dest.domid = hn->xdev->otherend_id,
+		.dest.domid = hn->p.xdev->otherend_id,
 		.len = HN_FRAME_LEN,
 		.flags = GNTCOPY_dest_gref,
 	};
@@ -423,7 +352,7 @@ static int hn_rx_send(struct hn_dev *hn)
 		hn->rx.rsp_prod_pvt += HN_BOGUS_RSPS;
 		hn->poisoned = true;
 	}
-	pr_info("%s: bad act %u: %s (rx id %u)\n", hn->xdev->nodename,
+	pr_info("%s: bad act %u: %s (rx id %u)\n", hn->p.xdev->nodename,
 		hn->bad, hn_scen_name[hn->scen], req.id);
 	return 1;
 }
@@ -453,28 +382,8 @@ static int hn_round(struct hn_dev *hn, bool frame_due)
 	hn_push(hn, tx || rx);
 	RING_FINAL_CHECK_FOR_REQUESTS(&hn->tx, more);
 	if (more)
-		WRITE_ONCE(hn->kick, true);
+		hostile_kick(&hn->p);
 	return tx || rx;
-}
-
-static int hn_react(struct hn_dev *hn)
-{
-	int err = hn_wait(hn, HN_FE_DOWN, react_ms);
-
-	if (err == -EINTR)
-		return err;
-	if (!err) {
-		hn->fe_closed++;
-		pr_info("%s: frontend went %s after bad act %u\n",
-			hn->xdev->nodename,
-			xenbus_strstate(READ_ONCE(hn->remote)), hn->bad);
-		return 0;
-	}
-	hn->fe_ignored++;
-	pr_info("%s: frontend stayed %s %u ms after bad act %u\n",
-		hn->xdev->nodename, xenbus_strstate(READ_ONCE(hn->remote)),
-		react_ms, hn->bad);
-	return -ETIMEDOUT;
 }
 
 /* Serve one connection until the frontend leaves it or the device goes. */
@@ -485,16 +394,10 @@ static int hn_run_connection(struct hn_dev *hn)
 	int ret;
 
 	for (;;) {
-		wait_event_interruptible_timeout(hn->wq,
-						 READ_ONCE(hn->kick) ||
-						 !hn_remote_in(hn, HN_FE_UP) ||
-						 kthread_should_stop(),
-						 msecs_to_jiffies(period_ms));
-		if (kthread_should_stop())
-			return -EINTR;
-		if (!hn_remote_in(hn, HN_FE_UP))
-			return 0;
-		WRITE_ONCE(hn->kick, false);
+		ret = hostile_wait_work(&hn->p, HN_FE_UP, period_ms);
+		if (ret <= 0)
+			return ret;
+		hostile_take_kick(&hn->p);
 		due = time_after_eq(jiffies, next);
 		if (due)
 			next = jiffies + msecs_to_jiffies(period_ms);
@@ -504,7 +407,7 @@ static int hn_run_connection(struct hn_dev *hn)
 			return ret;
 		if (!ret)
 			continue;
-		ret = hn_react(hn);
+		ret = hostile_react(&hn->p, hn->bad, react_ms);
 		if (ret != -ETIMEDOUT)
 			return ret;
 	}
@@ -515,12 +418,12 @@ static int hn_cycle(struct hn_dev *hn)
 {
 	int err;
 
-	err = hn_wait(hn, HN_FE_UP, wait_ms);
+	err = hostile_wait(&hn->p, HN_FE_UP, wait_ms);
 	if (err)
 		return err;
 	err = hn_connect(hn);
 	if (err) {
-		pr_err("%s: connecting: %d\n", hn->xdev->nodename, err);
+		pr_err("%s: connecting: %d\n", hn->p.xdev->nodename, err);
 		hn_disconnect(hn);
 		return err;
 	}
@@ -530,16 +433,8 @@ static int hn_cycle(struct hn_dev *hn)
 		return err;
 	if (err == -EPROTO)
 		pr_err("%s: the frontend corrupted its tx ring\n",
-		       hn->xdev->nodename);
-	hn_switch(hn, XenbusStateClosing);
-	hn_switch(hn, XenbusStateClosed);
-	err = hn_wait(hn, HN_BIT(XenbusStateClosed) |
-		      HN_BIT(XenbusStateInitialising) |
-		      HN_BIT(XenbusStateUnknown), wait_ms);
-	if (err)
-		return err;
-	hn_switch(hn, XenbusStateInitWait);
-	return 0;
+		       hn->p.xdev->nodename);
+	return hostile_reoffer(&hn->p, wait_ms);
 }
 
 static int hn_thread(void *data)
@@ -547,22 +442,22 @@ static int hn_thread(void *data)
 	struct hn_dev *hn = data;
 	int err;
 
-	WRITE_ONCE(hn->remote, xsplit_xenbus_otherend_state(hn->xdev));
-	err = hn_publish(hn);
+	WRITE_ONCE(hn->p.remote, xsplit_xenbus_otherend_state(hn->p.xdev));
+	err = hostile_transact(&hn->p, hn_publish);
 	if (!err)
-		err = xenbus_switch_state(hn->xdev, XenbusStateInitWait);
+		err = xenbus_switch_state(hn->p.xdev, XenbusStateInitWait);
 	while (!err)
 		err = hn_cycle(hn);
 	if (err != -EINTR) {
-		pr_info("%s: stopped: %d (frontend %s)\n", hn->xdev->nodename,
-			err, xenbus_strstate(READ_ONCE(hn->remote)));
-		wait_event_interruptible(hn->wq, kthread_should_stop());
+		pr_info("%s: stopped: %d (frontend %s)\n", hn->p.xdev->nodename,
+			err, xenbus_strstate(READ_ONCE(hn->p.remote)));
+		wait_event_interruptible(hn->p.wq, kthread_should_stop());
 	}
 	hn_disconnect(hn);
 	pr_info("%s: done scenario=%s bad=%u tx_answered=%u rx_sent=%u connects=%u fe_closed=%u fe_ignored=%u copy_errors=%u fe_bad=%u%s\n",
-		hn->xdev->nodename, hn_scen_name[hn->scen], hn->bad,
-		hn->tx_answered, hn->rx_sent, hn->connects, hn->fe_closed,
-		hn->fe_ignored, hn->copy_errors, hn->fe_bad,
+		hn->p.xdev->nodename, hn_scen_name[hn->scen], hn->bad,
+		hn->tx_answered, hn->rx_sent, hn->connects, hn->p.fe_closed,
+		hn->p.fe_ignored, hn->copy_errors, hn->fe_bad,
 		err == -ETIMEDOUT ? " error=frontend-timeout" :
 		err != -EINTR ? " error=failed" : "");
 	return 0;
@@ -583,11 +478,7 @@ static void hn_otherend_changed(struct xenbus_device *xdev,
 {
 	struct hn_dev *hn = dev_get_drvdata(&xdev->dev);
 
-	WRITE_ONCE(hn->remote, state);
-	wake_up(&hn->wq);
-	if ((state == XenbusStateClosed || state == XenbusStateUnknown) &&
-	    !xenbus_dev_is_online(xdev))
-		device_unregister(&xdev->dev);
+	hostile_otherend_changed(&hn->p, state);
 }
 
 static int hn_probe(struct xenbus_device *xdev,
@@ -598,15 +489,13 @@ static int hn_probe(struct xenbus_device *xdev,
 	hn = kzalloc(sizeof(*hn), GFP_KERNEL);
 	if (!hn)
 		return -ENOMEM;
-	hn->xdev = xdev;
+	hostile_peer_init(&hn->p, xdev);
 	hn->irq = -1;
-	hn->remote = XenbusStateUnknown;
 	hn->scen = hn_scen_for(xdev);
-	init_waitqueue_head(&hn->wq);
 	dev_set_drvdata(&xdev->dev, hn);
-	hn->task = kthread_run(hn_thread, hn, "hostile-netbe");
-	if (IS_ERR(hn->task)) {
-		int err = PTR_ERR(hn->task);
+	hn->p.task = kthread_run(hn_thread, hn, "hostile-netbe");
+	if (IS_ERR(hn->p.task)) {
+		int err = PTR_ERR(hn->p.task);
 
 		dev_set_drvdata(&xdev->dev, NULL);
 		kfree(hn);
@@ -620,7 +509,7 @@ static XSPLIT_XENBUS_REMOVE_RET hn_remove(struct xenbus_device *xdev)
 {
 	struct hn_dev *hn = dev_get_drvdata(&xdev->dev);
 
-	kthread_stop(hn->task);
+	kthread_stop(hn->p.task);
 	dev_set_drvdata(&xdev->dev, NULL);
 	kfree(hn);
 	return XSPLIT_XENBUS_REMOVED;
@@ -639,33 +528,6 @@ static struct xenbus_driver hn_driver = {
 	.remove = hn_remove,
 	.otherend_changed = hn_otherend_changed,
 };
-
-static int hn_parse_list(void)
-{
-	char *copy, *p, *name;
-	unsigned int i;
-	int err = 0;
-
-	copy = kstrdup(scenario, GFP_KERNEL);
-	if (!copy)
-		return -ENOMEM;
-	p = copy;
-	while ((name = strsep(&p, ","))) {
-		for (i = 0; i < HN_NR_SCEN; i++) {
-			if (!strcmp(name, hn_scen_name[i]))
-				break;
-		}
-		if (i == HN_NR_SCEN || hn_list_len == HN_MAX_SCENARIOS) {
-			pr_err("bad scenario '%s' (or more than %u)\n", name,
-			       HN_MAX_SCENARIOS);
-			err = -EINVAL;
-			break;
-		}
-		hn_list[hn_list_len++] = i;
-	}
-	kfree(copy);
-	return err;
-}
 
 static bool hn_params_ok(void)
 {
@@ -698,9 +560,11 @@ static int __init hn_init(void)
 		return -ENODEV;
 	if (!hn_params_ok())
 		return -EINVAL;
-	err = hn_parse_list();
-	if (err)
+	err = hostile_parse(scenario, hn_scen_name, HN_NR_SCEN, hn_list,
+			    HN_MAX_SCENARIOS);
+	if (err < 0)
 		return err;
+	hn_list_len = err;
 	hn_frame_page = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	if (!hn_frame_page)
 		return -ENOMEM;

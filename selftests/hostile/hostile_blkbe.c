@@ -384,14 +384,29 @@ static bool hb_answer(struct hb_dev *hb, const struct blkif_request *req)
 }
 
 /*
+ * Room for the response to one more request?  Signed: after an extra
+ * response (unknown-id, dup-id) we are a response ahead of the requests,
+ * which the ring macros, all unsigned, take for a full ring.
+ */
+static bool hb_room(const struct hb_dev *hb)
+{
+	return (s32)(hb->ring.req_cons - hb->ring.rsp_prod_pvt) <
+	       (s32)RING_SIZE(&hb->ring);
+}
+
+/*
  * Take every request off the ring and answer it.  Returns 1 if the bad
- * act happened, 0, or -EPROTO if the frontend broke the ring itself.
- * A ring given up (rsp-ahead) is left alone: its indices mean nothing.
+ * act happened, 0, or -EPROTO if the frontend broke the ring itself
+ * (more unconsumed requests than the ring holds).  A ring given up
+ * (rsp-ahead) is left alone: its indices mean nothing.  A pass that can
+ * take nothing (every slot holds a request we hold) ends it: the next
+ * kick or poll looks again.
  */
 static int hb_drain(struct hb_dev *hb)
 {
 	struct blkif_request req;
 	bool bad = false, notify;
+	unsigned int taken;
 	RING_IDX rp;
 	int more;
 
@@ -400,13 +415,12 @@ static int hb_drain(struct hb_dev *hb)
 	do {
 		rp = READ_ONCE(hb->ring.sring->req_prod);
 		virt_rmb(); /* read requests only after seeing req_prod */
-		if (RING_REQUEST_PROD_OVERFLOW(&hb->ring, rp)) {
+		if (rp - hb->ring.req_cons > RING_SIZE(&hb->ring)) {
 			hb->fe_bad++;
 			return -EPROTO;
 		}
-		while (hb->ring.req_cons != rp &&
-		       !RING_REQUEST_CONS_OVERFLOW(&hb->ring,
-						   hb->ring.req_cons)) {
+		for (taken = 0; hb->ring.req_cons != rp && hb_room(hb);
+		     taken++) {
 			RING_COPY_REQUEST(&hb->ring, hb->ring.req_cons, &req);
 			hb->ring.req_cons++;
 			bad |= hb_answer(hb, &req);
@@ -414,6 +428,8 @@ static int hb_drain(struct hb_dev *hb)
 		RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&hb->ring, notify);
 		if (notify || bad)
 			notify_remote_via_irq(hb->irq);
+		if (!taken)
+			break;
 		RING_FINAL_CHECK_FOR_REQUESTS(&hb->ring, more);
 	} while (more && !bad);
 	return bad;

@@ -239,9 +239,21 @@ static bool hn_tx_bad_due(struct hn_dev *hn)
 }
 
 /*
+ * Room for the response to one more request?  Signed: after the extra
+ * response of unknown-id we are a response ahead of the requests, which
+ * the ring macros, all unsigned, take for a full ring.
+ */
+static bool hn_tx_room(const struct hn_dev *hn)
+{
+	return (s32)(hn->tx.req_cons - hn->tx.rsp_prod_pvt) <
+	       (s32)RING_SIZE(&hn->tx);
+}
+
+/*
  * Every slot is answered: data slots OKAY, extra-info slots NULL (they
  * overlay a request; the id is the one slot carries).  Returns 1 after
- * the bad act, 0, or -EPROTO for a ring the frontend broke.
+ * the bad act, 0, or -EPROTO for a ring the frontend broke (more
+ * unconsumed requests than the ring holds).
  */
 static int hn_tx_drain(struct hn_dev *hn)
 {
@@ -251,12 +263,11 @@ static int hn_tx_drain(struct hn_dev *hn)
 
 	rp = READ_ONCE(hn->tx.sring->req_prod);
 	virt_rmb(); /* read requests only after seeing req_prod */
-	if (RING_REQUEST_PROD_OVERFLOW(&hn->tx, rp)) {
+	if (rp - hn->tx.req_cons > RING_SIZE(&hn->tx)) {
 		hn->fe_bad++;
 		return -EPROTO;
 	}
-	while (hn->tx.req_cons != rp &&
-	       !RING_REQUEST_CONS_OVERFLOW(&hn->tx, hn->tx.req_cons)) {
+	while (hn->tx.req_cons != rp && hn_tx_room(hn)) {
 		RING_COPY_REQUEST(&hn->tx, hn->tx.req_cons, &req);
 		hn->tx.req_cons++;
 		if (extra) {

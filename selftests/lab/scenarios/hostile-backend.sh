@@ -104,7 +104,9 @@ hbe_job() {
 			net_up eth\$i 10.9.\$i.2/24 || continue
 			# no one answers: a static neighbour makes every ping a frame
 			arp -i eth\$i -s 10.9.\$i.1 02:00:00:00:00:01 2>/dev/null
-			(ping -c $PING_N -i 0.25 -W 1 10.9.\$i.1 >/dev/null 2>&1
+			(ping -c $PING_N -i 0.25 -W 1 10.9.\$i.1 >/dev/null 2>&1 &
+			 echo \$! >/tmp/ppid-\$i
+			 wait \$!
 			 echo \$? >/tmp/prc-\$i) &
 		done
 		for l in $LETTERS_USED; do
@@ -149,6 +151,12 @@ hbe_job() {
 				"tx=\$(cat \$d/statistics/tx_packets 2>/dev/null)" \\
 				"oper=\$(cat \$d/operstate 2>/dev/null)" \\
 				"ping=\$(cat /tmp/prc-\$i 2>/dev/null || echo running)"
+			[ -e /tmp/prc-\$i ] && continue
+			# where a ping that did not end is stuck
+			p=\$(cat /tmp/ppid-\$i)
+			echo "HBE-PING eth\$i state=\$(sed -n 's/^State:[[:space:]]*//p' /proc/\$p/status)" \\
+				"wchan=\$(cat /proc/\$p/wchan 2>/dev/null)"
+			sed "s/^/HBE-PING eth\$i /" /proc/\$p/stack 2>/dev/null | head -n 12
 		done
 		dmesg | grep -E 'xvd|vbd|blkf|eth[0-9]|vif|netf' | grep -v 'LAB-' |
 			sed 's/^/HBE-LOG /' | tail -n 80

@@ -100,14 +100,15 @@ hbe_job() {
 		for l in $LETTERS_USED; do
 			wait_dev /dev/xvd\$l 60 || echo "HBE-IO xvd\$l rc=nodisk"
 		done
-		for i in $VIF_IDS; do
-			net_up eth\$i 10.9.\$i.2/24 || continue
+		# v, not i: wait_dev (lib.sh) sets i
+		for v in $VIF_IDS; do
+			net_up eth\$v 10.9.\$v.2/24 || continue
 			# no one answers: a static neighbour makes every ping a frame
-			arp -i eth\$i -s 10.9.\$i.1 02:00:00:00:00:01 2>/dev/null
-			(ping -c $PING_N -i 0.25 -W 1 10.9.\$i.1 >/dev/null 2>&1 &
-			 echo \$! >/tmp/ppid-\$i
+			arp -i eth\$v -s 10.9.\$v.1 02:00:00:00:00:01 2>/dev/null
+			(ping -c $PING_N -i 0.25 -W 1 10.9.\$v.1 >/dev/null 2>&1 &
+			 echo \$! >/tmp/ppid-\$v
 			 wait \$!
-			 echo \$? >/tmp/prc-\$i) &
+			 echo \$? >/tmp/prc-\$v) &
 		done
 		for l in $LETTERS_USED; do
 			[ -e /dev/xvd\$l ] || continue
@@ -141,22 +142,22 @@ hbe_job() {
 		done
 		for n in \$(seq $PING_N); do
 			left=0
-			for i in $VIF_IDS; do [ -e /tmp/prc-\$i ] || left=1; done
+			for v in $VIF_IDS; do [ -e /tmp/prc-\$v ] || left=1; done
 			[ \$left = 0 ] && break
 			sleep 1
 		done
-		for i in $VIF_IDS; do
-			d=/sys/class/net/eth\$i
-			echo "HBE-NET eth\$i rx=\$(cat \$d/statistics/rx_packets 2>/dev/null)" \\
+		for v in $VIF_IDS; do
+			d=/sys/class/net/eth\$v
+			echo "HBE-NET eth\$v rx=\$(cat \$d/statistics/rx_packets 2>/dev/null)" \\
 				"tx=\$(cat \$d/statistics/tx_packets 2>/dev/null)" \\
 				"oper=\$(cat \$d/operstate 2>/dev/null)" \\
-				"ping=\$(cat /tmp/prc-\$i 2>/dev/null || echo running)"
-			[ -e /tmp/prc-\$i ] && continue
+				"ping=\$(cat /tmp/prc-\$v 2>/dev/null || echo running)"
+			[ -e /tmp/prc-\$v ] && continue
 			# where a ping that did not end is stuck
-			p=\$(cat /tmp/ppid-\$i)
-			echo "HBE-PING eth\$i state=\$(sed -n 's/^State:[[:space:]]*//p' /proc/\$p/status)" \\
+			p=\$(cat /tmp/ppid-\$v)
+			echo "HBE-PING eth\$v state=\$(sed -n 's/^State:[[:space:]]*//p' /proc/\$p/status)" \\
 				"wchan=\$(cat /proc/\$p/wchan 2>/dev/null)"
-			sed "s/^/HBE-PING eth\$i /" /proc/\$p/stack 2>/dev/null | head -n 12
+			sed "s/^/HBE-PING eth\$v /" /proc/\$p/stack 2>/dev/null | head -n 12
 		done
 		dmesg | grep -E 'xvd|vbd|blkf|eth[0-9]|vif|netf' | grep -v 'LAB-' |
 			sed 's/^/HBE-LOG /' | tail -n 80
@@ -199,7 +200,7 @@ fe_log() {
 	local line
 	line=$(tr -d '\r' <"$LAB_OUT/hbe/console.log" |
 		grep -a 'HBE-LOG' | grep -aiE "$1" |
-		grep -aivE 'xvd[a-z]+: (p[0-9]|unknown partition)|Attached|Write Protect|detected capacity|xvd[a-z]+ *$|LAB-BIND' |
+		grep -aivE 'xvd[a-z]+: (p[0-9]|unknown partition)|Attached|Write Protect|detected capacity|xvd[a-z]+ *$|LAB-BIND|flush diskcache|connected to domain|ADDRCONF|no driver' |
 		head -n1 | sed 's/.*HBE-LOG //; s/^\[[ 0-9.]*\] *//')
 	echo "${line:-none}"
 }

@@ -242,9 +242,16 @@ static blk_status_t submit_locked(struct xsplit_blkf_ring *ring,
 	u32 ids[MAX_PARTS];
 	int err;
 
-	if (!ring->up)
+	/*
+	 * A broken ring is on its way down: its report reaches the state
+	 * machine from a work item, whose disconnect parks the requests on
+	 * the ring for the next connect.  One that comes in between waits
+	 * with them (blk-mq retries it until the queue is quiesced) rather
+	 * than fail: it must not fare worse than those already on the ring.
+	 */
+	if (!ring->up || ring->broken)
 		return BLK_STS_RESOURCE;
-	if (ring->broken || never_fits(ring, parts))
+	if (never_fits(ring, parts))
 		return BLK_STS_IOERR;
 	if (!ring_room(ring, parts))
 		return BLK_STS_RESOURCE;

@@ -109,6 +109,21 @@ static void rx_take(struct xsplit_nf_queue *q, struct sk_buff *skb,
 			PAGE_SIZE);
 }
 
+/*
+ * A packet the backend got wrong is dropped with a line, rate-limited:
+ * the counter alone would hide a broken or hostile backend.  Not for a
+ * slot the backend itself reported failed (-EIO) nor for a page we had
+ * no memory for (-EBUSY).
+ */
+static void rx_malformed(struct xsplit_nf_queue *q, int err)
+{
+	if (err == -EIO || err == -EBUSY || !net_ratelimit())
+		return;
+	netdev_warn(q->nf->netdev,
+		    "rx queue %u: dropped a malformed packet from the backend (%d)\n",
+		    q->id, err);
+}
+
 /* Consume one packet's slots; the packet's skb on success, else NULL. */
 static struct sk_buff *rx_collect(struct xsplit_nf_queue *q,
 				  struct xsplit_nf_rx_pkt *p)
@@ -135,8 +150,10 @@ static struct sk_buff *rx_collect(struct xsplit_nf_queue *q,
 			rx_take(q, skb, p, id, off, len);
 	}
 	if (xsplit_nf_rx_finish(p) || !skb) {
-		if (p->err)
+		if (p->err) {
 			xsplit_nf_count(q, &q->stats.rx_dropped, 1);
+			rx_malformed(q, p->err);
+		}
 		kfree_skb(skb);
 		return NULL;
 	}

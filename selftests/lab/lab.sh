@@ -30,7 +30,8 @@ set -euo pipefail
 
 QUICK_SUITE="boot blk-fio net-iperf core-load dd-foreign hostile-vbd fault-matrix"
 # frontend/backend pairs for "# lab: modes=4" scenarios; "# lab: modes=be"
-# ones run once per backend named here
+# ones run once per backend named here, "# lab: modes=fe" ones once per
+# frontend
 LAB_MODES=${LAB_MODES:-intree/intree xsplit/intree intree/xsplit xsplit/xsplit}
 BOOT_TIMEOUT=420	# QEMU start to dom0 runner, with margin (~60 s seen)
 # The lab's modules are a test build: fault points compiled in, unarmed.
@@ -181,6 +182,12 @@ backends() {
 	printf '%s\n' $LAB_MODES | sed 's|.*/||' | awk '!seen[$0]++'
 }
 
+# frontends: the frontends of LAB_MODES, each once, in their first order.
+frontends() {
+	# shellcheck disable=SC2086  # one mode a word
+	printf '%s\n' $LAB_MODES | sed 's|/.*||' | awk '!seen[$0]++'
+}
+
 # tests SCENARIO...: the test names the runner will report, one a line.
 tests() {
 	local s m
@@ -190,6 +197,7 @@ tests() {
 			echo "$s:${m%/*}-fe/${m#*/}-be"
 		done ;;
 		be) backends | sed "s|.*|$s:&-be|" ;;
+		fe) frontends | sed "s|.*|$s:&-fe|" ;;
 		*) echo "$s" ;;
 		esac
 	done
@@ -302,6 +310,7 @@ main() {
 		case $(header "$s" modes 1) in
 		4) n=$(echo "$LAB_MODES" | wc -w) ;;
 		be) n=$(backends | wc -l) ;;
+		fe) n=$(frontends | wc -l) ;;
 		*) n=1 ;;
 		esac
 		deadline=$((deadline + ($(header "$s" timeout 300) + 30) * n))

@@ -81,10 +81,17 @@ unload() {
 # /bin/false" line, unlike "blacklist", also stops the xenbus-triggered
 # autoload of the in-tree driver.  DOM0_BE remembers the choice:
 # guest_start checks every backend device in dom0 against it.
+# LAB_BE=none (modes=fe) keeps every backend away: the scenario loads its
+# own and sets DOM0_BE to match it.
 use_backends() {
 	local conf=/etc/modprobe.d/lab-no-intree-backends.conf m
 	DOM0_BE=$LAB_BE
-	if [ "$LAB_BE" = xsplit ]; then
+	if [ "$LAB_BE" = none ]; then
+		# the scenario brings its own backend (modes=fe)
+		printf 'install xen_blkback /bin/false\ninstall xen_netback /bin/false\n' >"$conf"
+		unload xen_blkback xen_netback xsplit_blkback xsplit_netback ||
+			fail "backends stay"
+	elif [ "$LAB_BE" = xsplit ]; then
 		printf 'install xen_blkback /bin/false\ninstall xen_netback /bin/false\n' >"$conf"
 		unload xen_blkback xen_netback || fail "in-tree backends stay"
 		loaded xsplit_core || insmod "$LAB/modules/xsplit_core.ko" ||

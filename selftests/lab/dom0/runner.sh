@@ -159,7 +159,9 @@ run_test() {
 # {intree,xsplit} frontend x {intree,xsplit} backend pair ($LAB/modes, one
 # "fe/be" a line, may ask for fewer); those marked "# lab: modes=be" once
 # per backend named there, with no frontend of ours (LAB_FE=none: the
-# scenario brings its own, e.g. a hostile one).
+# scenario brings its own, e.g. a hostile one); "# lab: modes=fe" once per
+# frontend named there, with no backend of ours (LAB_BE=none: the scenario
+# brings its own, e.g. a hostile one).
 run_scenario() {
 	local name=$1 file=$LAB/scenarios/$1.sh fe be
 	if [ ! -f "$file" ]; then
@@ -177,6 +179,11 @@ run_scenario() {
 		while read -r be; do
 			run_test "$name:$be-be" "$file" none "$be"
 		done < <(sed 's|.*/||' "$LAB/modes" | awk '!seen[$0]++')
+		;;
+	fe)
+		while read -r fe; do
+			run_test "$name:$fe-fe" "$file" "$fe" none
+		done < <(sed 's|/.*||' "$LAB/modes" | awk '!seen[$0]++')
 		;;
 	*)
 		run_test "$name" "$file" intree intree

@@ -96,12 +96,14 @@ bound_driver() {
 	fi
 }
 
-# want_driver MODE TYPE: the driver name MODE (intree|xsplit|none) binds
-# to devices of TYPE (vbd, vif).
+# want_driver MODE TYPE: the driver name MODE (intree|xsplit|hostile|none)
+# binds to devices of TYPE (vbd, vif); hostile: the test-only backends of
+# selftests/hostile.
 want_driver() {
 	case $1 in
 	xsplit) echo "xsplit-$2" ;;
 	intree) echo "$2" ;;
+	hostile) echo "xsplit-hostile-$2" ;;
 	*) echo none ;;
 	esac
 }

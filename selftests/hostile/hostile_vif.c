@@ -129,8 +129,13 @@ MODULE_PARM_DESC(stall_ms, "Longest wait for ring answers before the connection 
 /* Linux's and xsplit's limits the chains aim at (netback/txval.h). */
 #define HV_LEGACY_SLOTS		18	/* XEN_NETBK_LEGACY_SLOTS_MAX */
 #define HV_FATAL_SLOTS		20	/* fatal_skb_slots default */
-/* The longest chain we build: 1 + HV_FATAL_SLOTS frags. */
-#define HV_MAX_PKT_SLOTS	(1 + HV_FATAL_SLOTS)
+/*
+ * Data slots after the first that both backends take as fatal: Linux
+ * counts only those, xsplit the first slot too.
+ */
+#define HV_FATAL_FRAGS		(HV_FATAL_SLOTS + 1)
+/* The longest chain we build. */
+#define HV_MAX_PKT_SLOTS	(1 + HV_FATAL_FRAGS)
 /* A frame the backends accept: Ethernet + IPv4 + TCP headers. */
 #define HV_FRAME_LEN		60
 #define HV_TINY_SLOT		4	/* header split: bytes per slot */
@@ -159,7 +164,7 @@ MODULE_PARM_DESC(stall_ms, "Longest wait for ring answers before the connection 
 
 /* Packets the backends answer and go on: counted, many per connection. */
 enum hv_bulk_kind {
-	HV_K_LEGACY_SLOTS,	/* MAX_SKB_FRAGS + 1 data slots: dropped */
+	HV_K_LEGACY_SLOTS,	/* MAX_SKB_FRAGS + 1 data slots */
 	HV_K_ZERO_FIRST,	/* a 0-byte packet */
 	HV_K_ZERO_FRAG,		/* a 0-byte data slot */
 	HV_K_SPLIT_HDR,		/* the headers in 4-byte slots */
@@ -664,7 +669,7 @@ static void hv_put_fatal(struct hv_dev *hv, enum hv_fatal_kind k)
 
 	switch (k) {
 	case HV_F_FATAL_SLOTS:
-		hv_put_chain(hv, 0, 1 + HV_FATAL_SLOTS, HV_FATAL_SLOTS, 1);
+		hv_put_chain(hv, 0, 1 + HV_FATAL_FRAGS, HV_FATAL_FRAGS, 1);
 		break;
 	case HV_F_CROSS_FIRST:
 		hv_put_tx(hv, g, XEN_PAGE_SIZE - 8, 0, HV_FRAME_LEN);

@@ -58,7 +58,7 @@ if [ "$LAB_BE" = xsplit ]; then
 	have_xsplit netback || fail "no xsplit netback module"
 	BE_MOD=xsplit_netback IRQ_RE='vif[0-9]+\.[0-9]+-q|xsplit-nb-ctrl'
 else
-	BE_MOD=xen_netback IRQ_RE='vif[0-9]+\.[0-9]+-(q|ctrl)'
+	BE_MOD=xen_netback IRQ_RE='vif[0-9]+\.[0-9]+-q|xen-netback-ctrl'
 fi
 THREAD_RE='^vif[0-9]+\.[0-9]+-'
 use_backends

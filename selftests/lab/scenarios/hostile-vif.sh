@@ -179,6 +179,10 @@ hostile_job() {
 			sleep 1
 		done
 		echo "HOSTILE-TIME $s $(( $(cut -d. -f1 /proc/uptime) - t0 ))s"
+		# A bound xenbus device pins its driver's module: unbind first.
+		for d in /sys/bus/xen/drivers/vif/vif-*; do
+			[ -e "$d" ] && echo "${d##*/}" >/sys/bus/xen/drivers/vif/unbind
+		done
 		rmmod xsplit_hostile_vif || echo "HOSTILE: rmmod failed"
 		IFS=';'
 	done
@@ -269,9 +273,9 @@ kv hostile_ms $(( $(now_ms) - ms0 ))
 settle "$BEFORE"
 measure "$AFTER"
 # dom0 once the peer is gone: idle again, not spinning on a dead ring.
-read -r b2 t2 < <(busy)
+read -r b2 t2 _ < <(busy)
 sleep 5
-read -r b3 t3 < <(busy)
+read -r b3 t3 _ < <(busy)
 
 # What the plan did, per scenario, from the guest's summary lines.
 IFS=';' read -ra lines <<<"$PLAN"
@@ -309,6 +313,8 @@ done
 grep -a 'fatal_closing=' "$CONSOLE_DIR/guest-hostile.log" 2>/dev/null |
 	sed 's/.*fatal_closing=/fatal kinds that took the vif to Closing: /' | tail -n1 |
 	tee -a "$LAB_OUT/fatal"
+n=$(grep -ac '^HOSTILE: ' "$LAB_OUT/hostile/console.log" 2>/dev/null)
+row "guest job errors (HOSTILE: lines)" - "${n:-0}" -
 [ "${NB:-}" ] && row "neighbour guest: ping + iperf3 meanwhile" - "$NB" "$(check [ "$NB" = passed ])"
 
 # During the run.

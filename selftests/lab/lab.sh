@@ -28,7 +28,7 @@ set -euo pipefail
 # shellcheck source=host/qemu.sh
 . "$LAB_DIR/host/qemu.sh"
 
-QUICK_SUITE="boot blk-fio net-iperf core-load dd-foreign hostile-vbd fault-matrix"
+QUICK_SUITE="boot blk-fio net-iperf core-load dd-foreign hostile-vbd hostile-vif fault-matrix"
 # frontend/backend pairs for "# lab: modes=4" scenarios; "# lab: modes=be"
 # ones run once per backend named here, "# lab: modes=fe" ones once per
 # frontend

@@ -20,6 +20,10 @@ KSFT_SKIP=4
 LAB_FE=${LAB_FE:-intree}
 LAB_BE=${LAB_BE:-intree}
 KVER=$(uname -r)
+# The guests' kernel: dom0's own, or the one lab.sh packed (LAB_GUEST_KERNEL,
+# or the default image's when dom0 runs another: host/kernels.sh).
+GUEST_KERNEL=/boot/vmlinuz-$KVER
+[ ! -f "$LAB/guest-vmlinuz" ] || GUEST_KERNEL=$LAB/guest-vmlinuz
 CONSOLE_DIR=/var/log/xen/console
 
 # step: progress, in the test's log and live on the console (the host
@@ -159,7 +163,7 @@ guest_start() {
 	{
 		echo "name = '$name'"
 		echo "type = 'pv'"
-		echo "kernel = '/boot/vmlinuz-$KVER'"
+		echo "kernel = '$GUEST_KERNEL'"
 		echo "ramdisk = '$tmp/initrd'"
 		echo "extra = '$extra'"
 		echo "memory = ${GUEST_MEMORY:-512}"

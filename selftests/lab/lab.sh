@@ -314,6 +314,7 @@ stage_guest_kernel() {
 		gkver=$(cat "$1/kver")
 	fi
 	log "kernels: dom0 $(cat "$2/kver"), guests $gkver"
+	echo "$gkver" >"$3/guest-kver"
 	printf 'dom0 %s\nguest %s\n' "$(cat "$2/kver")" "$gkver" >"$RES/kernels"
 }
 

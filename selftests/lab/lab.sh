@@ -338,8 +338,10 @@ run_kernels() {
 			done
 			LAB_RESULTS=$top/$name exec "$LAB_DIR/lab.sh" $KERNEL_SCENARIOS
 		) 2>&1 | tee "$top/$name.log" || rc=1
+		# the run's time without its wait for the lab: QEMU's
 		awk -v n="$name" -v t=$(( $(date +%s) - t0 )) -v k="$(paste -sd' ' "$top/$name/kernels" 2>/dev/null)" \
-			'/^(PASS|FAIL|SKIP) / { printf "%-26s %-40s %-5s %s (run %ds)\n", n, $2, $1, k, t }' \
+			'/QEMU ran/ { q = $NF }
+			/^(PASS|FAIL|SKIP) / { printf "%-24s %-32s %-5s %s (QEMU %s, wall %ds)\n", n, $2, $1, k, q, t }' \
 			"$top/$name.log" >>"$top/table.txt"
 	done <<<"$KERNEL_CONFIGS"
 	echo

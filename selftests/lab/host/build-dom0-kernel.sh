@@ -10,8 +10,8 @@
 # `dom0-kernel` ("SUITE KVER VERSION").
 #
 # build-images.sh is used as is, with two of its inputs changed: apt also
-# sees SUITE, and the package list names linux-image-KVER instead of
-# linux-image-amd64.  Its text is untouched, so the default image's cache
+# sees SUITE, and the package list names linux-image-KVER (and
+# linux-headers-KVER) instead of linux-image-amd64 (linux-headers-amd64).  Its text is untouched, so the default image's cache
 # key (host/common.sh lab_cache_key) does not move.
 #
 # Usage: build-dom0-kernel.sh SUITE CHROOT OUTDIR   (OUTDIR must not exist)
@@ -45,7 +45,10 @@ lab_apt_sources() {
 	mirror=$(base_lab_apt_sources | awk '$3 !~ /-/ { print $2; exit }')
 	echo "deb $mirror $SUITE main"
 }
-LAB_PACKAGES=$(echo "$LAB_PACKAGES" | sed "s/\\blinux-image-amd64\\b/linux-image-$KVER=$VERSION/")
+# (and its headers, if the image has the default kernel's: a dom0 that
+# builds modules itself, e.g. DKMS, gets them for the kernel it runs)
+LAB_PACKAGES=$(echo "$LAB_PACKAGES" | sed -e "s/\\blinux-image-amd64\\b/linux-image-$KVER=$VERSION/" \
+	-e "s/\\blinux-headers-amd64\\b/linux-headers-$KVER=$VERSION/")
 log "dom0 kernel: linux-image-$KVER=$VERSION from $SUITE"
 main
 [ "$(cat "$OUTDIR/kver")" = "$KVER" ] || die "the image boots $(cat "$OUTDIR/kver"), not $KVER"

@@ -88,4 +88,9 @@ lab:
 demo:
 	selftests/lab/lab.sh --demo
 
-.PHONY: all modules clean deps check coverage fuzz style dkms-install kernels deb test lab demo
+# make lab-kernels   blk-fio + net-iperf with trixie's and sid's kernels in
+#                    the guests and bookworm-backports' 6.12 in dom0
+lab-kernels:
+	selftests/lab/lab.sh --kernels
+
+.PHONY: all modules clean deps check coverage fuzz style dkms-install kernels deb test lab demo lab-kernels

@@ -8,6 +8,8 @@
 #   selftests/lab/lab.sh --demo          disk and network I/O figures
 #   selftests/lab/lab.sh --full          the full suite: every scenario,
 #                                        the issues' cycle counts and sizes
+#   selftests/lab/lab.sh --kernels       blk-fio and net-iperf with other
+#                                        kernels (KERNEL_CONFIGS below)
 #   selftests/lab/lab.sh --list          list the scenarios
 #
 # One run: build (or take from the cache) the images, build xsplit against
@@ -19,6 +21,8 @@
 # the working tree; LAB_ACCEL=kvm|tcg overrides the accelerator choice;
 # LAB_MODES="intree/intree xsplit/xsplit" (fe/be) limits the modes;
 # LAB_CACHE_ROOT (default /var/cache/xsplit-lab), LAB_RESULTS (folder).
+# LAB_GUEST_KERNEL=SUITE boots the guests with that Debian suite's kernel,
+# LAB_DOM0_KERNEL=SUITE dom0 (host/kernels.sh; the suites of `make kernels`).
 # Every LAB_X_* variable is passed to dom0's scenarios unchanged;
 # LAB_X_FULL=1 (set by --full) asks scenarios for their full-size runs, and
 # the "# lab: timeout_full=" header then replaces "timeout=".
@@ -27,12 +31,22 @@ set -euo pipefail
 . "$(dirname "$0")/host/common.sh"
 # shellcheck source=host/qemu.sh
 . "$LAB_DIR/host/qemu.sh"
+# shellcheck source=host/kernels.sh
+. "$LAB_DIR/host/kernels.sh"
 
 QUICK_SUITE="boot blk-fio net-iperf core-load dd-foreign hostile-vbd hostile-vif fault-matrix"
 # frontend/backend pairs for "# lab: modes=4" scenarios; "# lab: modes=be"
 # ones run once per backend named here, "# lab: modes=fe" ones once per
 # frontend
 LAB_MODES=${LAB_MODES:-intree/intree xsplit/intree intree/xsplit xsplit/xsplit}
+# --kernels: one lab run per line, "NAME VARIABLES...", each running
+# KERNEL_SCENARIOS: xsplit's frontends in guests on trixie's and sid's
+# kernels (on both backends, in a 6.1 dom0), and xsplit's backends in a
+# dom0 on bookworm-backports' 6.12 (both frontends, in 6.1 guests).
+KERNEL_SCENARIOS="blk-fio net-iperf"
+KERNEL_CONFIGS="guest-trixie LAB_GUEST_KERNEL=trixie LAB_MODES=xsplit/xsplit,xsplit/intree
+guest-sid LAB_GUEST_KERNEL=sid LAB_MODES=xsplit/xsplit,xsplit/intree
+dom0-bookworm-backports LAB_DOM0_KERNEL=bookworm-backports LAB_MODES=xsplit/xsplit,intree/xsplit"
 BOOT_TIMEOUT=420	# QEMU start to dom0 runner, with margin (~60 s seen)
 # The lab's modules are a test build: fault points compiled in, unarmed.
 LAB_MAKE_FLAGS="FAULT_INJECTION=1"
@@ -74,42 +88,50 @@ source_tar() {
 	fi
 }
 
-# build_modules KVER STAGE: build xsplit against exactly the lab kernel and
-# put every module built into STAGE/modules.  It builds in a copy of the
-# sources, so concurrent builds in the tree are not disturbed, and keeps the
-# modules in the cache keyed by the sources' hash: unchanged sources are not
-# rebuilt.
+# build_modules KVER DEST [CHROOT]: build xsplit against exactly the lab
+# kernel KVER and put every module built into DEST.  It builds in a copy of
+# the sources, so concurrent builds in the tree are not disturbed, and keeps
+# the modules in the cache keyed by the sources' hash: unchanged sources are
+# not rebuilt.  With CHROOT (a `make kernels` chroot), with its headers and
+# compiler, else with the host's.
 build_modules() {
 	local kdir=/usr/src/linux-headers-$1 src=$RES/build ko key cache tmp
-	[ -d "$kdir" ] || die "no $kdir: the lab kernel is $1; apt-get install linux-headers-$1"
+	[ -z "${3:-}" ] || src=$3/build/lab-$$
+	[ -d "${3:-}$kdir" ] || die "no ${3:-}$kdir: the lab kernel is $1; apt-get install linux-headers-$1"
 	key=$( (echo "$1 $LAB_MAKE_FLAGS"; source_tar) | sha256sum | cut -c1-16)
 	cache=$LAB_CACHE_ROOT/modules/$key
-	mkdir -p "$2/modules"
+	mkdir -p "$2"
 	if [ -d "$cache" ]; then
 		log "modules: cached $cache (source: ${LAB_TREE:-worktree})"
-		cp "$cache"/*.ko "$2/modules/"
+		cp "$cache"/*.ko "$2/"
 		return
 	fi
+	rm -rf "$src"
 	mkdir -p "$src"
 	source_tar | tar -C "$src" -xf -
-	log "modules: make KDIR=$kdir (source: ${LAB_TREE:-worktree})"
-	# shellcheck disable=SC2086  # flags, word splitting wanted
-	make -C "$src" -j"$(nproc)" KDIR="$kdir" $LAB_MAKE_FLAGS >"$RES/build.log" 2>&1 ||
-		{ tail -n 20 "$RES/build.log"; die "module build failed (see $RES/build.log)"; }
+	log "modules: make KDIR=$kdir ${3:+in $3 }(source: ${LAB_TREE:-worktree})"
+	if [ -n "${3:-}" ]; then
+		with_kernels_lock chroot_make "$3" "${src#"$3"}" "$kdir" >"$RES/build-$1.log" 2>&1 ||
+			{ tail -n 20 "$RES/build-$1.log"; die "module build failed (see $RES/build-$1.log)"; }
+	else
+		# shellcheck disable=SC2086  # flags, word splitting wanted
+		make -C "$src" -j"$(nproc)" KDIR="$kdir" $LAB_MAKE_FLAGS >"$RES/build.log" 2>&1 ||
+			{ tail -n 20 "$RES/build.log"; die "module build failed (see $RES/build.log)"; }
+	fi
 	# The product modules, and the test-only hostile peers of
 	# selftests/hostile (never installed, but the lab's guests load them).
 	while read -r ko; do
 		modinfo -F vermagic "$ko" | grep -q "^$1 " ||
 			die "$ko is not built for $1"
-		cp "$ko" "$2/modules/"
+		cp "$ko" "$2/"
 	done < <(find "$src" -name '*.ko' \( -not -path '*/selftests/*' -o \
 		-path '*/selftests/hostile/*' \))
-	log "modules: $(cd "$2/modules" && echo *.ko)"
+	log "modules: $(cd "$2" && echo *.ko)"
 	rm -rf "$src"
 	# Keep the ten newest builds.
 	mkdir -p "$LAB_CACHE_ROOT/modules"
 	tmp=$(mktemp -d "$cache.XXXXXX")
-	cp "$2"/modules/*.ko "$tmp/"
+	cp "$2"/*.ko "$tmp/"
 	mv -T "$tmp" "$cache" 2>/dev/null || rm -rf "$tmp"	# lost a race: same files
 	find "$LAB_CACHE_ROOT/modules" -mindepth 1 -maxdepth 1 -type d -printf '%T@ %p\n' |
 		sort -rn | tail -n +11 | cut -d' ' -f2- | xargs -r rm -rf
@@ -131,10 +153,15 @@ stage_deb() {
 	rm -rf "$src"
 }
 
-# pack IMAGES STAGE SCENARIOS...: the input disk, a plain tar.
+# pack IMAGES STAGE SCENARIOS...: the input disk, a plain tar.  IMAGES is
+# the image the guests' base initramfs comes from; STAGE/modules holds
+# dom0's modules, STAGE/guest-modules (if any) the guests', and
+# STAGE/guest-vmlinuz and STAGE/guest-tree (if any) the guests' kernel and
+# its in-tree modules (host/kernels.sh).
 pack() {
-	local img=$1 stage=$2 g
+	local img=$1 stage=$2 g gm=$2/modules
 	shift 2
+	[ -d "$stage/guest-modules" ] && gm=$stage/guest-modules
 	cp -r "$LAB_DIR/dom0" "$LAB_DIR/guest" "$LAB_DIR/scenarios" "$stage/"
 	cp "$img/guest-base.cpio.zst" "$stage/"
 	# The kernel looks for the next archive after a compressed one only at
@@ -147,9 +174,11 @@ pack() {
 	mkdir -p "$g/lab/modules"
 	install -m 755 "$LAB_DIR/guest/init" "$g/init"
 	cp "$LAB_DIR/guest/lib.sh" "$g/lab/"
-	cp "$stage"/modules/*.ko "$g/lab/modules/" 2>/dev/null || true
+	cp "$gm"/*.ko "$g/lab/modules/" 2>/dev/null || true
+	# Another kernel's in-tree modules, under /lib/modules/KVER (guest/init).
+	[ ! -d "$stage/guest-tree" ] || cp -r "$stage/guest-tree/." "$g/"
 	(cd "$g" && find . | cpio -o -H newc --quiet -R 0:0) >"$stage/guest-run.cpio"
-	rm -rf "$g"
+	rm -rf "$g" "$stage/guest-modules" "$stage/guest-tree"
 	printf '%s\n' "$@" >"$stage/request"
 	# Scenario parameters: LAB_X_* from the host, as shell assignments.
 	local v
@@ -273,11 +302,68 @@ report_failure() {
 	fi
 }
 
+# stage_guest_kernel IMAGES DOM0_IMAGES STAGE: the guests' kernel, when it
+# is not dom0's: LAB_GUEST_KERNEL's pack, or (dom0 on LAB_DOM0_KERNEL) the
+# default image's; with xsplit's modules built for it (see pack).
+stage_guest_kernel() {
+	local kpack chroot gkver
+	if [ -n "${LAB_GUEST_KERNEL:-}" ]; then
+		kpack=$(guest_kernel_pack "$LAB_GUEST_KERNEL") || exit 1
+		chroot=$(kernels_chroot "$LAB_GUEST_KERNEL") || exit 1
+		gkver=$(cat "$kpack/kver")
+		build_modules "$gkver" "$3/guest-modules" "$chroot"
+		cp "$kpack/vmlinuz" "$3/guest-vmlinuz"
+		cp -r "$kpack/tree" "$3/guest-tree"
+	elif [ "$1" != "$2" ]; then
+		gkver=$(cat "$1/kver")
+		build_modules "$gkver" "$3/guest-modules"
+		cp "$1/vmlinuz" "$3/guest-vmlinuz"
+	else
+		gkver=$(cat "$1/kver")
+	fi
+	log "kernels: dom0 $(cat "$2/kver"), guests $gkver"
+	echo "$gkver" >"$3/guest-kver"
+	printf 'dom0 %s\nguest %s\n' "$(cat "$2/kver")" "$gkver" >"$RES/kernels"
+}
+
+# run_kernels: --kernels, one lab run per KERNEL_CONFIGS line (only those
+# LAB_KERNEL_CONFIGS names, if set), each in its own results folder under
+# one top folder; then one table of every test's verdict and time.
+run_kernels() {
+	local top name vars v rc=0 t0
+	top=${LAB_RESULTS:-$REPO_DIR/results/kernels-lab-$(date +%Y%m%d-%H%M%S)}
+	mkdir -p "$top"
+	while read -r name vars; do
+		[ -z "${LAB_KERNEL_CONFIGS:-}" ] ||
+			[[ " $LAB_KERNEL_CONFIGS " == *" $name "* ]] || continue
+		log "kernels: $name: $vars"
+		t0=$(date +%s)
+		# shellcheck disable=SC2086  # word splitting wanted
+		(
+			for v in $vars; do
+				v=${v//,/ }
+				export "${v%%=*}=${v#*=}"
+			done
+			LAB_RESULTS=$top/$name exec "$LAB_DIR/lab.sh" $KERNEL_SCENARIOS
+		) 2>&1 | tee "$top/$name.log" || rc=1
+		# the run's time without its wait for the lab: QEMU's
+		awk -v n="$name" -v t=$(( $(date +%s) - t0 )) -v k="$(paste -sd' ' "$top/$name/kernels" 2>/dev/null)" \
+			'/QEMU ran/ { q = $NF }
+			/^(PASS|FAIL|SKIP) / { printf "%-24s %-32s %-5s %s (QEMU %s, wall %ds)\n", n, $2, $1, k, q, t }' \
+			"$top/$name.log" >>"$top/table.txt"
+	done <<<"$KERNEL_CONFIGS"
+	echo
+	cat "$top/table.txt"
+	echo "results: $top"
+	return "$rc"
+}
+
 main() {
-	local img kver scenarios deadline s t0 n
+	local img dom0img kver scenarios deadline s t0 n chroot=""
 	t0=$(date +%s)
 	case ${1:-} in
 	--list) basename -s .sh "$LAB_DIR"/scenarios/*.sh; exit 0 ;;
+	--kernels) run_kernels; exit ;;
 	--demo) scenarios="demo" ;;
 	--full) scenarios=$(basename -s .sh "$LAB_DIR"/scenarios/*.sh | grep -vx demo)
 		export LAB_X_FULL=1 ;;
@@ -296,10 +382,16 @@ main() {
 	trap qemu_stop EXIT
 	trap 'exit 130' INT TERM
 	img=$(images) || exit 1
-	kver=$(cat "$img/kver")
+	dom0img=$img
+	if [ -n "${LAB_DOM0_KERNEL:-}" ]; then
+		dom0img=$(dom0_kernel_image "$LAB_DOM0_KERNEL") || exit 1
+		chroot=$(kernels_chroot "$LAB_DOM0_KERNEL") || exit 1
+	fi
+	kver=$(cat "$dom0img/kver")
 	rm -rf "$RES/stage"
 	mkdir -p "$RES/stage"
-	build_modules "$kver" "$RES/stage"
+	build_modules "$kver" "$RES/stage/modules" "$chroot"
+	stage_guest_kernel "$img" "$dom0img" "$RES/stage"
 	stage_deb "$RES/stage"
 	# shellcheck disable=SC2086  # word splitting wanted
 	pack "$img" "$RES/stage" $scenarios
@@ -316,7 +408,7 @@ main() {
 		deadline=$((deadline + ($(header "$s" timeout 300) + 30) * n))
 	done
 	log "booting Xen (deadline ${deadline}s)"
-	run_lab "$img" "$deadline"
+	run_lab "$dom0img" "$deadline"
 	rm -f "$RES/in.tar"
 	log "wall time $(( $(date +%s) - t0 ))s"
 	# shellcheck disable=SC2046,SC2086  # word splitting wanted

@@ -20,6 +20,10 @@ KSFT_SKIP=4
 LAB_FE=${LAB_FE:-intree}
 LAB_BE=${LAB_BE:-intree}
 KVER=$(uname -r)
+# The guests' kernel: dom0's own, or the one lab.sh packed (LAB_GUEST_KERNEL,
+# or the default image's when dom0 runs another: host/kernels.sh).
+GUEST_KERNEL=/boot/vmlinuz-$KVER
+[ ! -f "$LAB/guest-vmlinuz" ] || GUEST_KERNEL=$LAB/guest-vmlinuz
 CONSOLE_DIR=/var/log/xen/console
 
 # step: progress, in the test's log and live on the console (the host
@@ -166,7 +170,7 @@ guest_start() {
 	{
 		echo "name = '$name'"
 		echo "type = 'pv'"
-		echo "kernel = '/boot/vmlinuz-$KVER'"
+		echo "kernel = '$GUEST_KERNEL'"
 		echo "ramdisk = '$tmp/initrd'"
 		echo "extra = '$extra'"
 		echo "memory = ${GUEST_MEMORY:-512}"
@@ -264,7 +268,20 @@ guest_wait() {
 	done
 	rc=$(sed -n "s/.*LAB-END $id rc=\\([0-9]*\\).*/\\1/p" "$log" | tail -n1)
 	guest_collect "$name"
+	guest_kernel_ok "$name"
 	return "${rc:-1}"
+}
+
+# guest_kernel_ok NAME: the guest ran the kernel lab.sh packed for guests
+# ($LAB/guest-kver: LAB_GUEST_KERNEL's, else the default image's), as its
+# /init reports it; a run that silently booted another is no test of it.
+guest_kernel_ok() {
+	local want got
+	want=$(cat "$LAB/guest-kver" 2>/dev/null) || want=$KVER
+	got=$(sed -n 's/.*LAB-GUEST-UP .*kernel=\([^ ]*\).*/\1/p' \
+		"$LAB_OUT/$1/console.log" | head -n 1)
+	[ -z "$got" ] || [ "$got" = "$want" ] ||
+		fail "guest $1 ran kernel $got, the lab packed $want"
 }
 
 # guest_collect NAME: keep the console, make sure the domain is gone.

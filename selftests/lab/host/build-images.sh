@@ -8,6 +8,8 @@
 #   initrd.img      dom0's initramfs
 #   guest-base.cpio.zst  guest initramfs: busybox, fio, iperf3, in-tree
 #                   frontends; the per-run files are appended as a second cpio
+#   guest-debian.cpio.zst  dom0's Debian userland under debian/, for a guest
+#                   that installs the package with apt
 #   kver, versions  the kernel release and the installed package versions
 #
 # Usage: build-images.sh OUTDIR
@@ -153,6 +155,29 @@ build_guest_base() {
 		zstd -q -9 -T0 >"$WORK/guest-base.cpio.zst"
 }
 
+# A Debian userland for a guest that installs the xsplit-dkms package with
+# apt (scenario deb-install): dom0's own tree (dkms, gcc, headers, apt)
+# under debian/, less what installing a DKMS package never reads (the
+# kernel's own modules, docs, the package lists: apt needs only dpkg's
+# status to see that dkms is there).  The guest unpacks it in its
+# initramfs and chroots into it.
+build_guest_debian() {
+	local kver=$1 d=$WORK/guest-debian
+	mkdir -p "$d/debian"
+	tar -C "$ROOT" --one-file-system -cf - \
+		--exclude='./proc/*' --exclude='./sys/*' --exclude='./dev/*' \
+		--exclude='./run/*' --exclude='./tmp/*' --exclude='./boot/*' \
+		--exclude='./var/lib/apt/lists/*_*' \
+		--exclude="./usr/lib/modules/$kver/kernel" \
+		--exclude=./usr/lib/firmware --exclude=./usr/share/doc \
+		--exclude=./usr/share/man --exclude=./usr/share/locale \
+		--exclude=./usr/share/info --exclude='./usr/lib/python3*' \
+		. | tar -C "$d/debian" -xf -
+	(cd "$d" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) |
+		zstd -q -3 -T0 >"$WORK/guest-debian.cpio.zst"
+	rm -rf "$d"
+}
+
 main() {
 	local kver
 	[ "$(id -u)" = 0 ] || die "building the images needs root (debootstrap, chroot)"
@@ -168,6 +193,7 @@ main() {
 	cp "$ROOT/boot/vmlinuz-$kver" "$WORK/vmlinuz"
 	cp "$ROOT/boot/initrd.img-$kver" "$WORK/initrd.img"
 	build_guest_base "$kver"
+	build_guest_debian "$kver"
 	log "rootfs.img (mkfs.ext4 -d)"
 	truncate -s 4G "$WORK/rootfs.img"
 	mkfs.ext4 -q -F -L labroot -d "$ROOT" "$WORK/rootfs.img"

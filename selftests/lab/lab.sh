@@ -141,14 +141,6 @@ pack() {
 	# otherwise): pad with zeros, which it skips.
 	truncate -s $(( ($(stat -c %s "$stage/guest-base.cpio.zst") + 511) / 512 * 512 )) \
 		"$stage/guest-base.cpio.zst"
-	# Big image parts only the scenarios that say "# lab: needs=NAME"
-	# get (NAME.cpio.zst from the image cache, padded the same way).
-	for g in $(for g in "$@"; do header "$g" needs; done | tr , '\n' | sort -u); do
-		[ -f "$img/$g.cpio.zst" ] || die "no $g.cpio.zst in $img"
-		cp "$img/$g.cpio.zst" "$stage/"
-		truncate -s $(( ($(stat -c %s "$stage/$g.cpio.zst") + 511) / 512 * 512 )) \
-			"$stage/$g.cpio.zst"
-	done
 	# This run's part of every guest's initramfs: /init, helpers, modules.
 	g=$stage/guest-run
 	mkdir -p "$g/lab/modules"

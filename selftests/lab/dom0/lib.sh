@@ -141,9 +141,11 @@ bridges() {
 # are xl config lines, e.g. "disk = ['phy:/dev/nullb0,xvdb,w']".
 # GUEST_VCPUS (default 1) and GUEST_MEMORY (MiB, default 512) size it:
 # two vCPUs give the frontends two queues to negotiate.  GUEST_CPIO names
-# an extra cpio archive to put in its initramfs (a driver domain's tools).
+# an extra cpio archive to put in its initramfs (a driver domain's tools);
+# LAB_GUEST_TMP a folder for the ramdisk other than /run (a tmpfs of a
+# few hundred MiB) when that archive is big.
 guest_start() {
-	local name=$1 job=$2 dir=$LAB_OUT/$1 tmp=/run/lab-guests/$1 t0 extra
+	local name=$1 job=$2 dir=$LAB_OUT/$1 tmp=${LAB_GUEST_TMP:-/run/lab-guests}/$1 t0 extra
 	shift 2
 	mkdir -p "$dir" "$tmp/job/lab"
 	cp "$job" "$tmp/job/lab/job.sh"

@@ -8,8 +8,6 @@
 #   initrd.img      dom0's initramfs
 #   guest-base.cpio.zst  guest initramfs: busybox, fio, iperf3, in-tree
 #                   frontends; the per-run files are appended as a second cpio
-#   guest-debian.cpio.zst  dom0's Debian userland under debian/, for a guest
-#                   that installs the package with apt
 #   kver, versions  the kernel release and the installed package versions
 #
 # Usage: build-images.sh OUTDIR
@@ -155,8 +153,9 @@ build_guest_base() {
 		zstd -q -9 -T0 >"$WORK/guest-base.cpio.zst"
 }
 
-# A Debian userland for a guest that installs the xsplit-dkms package with
-# apt (scenario deb-install): dom0's own tree (dkms, gcc, headers, apt)
+# /var/lib/xsplit-lab/guest-debian.cpio.zst in dom0's rootfs: a Debian
+# userland for a guest that installs the xsplit-dkms package with apt
+# (scenario deb-install): dom0's own tree (dkms, gcc, headers, apt)
 # under debian/, less what installing a DKMS package never reads (the
 # kernel's own modules, docs, the package lists: apt needs only dpkg's
 # status to see that dkms is there).  The guest unpacks it in its
@@ -173,8 +172,13 @@ build_guest_debian() {
 		--exclude=./usr/share/man --exclude=./usr/share/locale \
 		--exclude=./usr/share/info --exclude='./usr/lib/python3*' \
 		. | tar -C "$d/debian" -xf -
+	# On dom0's own disk: /run (where the per-run files go) is too small.
+	mkdir -p "$ROOT/var/lib/xsplit-lab"
 	(cd "$d" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) |
-		zstd -q -3 -T0 >"$WORK/guest-debian.cpio.zst"
+		zstd -q -3 -T0 >"$ROOT/var/lib/xsplit-lab/guest-debian.cpio.zst"
+	# padded: the kernel looks for the next archive at an aligned offset
+	truncate -s $(( ($(stat -c %s "$ROOT/var/lib/xsplit-lab/guest-debian.cpio.zst") \
+		+ 511) / 512 * 512 )) "$ROOT/var/lib/xsplit-lab/guest-debian.cpio.zst"
 	rm -rf "$d"
 }
 

@@ -14,13 +14,13 @@
 #      loaded).  The guest runs xsplit's frontends as DKMS built them (the
 #      same kernel as dom0), checks a block pattern and pings dom0;
 #   3. a guest does the same in a Debian userland it carries in its
-#      initramfs (the image's guest-debian part): apt install, modprobe of
+#      initramfs (/var/lib/xsplit-lab/guest-debian.cpio.zst in the image): apt install, modprobe of
 #      each device's modalias as udev would run it, I/O, apt remove;
 #   4. `apt-get remove xsplit-dkms` leaves no module, no DKMS tree, no
 #      source and no modprobe file; with xsplit unloaded, the next guest's
 #      devices load and bind the kernel's own backends again.
 # The DKMS build runs under TCG here: minutes, so the full suite only.
-# lab: timeout=2700 needs=guest-debian
+# lab: timeout=2700
 # shellcheck source=../dom0/lib.sh
 . "$LAB/dom0/lib.sh"
 
@@ -112,10 +112,13 @@ step "a guest installs the package with apt and its devices load xsplit"
 # (the image's guest-debian part) and the package.  It installs with apt
 # in that tree, asks modprobe for each device's modalias as udev would,
 # does I/O, unloads the frontends and removes the package.
-mkdir -p /run/lab-deb/pkg/lab
-cp "$DEB" /run/lab-deb/pkg/lab/xsplit-dkms.deb
-(cd /run/lab-deb/pkg && find lab | cpio -o -H newc --quiet -R 0:0) >/run/lab-deb/pkg.cpio
-cat "$LAB/guest-debian.cpio.zst" /run/lab-deb/pkg.cpio >/run/lab-deb/guest-extra.cpio
+# Big files: on dom0's disk, not in /run.
+big=/var/tmp/lab-deb
+mkdir -p "$big/pkg/lab"
+cp "$DEB" "$big/pkg/lab/xsplit-dkms.deb"
+(cd "$big/pkg" && find lab | cpio -o -H newc --quiet -R 0:0) >"$big/pkg.cpio"
+cat /var/lib/xsplit-lab/guest-debian.cpio.zst "$big/pkg.cpio" >"$big/guest-extra.cpio" ||
+	fail "no guest-debian.cpio.zst in dom0's image"
 cat >"$LAB_OUT/job.sh" <<'JOB'
 D=/debian
 in_debian() {
@@ -151,10 +154,11 @@ left=$(cd $D && ls -d usr/src/xsplit-* var/lib/dkms/xsplit usr/lib/modprobe.d/xs
 [ -z "$left" ] || { echo "left after remove: $left"; exit 1; }
 echo "guest: the package installed, served both devices, and removed cleanly"
 JOB
-DOM0_BE=xsplit LAB_FE=none GUEST_MEMORY=1536 GUEST_VCPUS=2 \
-	GUEST_CPIO=/run/lab-deb/guest-extra.cpio guest_run aptguest \
+DOM0_BE=xsplit LAB_FE=none GUEST_MEMORY=1536 GUEST_VCPUS=2 LAB_GUEST_TMP=$big \
+	GUEST_CPIO=$big/guest-extra.cpio guest_run aptguest \
 	"$LAB_OUT/job.sh" "disk = ['phy:$dev,xvdb,w']" "vif = ['bridge=xenbr0']" ||
 	fail "apt install and remove of the package in a guest"
+rm -rf "$big"
 check_leaks
 
 step "apt-get remove xsplit-dkms"

@@ -125,6 +125,8 @@ in_debian() {
 	chroot $D /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 		DEBIAN_FRONTEND=noninteractive LC_ALL=C "$@"
 }
+# devtmpfs has no /dev/fd, which dkms's process substitutions need
+[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
 mount -t proc proc $D/proc && mount -t sysfs sys $D/sys &&
 	mount -o bind /dev $D/dev && mount -t tmpfs tmp $D/tmp || exit 1
 cp /lab/xsplit-dkms.deb $D/tmp/ || exit 1

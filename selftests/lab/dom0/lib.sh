@@ -152,9 +152,12 @@ bridges() {
 # are xl config lines, e.g. "disk = ['phy:/dev/nullb0,xvdb,w']".
 # GUEST_VCPUS (default 1) and GUEST_MEMORY (MiB, default 512) size it:
 # two vCPUs give the frontends two queues to negotiate.  GUEST_CPIO names
-# an extra cpio archive to put in its initramfs (a driver domain's tools).
+# an extra cpio archive to put in its initramfs (a driver domain's tools);
+# LAB_GUEST_TMP a folder for the ramdisk other than /run (a tmpfs of a
+# few hundred MiB) when that archive is big; GUEST_CMDLINE more words for
+# the guest kernel's command line.
 guest_start() {
-	local name=$1 job=$2 dir=$LAB_OUT/$1 tmp=/run/lab-guests/$1 t0 extra
+	local name=$1 job=$2 dir=$LAB_OUT/$1 tmp=${LAB_GUEST_TMP:-/run/lab-guests}/$1 t0 extra
 	shift 2
 	mkdir -p "$dir" "$tmp/job/lab"
 	cp "$job" "$tmp/job/lab/job.sh"
@@ -167,6 +170,7 @@ guest_start() {
 	# the runner searches for kernel warnings after the test.
 	extra="console=hvc0 loglevel=5 lab.fe=$LAB_FE lab.id=$name-$$"
 	[ "$LAB_FE" = intree ] || extra="$extra module_blacklist=xen_blkfront,xen_netfront"
+	extra="$extra${GUEST_CMDLINE:+ $GUEST_CMDLINE}"
 	{
 		echo "name = '$name'"
 		echo "type = 'pv'"

@@ -153,6 +153,35 @@ build_guest_base() {
 		zstd -q -9 -T0 >"$WORK/guest-base.cpio.zst"
 }
 
+# /var/lib/xsplit-lab/guest-debian.cpio.zst in dom0's rootfs: a Debian
+# userland for a guest that installs the xsplit-dkms package with apt
+# (scenario deb-install): dom0's own tree (dkms, gcc, headers, apt)
+# under debian/, less what installing a DKMS package never reads (the
+# kernel's own modules, docs, the package lists: apt needs only dpkg's
+# status to see that dkms is there).  The guest unpacks it in its
+# initramfs and chroots into it.
+build_guest_debian() {
+	local kver=$1 d=$WORK/guest-debian
+	mkdir -p "$d/debian"
+	tar -C "$ROOT" --one-file-system -cf - \
+		--exclude='./proc/*' --exclude='./sys/*' --exclude='./dev/*' \
+		--exclude='./run/*' --exclude='./tmp/*' --exclude='./boot/*' \
+		--exclude='./var/lib/apt/lists/*_*' \
+		--exclude="./usr/lib/modules/$kver/kernel" \
+		--exclude=./usr/lib/firmware --exclude=./usr/share/doc \
+		--exclude=./usr/share/man --exclude=./usr/share/locale \
+		--exclude=./usr/share/info --exclude='./usr/lib/python3*' \
+		. | tar -C "$d/debian" -xf -
+	# On dom0's own disk: /run (where the per-run files go) is too small.
+	mkdir -p "$ROOT/var/lib/xsplit-lab"
+	(cd "$d" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) |
+		zstd -q -3 -T0 >"$ROOT/var/lib/xsplit-lab/guest-debian.cpio.zst"
+	# padded: the kernel looks for the next archive at an aligned offset
+	truncate -s $(( ($(stat -c %s "$ROOT/var/lib/xsplit-lab/guest-debian.cpio.zst") \
+		+ 511) / 512 * 512 )) "$ROOT/var/lib/xsplit-lab/guest-debian.cpio.zst"
+	rm -rf "$d"
+}
+
 main() {
 	local kver
 	[ "$(id -u)" = 0 ] || die "building the images needs root (debootstrap, chroot)"
@@ -168,6 +197,7 @@ main() {
 	cp "$ROOT/boot/vmlinuz-$kver" "$WORK/vmlinuz"
 	cp "$ROOT/boot/initrd.img-$kver" "$WORK/initrd.img"
 	build_guest_base "$kver"
+	build_guest_debian "$kver"
 	log "rootfs.img (mkfs.ext4 -d)"
 	truncate -s 4G "$WORK/rootfs.img"
 	mkfs.ext4 -q -F -L labroot -d "$ROOT" "$WORK/rootfs.img"

@@ -13,11 +13,14 @@
 #      the devices' aliases, and both are xsplit's (the kernel's are never
 #      loaded).  The guest runs xsplit's frontends as DKMS built them (the
 #      same kernel as dom0), checks a block pattern and pings dom0;
-#   3. `apt-get remove xsplit-dkms` leaves no module, no DKMS tree, no
+#   3. a guest does the same in a Debian userland it carries in its
+#      initramfs (/var/lib/xsplit-lab/guest-debian.cpio.zst in the image): apt install, modprobe of
+#      each device's modalias as udev would run it, I/O, apt remove;
+#   4. `apt-get remove xsplit-dkms` leaves no module, no DKMS tree, no
 #      source and no modprobe file; with xsplit unloaded, the next guest's
 #      devices load and bind the kernel's own backends again.
 # The DKMS build runs under TCG here: minutes, so the full suite only.
-# lab: timeout=1500
+# lab: timeout=2700
 # shellcheck source=../dom0/lib.sh
 . "$LAB/dom0/lib.sh"
 
@@ -102,6 +105,65 @@ for m in xen_blkback xen_netback; do
 	loaded "$m" && fail "the kernel's $m was loaded"
 done
 lsmod | grep -E '^(xsplit|xen_)' | tee "$LAB_OUT/lsmod.txt"
+check_leaks
+
+step "a guest installs the package with apt and its devices load xsplit"
+# The guest boots with no frontend; its initramfs holds a Debian userland
+# (the image's guest-debian part) and the package.  It installs with apt
+# in that tree, asks modprobe for each device's modalias as udev would,
+# does I/O, unloads the frontends and removes the package.
+# Big files: on dom0's disk, not in /run.
+big=/var/tmp/lab-deb
+mkdir -p "$big/pkg/lab"
+cp "$DEB" "$big/pkg/lab/xsplit-dkms.deb"
+(cd "$big/pkg" && find lab | cpio -o -H newc --quiet -R 0:0) >"$big/pkg.cpio"
+cat /var/lib/xsplit-lab/guest-debian.cpio.zst "$big/pkg.cpio" >"$big/guest-extra.cpio" ||
+	fail "no guest-debian.cpio.zst in dom0's image"
+cat >"$LAB_OUT/job.sh" <<'JOB'
+D=/debian
+in_debian() {
+	chroot $D /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+		DEBIAN_FRONTEND=noninteractive LC_ALL=C "$@"
+}
+# devtmpfs has no /dev/fd, which dkms's process substitutions need
+[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
+mount -t proc proc $D/proc && mount -t sysfs sys $D/sys &&
+	mount -o bind /dev $D/dev && mount -t tmpfs tmp $D/tmp || exit 1
+cp /lab/xsplit-dkms.deb $D/tmp/ || exit 1
+t0=$(cut -d. -f1 /proc/uptime)
+in_debian apt-get install -y --no-install-recommends /tmp/xsplit-dkms.deb || exit 1
+echo "LAB-FIG guest-deb-install seconds=$(( $(cut -d. -f1 /proc/uptime) - t0 ))"
+in_debian dkms status -m xsplit | grep "$(uname -r).*: installed" || exit 1
+in_debian modprobe -n -v xen_blkfront | grep -q "modprobe xsplit_blkfront" || exit 1
+for d in /sys/bus/xen/devices/vbd-* /sys/bus/xen/devices/vif-*; do
+	echo "modprobe $(cat $d/modalias) (${d##*/})"
+	in_debian modprobe "$(cat $d/modalias)" || exit 1
+done
+check_bindings xen xsplit || exit 1
+wait_dev /dev/xvdb 60 || exit 1
+dd if=/dev/urandom of=/tmp/pat bs=4k count=256 2>/dev/null
+dd if=/tmp/pat of=/dev/xvdb bs=4k oflag=direct 2>/dev/null || exit 1
+dd if=/dev/xvdb of=/tmp/back bs=4k count=256 iflag=direct 2>/dev/null || exit 1
+cmp /tmp/pat /tmp/back || { echo "xvdb: read back differs"; exit 1; }
+echo "xvdb: 1 MiB written and read back intact"
+net_up eth0 10.0.0.2/24 && wait_ping 10.0.0.1 60 || exit 1
+echo "eth0: dom0 answers"
+ip link set eth0 down
+in_debian modprobe -r xsplit_blkfront xsplit_netfront xsplit_core || exit 1
+in_debian apt-get remove -y xsplit-dkms || exit 1
+left=$(cd $D && ls -d usr/src/xsplit-* var/lib/dkms/xsplit usr/lib/modprobe.d/xsplit.conf \
+	lib/modules/*/updates/dkms/xsplit_* 2>/dev/null)
+[ -z "$left" ] || { echo "left after remove: $left"; exit 1; }
+echo "guest: the package installed, served both devices, and removed cleanly"
+JOB
+# ramfs: the initramfs's default tmpfs stops at half the guest's memory,
+# less than the userland unpacked ("Initramfs unpacking failed: write error")
+DOM0_BE=xsplit LAB_FE=none GUEST_MEMORY=1536 GUEST_VCPUS=2 LAB_GUEST_TMP=$big \
+	GUEST_CMDLINE=rootfstype=ramfs \
+	GUEST_CPIO=$big/guest-extra.cpio guest_run aptguest \
+	"$LAB_OUT/job.sh" "disk = ['phy:$dev,xvdb,w']" "vif = ['bridge=xenbr0']" ||
+	fail "apt install and remove of the package in a guest"
+rm -rf "$big"
 check_leaks
 
 step "apt-get remove xsplit-dkms"

@@ -148,12 +148,17 @@ cmp /tmp/pat /tmp/back || { echo "xvdb: read back differs"; exit 1; }
 echo "xvdb: 1 MiB written and read back intact"
 net_up eth0 10.0.0.2/24 && wait_ping 10.0.0.1 60 || exit 1
 echo "eth0: dom0 answers"
-ip link set eth0 down
-in_debian modprobe -r xsplit_blkfront xsplit_netfront xsplit_core || exit 1
 in_debian apt-get remove -y xsplit-dkms || exit 1
 left=$(cd $D && ls -d usr/src/xsplit-* var/lib/dkms/xsplit usr/lib/modprobe.d/xsplit.conf \
 	lib/modules/*/updates/dkms/xsplit_* 2>/dev/null)
 [ -z "$left" ] || { echo "left after remove: $left"; exit 1; }
+# Loaded modules outlive the package until unloaded; xenbus pins a
+# driver's module while a device is bound to it, so unbind first.
+ip link set eth0 down
+for d in /sys/bus/xen/devices/vbd-* /sys/bus/xen/devices/vif-*; do
+	echo "${d##*/}" >"$d/driver/unbind" || exit 1
+done
+rmmod xsplit_blkfront xsplit_netfront xsplit_core || exit 1
 echo "guest: the package installed, served both devices, and removed cleanly"
 JOB
 # ramfs: the initramfs's default tmpfs stops at half the guest's memory,

@@ -37,6 +37,18 @@ wait_ping() {
 	done
 }
 
+# io_check DEV: 1 MiB of random data written to DEV and read back intact,
+# then eth0 up as 10.0.0.2 and dom0 answering; 1 (with a line) if not.
+io_check() {
+	dd if=/dev/urandom of=/tmp/pat bs=4k count=256 2>/dev/null
+	dd if=/tmp/pat of="$1" bs=4k oflag=direct 2>/dev/null || return 1
+	dd if="$1" of=/tmp/back bs=4k count=256 iflag=direct 2>/dev/null || return 1
+	cmp /tmp/pat /tmp/back || { echo "${1##*/}: read back differs"; return 1; }
+	echo "${1##*/}: 1 MiB written and read back intact"
+	net_up eth0 10.0.0.2/24 && wait_ping 10.0.0.1 60 || return 1
+	echo "eth0: dom0 answers"
+}
+
 # The figure helpers below are shared with dom0 (its lib.sh sources this
 # file), so guest and dom0 numbers come from the very same commands.
 # They print "LAB-FIG <name> key=value..." lines; figures are reported,

@@ -45,13 +45,7 @@ wait_dev /dev/xvdb 60 || exit 1
 for m in xsplit_core xsplit_blkfront xsplit_netfront; do
 	[ -e /sys/module/$m ] && echo "LAB-SRCVERSION $m $(cat /sys/module/$m/srcversion)"
 done
-dd if=/dev/urandom of=/tmp/pat bs=4k count=256 2>/dev/null
-dd if=/tmp/pat of=/dev/xvdb bs=4k oflag=direct 2>/dev/null || exit 1
-dd if=/dev/xvdb of=/tmp/back bs=4k count=256 iflag=direct 2>/dev/null || exit 1
-cmp /tmp/pat /tmp/back || { echo "xvdb: read back differs"; exit 1; }
-echo "xvdb: 1 MiB written and read back intact"
-net_up eth0 10.0.0.2/24 && wait_ping 10.0.0.1 60 || exit 1
-echo "eth0: dom0 answers"
+io_check /dev/xvdb || exit 1
 JOB
 }
 
@@ -141,13 +135,7 @@ for d in /sys/bus/xen/devices/vbd-* /sys/bus/xen/devices/vif-*; do
 done
 check_bindings xen xsplit || exit 1
 wait_dev /dev/xvdb 60 || exit 1
-dd if=/dev/urandom of=/tmp/pat bs=4k count=256 2>/dev/null
-dd if=/tmp/pat of=/dev/xvdb bs=4k oflag=direct 2>/dev/null || exit 1
-dd if=/dev/xvdb of=/tmp/back bs=4k count=256 iflag=direct 2>/dev/null || exit 1
-cmp /tmp/pat /tmp/back || { echo "xvdb: read back differs"; exit 1; }
-echo "xvdb: 1 MiB written and read back intact"
-net_up eth0 10.0.0.2/24 && wait_ping 10.0.0.1 60 || exit 1
-echo "eth0: dom0 answers"
+io_check /dev/xvdb || exit 1
 in_debian apt-get remove -y xsplit-dkms || exit 1
 left=$(cd $D && ls -d usr/src/xsplit-* var/lib/dkms/xsplit usr/lib/modprobe.d/xsplit.conf \
 	lib/modules/*/updates/dkms/xsplit_* 2>/dev/null)

@@ -15,8 +15,13 @@
 
 /* Requests taken off the ring before completions get a turn. */
 #define XSPLIT_BLK_INTAKE_BATCH 64
-/* How often the thread wakes when idle: idle purge, statistics. */
+/* How often the persistent-grant cache is purged of idle entries. */
 #define XSPLIT_BLK_IDLE_TICK (10 * HZ)
+/*
+ * How often an idle thread wakes: ring 0 then looks at the device's size
+ * (a busy ring wakes far more often), so a guest sees a resize within it.
+ */
+#define XSPLIT_BLK_WAKE_TICK HZ
 #define XSPLIT_BLK_LOG_INTERVAL (10 * HZ)
 
 static struct xsplit_back_ring *ring_r(struct xsplit_blk_ring *ring)
@@ -319,6 +324,10 @@ static void ring_housekeeping(struct xsplit_blk_ring *ring)
 {
 	unsigned int timeout = READ_ONCE(xsplit_blkback_pgrant_timeout);
 
+	/* One ring is enough: the size is the device's. */
+	if (!ring->id && !kthread_should_stop())
+		xsplit_blk_check_size(ring->be);
+
 	if (ring->pcache && timeout && time_after(jiffies, ring->next_purge)) {
 		xsplit_pgrant_purge_idle(ring->pcache, timeout);
 		ring->next_purge = jiffies + XSPLIT_BLK_IDLE_TICK;
@@ -353,7 +362,7 @@ static int ring_thread(void *arg)
 		else
 			wait_event_interruptible_timeout(ring->wq,
 							 ring_has_work(ring),
-							 XSPLIT_BLK_IDLE_TICK);
+							 XSPLIT_BLK_WAKE_TICK);
 		ring_complete(ring);
 		if (!kthread_should_stop())
 			ring_events(ring);

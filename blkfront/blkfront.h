@@ -165,6 +165,7 @@ void xsplit_blkf_data_put(struct xsplit_blkf_ring *ring,
 /* queue.c */
 int xsplit_blkf_disk_add(struct xsplit_blkf_info *info);
 void xsplit_blkf_disk_update(struct xsplit_blkf_info *info);
+void xsplit_blkf_disk_resize(struct xsplit_blkf_info *info);
 void xsplit_blkf_disk_quiesce(struct xsplit_blkf_info *info);
 void xsplit_blkf_disk_resume(struct xsplit_blkf_info *info);
 void xsplit_blkf_disk_remove(struct xsplit_blkf_info *info);

@@ -207,6 +207,13 @@ void xsplit_blkf_disk_update(struct xsplit_blkf_info *info)
 	apply_size(info);
 }
 
+/* A new size on a live disk; the kernel tells user space (a uevent). */
+void xsplit_blkf_disk_resize(struct xsplit_blkf_info *info)
+{
+	if (info->gd)
+		xsplit_set_capacity_and_notify(info->gd, info->sectors);
+}
+
 void xsplit_blkf_disk_quiesce(struct xsplit_blkf_info *info)
 {
 	if (!info->gd || info->quiesced)

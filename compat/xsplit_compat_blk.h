@@ -17,7 +17,14 @@
 
 #include "compat/xsplit_compat.h"
 
-/* ---- blkback: the backing device, opened exclusively ---- */
+/*
+ * ---- blkback: the backing device ----
+ *
+ * Opened without a holder, i.e. not exclusively, as Linux's blkback does:
+ * a read-only image may serve several guests at once, and so may a
+ * writable disk whose "mode" is "w!" (the toolstack's block script is what
+ * refuses a second writer unless told "w!"; the backend never did).
+ */
 
 /**
  * struct xsplit_bdev_ref - what the kernel hands back for an opened device
@@ -31,18 +38,16 @@ struct xsplit_bdev_ref {
 	struct bdev_handle *handle;
 #else
 	struct block_device *bdev;
-	void *holder;
 	bool write;
 #endif
 };
 
 #if defined(XSPLIT_HAVE_BDEV_FILE)
 static inline struct block_device *
-xsplit_bdev_open(struct xsplit_bdev_ref *ref, dev_t dev, bool write,
-		 void *holder)
+xsplit_bdev_open(struct xsplit_bdev_ref *ref, dev_t dev, bool write)
 {
 	blk_mode_t mode = BLK_OPEN_READ | (write ? BLK_OPEN_WRITE : 0);
-	struct file *file = bdev_file_open_by_dev(dev, mode, holder, NULL);
+	struct file *file = bdev_file_open_by_dev(dev, mode, NULL, NULL);
 
 	if (IS_ERR(file))
 		return ERR_CAST(file);
@@ -62,11 +67,10 @@ static inline void xsplit_bdev_close(struct xsplit_bdev_ref *ref)
 }
 #elif defined(XSPLIT_HAVE_BDEV_HANDLE)
 static inline struct block_device *
-xsplit_bdev_open(struct xsplit_bdev_ref *ref, dev_t dev, bool write,
-		 void *holder)
+xsplit_bdev_open(struct xsplit_bdev_ref *ref, dev_t dev, bool write)
 {
 	blk_mode_t mode = BLK_OPEN_READ | (write ? BLK_OPEN_WRITE : 0);
-	struct bdev_handle *handle = bdev_open_by_dev(dev, mode, holder, NULL);
+	struct bdev_handle *handle = bdev_open_by_dev(dev, mode, NULL, NULL);
 
 	if (IS_ERR(handle))
 		return ERR_CAST(handle);
@@ -81,37 +85,33 @@ static inline void xsplit_bdev_close(struct xsplit_bdev_ref *ref)
 }
 #elif defined(XSPLIT_HAVE_BLK_HOLDER_OPS)
 static inline struct block_device *
-xsplit_bdev_open(struct xsplit_bdev_ref *ref, dev_t dev, bool write,
-		 void *holder)
+xsplit_bdev_open(struct xsplit_bdev_ref *ref, dev_t dev, bool write)
 {
 	blk_mode_t mode = BLK_OPEN_READ | (write ? BLK_OPEN_WRITE : 0);
 
-	ref->bdev = blkdev_get_by_dev(dev, mode, holder, NULL);
-	ref->holder = holder;
+	ref->bdev = blkdev_get_by_dev(dev, mode, NULL, NULL);
 	return ref->bdev;
 }
 
 static inline void xsplit_bdev_close(struct xsplit_bdev_ref *ref)
 {
-	blkdev_put(ref->bdev, ref->holder);
+	blkdev_put(ref->bdev, NULL);
 	ref->bdev = NULL;
 }
 #else
 static inline struct block_device *
-xsplit_bdev_open(struct xsplit_bdev_ref *ref, dev_t dev, bool write,
-		 void *holder)
+xsplit_bdev_open(struct xsplit_bdev_ref *ref, dev_t dev, bool write)
 {
-	fmode_t mode = FMODE_READ | FMODE_EXCL | (write ? FMODE_WRITE : 0);
+	fmode_t mode = FMODE_READ | (write ? FMODE_WRITE : 0);
 
-	ref->bdev = blkdev_get_by_dev(dev, mode, holder);
+	ref->bdev = blkdev_get_by_dev(dev, mode, NULL);
 	ref->write = write;
 	return ref->bdev;
 }
 
 static inline void xsplit_bdev_close(struct xsplit_bdev_ref *ref)
 {
-	blkdev_put(ref->bdev,
-		   FMODE_READ | FMODE_EXCL | (ref->write ? FMODE_WRITE : 0));
+	blkdev_put(ref->bdev, FMODE_READ | (ref->write ? FMODE_WRITE : 0));
 	ref->bdev = NULL;
 }
 #endif

@@ -199,6 +199,22 @@ int xsplit_xb_read_top(struct xsplit_xb_dev *dev, enum xsplit_key_id id,
 EXPORT_SYMBOL_GPL(xsplit_xb_read_top);
 
 /**
+ * xsplit_xb_written - is a device-wide key there at all?
+ * @dev: the device
+ * @id: the key; its table entry says whose directory holds it
+ *
+ * For the keys whose mere presence means something, a value equal to the
+ * default included ("ring-page-order" = 0).  An error reads as absent.
+ */
+bool xsplit_xb_written(struct xsplit_xb_dev *dev, enum xsplit_key_id id)
+{
+	const struct xsplit_key *key = xsplit_key_get(id);
+
+	return key && xenbus_exists(XBT_NIL, read_dir(dev, key), key->name);
+}
+EXPORT_SYMBOL_GPL(xsplit_xb_written);
+
+/**
  * xsplit_xb_read_str - read and check a STRING key
  * @dev: the device
  * @id: the key

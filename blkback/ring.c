@@ -263,10 +263,18 @@ static void ring_broken(struct xsplit_blk_ring *ring)
  * only fill slots we answered, and each answer returned an entry first
  * (xsplit_back_reqs_pending() enforces that bound).  A request waiting
  * here anyway is our accounting bug.
+ *
+ * statistics/oo_req counts these stops.  Linux's blkback counts a request
+ * found on the ring with no free request to take it, its pool being one
+ * per slot as ours; its responses go out before the request returns to
+ * the pool, so the frontend can refill the slot in between.  Ours return
+ * first, so that never happens here, and the nearest thing, a full ring
+ * whose next request must wait for one of ours to complete, is counted.
  */
 static bool ring_pool_exhausted(struct xsplit_blk_ring *ring, unsigned int n)
 {
 	WARN_ON_ONCE(xsplit_back_reqs_pending(ring_r(ring)) > 0);
+	atomic64_inc(&ring->be->stats.oo_req);
 	return n;
 }
 

@@ -273,6 +273,30 @@ static inline void xsplit_set_capacity_and_notify(struct gendisk *disk,
 #endif
 }
 
+/* ---- blkfront: block_device_operations whose arguments moved ---- */
+
+/* How the device was opened, as ioctl() is told: a blk_mode_t from 6.5. */
+#ifdef XSPLIT_HAVE_BLK_MODE_T
+#define XSPLIT_BLK_OPEN_MODE blk_mode_t
+#else
+#define XSPLIT_BLK_OPEN_MODE fmode_t
+#endif
+
+/* What getgeo() is given: the gendisk from 7.x, the block_device before. */
+#ifdef XSPLIT_HAVE_GETGEO_GENDISK
+#define XSPLIT_GETGEO_ARG struct gendisk
+static inline struct gendisk *xsplit_getgeo_disk(struct gendisk *disk)
+{
+	return disk;
+}
+#else
+#define XSPLIT_GETGEO_ARG struct block_device
+static inline struct gendisk *xsplit_getgeo_disk(struct block_device *bdev)
+{
+	return bdev->bd_disk;
+}
+#endif
+
 /* ---- blkfront: the queue limits of the disk ---- */
 
 /**

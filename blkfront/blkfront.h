@@ -106,6 +106,7 @@ struct xsplit_blkf_info {
 	enum xsplit_blkf_gmode gmode;
 	bool bounce;			/* trusted = 0 */
 	u8 flush_op;			/* 0: no flush */
+	bool fua;			/* FUA writes go as barriers */
 	bool discard;
 	bool secure_discard;
 	u32 discard_granularity;

@@ -158,6 +158,7 @@ static void queue_limits(const struct xsplit_blkf_info *info,
 		.max_segment_size = PAGE_SIZE,
 		.dma_alignment = XSPLIT_BLKIF_SECTOR_SIZE - 1,
 		.write_cache = info->flush_op != 0,
+		.fua = info->fua,
 	};
 	discard_limits(info, ql);
 }

@@ -208,9 +208,19 @@ static void read_features(struct xsplit_blkf_info *info)
 		info->discard = false;
 		info->secure_discard = false;
 	}
+	/*
+	 * A barrier orders, flushes and writes through: a FUA write can go
+	 * as one, as Linux's blkfront sends it to a backend with barriers
+	 * and no flush.  A barrier has no indirect form, so every request
+	 * then fits the direct segments (such old backends offer no
+	 * indirect ones anyway).
+	 */
+	info->fua = info->flush_op == XSPLIT_BLKIF_OP_WRITE_BARRIER;
 
 	segs = backend_u32(info, "feature-max-indirect-segments", 0);
 	segs = min3(segs, xsplit_blkf_max_segs_param, XSPLIT_BLKF_MAX_SEGS);
+	if (info->fua)
+		segs = 0;
 	info->seg_cap = max_t(unsigned int, segs,
 			      XSPLIT_BLKIF_MAX_SEGMENTS_PER_REQUEST);
 

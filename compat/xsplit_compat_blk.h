@@ -314,6 +314,7 @@ struct xsplit_blk_qlim {
 	unsigned int max_segment_size;
 	unsigned int dma_alignment;
 	bool write_cache;
+	bool fua;
 	unsigned int max_discard_sectors;
 	unsigned int discard_granularity;
 	unsigned int discard_alignment;
@@ -357,6 +358,10 @@ static inline void xsplit_blk_fill_limits(struct queue_limits *lim,
 		lim->features |= BLK_FEAT_WRITE_CACHE;
 	else
 		lim->features &= ~BLK_FEAT_WRITE_CACHE;
+	if (ql->fua)
+		lim->features |= BLK_FEAT_FUA;
+	else
+		lim->features &= ~BLK_FEAT_FUA;
 #endif
 }
 
@@ -365,7 +370,7 @@ static inline void xsplit_blk_set_wc(struct request_queue *q,
 				     const struct xsplit_blk_qlim *ql)
 {
 #ifndef XSPLIT_HAVE_BLK_FEAT
-	blk_queue_write_cache(q, ql->write_cache, false);
+	blk_queue_write_cache(q, ql->write_cache, ql->fua);
 #endif
 }
 
@@ -415,7 +420,7 @@ static inline int xsplit_blk_set_limits(struct request_queue *q,
 	blk_queue_segment_boundary(q, ql->seg_boundary_mask);
 	blk_queue_max_segment_size(q, ql->max_segment_size);
 	blk_queue_dma_alignment(q, ql->dma_alignment);
-	blk_queue_write_cache(q, ql->write_cache, false);
+	blk_queue_write_cache(q, ql->write_cache, ql->fua);
 	blk_queue_max_discard_sectors(q, ql->max_discard_sectors);
 	if (ql->max_discard_sectors) {
 		q->limits.discard_granularity = ql->discard_granularity;

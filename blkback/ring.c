@@ -18,8 +18,9 @@
 /* How often the persistent-grant cache is purged of idle entries. */
 #define XSPLIT_BLK_IDLE_TICK (10 * HZ)
 /*
- * How often an idle thread wakes: ring 0 then looks at the device's size
- * (a busy ring wakes far more often), so a guest sees a resize within it.
+ * How often ring 0's thread wakes when idle, to look at the device's size
+ * (a busy ring wakes far more often): a guest sees a resize within it.
+ * The other rings' threads wake every XSPLIT_BLK_IDLE_TICK.
  */
 #define XSPLIT_BLK_WAKE_TICK HZ
 #define XSPLIT_BLK_LOG_INTERVAL (10 * HZ)
@@ -370,6 +371,8 @@ static int ring_thread(void *arg)
 		else
 			wait_event_interruptible_timeout(ring->wq,
 							 ring_has_work(ring),
+							 ring->id ?
+							 XSPLIT_BLK_IDLE_TICK :
 							 XSPLIT_BLK_WAKE_TICK);
 		ring_complete(ring);
 		if (!kthread_should_stop())

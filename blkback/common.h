@@ -143,7 +143,13 @@ struct xsplit_blk_dev {
 	u32 major, minor;
 	bool readonly;
 	bool cdrom;
+	/*
+	 * lim.nr_sectors follows the device's size: ring 0's thread updates
+	 * it (WRITE_ONCE) when the device grows or shrinks under us, and
+	 * every ring's validator reads it.
+	 */
 	struct xsplit_blk_limits lim;
+	bool resize_pending;	/* ring 0's: size not yet told the frontend */
 
 	/* what advertise offered: the frontend's choices are held to it */
 	unsigned int adv_queues;
@@ -182,6 +188,7 @@ void xsplit_blk_pgrant_totals(struct xsplit_blk_dev *be, u64 *hits,
 			      u64 *misses);
 
 /* xenbus.c */
+void xsplit_blk_check_size(struct xsplit_blk_dev *be);
 int xsplit_blk_xenbus_register(void);
 void xsplit_blk_xenbus_unregister(void);
 

@@ -15,8 +15,14 @@
 
 /* Requests taken off the ring before completions get a turn. */
 #define XSPLIT_BLK_INTAKE_BATCH 64
-/* How often the thread wakes when idle: idle purge, statistics. */
+/* How often the persistent-grant cache is purged of idle entries. */
 #define XSPLIT_BLK_IDLE_TICK (10 * HZ)
+/*
+ * How often ring 0's thread wakes when idle, to look at the device's size
+ * (a busy ring wakes far more often): a guest sees a resize within it.
+ * The other rings' threads wake every XSPLIT_BLK_IDLE_TICK.
+ */
+#define XSPLIT_BLK_WAKE_TICK HZ
 #define XSPLIT_BLK_LOG_INTERVAL (10 * HZ)
 
 static struct xsplit_back_ring *ring_r(struct xsplit_blk_ring *ring)
@@ -258,10 +264,18 @@ static void ring_broken(struct xsplit_blk_ring *ring)
  * only fill slots we answered, and each answer returned an entry first
  * (xsplit_back_reqs_pending() enforces that bound).  A request waiting
  * here anyway is our accounting bug.
+ *
+ * statistics/oo_req counts these stops.  Linux's blkback counts a request
+ * found on the ring with no free request to take it, its pool being one
+ * per slot as ours; its responses go out before the request returns to
+ * the pool, so the frontend can refill the slot in between.  Ours return
+ * first, so that never happens here, and the nearest thing, a full ring
+ * whose next request must wait for one of ours to complete, is counted.
  */
 static bool ring_pool_exhausted(struct xsplit_blk_ring *ring, unsigned int n)
 {
 	WARN_ON_ONCE(xsplit_back_reqs_pending(ring_r(ring)) > 0);
+	atomic64_inc(&ring->be->stats.oo_req);
 	return n;
 }
 
@@ -319,6 +333,10 @@ static void ring_housekeeping(struct xsplit_blk_ring *ring)
 {
 	unsigned int timeout = READ_ONCE(xsplit_blkback_pgrant_timeout);
 
+	/* One ring is enough: the size is the device's. */
+	if (!ring->id && !kthread_should_stop())
+		xsplit_blk_check_size(ring->be);
+
 	if (ring->pcache && timeout && time_after(jiffies, ring->next_purge)) {
 		xsplit_pgrant_purge_idle(ring->pcache, timeout);
 		ring->next_purge = jiffies + XSPLIT_BLK_IDLE_TICK;
@@ -353,7 +371,9 @@ static int ring_thread(void *arg)
 		else
 			wait_event_interruptible_timeout(ring->wq,
 							 ring_has_work(ring),
-							 XSPLIT_BLK_IDLE_TICK);
+							 ring->id ?
+							 XSPLIT_BLK_IDLE_TICK :
+							 XSPLIT_BLK_WAKE_TICK);
 		ring_complete(ring);
 		if (!kthread_should_stop())
 			ring_events(ring);

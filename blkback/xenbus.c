@@ -168,7 +168,7 @@ static int blk_open(struct xsplit_blk_dev *be)
 		return err;
 	}
 	bdev = xsplit_bdev_open(&be->bdev_ref, MKDEV(be->major, be->minor),
-				!be->readonly, be);
+				!be->readonly);
 	if (IS_ERR(bdev)) {
 		err = PTR_ERR(bdev);
 		xenbus_dev_error(be->xdev, err, "opening device %x:%x",
@@ -272,6 +272,48 @@ static unsigned int blk_info(struct xsplit_blk_dev *be)
 	return info;
 }
 
+static int blk_write_sectors(struct xsplit_xb_dev *xb,
+			     struct xenbus_transaction xbt, void *arg)
+{
+	struct xsplit_blk_dev *be = arg;
+
+	return xenbus_printf(xbt, xb->xdev->nodename, "sectors", "%llu",
+			     READ_ONCE(be->lim.nr_sectors));
+}
+
+/**
+ * xsplit_blk_check_size - follow the device's size while connected
+ * @be: the device, connected (its block device open, its rings running)
+ *
+ * Called by ring 0's thread each time it wakes, as Linux's blkback checks
+ * from its ring threads: nothing tells a holder of a block device that it
+ * grew (losetup -c, lvextend, a resized file), it has to look.  A new
+ * size bounds the requests at once and is then written to "sectors" with
+ * Connected again over Connected, which the frontend takes as "re-read
+ * the size" (Linux's blkfront and ours).  Before we are Connected, or on
+ * a XenStore error, the announcement waits for the next wake.
+ */
+void xsplit_blk_check_size(struct xsplit_blk_dev *be)
+{
+	u64 now = bdev_nr_sectors(be->bdev);
+	int err;
+
+	if (now != be->lim.nr_sectors) {
+		dev_info(&be->xdev->dev, "device resized: %llu -> %llu sectors\n",
+			 be->lim.nr_sectors, now);
+		WRITE_ONCE(be->lim.nr_sectors, now);
+		be->resize_pending = true;
+	}
+	if (!be->resize_pending)
+		return;
+	err = xsplit_xb_reannounce(be->xb, blk_write_sectors, be);
+	if (!err)
+		be->resize_pending = false;
+	else if (err != -ENOTCONN)
+		dev_warn_ratelimited(&be->xdev->dev,
+				     "announcing the new size: %d\n", err);
+}
+
 static int blk_publish_txn(struct xsplit_xb_dev *xb,
 			   struct xenbus_transaction xbt, void *arg)
 {
@@ -289,7 +331,7 @@ static int blk_publish_txn(struct xsplit_xb_dev *xb,
 	err = blk_publish_discard(be, xbt);
 	if (err)
 		return err;
-	err = xenbus_printf(xbt, dir, "sectors", "%llu", be->lim.nr_sectors);
+	err = blk_write_sectors(xb, xbt, be);
 	if (err)
 		return err;
 	err = xenbus_printf(xbt, dir, "info", "%u", blk_info(be));
@@ -332,6 +374,7 @@ static int blk_connect(struct xsplit_xb_dev *xb)
 	if (err)
 		goto close;
 	be->ring_order = order;
+	be->resize_pending = false;
 	err = xsplit_blk_rings_start(be, nr, order, abi);
 	if (err)
 		goto close;

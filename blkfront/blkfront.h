@@ -106,6 +106,7 @@ struct xsplit_blkf_info {
 	enum xsplit_blkf_gmode gmode;
 	bool bounce;			/* trusted = 0 */
 	u8 flush_op;			/* 0: no flush */
+	bool fua;			/* FUA writes go as barriers */
 	bool discard;
 	bool secure_discard;
 	u32 discard_granularity;
@@ -165,6 +166,7 @@ void xsplit_blkf_data_put(struct xsplit_blkf_ring *ring,
 /* queue.c */
 int xsplit_blkf_disk_add(struct xsplit_blkf_info *info);
 void xsplit_blkf_disk_update(struct xsplit_blkf_info *info);
+void xsplit_blkf_disk_resize(struct xsplit_blkf_info *info);
 void xsplit_blkf_disk_quiesce(struct xsplit_blkf_info *info);
 void xsplit_blkf_disk_resume(struct xsplit_blkf_info *info);
 void xsplit_blkf_disk_remove(struct xsplit_blkf_info *info);

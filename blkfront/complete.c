@@ -34,6 +34,7 @@ static void feature_gone(struct xsplit_blkf_ring *ring, u8 op)
 		dev_warn_ratelimited(&info->dev->xdev->dev,
 				     "backend refuses flushes; disabling them\n");
 		info->flush_op = 0;
+		info->fua = false;
 		if (q)
 			xsplit_blk_stop_flush(q);
 	} else if (op == XSPLIT_BLKIF_OP_DISCARD) {

@@ -7,12 +7,56 @@
  * If a later backend gives fewer rings, hardware queues share them.
  */
 #include <linux/blkdev.h>
+#include <linux/cdrom.h>
+#include <linux/hdreg.h>
 #include <linux/major.h>
+#include <linux/uaccess.h>
 
 #include "blkfront/blkfront.h"
 
+/* HDIO_GETGEO: fdisk and older tools want a geometry; a made-up one. */
+static int xsplit_blkf_getgeo(XSPLIT_GETGEO_ARG *arg, struct hd_geometry *hg)
+{
+	struct xsplit_blkf_geo geo;
+
+	xsplit_blkf_geometry(get_capacity(xsplit_getgeo_disk(arg)), &geo);
+	hg->heads = geo.heads;
+	hg->sectors = geo.sectors;
+	hg->cylinders = geo.cylinders;
+	return 0;
+}
+
+/*
+ * The two cdrom ioctls Linux's blkfront answers, so that tools probing a
+ * PV cdrom (the toolstack's devtype=cdrom) find one: no multisession
+ * (all zeroes), and the capability query succeeds on a cdrom only.
+ * Everything else is -EINVAL, as there.
+ */
+static int xsplit_blkf_ioctl(struct block_device *bdev,
+			     XSPLIT_BLK_OPEN_MODE mode, unsigned int cmd,
+			     unsigned long arg)
+{
+	struct xsplit_blkf_info *info = bdev->bd_disk->private_data;
+	struct cdrom_multisession ms;
+
+	switch (cmd) {
+	case CDROMMULTISESSION:
+		memset(&ms, 0, sizeof(ms));
+		if (copy_to_user((void __user *)arg, &ms, sizeof(ms)))
+			return -EFAULT;
+		return 0;
+	case CDROM_GET_CAPABILITY:
+		return info->vdisk_info & XSPLIT_VDISK_CDROM ? 0 : -EINVAL;
+	default:
+		return -EINVAL;
+	}
+}
+
 static const struct block_device_operations xsplit_blkf_fops = {
 	.owner = THIS_MODULE,
+	.getgeo = xsplit_blkf_getgeo,
+	.ioctl = xsplit_blkf_ioctl,
+	.compat_ioctl = blkdev_compat_ptr_ioctl,
 };
 
 static struct xsplit_blkf_ring *hctx_ring(struct xsplit_blkf_info *info,
@@ -114,6 +158,7 @@ static void queue_limits(const struct xsplit_blkf_info *info,
 		.max_segment_size = PAGE_SIZE,
 		.dma_alignment = XSPLIT_BLKIF_SECTOR_SIZE - 1,
 		.write_cache = info->flush_op != 0,
+		.fua = info->fua,
 	};
 	discard_limits(info, ql);
 }
@@ -205,6 +250,13 @@ void xsplit_blkf_disk_update(struct xsplit_blkf_info *info)
 		dev_warn(&info->dev->xdev->dev,
 			 "the new backend's limits were refused; keeping the old ones\n");
 	apply_size(info);
+}
+
+/* A new size on a live disk; the kernel tells user space (a uevent). */
+void xsplit_blkf_disk_resize(struct xsplit_blkf_info *info)
+{
+	if (info->gd)
+		xsplit_set_capacity_and_notify(info->gd, info->sectors);
 }
 
 void xsplit_blkf_disk_quiesce(struct xsplit_blkf_info *info)

@@ -114,6 +114,21 @@ static int part_segments(struct xsplit_blkf_ring *ring,
 	return err;
 }
 
+/*
+ * A FUA write to a backend with barriers only goes as a barrier (see
+ * read_features()); each part of a split one does.  After the backend
+ * refused barriers, FUA is a plain write, as a flush is then a no-op.
+ */
+static u8 direct_op(struct xsplit_blkf_info *info, struct request *rq,
+		    bool write)
+{
+	if (!write)
+		return XSPLIT_BLKIF_OP_READ;
+	if ((rq->cmd_flags & REQ_FUA) && READ_ONCE(info->fua))
+		return XSPLIT_BLKIF_OP_WRITE_BARRIER;
+	return XSPLIT_BLKIF_OP_WRITE;
+}
+
 /* Build one read/write part of nr_segs segments starting at first_sg. */
 static int part_rw(struct xsplit_blkf_ring *ring, struct xsplit_blkf_shadow *sh,
 		   unsigned int nr_segs, u64 sector, bool write)
@@ -124,7 +139,7 @@ static int part_rw(struct xsplit_blkf_ring *ring, struct xsplit_blkf_shadow *sh,
 	int err;
 
 	if (nr_segs <= DIRECT_SEGS) {
-		req->operation = op;
+		req->operation = direct_op(info, sh->rq, write);
 		req->u.rw.nr_segments = nr_segs;
 		req->u.rw.handle = info->handle;
 		req->u.rw.sector_number = sector;

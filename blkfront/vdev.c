@@ -154,3 +154,18 @@ int xsplit_blkf_vdev_name(const struct xsplit_blkf_vdev *v, char *buf,
 	buf[len] = '\0';
 	return 0;
 }
+
+/**
+ * xsplit_blkf_geometry - the CHS geometry HDIO_GETGEO reports
+ * @capacity: the disk's size in 512-byte sectors
+ * @geo: filled in
+ */
+void xsplit_blkf_geometry(u64 capacity, struct xsplit_blkf_geo *geo)
+{
+	u64 cyl = capacity / (XSPLIT_BLKF_GEO_HEADS * XSPLIT_BLKF_GEO_SECTORS);
+
+	geo->heads = XSPLIT_BLKF_GEO_HEADS;
+	geo->sectors = XSPLIT_BLKF_GEO_SECTORS;
+	geo->cylinders = cyl > XSPLIT_BLKF_GEO_MAX_CYLINDERS ?
+			 XSPLIT_BLKF_GEO_MAX_CYLINDERS : (u16)cyl;
+}

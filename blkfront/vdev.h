@@ -34,7 +34,24 @@ struct xsplit_blkf_vdev {
 	u32 part;		/* partition number; 0 for a whole disk */
 };
 
+/*
+ * A disk's made-up CHS geometry for HDIO_GETGEO: a virtual disk has none,
+ * but fdisk and older tools ask.  As Linux's blkfront answers: 255 heads,
+ * 63 sectors a track, and as many whole cylinders as the capacity holds,
+ * at most 65535 (the ioctl's field is 16 bits wide).
+ */
+#define XSPLIT_BLKF_GEO_HEADS		255U
+#define XSPLIT_BLKF_GEO_SECTORS		63U
+#define XSPLIT_BLKF_GEO_MAX_CYLINDERS	0xffffU
+
+struct xsplit_blkf_geo {
+	u8 heads;
+	u8 sectors;
+	u16 cylinders;
+};
+
 int xsplit_blkf_vdev_decode(u32 vdev, struct xsplit_blkf_vdev *out);
+void xsplit_blkf_geometry(u64 capacity, struct xsplit_blkf_geo *geo);
 int xsplit_blkf_vdev_name(const struct xsplit_blkf_vdev *v, char *buf,
 			  size_t size);
 

@@ -136,17 +136,33 @@ static bool sector_size_ok(u32 size)
 	       size <= PAGE_SIZE;
 }
 
+/* The disk's size, the one value that changes on a live connection. */
+static int read_sectors(struct xsplit_blkf_info *info, u64 *sectors)
+{
+	unsigned long long v;
+	int n;
+
+	n = xenbus_scanf(XBT_NIL, info->dev->xdev->otherend, "sectors",
+			 "%llu", &v);
+	if (n != 1)
+		return n < 0 ? n : -EINVAL;
+	*sectors = v;
+	return 0;
+}
+
 /* sectors, info, sector-size: required; physical-sector-size optional. */
 static int read_geometry(struct xsplit_blkf_info *info)
 {
 	const char *be = info->dev->xdev->otherend;
-	unsigned long long sectors;
 	unsigned int ssize, vinfo;
+	u64 sectors;
 	int err;
 
-	err = xenbus_gather(XBT_NIL, be, "sectors", "%llu", &sectors,
-			    "info", "%u", &vinfo, "sector-size", "%u", &ssize,
-			    NULL);
+	err = read_sectors(info, &sectors);
+	if (err)
+		return err;
+	err = xenbus_gather(XBT_NIL, be, "info", "%u", &vinfo,
+			    "sector-size", "%u", &ssize, NULL);
 	if (err)
 		return err;
 	if (!sector_size_ok(ssize))
@@ -192,9 +208,19 @@ static void read_features(struct xsplit_blkf_info *info)
 		info->discard = false;
 		info->secure_discard = false;
 	}
+	/*
+	 * A barrier orders, flushes and writes through: a FUA write can go
+	 * as one, as Linux's blkfront sends it to a backend with barriers
+	 * and no flush.  A barrier has no indirect form, so every request
+	 * then fits the direct segments (such old backends offer no
+	 * indirect ones anyway).
+	 */
+	info->fua = info->flush_op == XSPLIT_BLKIF_OP_WRITE_BARRIER;
 
 	segs = backend_u32(info, "feature-max-indirect-segments", 0);
 	segs = min3(segs, xsplit_blkf_max_segs_param, XSPLIT_BLKF_MAX_SEGS);
+	if (info->fua)
+		segs = 0;
 	info->seg_cap = max_t(unsigned int, segs,
 			      XSPLIT_BLKIF_MAX_SEGMENTS_PER_REQUEST);
 
@@ -231,6 +257,31 @@ static int blkf_connect(struct xsplit_xb_dev *dev)
 	return 0;
 }
 
+/*
+ * The backend wrote Connected again while we are connected: its way of
+ * saying that the disk was resized (Linux's blkback and ours).  Only the
+ * size is re-read; anything else changes over a reconnect.
+ */
+static int blkf_refresh(struct xsplit_xb_dev *dev)
+{
+	struct xsplit_blkf_info *info = to_info(dev);
+	u64 sectors;
+	int err;
+
+	if (!info->gd)
+		return 0;
+	err = read_sectors(info, &sectors);
+	if (err)
+		return err;
+	if (sectors == info->sectors)
+		return 0;
+	dev_info(&dev->xdev->dev, "disk resized: %llu -> %llu sectors\n",
+		 info->sectors, sectors);
+	info->sectors = sectors;
+	xsplit_blkf_disk_resize(info);
+	return 0;
+}
+
 /* Stop I/O, keep in-flight requests for the next connect, free rings. */
 static void blkf_disconnect(struct xsplit_xb_dev *dev)
 {
@@ -260,6 +311,7 @@ static const struct xsplit_xb_ops xsplit_blkf_ops = {
 	.connect = blkf_connect,
 	.disconnect = blkf_disconnect,
 	.free = blkf_free,
+	.refresh = blkf_refresh,
 	/*
 	 * No suspend or resume hook: requests keep flowing to the backend
 	 * until the domain is frozen (a cancelled suspend just goes on);

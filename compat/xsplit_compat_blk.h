@@ -17,7 +17,14 @@
 
 #include "compat/xsplit_compat.h"
 
-/* ---- blkback: the backing device, opened exclusively ---- */
+/*
+ * ---- blkback: the backing device ----
+ *
+ * Opened without a holder, i.e. not exclusively, as Linux's blkback does:
+ * a read-only image may serve several guests at once, and so may a
+ * writable disk whose "mode" is "w!" (the toolstack's block script is what
+ * refuses a second writer unless told "w!"; the backend never did).
+ */
 
 /**
  * struct xsplit_bdev_ref - what the kernel hands back for an opened device
@@ -31,18 +38,16 @@ struct xsplit_bdev_ref {
 	struct bdev_handle *handle;
 #else
 	struct block_device *bdev;
-	void *holder;
 	bool write;
 #endif
 };
 
 #if defined(XSPLIT_HAVE_BDEV_FILE)
 static inline struct block_device *
-xsplit_bdev_open(struct xsplit_bdev_ref *ref, dev_t dev, bool write,
-		 void *holder)
+xsplit_bdev_open(struct xsplit_bdev_ref *ref, dev_t dev, bool write)
 {
 	blk_mode_t mode = BLK_OPEN_READ | (write ? BLK_OPEN_WRITE : 0);
-	struct file *file = bdev_file_open_by_dev(dev, mode, holder, NULL);
+	struct file *file = bdev_file_open_by_dev(dev, mode, NULL, NULL);
 
 	if (IS_ERR(file))
 		return ERR_CAST(file);
@@ -62,11 +67,10 @@ static inline void xsplit_bdev_close(struct xsplit_bdev_ref *ref)
 }
 #elif defined(XSPLIT_HAVE_BDEV_HANDLE)
 static inline struct block_device *
-xsplit_bdev_open(struct xsplit_bdev_ref *ref, dev_t dev, bool write,
-		 void *holder)
+xsplit_bdev_open(struct xsplit_bdev_ref *ref, dev_t dev, bool write)
 {
 	blk_mode_t mode = BLK_OPEN_READ | (write ? BLK_OPEN_WRITE : 0);
-	struct bdev_handle *handle = bdev_open_by_dev(dev, mode, holder, NULL);
+	struct bdev_handle *handle = bdev_open_by_dev(dev, mode, NULL, NULL);
 
 	if (IS_ERR(handle))
 		return ERR_CAST(handle);
@@ -81,37 +85,33 @@ static inline void xsplit_bdev_close(struct xsplit_bdev_ref *ref)
 }
 #elif defined(XSPLIT_HAVE_BLK_HOLDER_OPS)
 static inline struct block_device *
-xsplit_bdev_open(struct xsplit_bdev_ref *ref, dev_t dev, bool write,
-		 void *holder)
+xsplit_bdev_open(struct xsplit_bdev_ref *ref, dev_t dev, bool write)
 {
 	blk_mode_t mode = BLK_OPEN_READ | (write ? BLK_OPEN_WRITE : 0);
 
-	ref->bdev = blkdev_get_by_dev(dev, mode, holder, NULL);
-	ref->holder = holder;
+	ref->bdev = blkdev_get_by_dev(dev, mode, NULL, NULL);
 	return ref->bdev;
 }
 
 static inline void xsplit_bdev_close(struct xsplit_bdev_ref *ref)
 {
-	blkdev_put(ref->bdev, ref->holder);
+	blkdev_put(ref->bdev, NULL);
 	ref->bdev = NULL;
 }
 #else
 static inline struct block_device *
-xsplit_bdev_open(struct xsplit_bdev_ref *ref, dev_t dev, bool write,
-		 void *holder)
+xsplit_bdev_open(struct xsplit_bdev_ref *ref, dev_t dev, bool write)
 {
-	fmode_t mode = FMODE_READ | FMODE_EXCL | (write ? FMODE_WRITE : 0);
+	fmode_t mode = FMODE_READ | (write ? FMODE_WRITE : 0);
 
-	ref->bdev = blkdev_get_by_dev(dev, mode, holder);
+	ref->bdev = blkdev_get_by_dev(dev, mode, NULL);
 	ref->write = write;
 	return ref->bdev;
 }
 
 static inline void xsplit_bdev_close(struct xsplit_bdev_ref *ref)
 {
-	blkdev_put(ref->bdev,
-		   FMODE_READ | FMODE_EXCL | (ref->write ? FMODE_WRITE : 0));
+	blkdev_put(ref->bdev, FMODE_READ | (ref->write ? FMODE_WRITE : 0));
 	ref->bdev = NULL;
 }
 #endif
@@ -273,6 +273,30 @@ static inline void xsplit_set_capacity_and_notify(struct gendisk *disk,
 #endif
 }
 
+/* ---- blkfront: block_device_operations whose arguments moved ---- */
+
+/* How the device was opened, as ioctl() is told: a blk_mode_t from 6.5. */
+#ifdef XSPLIT_HAVE_BLK_MODE_T
+#define XSPLIT_BLK_OPEN_MODE blk_mode_t
+#else
+#define XSPLIT_BLK_OPEN_MODE fmode_t
+#endif
+
+/* What getgeo() is given: the gendisk from 7.x, the block_device before. */
+#ifdef XSPLIT_HAVE_GETGEO_GENDISK
+#define XSPLIT_GETGEO_ARG struct gendisk
+static inline struct gendisk *xsplit_getgeo_disk(struct gendisk *disk)
+{
+	return disk;
+}
+#else
+#define XSPLIT_GETGEO_ARG struct block_device
+static inline struct gendisk *xsplit_getgeo_disk(struct block_device *bdev)
+{
+	return bdev->bd_disk;
+}
+#endif
+
 /* ---- blkfront: the queue limits of the disk ---- */
 
 /**
@@ -290,6 +314,7 @@ struct xsplit_blk_qlim {
 	unsigned int max_segment_size;
 	unsigned int dma_alignment;
 	bool write_cache;
+	bool fua;
 	unsigned int max_discard_sectors;
 	unsigned int discard_granularity;
 	unsigned int discard_alignment;
@@ -333,6 +358,10 @@ static inline void xsplit_blk_fill_limits(struct queue_limits *lim,
 		lim->features |= BLK_FEAT_WRITE_CACHE;
 	else
 		lim->features &= ~BLK_FEAT_WRITE_CACHE;
+	if (ql->fua)
+		lim->features |= BLK_FEAT_FUA;
+	else
+		lim->features &= ~BLK_FEAT_FUA;
 #endif
 }
 
@@ -341,7 +370,7 @@ static inline void xsplit_blk_set_wc(struct request_queue *q,
 				     const struct xsplit_blk_qlim *ql)
 {
 #ifndef XSPLIT_HAVE_BLK_FEAT
-	blk_queue_write_cache(q, ql->write_cache, false);
+	blk_queue_write_cache(q, ql->write_cache, ql->fua);
 #endif
 }
 
@@ -391,7 +420,7 @@ static inline int xsplit_blk_set_limits(struct request_queue *q,
 	blk_queue_segment_boundary(q, ql->seg_boundary_mask);
 	blk_queue_max_segment_size(q, ql->max_segment_size);
 	blk_queue_dma_alignment(q, ql->dma_alignment);
-	blk_queue_write_cache(q, ql->write_cache, false);
+	blk_queue_write_cache(q, ql->write_cache, ql->fua);
 	blk_queue_max_discard_sectors(q, ql->max_discard_sectors);
 	if (ql->max_discard_sectors) {
 		q->limits.discard_granularity = ql->discard_granularity;

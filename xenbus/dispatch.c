@@ -135,6 +135,14 @@ static void run_tail(struct xsplit_xb_dev *dev,
 		dev_warn(&dev->xdev->dev, "no hotplug-status watch, not waiting\n");
 		dev->hotplug_ok = true;
 	}
+	if ((out->actions & XSPLIT_ACT_REFRESH) && dev->drv->ops->refresh) {
+		int err = dev->drv->ops->refresh(dev);
+
+		if (err)
+			dev_warn_ratelimited(&dev->xdev->dev,
+					     "re-reading the other end: %d\n",
+					     err);
+	}
 	if (out->actions & XSPLIT_ACT_FATAL)
 		report_fatal(dev);
 	if (out->actions & XSPLIT_ACT_WRITE_STATE)

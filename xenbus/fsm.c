@@ -34,12 +34,15 @@
  *   I          -                -               -               -   -
  *   W          adv, D (**)      -               -               -   (***)
  *   D          -                -               -               -   -
- *   C          -                connect         -               -   -
+ *   C          -                connect         refresh         -   -
  *   G, X       X                disc, X         disc, X         X   -
  *   7, 8       -                -               -               -   -
  *   > 8        fatal, G         disc, fatal, G  disc, fatal, G  -   -
  *
  *   (***) adv, D when the driver sets reconnect, else -.
+ *   C in C: the backend wrote Connected again without leaving it, which
+ *   blkif uses to announce a changed disk size (online resize); the
+ *   driver re-reads what may change while connected.
  *   (**) protocols that skip Initialised (netif) advertise and connect at
  *   W and go straight to C.  CONNECT_OK in I/D writes C.  The backend waits
  *   for our Closed after its Closing, so we go straight to X.
@@ -244,6 +247,8 @@ static struct xsplit_fsm_out front_remote(const struct xsplit_fsm_in *in)
 	case XSPLIT_XS_CONNECTED:
 		if (in->local == XSPLIT_XS_INITIALISED)
 			return to(in->local, XSPLIT_ACT_CONNECT);
+		if (in->local == XSPLIT_XS_CONNECTED)
+			return to(in->local, XSPLIT_ACT_REFRESH);
 		return NOP(in);
 	case XSPLIT_XS_CLOSING:
 	case XSPLIT_XS_CLOSED:

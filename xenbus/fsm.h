@@ -60,6 +60,7 @@ enum xsplit_fsm_action {
 	XSPLIT_ACT_FATAL = 1U << 7,	/* report an error node */
 	XSPLIT_ACT_WRITE_STATE = 1U << 8, /* write @next as our state */
 	XSPLIT_ACT_UNREGISTER = 1U << 9, /* unregister the device */
+	XSPLIT_ACT_REFRESH = 1U << 10,	/* ops->refresh: re-read the other end */
 };
 
 /* Everything the transition depends on; the glue keeps it per device. */

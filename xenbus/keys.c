@@ -297,14 +297,37 @@ int xsplit_key_ring_ref_path(char *buf, size_t size, enum xsplit_key_id id,
 			     unsigned int nr_queues, unsigned int queue,
 			     unsigned int order, unsigned int page)
 {
-	if (order > XSPLIT_KEY_MAX_RING_ORDER || page >= (1U << order))
+	enum xsplit_key_id ref = xsplit_key_ring_ref_id(id, order, false);
+
+	if (order > XSPLIT_KEY_MAX_RING_ORDER || page >= (1U << order) ||
+	    ref == XSPLIT_KEY_NR)
 		return -ERANGE;
-	if (!order)
-		return xsplit_key_path(buf, size, id, nr_queues, queue, 0);
-	if (id != XSPLIT_KEY_RING_REF)
-		return -ERANGE;
-	return xsplit_key_path(buf, size, XSPLIT_KEY_RING_REF_N, nr_queues,
-			       queue, page);
+	return xsplit_key_path(buf, size, ref, nr_queues, queue, page);
+}
+
+/**
+ * xsplit_key_ring_ref_id - the key that holds a ring's page references
+ * @id: XSPLIT_KEY_RING_REF (multi-page capable) or a single-page ring key
+ *      such as XSPLIT_KEY_TX_RING_REF
+ * @order: log2 of the ring's pages
+ * @order_written: the frontend wrote "ring-page-order", whatever its value
+ *
+ * A multi-page capable ring's pages are "ring-ref0".."ring-refN" whenever
+ * the frontend wrote its order, 0 included, and its one page is
+ * "ring-ref" only when it wrote none.  Linux's blkback reads them so, and
+ * frontends that always write the order (0 too) name the page
+ * "ring-ref0".
+ *
+ * Return: the key (XSPLIT_KEY_RING_REF_N is indexed by page), or
+ * XSPLIT_KEY_NR for an order above 0 on a key without a multi-page form.
+ */
+enum xsplit_key_id xsplit_key_ring_ref_id(enum xsplit_key_id id,
+					  unsigned int order,
+					  bool order_written)
+{
+	if (id == XSPLIT_KEY_RING_REF)
+		return order || order_written ? XSPLIT_KEY_RING_REF_N : id;
+	return order ? XSPLIT_KEY_NR : id;
 }
 
 /**

@@ -88,6 +88,9 @@ int xsplit_key_path(char *buf, size_t size, enum xsplit_key_id id,
 int xsplit_key_ring_ref_path(char *buf, size_t size, enum xsplit_key_id id,
 			     unsigned int nr_queues, unsigned int queue,
 			     unsigned int order, unsigned int page);
+enum xsplit_key_id xsplit_key_ring_ref_id(enum xsplit_key_id id,
+					  unsigned int order,
+					  bool order_written);
 
 /*
  * A queue's event-channel keys: "event-channel", or "event-channel-tx" and

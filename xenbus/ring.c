@@ -3,7 +3,8 @@
  * Shared rings across XenBus: the frontend allocates and grants the pages
  * and publishes their grant references; the backend reads the references
  * and maps them.  One ring is 2^order pages, one reference per page, in
- * "ring-ref" for a single page and "ring-ref0".."ring-refN" otherwise.
+ * "ring-ref" for a single page and "ring-ref0".."ring-refN" otherwise; a
+ * single page is "ring-ref0" too when the frontend wrote its order (0).
  */
 #include "xenbus/internal.h"
 #include "grant/stats.h"
@@ -25,17 +26,16 @@ int xsplit_xb_ring_map(struct xsplit_xb_dev *dev, enum xsplit_key_id key,
 		       unsigned int nr_queues, unsigned int queue,
 		       unsigned int order, struct xsplit_xb_ring *ring)
 {
-	enum xsplit_key_id id = key;
+	bool order_written = key == XSPLIT_KEY_RING_REF && !order &&
+			     xsplit_xb_written(dev, XSPLIT_KEY_RING_PAGE_ORDER);
+	enum xsplit_key_id id = xsplit_key_ring_ref_id(key, order,
+						       order_written);
 	unsigned int i;
 	u32 ref;
 	int err;
 
-	if (order > XSPLIT_KEY_MAX_RING_ORDER)
+	if (order > XSPLIT_KEY_MAX_RING_ORDER || id == XSPLIT_KEY_NR)
 		return -ERANGE;
-	if (order && key != XSPLIT_KEY_RING_REF)
-		return -ERANGE;
-	if (order)
-		id = XSPLIT_KEY_RING_REF_N;
 	ring->vaddr = NULL;
 	ring->order = order;
 	for (i = 0; i < (1U << order); i++) {

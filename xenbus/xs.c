@@ -44,6 +44,78 @@ int xsplit_xb_transact(struct xsplit_xb_dev *dev, xsplit_xb_txn_fn fn,
 }
 EXPORT_SYMBOL_GPL(xsplit_xb_transact);
 
+/* What xsplit_xb_reannounce() runs inside its transaction. */
+struct xsplit_xb_reannounce {
+	xsplit_xb_txn_fn fn;
+	void *arg;
+};
+
+/* Our own state node, as this transaction sees it. */
+static int read_own_state(struct xsplit_xb_dev *dev,
+			  struct xenbus_transaction xbt, u32 *state)
+{
+	const struct xsplit_key *key = xsplit_key_get(XSPLIT_KEY_STATE);
+	unsigned int len = 0;
+	char *str;
+	int err;
+
+	str = xenbus_read(xbt, dev->xdev->nodename, key->name, &len);
+	if (IS_ERR(str))
+		return PTR_ERR(str);
+	err = xsplit_key_parse_u32(key, str, len, state);
+	kfree(str);
+	return err;
+}
+
+static int reannounce_txn(struct xsplit_xb_dev *dev,
+			  struct xenbus_transaction xbt, void *arg)
+{
+	const struct xsplit_key *key = xsplit_key_get(XSPLIT_KEY_STATE);
+	struct xsplit_xb_reannounce *ra = arg;
+	u32 state;
+	int err;
+
+	err = read_own_state(dev, xbt, &state);
+	if (err)
+		return err;
+	if (state != XSPLIT_XS_CONNECTED)
+		return -ENOTCONN;
+	err = ra->fn(dev, xbt, ra->arg);
+	if (err)
+		return err;
+	/* The same value: only the other end's watch is meant to fire. */
+	return xenbus_printf(xbt, dev->xdev->nodename, key->name, "%u", state);
+}
+
+/**
+ * xsplit_xb_reannounce - change keys of a live connection and say so
+ * @dev: the device
+ * @fn: writes the changed keys; a non-zero return aborts
+ * @arg: passed to @fn
+ *
+ * A protocol may change a key while connected and tell the other end by
+ * writing Connected again over Connected, in the same transaction: blkif
+ * does so for "sectors" when the disk is resized.  The state machine is
+ * not involved, since our state does not change; xenbus_switch_state()
+ * would skip the write for that very reason.  Reading our state inside
+ * the transaction keeps this from racing a state change: we write only
+ * over Connected, and a concurrent change makes the transaction retry.
+ *
+ * Process context; no device lock needed (a driver's I/O thread, which
+ * disconnect stops under that lock, may call it).
+ *
+ * Return: 0, -ENOTCONN when we are not Connected (nothing written: the
+ * next connect publishes the keys anyway), @fn's error or XenStore's.
+ */
+int xsplit_xb_reannounce(struct xsplit_xb_dev *dev, xsplit_xb_txn_fn fn,
+			 void *arg)
+{
+	struct xsplit_xb_reannounce ra = { fn, arg };
+
+	return xsplit_xb_transact(dev, reannounce_txn, &ra);
+}
+EXPORT_SYMBOL_GPL(xsplit_xb_reannounce);
+
 static bool key_is_ours(const struct xsplit_xb_dev *dev,
 			const struct xsplit_key *key)
 {
@@ -125,6 +197,22 @@ int xsplit_xb_read_top(struct xsplit_xb_dev *dev, enum xsplit_key_id id,
 	return xsplit_xb_read(dev, XBT_NIL, id, 1, 0, 0, val);
 }
 EXPORT_SYMBOL_GPL(xsplit_xb_read_top);
+
+/**
+ * xsplit_xb_written - is a device-wide key there at all?
+ * @dev: the device
+ * @id: the key; its table entry says whose directory holds it
+ *
+ * For the keys whose mere presence means something, a value equal to the
+ * default included ("ring-page-order" = 0).  An error reads as absent.
+ */
+bool xsplit_xb_written(struct xsplit_xb_dev *dev, enum xsplit_key_id id)
+{
+	const struct xsplit_key *key = xsplit_key_get(id);
+
+	return key && xenbus_exists(XBT_NIL, read_dir(dev, key), key->name);
+}
+EXPORT_SYMBOL_GPL(xsplit_xb_written);
 
 /**
  * xsplit_xb_read_str - read and check a STRING key

@@ -22,6 +22,10 @@
  *               after disconnect has taken the old rings back: forget old
  *               negotiated values; rings are rebuilt by advertise once the
  *               new backend is in InitWait
+ *   refresh     frontend: the backend wrote Connected again while both are
+ *               connected (blkif announces a resized disk so); re-read
+ *               what may change on a live connection.  Optional; an error
+ *               is logged and changes nothing else.
  */
 #ifndef XSPLIT_XENBUS_H
 #define XSPLIT_XENBUS_H
@@ -50,6 +54,7 @@ struct xsplit_xb_ops {
 	void (*free)(struct xsplit_xb_dev *dev);
 	int (*suspend)(struct xsplit_xb_dev *dev);
 	int (*resume)(struct xsplit_xb_dev *dev);
+	int (*refresh)(struct xsplit_xb_dev *dev);
 };
 
 struct xsplit_xb_driver {
@@ -105,6 +110,8 @@ typedef int (*xsplit_xb_txn_fn)(struct xsplit_xb_dev *dev,
 				struct xenbus_transaction xbt, void *arg);
 int xsplit_xb_transact(struct xsplit_xb_dev *dev, xsplit_xb_txn_fn fn,
 		       void *arg);
+int xsplit_xb_reannounce(struct xsplit_xb_dev *dev, xsplit_xb_txn_fn fn,
+			 void *arg);
 
 /* Typed keys: the directory follows from the table's writer and our role. */
 int xsplit_xb_read(struct xsplit_xb_dev *dev, struct xenbus_transaction xbt,
@@ -113,6 +120,7 @@ int xsplit_xb_read(struct xsplit_xb_dev *dev, struct xenbus_transaction xbt,
 int xsplit_xb_read_top(struct xsplit_xb_dev *dev, enum xsplit_key_id id,
 		       u32 *val);
 char *xsplit_xb_read_str(struct xsplit_xb_dev *dev, enum xsplit_key_id id);
+bool xsplit_xb_written(struct xsplit_xb_dev *dev, enum xsplit_key_id id);
 int xsplit_xb_write(struct xsplit_xb_dev *dev, struct xenbus_transaction xbt,
 		    enum xsplit_key_id id, unsigned int nr_queues,
 		    unsigned int queue, unsigned int index, u32 val);

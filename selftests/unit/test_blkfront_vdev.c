@@ -112,6 +112,37 @@ static void test_all_short_forms(void **state)
 	}
 }
 
+/* HDIO_GETGEO's answer, as Linux's blkfront gives it. */
+static void test_geometry(void **state)
+{
+	static const struct {
+		u64 capacity;
+		u16 cylinders;
+	} cases[] = {
+		/* 0 */ { 0, 0 },
+		/* 1 */ { 16064, 0 },			/* under one cylinder */
+		/* 2 */ { 16065, 1 },
+		/* 3 */ { 131072, 8 },			/* 64 MiB */
+		/* 4 */ { 16065ULL * 65535, 65535 },
+		/* 5 */ { 16065ULL * 65536 - 1, 65535 },
+		/* 6 */ { 16065ULL * 65536, 65535 },	/* clamped, not wrapped */
+		/* 7 */ { 16065ULL * 65537 + 5, 65535 },
+		/* 8 */ { ~0ULL, 65535 },
+	};
+	struct xsplit_blkf_geo g;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		xsplit_blkf_geometry(cases[i].capacity, &g);
+		if (g.cylinders != cases[i].cylinders)
+			print_error("case %zu: %u cylinders, want %u\n", i,
+				    g.cylinders, cases[i].cylinders);
+		assert_int_equal(g.heads, 255);
+		assert_int_equal(g.sectors, 63);
+		assert_int_equal(g.cylinders, cases[i].cylinders);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -119,6 +150,7 @@ int main(void)
 		cmocka_unit_test(test_decode_rejects),
 		cmocka_unit_test(test_name_too_small),
 		cmocka_unit_test(test_all_short_forms),
+		cmocka_unit_test(test_geometry),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -28,6 +28,7 @@ enum { U, I, W, D, C, G, X, R7, R8, BAD };
 #define FREE XSPLIT_ACT_FREE
 #define SUSP XSPLIT_ACT_SUSPEND
 #define RENEG XSPLIT_ACT_RENEGOTIATE
+#define REFR XSPLIT_ACT_REFRESH
 
 #define NSTATES 10
 
@@ -111,7 +112,7 @@ static const struct row frontend_rows[] = {
 	{ C, {
 		{ X, DISC | WR }, { C, NONE },	/* U I */
 		{ C, NONE }, { C, NONE },	/* W D */
-		{ C, NONE }, { X, DISC | WR },	/* C G */
+		{ C, REFR }, { X, DISC | WR },	/* C G */
 		{ X, DISC | WR }, { C, NONE },	/* X 7 */
 		{ C, NONE }, { G, DISC | FATAL | WR },	/* 8 >8 */
 	} },
@@ -331,7 +332,7 @@ static void test_frontend_skip_initialised(void **state)
 	in.local = C;
 	check(&in, XSPLIT_EV_REMOTE, C, NONE);
 	in.remote = C;
-	check(&in, XSPLIT_EV_REMOTE, C, NONE);
+	check(&in, XSPLIT_EV_REMOTE, C, REFR);
 }
 
 /* A frontend that asked for it renegotiates from Closed, others stay. */
@@ -512,6 +513,7 @@ struct end {
 	unsigned int connects;
 	unsigned int disconnects;
 	unsigned int advertises;
+	unsigned int refreshes;
 	bool connect_fails;
 	bool unregistered;
 	bool live;		/* rings/connection held, as the glue tracks */
@@ -556,6 +558,8 @@ static void deliver(struct link *lk, struct end *e, enum xsplit_fsm_event ev)
 	}
 	if (out.actions & CONN)
 		e->live = true;
+	if (out.actions & REFR)
+		e->refreshes++;
 	if (out.actions & UNREG)
 		e->unregistered = true;
 	if (out.actions & CONN) {
@@ -636,6 +640,37 @@ static void test_sim_backend_restart_reconnect(void **state)
 		assert_int_equal(lk.front.advertises, 2);
 		assert_int_equal(lk.front.connects, 2);
 		assert_int_equal(lk.front.disconnects, 1);
+	}
+}
+
+/*
+ * Online resize: the backend writes Connected again over Connected (with a
+ * new "sectors" in the same transaction).  The frontend re-reads, once per
+ * write, and nothing is torn down on either side; a netif-style frontend
+ * (skip_initialised) gets the same call, which its driver leaves unset.
+ */
+static void test_sim_backend_reannounces(void **state)
+{
+	struct link lk;
+	int skip, i;
+
+	for (skip = 0; skip < 2; skip++) {
+		link_up(&lk, skip);
+		/*
+		 * A netif frontend is Connected before its backend: the
+		 * backend's first Connected already finds it there.
+		 */
+		assert_int_equal(lk.front.refreshes, skip);
+		for (i = 1; i <= 3; i++) {
+			publish(&lk, &lk.back, C);
+			assert_int_equal(lk.front.refreshes, skip + i);
+		}
+		assert_int_equal(lk.front.in.local, C);
+		assert_int_equal(lk.back.in.local, C);
+		assert_int_equal(lk.front.disconnects, 0);
+		assert_int_equal(lk.back.disconnects, 0);
+		assert_int_equal(lk.front.connects, 1);
+		assert_int_equal(lk.back.connects, 1);
 	}
 }
 
@@ -824,6 +859,7 @@ int main(void)
 		cmocka_unit_test(test_live_overrides_state),
 		cmocka_unit_test(test_sim_connect_close_reconnect),
 		cmocka_unit_test(test_sim_backend_restart_reconnect),
+		cmocka_unit_test(test_sim_backend_reannounces),
 		cmocka_unit_test(test_sim_hotplug_late),
 		cmocka_unit_test(test_sim_backend_connect_fails),
 		cmocka_unit_test(test_sim_hostile_fatal_cycles),

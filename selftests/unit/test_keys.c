@@ -307,6 +307,45 @@ static void test_ring_ref_path(void **state)
 	expect_ring(-EINVAL, NULL, XSPLIT_KEY_RING_REF, 2, 2, 0, 0);
 }
 
+/* "ring-page-order" = 0 with "ring-ref0" is a layout too (issue 17). */
+static void test_ring_ref_id(void **state)
+{
+	static const struct {
+		enum xsplit_key_id id;
+		unsigned int order;
+		bool written;
+		enum xsplit_key_id want;
+	} cases[] = {
+		/* 0 */ { XSPLIT_KEY_RING_REF, 0, false, XSPLIT_KEY_RING_REF },
+		/* 1 */ { XSPLIT_KEY_RING_REF, 0, true, XSPLIT_KEY_RING_REF_N },
+		/* 2 */ { XSPLIT_KEY_RING_REF, 1, true, XSPLIT_KEY_RING_REF_N },
+		/* 3 */ { XSPLIT_KEY_RING_REF, 4, false, XSPLIT_KEY_RING_REF_N },
+		/* 4 */ { XSPLIT_KEY_TX_RING_REF, 0, true, XSPLIT_KEY_TX_RING_REF },
+		/* 5 */ { XSPLIT_KEY_RX_RING_REF, 0, false, XSPLIT_KEY_RX_RING_REF },
+		/* 6 */ { XSPLIT_KEY_TX_RING_REF, 1, true, XSPLIT_KEY_NR },
+		/* 7 */ { XSPLIT_KEY_RX_RING_REF, 2, false, XSPLIT_KEY_NR },
+	};
+	char buf[XSPLIT_KEY_PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		enum xsplit_key_id got = xsplit_key_ring_ref_id(cases[i].id,
+								cases[i].order,
+								cases[i].written);
+
+		if (got != cases[i].want)
+			print_error("case %zu: got %d want %d\n", i, got,
+				    cases[i].want);
+		assert_int_equal(got, cases[i].want);
+	}
+	/* the order-0 page of an order-writing frontend */
+	assert_int_equal(xsplit_key_path(buf, sizeof(buf),
+					 xsplit_key_ring_ref_id(XSPLIT_KEY_RING_REF,
+								0, true),
+					 1, 0, 0), 0);
+	assert_string_equal(buf, "ring-ref0");
+}
+
 static void test_evtchn_ids(void **state)
 {
 	static const struct {
@@ -432,6 +471,7 @@ int main(void)
 		cmocka_unit_test(test_path_multi_queue),
 		cmocka_unit_test(test_path_rejects),
 		cmocka_unit_test(test_ring_ref_path),
+		cmocka_unit_test(test_ring_ref_id),
 		cmocka_unit_test(test_evtchn_ids),
 		cmocka_unit_test(test_negotiation_checks),
 	};

@@ -13,13 +13,20 @@
  * Scenarios (module parameter `scenario`, a comma-separated list: the
  * disk xvdb gets the first, xvdc the second..., the last one repeats):
  *   honest       never misbehave (checks the module itself)
- *   unknown-id   a response with an id the frontend never issued, then
- *                the honest one
- *   dup-id       the honest response twice, pushed together
+ *   unknown-id   a request's genuine response carries an id the frontend
+ *                cannot have issued (the ring's size) instead of its own
+ *   dup-id       two requests answered in one push, both with the first
+ *                one's id: the first completes twice, the second never
  *   wrong-op     a response with another operation than the request's
  *   rsp-ahead    rsp_prod set far beyond anything the frontend asked for
  *   state-cycle  hold `hold` requests unanswered, go Closing while they
  *                are in flight, then Closed and InitWait again
+ *
+ * The bad responses replace genuine ones, never come on top of them: the
+ * ring then holds exactly one response per request, so only the id
+ * check can tell (an extra response would trip the frontend's index
+ * check first).  A frontend without the id check completes the wrong
+ * request or one twice and leaves another in flight for ever.
  *
  * After a bad act the frontend gets `react_ms` to close.  Whether it
  * closes or not, the backend goes on: it answers honestly on the same
@@ -88,8 +95,6 @@ MODULE_PARM_DESC(sectors, "Disk size in 512-byte sectors, 8..2^32 (default 13107
 #define HB_MAX_SCENARIOS	16
 /* state-cycle: how often it looks for more requests to hold */
 #define HB_HOLD_STEP_MS		10
-/* unknown-id: far above any ring's size, so no frontend ever issued it */
-#define HB_ID_SKEW		0x100000ULL
 /* rsp-ahead: responses "produced" beyond anything asked for */
 #define HB_BOGUS_RSPS		0x10000U
 #define HB_SECTOR_SHIFT		9
@@ -140,6 +145,9 @@ struct hb_dev {
 	unsigned int honest_left;	/* before the next bad act */
 	bool poisoned;			/* ring indices given up (rsp-ahead) */
 	unsigned int held;		/* requests left unanswered */
+	/* dup-id: a request kept back until a second one comes */
+	struct blkif_request dup_first;
+	bool dup_pending;
 
 	/* tallies for the summary line */
 	unsigned int connects, bad, answered, refused, copy_errors;
@@ -221,6 +229,7 @@ static int hb_connect(struct hb_dev *hb)
 	hb->honest_left = good;
 	hb->poisoned = false;
 	hb->held = 0;
+	hb->dup_pending = false;
 	hb->connects++;
 	return xenbus_switch_state(hb->p.xdev, XenbusStateConnected);
 }
@@ -234,8 +243,9 @@ static void hb_disconnect(struct hb_dev *hb)
 	if (hb->ring_addr)
 		xenbus_unmap_ring_vfree(hb->p.xdev, hb->ring_addr);
 	hb->ring_addr = NULL;
-	hb->held_total += hb->held;
+	hb->held_total += hb->held + hb->dup_pending;
 	hb->held = 0;
+	hb->dup_pending = false;
 }
 
 /* ---- honest service ---- */
@@ -331,12 +341,29 @@ static void hb_put_rsp(struct hb_dev *hb, u64 id, u8 op, s16 status)
 /* ---- misbehaviour ---- */
 
 /*
+ * dup-id: @req is the second request: the first one's genuine response,
+ * then @req's result under the first one's id (and operation, so that
+ * nothing but the id is wrong).  Both go out in the same push.
+ */
+static void hb_dup(struct hb_dev *hb, const struct blkif_request *req)
+{
+	const struct blkif_request *first = &hb->dup_first;
+	u64 id = hb_req_id(first);
+
+	hb_put_rsp(hb, id, first->operation, hb_serve(hb, first));
+	hb_put_rsp(hb, id, first->operation, hb_serve(hb, req));
+	hb->dup_pending = false;
+	pr_info("%s: bad act %u: dup-id (request %llu answered as %llu)\n",
+		hb->p.xdev->nodename, hb->bad,
+		(unsigned long long)hb_req_id(req), (unsigned long long)id);
+}
+
+/*
  * Answer @req as the scenario says.  Returns true if this was the bad
  * act (the caller then watches the frontend's reaction).
  */
 static bool hb_answer(struct hb_dev *hb, const struct blkif_request *req)
 {
-	s16 status;
 	u8 op = req->operation;
 
 	if (hb->poisoned || hb->held) {
@@ -351,22 +378,25 @@ static bool hb_answer(struct hb_dev *hb, const struct blkif_request *req)
 		hb->answered++;
 		return false;
 	}
+	if (hb->scen == HB_DUP_ID && !hb->dup_pending) {
+		/* keep it back: its id goes out twice with the next one */
+		hb->dup_first = *req;
+		hb->dup_pending = true;
+		return false;
+	}
 	hb->bad++;
 	switch (hb->scen) {
 	case HB_UNKNOWN_ID:
-		hb_put_rsp(hb, hb_req_id(req) + HB_ID_SKEW, op, BLKIF_RSP_OKAY);
-		hb_put_rsp(hb, hb_req_id(req), op, hb_serve(hb, req));
+		/* ids are slots of the frontend's table: this one is past it */
+		hb_put_rsp(hb, RING_SIZE(&hb->ring), op, hb_serve(hb, req));
 		break;
 	case HB_DUP_ID:
-		status = hb_serve(hb, req);
-		hb_put_rsp(hb, hb_req_id(req), op, status);
-		hb_put_rsp(hb, hb_req_id(req), op, status);
-		break;
+		hb_dup(hb, req);
+		return true;
 	case HB_WRONG_OP:
-		status = hb_serve(hb, req);
 		hb_put_rsp(hb, hb_req_id(req),
 			   op == BLKIF_OP_READ ? BLKIF_OP_WRITE : BLKIF_OP_READ,
-			   status);
+			   hb_serve(hb, req));
 		break;
 	case HB_RSP_AHEAD:
 		/* published by the caller's push: far beyond the ring */
@@ -383,15 +413,10 @@ static bool hb_answer(struct hb_dev *hb, const struct blkif_request *req)
 	return true;
 }
 
-/*
- * Room for the response to one more request?  Signed: after an extra
- * response (unknown-id, dup-id) we are a response ahead of the requests,
- * which the ring macros, all unsigned, take for a full ring.
- */
+/* Room for the response to one more request? */
 static bool hb_room(const struct hb_dev *hb)
 {
-	return (s32)(hb->ring.req_cons - hb->ring.rsp_prod_pvt) <
-	       (s32)RING_SIZE(&hb->ring);
+	return hb->ring.req_cons - hb->ring.rsp_prod_pvt < RING_SIZE(&hb->ring);
 }
 
 /*

@@ -118,6 +118,48 @@ static enum xsplit_evtchn_ret tx_event(struct xsplit_evtchn *ch, void *data)
 	return XSPLIT_EVTCHN_DEFERRED;
 }
 
+/*
+ * Has @r had responses waiting, none consumed, since the last look?
+ * Then no event is coming for them: the backend notifies only when we
+ * ask again, and we ask only after consuming.
+ */
+static bool ring_stalled(const struct xsplit_front_ring *r, u32 *seen)
+{
+	u32 cons = READ_ONCE(r->rsp_cons);
+	bool stalled = cons == *seen && xsplit_front_rsps_waiting(r);
+
+	*seen = cons;
+	return stalled;
+}
+
+/*
+ * Every XSPLIT_NF_WATCHDOG_DELAY while NAPI is on: a ring stalled by a
+ * lost notification is polled as its event would have done.  A ring
+ * that moves is never touched, so a busy queue costs two index reads.
+ */
+static void queue_watchdog(struct timer_list *t)
+{
+	struct xsplit_nf_queue *q = timer_container_of(q, t, watchdog);
+	bool tx = ring_stalled(&q->tx.r, &q->wd_tx_cons);
+	bool rx = ring_stalled(&q->rx.r, &q->wd_rx_cons);
+
+	if (READ_ONCE(q->broken) || !(tx || rx))
+		goto rearm;
+	xsplit_nf_count(q, &q->stats.lost_events, 1);
+	if (net_ratelimit())
+		netdev_warn(q->nf->netdev, "queue %u: %s%s%s responses came without an event; polling\n",
+			    q->id, tx ? "tx" : "", tx && rx ? " and " : "",
+			    rx ? "rx" : "");
+	/* with split channels tx completions are reaped outside NAPI */
+	if (tx && q->split)
+		xsplit_nf_tx_complete(q);
+	if (rx || !q->split)
+		napi_schedule(&q->napi);
+rearm:
+	mod_timer(&q->watchdog,
+		  round_jiffies(jiffies + XSPLIT_NF_WATCHDOG_DELAY));
+}
+
 /**
  * xsplit_nf_queue_broken - stop trusting a queue's backend
  * @q: the queue
@@ -229,6 +271,7 @@ static int queue_init(struct xsplit_nf *nf, struct xsplit_nf_queue *q,
 	u64_stats_init(&q->syncp);
 	xsplit_nf_txids_init(&q->txids, XSPLIT_NF_TX_RING_SIZE);
 	timer_setup(&q->refill, xsplit_nf_rx_refill_timer, 0);
+	timer_setup(&q->watchdog, queue_watchdog, 0);
 	snprintf(q->name, sizeof(q->name), "%s-q%u", nf->netdev->name, id);
 	err = queue_rings(nf, q);
 	if (err)
@@ -254,6 +297,7 @@ del_napi:
 static void queue_fini(struct xsplit_nf_queue *q)
 {
 	queue_events_free(q);
+	timer_delete_sync(&q->watchdog);
 	timer_delete_sync(&q->refill);
 	netif_napi_del(&q->napi);
 	xsplit_nf_tx_release(q);
@@ -366,7 +410,11 @@ void xsplit_nf_queues_napi(struct xsplit_nf *nf, bool on)
 			napi_enable(&q->napi);
 			/* events that came while NAPI was off */
 			napi_schedule(&q->napi);
+			mod_timer(&q->watchdog,
+				  jiffies + XSPLIT_NF_WATCHDOG_DELAY);
 		} else {
+			/* it re-arms itself: stop it before NAPI */
+			timer_delete_sync(&q->watchdog);
 			napi_disable(&q->napi);
 		}
 	}

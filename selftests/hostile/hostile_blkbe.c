@@ -154,6 +154,9 @@ struct hb_dev {
 	unsigned int held_total, fe_bad;
 };
 
+/* hostile_be_remove() and the watch find the peer at the start */
+static_assert(offsetof(struct hb_dev, p) == 0);
+
 static irqreturn_t hb_interrupt(int irq, void *data)
 {
 	struct hb_dev *hb = data;
@@ -214,11 +217,9 @@ static int hb_connect(struct hb_dev *hb)
 	err = hb_read_frontend(hb, &ref, &port);
 	if (err)
 		return err;
-	err = xenbus_map_ring_valloc(hb->p.xdev, &ref, 1, &hb->ring_addr);
-	if (err) {
-		hb->ring_addr = NULL;
+	err = hostile_map_ring(&hb->p, ref, &hb->ring_addr);
+	if (err)
 		return err;
-	}
 	BACK_RING_INIT(&hb->ring, (struct blkif_sring *)hb->ring_addr,
 		       XEN_PAGE_SIZE);
 	err = xsplit_bind_interdomain_lateeoi(hb->p.xdev, port, hb_interrupt, 0,
@@ -519,59 +520,40 @@ static int hb_run_connection(struct hb_dev *hb)
 	}
 }
 
-/* One connection from the frontend's Initialised to its close. */
-static int hb_cycle(struct hb_dev *hb)
+static int hb_op_connect(struct hostile_peer *p)
 {
-	int err;
-
-	err = hostile_wait(&hb->p, HB_FE_UP, wait_ms);
-	if (err)
-		return err;
-	err = hb_connect(hb);
-	if (err) {
-		pr_err("%s: connecting: %d\n", hb->p.xdev->nodename, err);
-		hb_disconnect(hb);
-		return err;
-	}
-	err = hb_run_connection(hb);
-	hb_disconnect(hb);
-	if (err == -EINTR)
-		return err;
-	if (err == -EPROTO)
-		pr_err("%s: the frontend corrupted its ring\n",
-		       hb->p.xdev->nodename);
-	return hostile_reoffer(&hb->p, wait_ms);
+	return hb_connect(container_of(p, struct hb_dev, p));
 }
 
-/*
- * The device's thread.  A timeout means the frontend stopped answering:
- * the run ends there and the thread parks until the device goes, so that
- * remove always has a thread to stop.  The summary line goes out at the
- * end either way.
- */
+static int hb_op_run(struct hostile_peer *p)
+{
+	return hb_run_connection(container_of(p, struct hb_dev, p));
+}
+
+static void hb_op_disconnect(struct hostile_peer *p)
+{
+	hb_disconnect(container_of(p, struct hb_dev, p));
+}
+
+static const struct hostile_backend_ops hb_ops = {
+	.publish = hb_publish,
+	.fe_up = HB_FE_UP,
+	.connect = hb_op_connect,
+	.run = hb_op_run,
+	.disconnect = hb_op_disconnect,
+};
+
+/* The device's thread: the summary line goes out at its end. */
 static int hb_thread(void *data)
 {
 	struct hb_dev *hb = data;
-	int err;
+	int err = hostile_serve(&hb->p);
 
-	WRITE_ONCE(hb->p.remote, xsplit_xenbus_otherend_state(hb->p.xdev));
-	err = hostile_transact(&hb->p, hb_publish);
-	if (!err)
-		err = xenbus_switch_state(hb->p.xdev, XenbusStateInitWait);
-	while (!err)
-		err = hb_cycle(hb);
-	if (err != -EINTR) {
-		pr_info("%s: stopped: %d (frontend %s)\n", hb->p.xdev->nodename,
-			err, xenbus_strstate(READ_ONCE(hb->p.remote)));
-		wait_event_interruptible(hb->p.wq, kthread_should_stop());
-	}
-	hb_disconnect(hb);
 	pr_info("%s: done scenario=%s bad=%u answered=%u connects=%u fe_closed=%u fe_ignored=%u held=%u refused=%u copy_errors=%u fe_bad=%u%s\n",
 		hb->p.xdev->nodename, hb_scen_name[hb->scen], hb->bad,
 		hb->answered, hb->connects, hb->p.fe_closed, hb->p.fe_ignored,
 		hb->held_total, hb->refused, hb->copy_errors, hb->fe_bad,
-		err == -ETIMEDOUT ? " error=frontend-timeout" :
-		err != -EINTR ? " error=failed" : "");
+		hostile_end_note(err));
 	return 0;
 }
 
@@ -588,47 +570,23 @@ static enum hb_scen hb_scen_for(struct xenbus_device *xdev)
 	return hb_list[min(idx, hb_list_len - 1)];
 }
 
-static void hb_otherend_changed(struct xenbus_device *xdev,
-				enum xenbus_state state)
-{
-	struct hb_dev *hb = dev_get_drvdata(&xdev->dev);
-
-	hostile_otherend_changed(&hb->p, state);
-}
-
 static int hb_probe(struct xenbus_device *xdev,
 		    const struct xenbus_device_id *id)
 {
 	struct hb_dev *hb;
+	int err;
 
 	hb = kzalloc(sizeof(*hb), GFP_KERNEL);
 	if (!hb)
 		return -ENOMEM;
-	hostile_peer_init(&hb->p, xdev);
+	hostile_peer_init(&hb->p, xdev, &hb_ops, wait_ms);
 	hb->irq = -1;
 	hb->scen = hb_scen_for(xdev);
-	dev_set_drvdata(&xdev->dev, hb);
-	hb->p.task = kthread_run(hb_thread, hb, "hostile-blkbe");
-	if (IS_ERR(hb->p.task)) {
-		int err = PTR_ERR(hb->p.task);
-
-		dev_set_drvdata(&xdev->dev, NULL);
-		kfree(hb);
-		return err;
-	}
-	pr_info("%s: scenario %s\n", xdev->nodename, hb_scen_name[hb->scen]);
-	return 0;
-}
-
-/* The thread undoes its own connection when stopped. */
-static XSPLIT_XENBUS_REMOVE_RET hb_remove(struct xenbus_device *xdev)
-{
-	struct hb_dev *hb = dev_get_drvdata(&xdev->dev);
-
-	kthread_stop(hb->p.task);
-	dev_set_drvdata(&xdev->dev, NULL);
-	kfree(hb);
-	return XSPLIT_XENBUS_REMOVED;
+	err = hostile_start(xdev, hb, &hb->p.task, hb_thread, "hostile-blkbe");
+	if (!err)
+		pr_info("%s: scenario %s\n", xdev->nodename,
+			hb_scen_name[hb->scen]);
+	return err;
 }
 
 static const struct xenbus_device_id hb_ids[] = {
@@ -641,8 +599,8 @@ static struct xenbus_driver hb_driver = {
 	.name = "xsplit-hostile-vbd",
 	.ids = hb_ids,
 	.probe = hb_probe,
-	.remove = hb_remove,
-	.otherend_changed = hb_otherend_changed,
+	.remove = hostile_be_remove,
+	.otherend_changed = hostile_be_otherend_changed,
 };
 
 static bool hb_params_ok(void)

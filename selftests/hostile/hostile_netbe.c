@@ -132,6 +132,9 @@ struct hn_dev {
 	unsigned int fe_bad;
 };
 
+/* hostile_be_remove() and the watch find the peer at the start */
+static_assert(offsetof(struct hn_dev, p) == 0);
+
 static irqreturn_t hn_interrupt(int irq, void *data)
 {
 	struct hn_dev *hn = data;
@@ -176,15 +179,6 @@ static int hn_read_frontend(struct hn_dev *hn, grant_ref_t *refs,
 	return 0;
 }
 
-static int hn_map(struct hn_dev *hn, grant_ref_t ref, void **addr)
-{
-	int err = xenbus_map_ring_valloc(hn->p.xdev, &ref, 1, addr);
-
-	if (err)
-		*addr = NULL;
-	return err;
-}
-
 static int hn_connect(struct hn_dev *hn)
 {
 	grant_ref_t refs[2];
@@ -193,9 +187,9 @@ static int hn_connect(struct hn_dev *hn)
 
 	err = hn_read_frontend(hn, refs, &port);
 	if (!err)
-		err = hn_map(hn, refs[0], &hn->tx_addr);
+		err = hostile_map_ring(&hn->p, refs[0], &hn->tx_addr);
 	if (!err)
-		err = hn_map(hn, refs[1], &hn->rx_addr);
+		err = hostile_map_ring(&hn->p, refs[1], &hn->rx_addr);
 	if (err)
 		return err;
 	BACK_RING_INIT(&hn->tx, (struct xen_netif_tx_sring *)hn->tx_addr,
@@ -460,53 +454,40 @@ static int hn_run_connection(struct hn_dev *hn)
 	}
 }
 
-/* One connection from the frontend's Connected to its close. */
-static int hn_cycle(struct hn_dev *hn)
+static int hn_op_connect(struct hostile_peer *p)
 {
-	int err;
-
-	err = hostile_wait(&hn->p, HN_FE_UP, wait_ms);
-	if (err)
-		return err;
-	err = hn_connect(hn);
-	if (err) {
-		pr_err("%s: connecting: %d\n", hn->p.xdev->nodename, err);
-		hn_disconnect(hn);
-		return err;
-	}
-	err = hn_run_connection(hn);
-	hn_disconnect(hn);
-	if (err == -EINTR)
-		return err;
-	if (err == -EPROTO)
-		pr_err("%s: the frontend corrupted its tx ring\n",
-		       hn->p.xdev->nodename);
-	return hostile_reoffer(&hn->p, wait_ms);
+	return hn_connect(container_of(p, struct hn_dev, p));
 }
 
+static int hn_op_run(struct hostile_peer *p)
+{
+	return hn_run_connection(container_of(p, struct hn_dev, p));
+}
+
+static void hn_op_disconnect(struct hostile_peer *p)
+{
+	hn_disconnect(container_of(p, struct hn_dev, p));
+}
+
+static const struct hostile_backend_ops hn_ops = {
+	.publish = hn_publish,
+	.fe_up = HN_FE_UP,
+	.connect = hn_op_connect,
+	.run = hn_op_run,
+	.disconnect = hn_op_disconnect,
+};
+
+/* The device's thread: the summary line goes out at its end. */
 static int hn_thread(void *data)
 {
 	struct hn_dev *hn = data;
-	int err;
+	int err = hostile_serve(&hn->p);
 
-	WRITE_ONCE(hn->p.remote, xsplit_xenbus_otherend_state(hn->p.xdev));
-	err = hostile_transact(&hn->p, hn_publish);
-	if (!err)
-		err = xenbus_switch_state(hn->p.xdev, XenbusStateInitWait);
-	while (!err)
-		err = hn_cycle(hn);
-	if (err != -EINTR) {
-		pr_info("%s: stopped: %d (frontend %s)\n", hn->p.xdev->nodename,
-			err, xenbus_strstate(READ_ONCE(hn->p.remote)));
-		wait_event_interruptible(hn->p.wq, kthread_should_stop());
-	}
-	hn_disconnect(hn);
 	pr_info("%s: done scenario=%s bad=%u tx_answered=%u rx_sent=%u connects=%u fe_closed=%u fe_ignored=%u copy_errors=%u fe_bad=%u%s\n",
 		hn->p.xdev->nodename, hn_scen_name[hn->scen], hn->bad,
 		hn->tx_answered, hn->rx_sent, hn->connects, hn->p.fe_closed,
 		hn->p.fe_ignored, hn->copy_errors, hn->fe_bad,
-		err == -ETIMEDOUT ? " error=frontend-timeout" :
-		err != -EINTR ? " error=failed" : "");
+		hostile_end_note(err));
 	return 0;
 }
 
@@ -520,46 +501,23 @@ static enum hn_scen hn_scen_for(struct xenbus_device *xdev)
 	return hn_list[min(devid, hn_list_len - 1)];
 }
 
-static void hn_otherend_changed(struct xenbus_device *xdev,
-				enum xenbus_state state)
-{
-	struct hn_dev *hn = dev_get_drvdata(&xdev->dev);
-
-	hostile_otherend_changed(&hn->p, state);
-}
-
 static int hn_probe(struct xenbus_device *xdev,
 		    const struct xenbus_device_id *id)
 {
 	struct hn_dev *hn;
+	int err;
 
 	hn = kzalloc(sizeof(*hn), GFP_KERNEL);
 	if (!hn)
 		return -ENOMEM;
-	hostile_peer_init(&hn->p, xdev);
+	hostile_peer_init(&hn->p, xdev, &hn_ops, wait_ms);
 	hn->irq = -1;
 	hn->scen = hn_scen_for(xdev);
-	dev_set_drvdata(&xdev->dev, hn);
-	hn->p.task = kthread_run(hn_thread, hn, "hostile-netbe");
-	if (IS_ERR(hn->p.task)) {
-		int err = PTR_ERR(hn->p.task);
-
-		dev_set_drvdata(&xdev->dev, NULL);
-		kfree(hn);
-		return err;
-	}
-	pr_info("%s: scenario %s\n", xdev->nodename, hn_scen_name[hn->scen]);
-	return 0;
-}
-
-static XSPLIT_XENBUS_REMOVE_RET hn_remove(struct xenbus_device *xdev)
-{
-	struct hn_dev *hn = dev_get_drvdata(&xdev->dev);
-
-	kthread_stop(hn->p.task);
-	dev_set_drvdata(&xdev->dev, NULL);
-	kfree(hn);
-	return XSPLIT_XENBUS_REMOVED;
+	err = hostile_start(xdev, hn, &hn->p.task, hn_thread, "hostile-netbe");
+	if (!err)
+		pr_info("%s: scenario %s\n", xdev->nodename,
+			hn_scen_name[hn->scen]);
+	return err;
 }
 
 static const struct xenbus_device_id hn_ids[] = {
@@ -572,8 +530,8 @@ static struct xenbus_driver hn_driver = {
 	.name = "xsplit-hostile-vif",
 	.ids = hn_ids,
 	.probe = hn_probe,
-	.remove = hn_remove,
-	.otherend_changed = hn_otherend_changed,
+	.remove = hostile_be_remove,
+	.otherend_changed = hostile_be_otherend_changed,
 };
 
 static bool hn_params_ok(void)

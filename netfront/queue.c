@@ -133,17 +133,43 @@ static bool ring_stalled(const struct xsplit_front_ring *r, u32 *seen)
 }
 
 /*
+ * Transmits out, none answered since the last look (@seen) and no
+ * answer waiting: the backend may have missed our notification.
+ */
+static bool tx_unheard(struct xsplit_nf_queue *q, u32 seen)
+{
+	unsigned long flags;
+	bool unheard;
+
+	spin_lock_irqsave(&q->tx_lock, flags);
+	unheard = q->tx.r.rsp_cons == seen &&
+		  xsplit_front_outstanding(&q->tx.r) &&
+		  !xsplit_front_rsps_waiting(&q->tx.r);
+	spin_unlock_irqrestore(&q->tx_lock, flags);
+	return unheard;
+}
+
+/*
  * Every XSPLIT_NF_WATCHDOG_DELAY while NAPI is on: a ring stalled by a
- * lost notification is polled as its event would have done.  A ring
- * that moves is never touched, so a busy queue costs two index reads.
+ * lost notification is polled as its event would have done, and a
+ * backend that seems not to have heard of our transmits is notified
+ * again.  A ring that moves is never touched, so a busy queue costs a
+ * few index reads.
  */
 static void queue_watchdog(struct timer_list *t)
 {
 	struct xsplit_nf_queue *q = timer_container_of(q, t, watchdog);
+	u32 tx_seen = q->wd_tx_cons;
 	bool tx = ring_stalled(&q->tx.r, &q->wd_tx_cons);
 	bool rx = ring_stalled(&q->rx.r, &q->wd_rx_cons);
 
-	if (READ_ONCE(q->broken) || !(tx || rx))
+	if (READ_ONCE(q->broken))
+		goto rearm;
+	if (!tx && tx_unheard(q, tx_seen)) {
+		xsplit_nf_count(q, &q->stats.lost_events, 1);
+		xsplit_evtchn_notify(&q->tx_ch);
+	}
+	if (!(tx || rx))
 		goto rearm;
 	xsplit_nf_count(q, &q->stats.lost_events, 1);
 	if (net_ratelimit())

@@ -322,8 +322,8 @@ del_napi:
  */
 static void queue_fini(struct xsplit_nf_queue *q)
 {
-	queue_events_free(q);
 	timer_delete_sync(&q->watchdog);
+	queue_events_free(q);
 	timer_delete_sync(&q->refill);
 	netif_napi_del(&q->napi);
 	xsplit_nf_tx_release(q);

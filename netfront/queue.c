@@ -96,13 +96,13 @@ static enum xsplit_evtchn_ret queue_event(struct xsplit_evtchn *ch,
 }
 
 /*
- * The split tx channel: reap until the backend has nothing more for us.
- * Each turn takes responses to requests we made, so the backend alone
- * cannot keep us here.
+ * Split channels: reap tx until the backend has nothing more for us, and
+ * ask for an event on its next response (the final check).  Each turn
+ * takes responses to requests we made, so the backend alone cannot keep
+ * us here.  Returns whether there was any; false as well once broken.
  */
-static enum xsplit_evtchn_ret tx_event(struct xsplit_evtchn *ch, void *data)
+static bool tx_reap(struct xsplit_nf_queue *q)
 {
-	struct xsplit_nf_queue *q = data;
 	bool work = false;
 	int more;
 
@@ -112,10 +112,21 @@ static enum xsplit_evtchn_ret tx_event(struct xsplit_evtchn *ch, void *data)
 		if (more < 0)
 			xsplit_nf_queue_broken(q, "corrupt ring index");
 		else if (!more)
-			return work ? XSPLIT_EVTCHN_WORK : XSPLIT_EVTCHN_NO_WORK;
+			break;
 	}
+	return work;
+}
+
+/* The split tx channel's handler. */
+static enum xsplit_evtchn_ret tx_event(struct xsplit_evtchn *ch, void *data)
+{
+	struct xsplit_nf_queue *q = data;
+	bool work = tx_reap(q);
+
 	/* A broken queue sends no EOI: the backend's events stay masked. */
-	return XSPLIT_EVTCHN_DEFERRED;
+	if (READ_ONCE(q->broken))
+		return XSPLIT_EVTCHN_DEFERRED;
+	return work ? XSPLIT_EVTCHN_WORK : XSPLIT_EVTCHN_NO_WORK;
 }
 
 /*
@@ -176,9 +187,13 @@ static void queue_watchdog(struct timer_list *t)
 		netdev_warn(q->nf->netdev, "queue %u: %s%s%s responses came without an event; polling\n",
 			    q->id, tx ? "tx" : "", tx && rx ? " and " : "",
 			    rx ? "rx" : "");
-	/* with split channels tx completions are reaped outside NAPI */
+	/*
+	 * With split channels tx completions are reaped outside NAPI, and
+	 * so is the event for the next one asked for (only reaping would
+	 * leave the ring to the watchdog for good).
+	 */
 	if (tx && q->split)
-		xsplit_nf_tx_complete(q);
+		tx_reap(q);
 	if (rx || !q->split)
 		napi_schedule(&q->napi);
 rearm:

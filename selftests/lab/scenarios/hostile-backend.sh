@@ -68,6 +68,13 @@ done
 use_backends
 # a run that failed half-way may have left them loaded
 unload "$MODULE" "$NET_MODULE" || fail "hostile modules stay"
+# However this test ends, the hostile backends must not serve the next
+# one's guests (a failure left them bound to every vbd and vif).
+leave() {
+	xl domid hbe >/dev/null 2>&1 && timeout -k 5 60 xl destroy hbe
+	unload "$MODULE" "$NET_MODULE" >/dev/null
+}
+trap leave EXIT
 bad=0
 
 evtchns() { grep -c 'xen-dyn' /proc/interrupts; }

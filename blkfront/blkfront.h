@@ -148,6 +148,7 @@ void xsplit_blkf_part_release(struct xsplit_blkf_ring *ring,
 			      bool *leaked);
 
 /* complete.c */
+bool xsplit_blkf_ring_poll(struct xsplit_blkf_ring *ring);
 enum xsplit_evtchn_ret
 xsplit_blkf_ring_interrupt(struct xsplit_evtchn *ch, void *data);
 

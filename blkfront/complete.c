@@ -122,6 +122,34 @@ static bool ring_drain(struct xsplit_blkf_ring *ring)
 	return work;
 }
 
+/**
+ * xsplit_blkf_ring_poll - take what the backend answered without an event
+ * @ring: the ring; from blk-mq's timeout handler (process context)
+ *
+ * An event can be lost (a backend that forgets to send it, or one
+ * dropped on the way): the responses then sit on the ring and nothing
+ * looks at them.  This does what the interrupt would have done; if
+ * nothing was there, the backend may have missed our notification
+ * instead, so it gets one again.
+ *
+ * Return: true if there were responses.
+ */
+bool xsplit_blkf_ring_poll(struct xsplit_blkf_ring *ring)
+{
+	unsigned long flags;
+	bool work = false, kick = false;
+
+	spin_lock_irqsave(&ring->lock, flags);
+	if (ring->up) {
+		work = ring_drain(ring);
+		kick = !work && !ring->broken;
+	}
+	spin_unlock_irqrestore(&ring->lock, flags);
+	if (kick)
+		xsplit_evtchn_notify(&ring->evtchn);
+	return work;
+}
+
 /* Hard-IRQ context: the core sends the (late) EOI after we return. */
 enum xsplit_evtchn_ret
 xsplit_blkf_ring_interrupt(struct xsplit_evtchn *ch, void *data)

@@ -123,9 +123,39 @@ static void xsplit_blkf_complete(struct request *rq)
 	blk_mq_end_request(rq, pdu->status);
 }
 
+/*
+ * A request has waited the queue's timeout (30 s, or the disk's
+ * queue/io_timeout in sysfs).  Its response may be on the ring already,
+ * its event lost: look, as the interrupt would have (the request, held by
+ * blk-mq for this call, is then no longer in flight).  Otherwise keep
+ * waiting, the backend notified again.  The request is never failed
+ * here: the backend may still map its pages, and only a disconnect
+ * (which requeues it) takes them back safely.
+ */
+static enum blk_eh_timer_return
+xsplit_blkf_timeout(XSPLIT_BLK_TIMEOUT_PARAMS(rq))
+{
+	struct xsplit_blkf_info *info = rq->q->queuedata;
+	struct xsplit_blkf_ring *ring = hctx_ring(info, rq->mq_hctx);
+	bool found = xsplit_blkf_ring_poll(ring);
+
+	if (blk_mq_rq_state(rq) != MQ_RQ_IN_FLIGHT) {
+		dev_warn_ratelimited(&info->dev->xdev->dev,
+				     "ring %u: a response came without its event\n",
+				     ring->idx);
+		return BLK_EH_DONE;
+	}
+	dev_warn_ratelimited(&info->dev->xdev->dev,
+			     "ring %u: request unanswered for %u ms%s; backend notified again\n",
+			     ring->idx, jiffies_to_msecs(rq->q->rq_timeout),
+			     found ? " (other responses were waiting)" : "");
+	return BLK_EH_RESET_TIMER;
+}
+
 static const struct blk_mq_ops xsplit_blkf_mq_ops = {
 	.queue_rq = xsplit_blkf_queue_rq,
 	.complete = xsplit_blkf_complete,
+	.timeout = xsplit_blkf_timeout,
 };
 
 static void discard_limits(const struct xsplit_blkf_info *info,

@@ -205,6 +205,9 @@ void xsplit_blkf_rings_stop(struct xsplit_blkf_info *info)
 		list_del_init(&rq->queuelist);
 		blk_mq_requeue_request(rq, false);
 	}
+	/* nothing is in flight now: let a running timeout handler finish */
+	if (info->gd)
+		blk_sync_queue(info->gd->queue);
 }
 
 /* Unbind, drop the tables, revoke the ring pages; for partial setups too. */

@@ -224,6 +224,13 @@ static inline unsigned int bdev_discard_granularity(struct block_device *bdev)
 #define XSPLIT_BLK_MQ_F_MERGE 0
 #endif
 
+/* The parameters of a blk_mq_ops timeout handler ("reserved" until 6.0). */
+#ifdef XSPLIT_HAVE_BLK_MQ_TIMEOUT_RQ
+#define XSPLIT_BLK_TIMEOUT_PARAMS(rq)	struct request *rq
+#else
+#define XSPLIT_BLK_TIMEOUT_PARAMS(rq)	struct request *rq, bool reserved
+#endif
+
 static inline int xsplit_blk_rq_map_sg(struct request *rq,
 				       struct scatterlist *sg)
 {

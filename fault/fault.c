@@ -36,6 +36,7 @@ static const char *const xsplit_fault_names[XSPLIT_FAULT_NR] = {
 	[XSPLIT_FAULT_ALLOC] = "alloc",
 	[XSPLIT_FAULT_DELAY] = "delay",
 	[XSPLIT_FAULT_EVENT] = "event",
+	[XSPLIT_FAULT_UNMAP] = "unmap",
 };
 
 /* Within the count the test allowed: take one. */

@@ -23,6 +23,7 @@ enum xsplit_fault_point {
 	XSPLIT_FAULT_ALLOC,		/* a data-path allocation: NULL */
 	XSPLIT_FAULT_DELAY,		/* a response held back delay_ms */
 	XSPLIT_FAULT_EVENT,		/* an event notification: not sent */
+	XSPLIT_FAULT_UNMAP,		/* one grant unmap op: error status */
 	XSPLIT_FAULT_NR,
 };
 

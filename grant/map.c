@@ -140,6 +140,18 @@ int xsplit_gnt_map(struct xsplit_gnt_map *maps, unsigned int n)
 }
 EXPORT_SYMBOL_GPL(xsplit_gnt_map);
 
+/*
+ * Did Xen unmap op @op?  An injected failure comes after the real unmap,
+ * so the page it keeps is no longer foreign; what is tested is that a
+ * failed op's page is never freed and never silently lost.
+ */
+static bool xsplit_gnt_unmapped(int err, const struct gnttab_unmap_grant_ref *op)
+{
+	if (err || op->status != GNTST_okay)
+		return false;
+	return !xsplit_fault(XSPLIT_FAULT_UNMAP);
+}
+
 static void xsplit_gnt_unmap_chunk(struct xsplit_gnt_map *maps,
 				   unsigned int n)
 {
@@ -172,7 +184,7 @@ static void xsplit_gnt_unmap_chunk(struct xsplit_gnt_map *maps,
 
 	for (i = 0; i < cnt; i++) {
 		atomic_dec(&xsplit_gnt_nr_mapped);
-		if (!err && ops[i].status == GNTST_okay) {
+		if (xsplit_gnt_unmapped(err, &ops[i])) {
 			gnttab_free_pages(1, &pages[i]);
 		} else {
 			atomic_inc(&xsplit_gnt_nr_leaked);

@@ -11,7 +11,7 @@
 static const char xsplit_nf_stat_names[][ETH_GSTRING_LEN] = {
 	"rx_packets", "rx_bytes", "rx_dropped", "rx_gso", "rx_csum_partial",
 	"rx_nomem", "tx_packets", "tx_bytes", "tx_dropped", "tx_errors",
-	"tx_gso", "tx_csum_partial", "bad_responses",
+	"tx_gso", "tx_csum_partial", "bad_responses", "lost_events",
 };
 
 static_assert(ARRAY_SIZE(xsplit_nf_stat_names) == XSPLIT_NF_NR_STATS);

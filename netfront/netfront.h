@@ -35,6 +35,11 @@
 #define XSPLIT_NF_RX_MAX_DATA MAX_SKB_FRAGS
 /* Bytes pulled into the skb's linear area: enough for the headers. */
 #define XSPLIT_NF_RX_PULL 256U
+/*
+ * How often a queue looks for responses that came without an event (a
+ * lost notification would otherwise stall a ring for good), in jiffies.
+ */
+#define XSPLIT_NF_WATCHDOG_DELAY HZ
 /* Retry posting rx buffers after an allocation failure, in jiffies. */
 #define XSPLIT_NF_REFILL_DELAY (HZ / 10)
 /*
@@ -60,6 +65,7 @@ struct xsplit_nf_stats {
 	u64 tx_gso;
 	u64 tx_csum_partial;
 	u64 bad_responses;	/* responses no backend may send */
+	u64 lost_events;	/* a ring the watchdog found stalled */
 };
 
 #define XSPLIT_NF_NR_STATS (sizeof(struct xsplit_nf_stats) / sizeof(u64))
@@ -108,6 +114,8 @@ struct xsplit_nf_queue {
 	struct xsplit_netif_rx_front rx;
 	struct xsplit_nf_rx_buf rx_bufs[XSPLIT_NF_RX_RING_SIZE];
 	struct timer_list refill;
+	struct timer_list watchdog;	/* runs while NAPI is enabled */
+	u32 wd_tx_cons, wd_rx_cons;	/* what it saw consumed last time */
 
 	struct u64_stats_sync syncp;
 	struct xsplit_nf_stats stats;

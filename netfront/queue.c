@@ -96,13 +96,13 @@ static enum xsplit_evtchn_ret queue_event(struct xsplit_evtchn *ch,
 }
 
 /*
- * The split tx channel: reap until the backend has nothing more for us.
- * Each turn takes responses to requests we made, so the backend alone
- * cannot keep us here.
+ * Split channels: reap tx until the backend has nothing more for us, and
+ * ask for an event on its next response (the final check).  Each turn
+ * takes responses to requests we made, so the backend alone cannot keep
+ * us here.  Returns whether there was any; false as well once broken.
  */
-static enum xsplit_evtchn_ret tx_event(struct xsplit_evtchn *ch, void *data)
+static bool tx_reap(struct xsplit_nf_queue *q)
 {
-	struct xsplit_nf_queue *q = data;
 	bool work = false;
 	int more;
 
@@ -112,10 +112,93 @@ static enum xsplit_evtchn_ret tx_event(struct xsplit_evtchn *ch, void *data)
 		if (more < 0)
 			xsplit_nf_queue_broken(q, "corrupt ring index");
 		else if (!more)
-			return work ? XSPLIT_EVTCHN_WORK : XSPLIT_EVTCHN_NO_WORK;
+			break;
 	}
+	return work;
+}
+
+/* The split tx channel's handler. */
+static enum xsplit_evtchn_ret tx_event(struct xsplit_evtchn *ch, void *data)
+{
+	struct xsplit_nf_queue *q = data;
+	bool work = tx_reap(q);
+
 	/* A broken queue sends no EOI: the backend's events stay masked. */
-	return XSPLIT_EVTCHN_DEFERRED;
+	if (READ_ONCE(q->broken))
+		return XSPLIT_EVTCHN_DEFERRED;
+	return work ? XSPLIT_EVTCHN_WORK : XSPLIT_EVTCHN_NO_WORK;
+}
+
+/*
+ * Has @r had responses waiting, none consumed, since the last look?
+ * Then no event is coming for them: the backend notifies only when we
+ * ask again, and we ask only after consuming.
+ */
+static bool ring_stalled(const struct xsplit_front_ring *r, u32 *seen)
+{
+	u32 cons = READ_ONCE(r->rsp_cons);
+	bool stalled = cons == *seen && xsplit_front_rsps_waiting(r);
+
+	*seen = cons;
+	return stalled;
+}
+
+/*
+ * Transmits out, none answered since the last look (@seen) and no
+ * answer waiting: the backend may have missed our notification.
+ */
+static bool tx_unheard(struct xsplit_nf_queue *q, u32 seen)
+{
+	unsigned long flags;
+	bool unheard;
+
+	spin_lock_irqsave(&q->tx_lock, flags);
+	unheard = q->tx.r.rsp_cons == seen &&
+		  xsplit_front_outstanding(&q->tx.r) &&
+		  !xsplit_front_rsps_waiting(&q->tx.r);
+	spin_unlock_irqrestore(&q->tx_lock, flags);
+	return unheard;
+}
+
+/*
+ * Every XSPLIT_NF_WATCHDOG_DELAY while NAPI is on: a ring stalled by a
+ * lost notification is polled as its event would have done, and a
+ * backend that seems not to have heard of our transmits is notified
+ * again.  A ring that moves is never touched, so a busy queue costs a
+ * few index reads.
+ */
+static void queue_watchdog(struct timer_list *t)
+{
+	struct xsplit_nf_queue *q = timer_container_of(q, t, watchdog);
+	u32 tx_seen = q->wd_tx_cons;
+	bool tx = ring_stalled(&q->tx.r, &q->wd_tx_cons);
+	bool rx = ring_stalled(&q->rx.r, &q->wd_rx_cons);
+
+	if (READ_ONCE(q->broken))
+		goto rearm;
+	if (!tx && tx_unheard(q, tx_seen)) {
+		xsplit_nf_count(q, &q->stats.lost_events, 1);
+		xsplit_evtchn_notify(&q->tx_ch);
+	}
+	if (!(tx || rx))
+		goto rearm;
+	xsplit_nf_count(q, &q->stats.lost_events, 1);
+	if (net_ratelimit())
+		netdev_warn(q->nf->netdev, "queue %u: %s%s%s responses came without an event; polling\n",
+			    q->id, tx ? "tx" : "", tx && rx ? " and " : "",
+			    rx ? "rx" : "");
+	/*
+	 * With split channels tx completions are reaped outside NAPI, and
+	 * so is the event for the next one asked for (only reaping would
+	 * leave the ring to the watchdog for good).
+	 */
+	if (tx && q->split)
+		tx_reap(q);
+	if (rx || !q->split)
+		napi_schedule(&q->napi);
+rearm:
+	mod_timer(&q->watchdog,
+		  round_jiffies(jiffies + XSPLIT_NF_WATCHDOG_DELAY));
 }
 
 /**
@@ -229,6 +312,7 @@ static int queue_init(struct xsplit_nf *nf, struct xsplit_nf_queue *q,
 	u64_stats_init(&q->syncp);
 	xsplit_nf_txids_init(&q->txids, XSPLIT_NF_TX_RING_SIZE);
 	timer_setup(&q->refill, xsplit_nf_rx_refill_timer, 0);
+	timer_setup(&q->watchdog, queue_watchdog, 0);
 	snprintf(q->name, sizeof(q->name), "%s-q%u", nf->netdev->name, id);
 	err = queue_rings(nf, q);
 	if (err)
@@ -253,6 +337,7 @@ del_napi:
  */
 static void queue_fini(struct xsplit_nf_queue *q)
 {
+	timer_delete_sync(&q->watchdog);
 	queue_events_free(q);
 	timer_delete_sync(&q->refill);
 	netif_napi_del(&q->napi);
@@ -366,7 +451,11 @@ void xsplit_nf_queues_napi(struct xsplit_nf *nf, bool on)
 			napi_enable(&q->napi);
 			/* events that came while NAPI was off */
 			napi_schedule(&q->napi);
+			mod_timer(&q->watchdog,
+				  jiffies + XSPLIT_NF_WATCHDOG_DELAY);
 		} else {
+			/* it re-arms itself: stop it before NAPI */
+			timer_delete_sync(&q->watchdog);
 			napi_disable(&q->napi);
 		}
 	}

@@ -183,6 +183,16 @@ static inline u32 xsplit_front_outstanding(const struct xsplit_front_ring *r)
 	return r->req_prod_pvt - r->rsp_cons;
 }
 
+/*
+ * Has the back end published responses we have not consumed?  A look
+ * only, from outside the consumer's context (a watchdog): no check, no
+ * state changed; the consumer validates what it then takes.
+ */
+static inline bool xsplit_front_rsps_waiting(const struct xsplit_front_ring *r)
+{
+	return READ_ONCE(r->sring->rsp_prod) != READ_ONCE(r->rsp_cons);
+}
+
 static inline bool xsplit_front_broken(const struct xsplit_front_ring *r)
 {
 	return r->broken;

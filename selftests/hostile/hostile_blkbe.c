@@ -13,13 +13,20 @@
  * Scenarios (module parameter `scenario`, a comma-separated list: the
  * disk xvdb gets the first, xvdc the second..., the last one repeats):
  *   honest       never misbehave (checks the module itself)
- *   unknown-id   a response with an id the frontend never issued, then
- *                the honest one
- *   dup-id       the honest response twice, pushed together
+ *   unknown-id   a request's genuine response carries an id the frontend
+ *                cannot have issued (the ring's size) instead of its own
+ *   dup-id       two requests answered in one push, both with the first
+ *                one's id: the first completes twice, the second never
  *   wrong-op     a response with another operation than the request's
  *   rsp-ahead    rsp_prod set far beyond anything the frontend asked for
  *   state-cycle  hold `hold` requests unanswered, go Closing while they
  *                are in flight, then Closed and InitWait again
+ *
+ * The bad responses replace genuine ones, never come on top of them: the
+ * ring then holds exactly one response per request, so only the id
+ * check can tell (an extra response would trip the frontend's index
+ * check first).  A frontend without the id check completes the wrong
+ * request or one twice and leaves another in flight for ever.
  *
  * After a bad act the frontend gets `react_ms` to close.  Whether it
  * closes or not, the backend goes on: it answers honestly on the same
@@ -88,8 +95,6 @@ MODULE_PARM_DESC(sectors, "Disk size in 512-byte sectors, 8..2^32 (default 13107
 #define HB_MAX_SCENARIOS	16
 /* state-cycle: how often it looks for more requests to hold */
 #define HB_HOLD_STEP_MS		10
-/* unknown-id: far above any ring's size, so no frontend ever issued it */
-#define HB_ID_SKEW		0x100000ULL
 /* rsp-ahead: responses "produced" beyond anything asked for */
 #define HB_BOGUS_RSPS		0x10000U
 #define HB_SECTOR_SHIFT		9
@@ -140,11 +145,17 @@ struct hb_dev {
 	unsigned int honest_left;	/* before the next bad act */
 	bool poisoned;			/* ring indices given up (rsp-ahead) */
 	unsigned int held;		/* requests left unanswered */
+	/* dup-id: a request kept back until a second one comes */
+	struct blkif_request dup_first;
+	bool dup_pending;
 
 	/* tallies for the summary line */
 	unsigned int connects, bad, answered, refused, copy_errors;
 	unsigned int held_total, fe_bad;
 };
+
+/* hostile_be_remove() and the watch find the peer at the start */
+static_assert(offsetof(struct hb_dev, p) == 0);
 
 static irqreturn_t hb_interrupt(int irq, void *data)
 {
@@ -206,11 +217,9 @@ static int hb_connect(struct hb_dev *hb)
 	err = hb_read_frontend(hb, &ref, &port);
 	if (err)
 		return err;
-	err = xenbus_map_ring_valloc(hb->p.xdev, &ref, 1, &hb->ring_addr);
-	if (err) {
-		hb->ring_addr = NULL;
+	err = hostile_map_ring(&hb->p, ref, &hb->ring_addr);
+	if (err)
 		return err;
-	}
 	BACK_RING_INIT(&hb->ring, (struct blkif_sring *)hb->ring_addr,
 		       XEN_PAGE_SIZE);
 	err = xsplit_bind_interdomain_lateeoi(hb->p.xdev, port, hb_interrupt, 0,
@@ -221,6 +230,7 @@ static int hb_connect(struct hb_dev *hb)
 	hb->honest_left = good;
 	hb->poisoned = false;
 	hb->held = 0;
+	hb->dup_pending = false;
 	hb->connects++;
 	return xenbus_switch_state(hb->p.xdev, XenbusStateConnected);
 }
@@ -234,8 +244,9 @@ static void hb_disconnect(struct hb_dev *hb)
 	if (hb->ring_addr)
 		xenbus_unmap_ring_vfree(hb->p.xdev, hb->ring_addr);
 	hb->ring_addr = NULL;
-	hb->held_total += hb->held;
+	hb->held_total += hb->held + hb->dup_pending;
 	hb->held = 0;
+	hb->dup_pending = false;
 }
 
 /* ---- honest service ---- */
@@ -331,12 +342,29 @@ static void hb_put_rsp(struct hb_dev *hb, u64 id, u8 op, s16 status)
 /* ---- misbehaviour ---- */
 
 /*
+ * dup-id: @req is the second request: the first one's genuine response,
+ * then @req's result under the first one's id (and operation, so that
+ * nothing but the id is wrong).  Both go out in the same push.
+ */
+static void hb_dup(struct hb_dev *hb, const struct blkif_request *req)
+{
+	const struct blkif_request *first = &hb->dup_first;
+	u64 id = hb_req_id(first);
+
+	hb_put_rsp(hb, id, first->operation, hb_serve(hb, first));
+	hb_put_rsp(hb, id, first->operation, hb_serve(hb, req));
+	hb->dup_pending = false;
+	pr_info("%s: bad act %u: dup-id (request %llu answered as %llu)\n",
+		hb->p.xdev->nodename, hb->bad,
+		(unsigned long long)hb_req_id(req), (unsigned long long)id);
+}
+
+/*
  * Answer @req as the scenario says.  Returns true if this was the bad
  * act (the caller then watches the frontend's reaction).
  */
 static bool hb_answer(struct hb_dev *hb, const struct blkif_request *req)
 {
-	s16 status;
 	u8 op = req->operation;
 
 	if (hb->poisoned || hb->held) {
@@ -351,22 +379,25 @@ static bool hb_answer(struct hb_dev *hb, const struct blkif_request *req)
 		hb->answered++;
 		return false;
 	}
+	if (hb->scen == HB_DUP_ID && !hb->dup_pending) {
+		/* keep it back: its id goes out twice with the next one */
+		hb->dup_first = *req;
+		hb->dup_pending = true;
+		return false;
+	}
 	hb->bad++;
 	switch (hb->scen) {
 	case HB_UNKNOWN_ID:
-		hb_put_rsp(hb, hb_req_id(req) + HB_ID_SKEW, op, BLKIF_RSP_OKAY);
-		hb_put_rsp(hb, hb_req_id(req), op, hb_serve(hb, req));
+		/* ids are slots of the frontend's table: this one is past it */
+		hb_put_rsp(hb, RING_SIZE(&hb->ring), op, hb_serve(hb, req));
 		break;
 	case HB_DUP_ID:
-		status = hb_serve(hb, req);
-		hb_put_rsp(hb, hb_req_id(req), op, status);
-		hb_put_rsp(hb, hb_req_id(req), op, status);
-		break;
+		hb_dup(hb, req);
+		return true;
 	case HB_WRONG_OP:
-		status = hb_serve(hb, req);
 		hb_put_rsp(hb, hb_req_id(req),
 			   op == BLKIF_OP_READ ? BLKIF_OP_WRITE : BLKIF_OP_READ,
-			   status);
+			   hb_serve(hb, req));
 		break;
 	case HB_RSP_AHEAD:
 		/* published by the caller's push: far beyond the ring */
@@ -383,15 +414,10 @@ static bool hb_answer(struct hb_dev *hb, const struct blkif_request *req)
 	return true;
 }
 
-/*
- * Room for the response to one more request?  Signed: after an extra
- * response (unknown-id, dup-id) we are a response ahead of the requests,
- * which the ring macros, all unsigned, take for a full ring.
- */
+/* Room for the response to one more request? */
 static bool hb_room(const struct hb_dev *hb)
 {
-	return (s32)(hb->ring.req_cons - hb->ring.rsp_prod_pvt) <
-	       (s32)RING_SIZE(&hb->ring);
+	return hb->ring.req_cons - hb->ring.rsp_prod_pvt < RING_SIZE(&hb->ring);
 }
 
 /*
@@ -494,59 +520,40 @@ static int hb_run_connection(struct hb_dev *hb)
 	}
 }
 
-/* One connection from the frontend's Initialised to its close. */
-static int hb_cycle(struct hb_dev *hb)
+static int hb_op_connect(struct hostile_peer *p)
 {
-	int err;
-
-	err = hostile_wait(&hb->p, HB_FE_UP, wait_ms);
-	if (err)
-		return err;
-	err = hb_connect(hb);
-	if (err) {
-		pr_err("%s: connecting: %d\n", hb->p.xdev->nodename, err);
-		hb_disconnect(hb);
-		return err;
-	}
-	err = hb_run_connection(hb);
-	hb_disconnect(hb);
-	if (err == -EINTR)
-		return err;
-	if (err == -EPROTO)
-		pr_err("%s: the frontend corrupted its ring\n",
-		       hb->p.xdev->nodename);
-	return hostile_reoffer(&hb->p, wait_ms);
+	return hb_connect(container_of(p, struct hb_dev, p));
 }
 
-/*
- * The device's thread.  A timeout means the frontend stopped answering:
- * the run ends there and the thread parks until the device goes, so that
- * remove always has a thread to stop.  The summary line goes out at the
- * end either way.
- */
+static int hb_op_run(struct hostile_peer *p)
+{
+	return hb_run_connection(container_of(p, struct hb_dev, p));
+}
+
+static void hb_op_disconnect(struct hostile_peer *p)
+{
+	hb_disconnect(container_of(p, struct hb_dev, p));
+}
+
+static const struct hostile_backend_ops hb_ops = {
+	.publish = hb_publish,
+	.fe_up = HB_FE_UP,
+	.connect = hb_op_connect,
+	.run = hb_op_run,
+	.disconnect = hb_op_disconnect,
+};
+
+/* The device's thread: the summary line goes out at its end. */
 static int hb_thread(void *data)
 {
 	struct hb_dev *hb = data;
-	int err;
+	int err = hostile_serve(&hb->p);
 
-	WRITE_ONCE(hb->p.remote, xsplit_xenbus_otherend_state(hb->p.xdev));
-	err = hostile_transact(&hb->p, hb_publish);
-	if (!err)
-		err = xenbus_switch_state(hb->p.xdev, XenbusStateInitWait);
-	while (!err)
-		err = hb_cycle(hb);
-	if (err != -EINTR) {
-		pr_info("%s: stopped: %d (frontend %s)\n", hb->p.xdev->nodename,
-			err, xenbus_strstate(READ_ONCE(hb->p.remote)));
-		wait_event_interruptible(hb->p.wq, kthread_should_stop());
-	}
-	hb_disconnect(hb);
 	pr_info("%s: done scenario=%s bad=%u answered=%u connects=%u fe_closed=%u fe_ignored=%u held=%u refused=%u copy_errors=%u fe_bad=%u%s\n",
 		hb->p.xdev->nodename, hb_scen_name[hb->scen], hb->bad,
 		hb->answered, hb->connects, hb->p.fe_closed, hb->p.fe_ignored,
 		hb->held_total, hb->refused, hb->copy_errors, hb->fe_bad,
-		err == -ETIMEDOUT ? " error=frontend-timeout" :
-		err != -EINTR ? " error=failed" : "");
+		hostile_end_note(err));
 	return 0;
 }
 
@@ -563,47 +570,23 @@ static enum hb_scen hb_scen_for(struct xenbus_device *xdev)
 	return hb_list[min(idx, hb_list_len - 1)];
 }
 
-static void hb_otherend_changed(struct xenbus_device *xdev,
-				enum xenbus_state state)
-{
-	struct hb_dev *hb = dev_get_drvdata(&xdev->dev);
-
-	hostile_otherend_changed(&hb->p, state);
-}
-
 static int hb_probe(struct xenbus_device *xdev,
 		    const struct xenbus_device_id *id)
 {
 	struct hb_dev *hb;
+	int err;
 
 	hb = kzalloc(sizeof(*hb), GFP_KERNEL);
 	if (!hb)
 		return -ENOMEM;
-	hostile_peer_init(&hb->p, xdev);
+	hostile_peer_init(&hb->p, xdev, &hb_ops, wait_ms);
 	hb->irq = -1;
 	hb->scen = hb_scen_for(xdev);
-	dev_set_drvdata(&xdev->dev, hb);
-	hb->p.task = kthread_run(hb_thread, hb, "hostile-blkbe");
-	if (IS_ERR(hb->p.task)) {
-		int err = PTR_ERR(hb->p.task);
-
-		dev_set_drvdata(&xdev->dev, NULL);
-		kfree(hb);
-		return err;
-	}
-	pr_info("%s: scenario %s\n", xdev->nodename, hb_scen_name[hb->scen]);
-	return 0;
-}
-
-/* The thread undoes its own connection when stopped. */
-static XSPLIT_XENBUS_REMOVE_RET hb_remove(struct xenbus_device *xdev)
-{
-	struct hb_dev *hb = dev_get_drvdata(&xdev->dev);
-
-	kthread_stop(hb->p.task);
-	dev_set_drvdata(&xdev->dev, NULL);
-	kfree(hb);
-	return XSPLIT_XENBUS_REMOVED;
+	err = hostile_start(xdev, hb, &hb->p.task, hb_thread, "hostile-blkbe");
+	if (!err)
+		pr_info("%s: scenario %s\n", xdev->nodename,
+			hb_scen_name[hb->scen]);
+	return err;
 }
 
 static const struct xenbus_device_id hb_ids[] = {
@@ -616,8 +599,8 @@ static struct xenbus_driver hb_driver = {
 	.name = "xsplit-hostile-vbd",
 	.ids = hb_ids,
 	.probe = hb_probe,
-	.remove = hb_remove,
-	.otherend_changed = hb_otherend_changed,
+	.remove = hostile_be_remove,
+	.otherend_changed = hostile_be_otherend_changed,
 };
 
 static bool hb_params_ok(void)

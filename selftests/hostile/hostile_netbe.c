@@ -18,9 +18,13 @@
  * the last one repeats):
  *   honest       never misbehave (checks the module itself)
  *   rx-offset    a receive response whose offset + size runs past the page
- *   unknown-id   a transmit response with an id the guest never used,
- *                then the honest one
+ *   unknown-id   a transmit's genuine response carries an id the guest
+ *                cannot have used (the ring's size) instead of its own
+ *   dup-id       two transmits answered in one push, both with the first
+ *                one's id
  *   rsp-ahead    the receive ring's rsp_prod far beyond anything posted
+ * The bad transmit responses replace genuine ones: one response per
+ * request, so only the frontend's id check can tell.
  * The frontend gets `react_ms` to close; then the backend goes on as
  * hostile_blkbe does: honest on the same ring, or, once the frontend has
  * closed, offering the device again (InitWait), up to `cycles` bad acts.
@@ -45,7 +49,7 @@
 
 static char *scenario = "honest";
 module_param(scenario, charp, 0444);
-MODULE_PARM_DESC(scenario, "Comma-separated, one per vif from devid 0: honest, rx-offset, unknown-id, rsp-ahead (default honest)");
+MODULE_PARM_DESC(scenario, "Comma-separated, one per vif from devid 0: honest, rx-offset, unknown-id, dup-id, rsp-ahead (default honest)");
 
 static unsigned int good = 16;
 module_param(good, uint, 0444);
@@ -80,8 +84,6 @@ MODULE_PARM_DESC(react_ms, "Time the frontend gets to close after a bad act, ms,
 #define HN_FRAME_LEN		ETH_ZLEN
 /* rx-offset: a buffer offset that leaves less room than the frame */
 #define HN_BAD_OFFSET		(XEN_PAGE_SIZE - HN_FRAME_LEN / 2)
-/* unknown-id: no tx id is this high (the ring holds 256) */
-#define HN_BAD_TX_ID		0xfff0
 /* rsp-ahead: responses "produced" beyond anything posted */
 #define HN_BOGUS_RSPS		0x10000U
 
@@ -91,6 +93,7 @@ enum hn_scen {
 	HN_HONEST,
 	HN_RX_OFFSET,
 	HN_UNKNOWN_ID,
+	HN_DUP_ID,
 	HN_RSP_AHEAD,
 	HN_NR_SCEN,
 };
@@ -99,6 +102,7 @@ static const char *const hn_scen_name[HN_NR_SCEN] = {
 	[HN_HONEST] = "honest",
 	[HN_RX_OFFSET] = "rx-offset",
 	[HN_UNKNOWN_ID] = "unknown-id",
+	[HN_DUP_ID] = "dup-id",
 	[HN_RSP_AHEAD] = "rsp-ahead",
 };
 
@@ -119,11 +123,17 @@ struct hn_dev {
 	int irq;			/* < 0: no event channel */
 	unsigned int honest_left;	/* before the next bad act */
 	bool poisoned;			/* rx ring given up (rsp-ahead) */
+	/* dup-id: the id of a transmit kept back for the next one */
+	u16 dup_id;
+	bool dup_pending;
 
 	/* tallies for the summary line */
 	unsigned int connects, bad, tx_answered, rx_sent, copy_errors;
 	unsigned int fe_bad;
 };
+
+/* hostile_be_remove() and the watch find the peer at the start */
+static_assert(offsetof(struct hn_dev, p) == 0);
 
 static irqreturn_t hn_interrupt(int irq, void *data)
 {
@@ -169,15 +179,6 @@ static int hn_read_frontend(struct hn_dev *hn, grant_ref_t *refs,
 	return 0;
 }
 
-static int hn_map(struct hn_dev *hn, grant_ref_t ref, void **addr)
-{
-	int err = xenbus_map_ring_valloc(hn->p.xdev, &ref, 1, addr);
-
-	if (err)
-		*addr = NULL;
-	return err;
-}
-
 static int hn_connect(struct hn_dev *hn)
 {
 	grant_ref_t refs[2];
@@ -186,9 +187,9 @@ static int hn_connect(struct hn_dev *hn)
 
 	err = hn_read_frontend(hn, refs, &port);
 	if (!err)
-		err = hn_map(hn, refs[0], &hn->tx_addr);
+		err = hostile_map_ring(&hn->p, refs[0], &hn->tx_addr);
 	if (!err)
-		err = hn_map(hn, refs[1], &hn->rx_addr);
+		err = hostile_map_ring(&hn->p, refs[1], &hn->rx_addr);
 	if (err)
 		return err;
 	BACK_RING_INIT(&hn->tx, (struct xen_netif_tx_sring *)hn->tx_addr,
@@ -202,6 +203,7 @@ static int hn_connect(struct hn_dev *hn)
 	hn->irq = err;
 	hn->honest_left = good;
 	hn->poisoned = false;
+	hn->dup_pending = false;
 	hn->connects++;
 	return xenbus_switch_state(hn->p.xdev, XenbusStateConnected);
 }
@@ -231,22 +233,52 @@ static void hn_tx_rsp(struct hn_dev *hn, u16 id, s16 status)
 	hn->tx.rsp_prod_pvt++;
 }
 
-/* unknown-id rides on the next transmit; true if it did. */
+/* The transmit ring's bad act is due (unknown-id, dup-id). */
 static bool hn_tx_bad_due(struct hn_dev *hn)
 {
-	return hn->scen == HN_UNKNOWN_ID && !hn->honest_left &&
-	       hn->bad < cycles;
+	return (hn->scen == HN_UNKNOWN_ID || hn->scen == HN_DUP_ID) &&
+	       !hn->honest_left && hn->bad < cycles;
 }
 
 /*
- * Room for the response to one more request?  Signed: after the extra
- * response of unknown-id we are a response ahead of the requests, which
- * the ring macros, all unsigned, take for a full ring.
+ * The response to the data slot @req, honest or the bad act.  dup-id
+ * keeps the first slot back and, with the next one, answers it and then
+ * the next one under its id.  Returns true after the bad act.
  */
+static bool hn_tx_answer(struct hn_dev *hn,
+			 const struct xen_netif_tx_request *req)
+{
+	u16 id = req->id;
+
+	if (!hn_tx_bad_due(hn)) {
+		hn_tx_rsp(hn, id, XEN_NETIF_RSP_OKAY);
+		return false;
+	}
+	if (hn->scen == HN_DUP_ID && !hn->dup_pending) {
+		hn->dup_id = id;
+		hn->dup_pending = true;
+		return false;
+	}
+	hn->bad++;
+	if (hn->scen == HN_DUP_ID) {
+		hn_tx_rsp(hn, hn->dup_id, XEN_NETIF_RSP_OKAY);
+		hn->dup_pending = false;
+		id = hn->dup_id;
+	} else {
+		/* ids are slots of the frontend's table: this one is past it */
+		id = RING_SIZE(&hn->tx);
+	}
+	hn_tx_rsp(hn, id, XEN_NETIF_RSP_OKAY);
+	pr_info("%s: bad act %u: %s (tx id %u answered as %u)\n",
+		hn->p.xdev->nodename, hn->bad, hn_scen_name[hn->scen], req->id,
+		id);
+	return true;
+}
+
+/* Room for the response to one more request? */
 static bool hn_tx_room(const struct hn_dev *hn)
 {
-	return (s32)(hn->tx.req_cons - hn->tx.rsp_prod_pvt) <
-	       (s32)RING_SIZE(&hn->tx);
+	return hn->tx.req_cons - hn->tx.rsp_prod_pvt < RING_SIZE(&hn->tx);
 }
 
 /*
@@ -278,15 +310,12 @@ static int hn_tx_drain(struct hn_dev *hn)
 			continue;
 		}
 		extra = req.flags & XEN_NETTXF_extra_info;
-		if (!bad && hn_tx_bad_due(hn)) {
-			hn->bad++;
-			bad = true;
-			hn_tx_rsp(hn, HN_BAD_TX_ID, XEN_NETIF_RSP_OKAY);
-			pr_info("%s: bad act %u: unknown-id (tx id %u answered as %u)\n",
-				hn->p.xdev->nodename, hn->bad, req.id,
-				HN_BAD_TX_ID);
-		}
-		hn_tx_rsp(hn, req.id, XEN_NETIF_RSP_OKAY);
+		/* only a one-slot packet is kept back (dup-id) */
+		if (!bad && !(req.flags & (XEN_NETTXF_extra_info |
+					   XEN_NETTXF_more_data)))
+			bad = hn_tx_answer(hn, &req);
+		else
+			hn_tx_rsp(hn, req.id, XEN_NETIF_RSP_OKAY);
 		hn->tx_answered++;
 	}
 	return bad;
@@ -343,9 +372,10 @@ static int hn_rx_send(struct hn_dev *hn)
 		return 0;
 	RING_COPY_REQUEST(&hn->rx, hn->rx.req_cons, &req);
 	hn->rx.req_cons++;
-	/* unknown-id misbehaves on the tx ring; its frames stay honest */
+	/* unknown-id and dup-id misbehave on the tx ring; frames stay honest */
 	if (hn->bad >= cycles || hn->scen == HN_HONEST ||
-	    hn->scen == HN_UNKNOWN_ID || hn->honest_left) {
+	    hn->scen == HN_UNKNOWN_ID || hn->scen == HN_DUP_ID ||
+	    hn->honest_left) {
 		if (hn->honest_left)
 			hn->honest_left--;
 		err = hn_copy_frame(hn, req.gref);
@@ -424,53 +454,40 @@ static int hn_run_connection(struct hn_dev *hn)
 	}
 }
 
-/* One connection from the frontend's Connected to its close. */
-static int hn_cycle(struct hn_dev *hn)
+static int hn_op_connect(struct hostile_peer *p)
 {
-	int err;
-
-	err = hostile_wait(&hn->p, HN_FE_UP, wait_ms);
-	if (err)
-		return err;
-	err = hn_connect(hn);
-	if (err) {
-		pr_err("%s: connecting: %d\n", hn->p.xdev->nodename, err);
-		hn_disconnect(hn);
-		return err;
-	}
-	err = hn_run_connection(hn);
-	hn_disconnect(hn);
-	if (err == -EINTR)
-		return err;
-	if (err == -EPROTO)
-		pr_err("%s: the frontend corrupted its tx ring\n",
-		       hn->p.xdev->nodename);
-	return hostile_reoffer(&hn->p, wait_ms);
+	return hn_connect(container_of(p, struct hn_dev, p));
 }
 
+static int hn_op_run(struct hostile_peer *p)
+{
+	return hn_run_connection(container_of(p, struct hn_dev, p));
+}
+
+static void hn_op_disconnect(struct hostile_peer *p)
+{
+	hn_disconnect(container_of(p, struct hn_dev, p));
+}
+
+static const struct hostile_backend_ops hn_ops = {
+	.publish = hn_publish,
+	.fe_up = HN_FE_UP,
+	.connect = hn_op_connect,
+	.run = hn_op_run,
+	.disconnect = hn_op_disconnect,
+};
+
+/* The device's thread: the summary line goes out at its end. */
 static int hn_thread(void *data)
 {
 	struct hn_dev *hn = data;
-	int err;
+	int err = hostile_serve(&hn->p);
 
-	WRITE_ONCE(hn->p.remote, xsplit_xenbus_otherend_state(hn->p.xdev));
-	err = hostile_transact(&hn->p, hn_publish);
-	if (!err)
-		err = xenbus_switch_state(hn->p.xdev, XenbusStateInitWait);
-	while (!err)
-		err = hn_cycle(hn);
-	if (err != -EINTR) {
-		pr_info("%s: stopped: %d (frontend %s)\n", hn->p.xdev->nodename,
-			err, xenbus_strstate(READ_ONCE(hn->p.remote)));
-		wait_event_interruptible(hn->p.wq, kthread_should_stop());
-	}
-	hn_disconnect(hn);
 	pr_info("%s: done scenario=%s bad=%u tx_answered=%u rx_sent=%u connects=%u fe_closed=%u fe_ignored=%u copy_errors=%u fe_bad=%u%s\n",
 		hn->p.xdev->nodename, hn_scen_name[hn->scen], hn->bad,
 		hn->tx_answered, hn->rx_sent, hn->connects, hn->p.fe_closed,
 		hn->p.fe_ignored, hn->copy_errors, hn->fe_bad,
-		err == -ETIMEDOUT ? " error=frontend-timeout" :
-		err != -EINTR ? " error=failed" : "");
+		hostile_end_note(err));
 	return 0;
 }
 
@@ -484,46 +501,23 @@ static enum hn_scen hn_scen_for(struct xenbus_device *xdev)
 	return hn_list[min(devid, hn_list_len - 1)];
 }
 
-static void hn_otherend_changed(struct xenbus_device *xdev,
-				enum xenbus_state state)
-{
-	struct hn_dev *hn = dev_get_drvdata(&xdev->dev);
-
-	hostile_otherend_changed(&hn->p, state);
-}
-
 static int hn_probe(struct xenbus_device *xdev,
 		    const struct xenbus_device_id *id)
 {
 	struct hn_dev *hn;
+	int err;
 
 	hn = kzalloc(sizeof(*hn), GFP_KERNEL);
 	if (!hn)
 		return -ENOMEM;
-	hostile_peer_init(&hn->p, xdev);
+	hostile_peer_init(&hn->p, xdev, &hn_ops, wait_ms);
 	hn->irq = -1;
 	hn->scen = hn_scen_for(xdev);
-	dev_set_drvdata(&xdev->dev, hn);
-	hn->p.task = kthread_run(hn_thread, hn, "hostile-netbe");
-	if (IS_ERR(hn->p.task)) {
-		int err = PTR_ERR(hn->p.task);
-
-		dev_set_drvdata(&xdev->dev, NULL);
-		kfree(hn);
-		return err;
-	}
-	pr_info("%s: scenario %s\n", xdev->nodename, hn_scen_name[hn->scen]);
-	return 0;
-}
-
-static XSPLIT_XENBUS_REMOVE_RET hn_remove(struct xenbus_device *xdev)
-{
-	struct hn_dev *hn = dev_get_drvdata(&xdev->dev);
-
-	kthread_stop(hn->p.task);
-	dev_set_drvdata(&xdev->dev, NULL);
-	kfree(hn);
-	return XSPLIT_XENBUS_REMOVED;
+	err = hostile_start(xdev, hn, &hn->p.task, hn_thread, "hostile-netbe");
+	if (!err)
+		pr_info("%s: scenario %s\n", xdev->nodename,
+			hn_scen_name[hn->scen]);
+	return err;
 }
 
 static const struct xenbus_device_id hn_ids[] = {
@@ -536,8 +530,8 @@ static struct xenbus_driver hn_driver = {
 	.name = "xsplit-hostile-vif",
 	.ids = hn_ids,
 	.probe = hn_probe,
-	.remove = hn_remove,
-	.otherend_changed = hn_otherend_changed,
+	.remove = hostile_be_remove,
+	.otherend_changed = hostile_be_otherend_changed,
 };
 
 static bool hn_params_ok(void)

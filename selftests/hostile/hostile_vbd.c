@@ -51,6 +51,7 @@
 #include <xen/interface/io/protocols.h>
 
 #include "xsplit_compat_xen.h"
+#include "hostile_peer.h"
 #include "hostile_vbd.h"
 
 static char *scenario = "cycle";
@@ -139,42 +140,13 @@ static void hv_otherend_changed(struct xenbus_device *xdev,
 
 bool hv_remote_in(struct hv_dev *hv, u32 states)
 {
-	unsigned int s = READ_ONCE(hv->remote);
-
-	/* The backend may write any number there. */
-	return s < BITS_PER_TYPE(states) && (HV_BIT(s) & states);
+	return hostile_state_in(READ_ONCE(hv->remote), states);
 }
 
-/*
- * hv_wait - wait until the backend is in one of @states (bit mask)
- *
- * Woken by the otherend watch; re-reads XenStore every HV_POLL_MS anyway
- * (reading it inside the wait condition would sleep in a sleep), so a
- * watch event lost or overtaken costs a second, not the run.
- *
- * Return: 0, -ETIMEDOUT after @ms, or -EINTR when the module goes away.
- */
+/* Wait until the backend is in one of @states (hostile_wait_state()). */
 int hv_wait(struct hv_dev *hv, u32 states, unsigned int ms)
 {
-	unsigned long end = jiffies + msecs_to_jiffies(ms);
-	long slice;
-
-	for (;;) {
-		slice = min_t(long, (long)(end - jiffies),
-			      msecs_to_jiffies(HV_POLL_MS));
-		wait_event_interruptible_timeout(hv->wq,
-						 hv_remote_in(hv, states) ||
-						 kthread_should_stop(),
-						 max(slice, 0L));
-		if (kthread_should_stop())
-			return -EINTR;
-		if (hv_remote_in(hv, states))
-			return 0;
-		if (time_after_eq(jiffies, end))
-			return -ETIMEDOUT;
-		WRITE_ONCE(hv->remote,
-			   xsplit_xenbus_otherend_state(hv->xdev));
-	}
+	return hostile_wait_state(hv->xdev, &hv->wq, &hv->remote, states, ms);
 }
 
 /* One line per failure, for the first few only: a run may fail 100 times. */
@@ -556,16 +528,7 @@ static int hv_probe(struct xenbus_device *xdev,
 	hv->ref = INVALID_GRANT_REF;
 	hv->remote = XenbusStateUnknown;
 	init_waitqueue_head(&hv->wq);
-	dev_set_drvdata(&xdev->dev, hv);
-	hv->task = kthread_run(hv_thread, hv, "hostile-vbd");
-	if (IS_ERR(hv->task)) {
-		int err = PTR_ERR(hv->task);
-
-		dev_set_drvdata(&xdev->dev, NULL);
-		kfree(hv);
-		return err;
-	}
-	return 0;
+	return hostile_start(xdev, hv, &hv->task, hv_thread, "hostile-vbd");
 }
 
 /* The thread undoes its own connection when stopped mid-cycle. */
@@ -573,9 +536,7 @@ static XSPLIT_XENBUS_REMOVE_RET hv_remove(struct xenbus_device *xdev)
 {
 	struct hv_dev *hv = dev_get_drvdata(&xdev->dev);
 
-	kthread_stop(hv->task);
-	dev_set_drvdata(&xdev->dev, NULL);
-	kfree(hv);
+	hostile_stop(xdev, hv->task);
 	return XSPLIT_XENBUS_REMOVED;
 }
 

@@ -66,6 +66,7 @@
 #include <xen/interface/io/netif.h>
 
 #include "xsplit_compat_xen.h"
+#include "hostile_peer.h"
 
 enum hv_scenario { HV_TXCHAIN, HV_RXSTARVE, HV_STORM, HV_NODES, HV_CTRL };
 
@@ -155,7 +156,6 @@ MODULE_PARM_DESC(stall_ms, "Longest wait for ring answers before the connection 
 
 /* Failure lines printed per device; the summary counts them all. */
 #define HV_MAX_REPORTS		10
-#define HV_POLL_MS		1000
 #define HV_UNMAP_TRIES		5
 #define HV_UNMAP_STEP_MS	100
 #define HV_TXN_TRIES		10
@@ -262,38 +262,13 @@ static void hv_otherend_changed(struct xenbus_device *xdev,
 
 static bool hv_remote_in(struct hv_dev *hv, u32 states)
 {
-	return HV_BIT(READ_ONCE(hv->remote)) & states;
+	return hostile_state_in(READ_ONCE(hv->remote), states);
 }
 
-/*
- * hv_wait - wait until the backend is in one of @states (bit mask)
- *
- * Woken by the otherend watch; re-reads XenStore every HV_POLL_MS anyway,
- * so a watch event lost or overtaken costs a second, not the run.
- *
- * Return: 0, -ETIMEDOUT after @ms, or -EINTR when the module goes away.
- */
+/* Wait until the backend is in one of @states (hostile_wait_state()). */
 static int hv_wait(struct hv_dev *hv, u32 states, unsigned int ms)
 {
-	unsigned long end = jiffies + msecs_to_jiffies(ms);
-	long slice;
-
-	for (;;) {
-		slice = min_t(long, (long)(end - jiffies),
-			      msecs_to_jiffies(HV_POLL_MS));
-		wait_event_interruptible_timeout(hv->wq,
-						 hv_remote_in(hv, states) ||
-						 kthread_should_stop(),
-						 max(slice, 0L));
-		if (kthread_should_stop())
-			return -EINTR;
-		if (hv_remote_in(hv, states))
-			return 0;
-		if (time_after_eq(jiffies, end))
-			return -ETIMEDOUT;
-		WRITE_ONCE(hv->remote,
-			   xsplit_xenbus_otherend_state(hv->xdev));
-	}
+	return hostile_wait_state(hv->xdev, &hv->wq, &hv->remote, states, ms);
 }
 
 /* One line per failure, for the first few only. */
@@ -1148,16 +1123,7 @@ static int hv_probe(struct xenbus_device *xdev,
 	if (!hv)
 		return -ENOMEM;
 	hv_init_dev(hv, xdev);
-	dev_set_drvdata(&xdev->dev, hv);
-	hv->task = kthread_run(hv_thread, hv, "hostile-vif");
-	if (IS_ERR(hv->task)) {
-		int err = PTR_ERR(hv->task);
-
-		dev_set_drvdata(&xdev->dev, NULL);
-		kfree(hv);
-		return err;
-	}
-	return 0;
+	return hostile_start(xdev, hv, &hv->task, hv_thread, "hostile-vif");
 }
 
 /* The thread undoes its own connection when stopped mid-connection. */
@@ -1165,9 +1131,7 @@ static XSPLIT_XENBUS_REMOVE_RET hv_remove(struct xenbus_device *xdev)
 {
 	struct hv_dev *hv = dev_get_drvdata(&xdev->dev);
 
-	kthread_stop(hv->task);
-	dev_set_drvdata(&xdev->dev, NULL);
-	kfree(hv);
+	hostile_stop(xdev, hv->task);
 	return XSPLIT_XENBUS_REMOVED;
 }
 

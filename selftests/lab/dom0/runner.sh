@@ -83,7 +83,7 @@ kernel_check() {
 		echo "KERNEL: no start marker in dom0's dmesg, checking all of it"
 		dmesg >"$out/dmesg.txt"
 	fi
-	if kernel_bad "$out/dmesg.txt" >"$out/.bad"; then
+	if kernel_bad "$out/dmesg.txt" "$out/kernel-expected" >"$out/.bad"; then
 		echo "KERNEL: dom0 dmesg since the test's start:"
 		sed 's/^/KERNEL:   /' "$out/.bad"
 		bad=1

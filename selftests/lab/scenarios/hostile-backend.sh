@@ -5,8 +5,8 @@
 # dom0 runs no real backend but the test-only modules of selftests/hostile:
 # xsplit_hostile_blkbe, a null disk of zeroes that, after GOOD honest
 # responses, misbehaves once per disk, one scenario per disk:
-#   xvdb unknown-id   a response with an id never issued
-#   xvdc dup-id       the same response twice
+#   xvdb unknown-id   a genuine response under an id never issued
+#   xvdc dup-id       two requests answered under the first one's id
 #   xvdd wrong-op     a response with another operation
 #   xvde rsp-ahead    rsp_prod far ahead of anything asked
 #   xvdf state-cycle  Closing with requests in flight, then InitWait again
@@ -14,8 +14,12 @@
 # acknowledged and dropped, it receives a broadcast frame every 100 ms)
 # that misbehaves once per vif after NET_GOOD honest frames:
 #   eth0 rx-offset    a receive response whose offset + size passes the page
-#   eth1 unknown-id   a transmit response with an id never used
-#   eth2 rsp-ahead    the receive ring's rsp_prod far ahead
+#   eth1 unknown-id   a genuine transmit response under an id never used
+#   eth2 dup-id       two transmits answered under the first one's id
+#   eth3 rsp-ahead    the receive ring's rsp_prod far ahead
+# The id acts replace genuine responses (one response per request), so
+# that only the frontend's id check stands between them and a request
+# completed twice or never.
 # Both offer a device again once its frontend has closed.  The devices get
 # hotplug scripts that do nothing (script=/bin/true): the hostile backends
 # need no physical-device and make no netdev.  Run once per frontend
@@ -24,7 +28,9 @@
 # The guest runs fio (random 4 KiB reads and writes, O_DIRECT, iodepth 8)
 # on every disk and pings out of every vif at once, and reports, per disk,
 # fio's error and the KiB moved, or "stuck" if fio has not ended IO_S
-# seconds after it started, and per vif its packet counts; then dom0
+# seconds after it started, and the requests the disk still has in
+# flight (a request no response ever ended), and per vif its packet
+# counts; then dom0
 # reads each frontend's state, destroys the guest and reads the backends'
 # summary per device.
 #
@@ -34,8 +40,8 @@
 # (no backend or domain left in XenStore, event channels and memory back,
 # the hostile modules unload).  For xsplit's frontends also: every bad act
 # makes them close the device (the backend sees Closing; a bad receive
-# response may cost only its packet instead), and no disk's I/O is left
-# stuck.  The kernel's frontends are the control: what they
+# response may cost only its packet instead), and every disk's fio ends
+# without an error and with no request left in flight.  The kernel's frontends are the control: what they
 # do is reported in the table, not judged.
 # Per mode about 3 minutes under TCG; full suite only.
 # lab: modes=fe timeout=540
@@ -45,7 +51,7 @@
 MODULE=xsplit_hostile_blkbe
 NET_MODULE=xsplit_hostile_netbe
 SCENARIOS=${LAB_X_HBE_SCENARIOS:-unknown-id dup-id wrong-op rsp-ahead state-cycle}
-NET_SCENARIOS=${LAB_X_HBE_NET_SCENARIOS-rx-offset unknown-id rsp-ahead}
+NET_SCENARIOS=${LAB_X_HBE_NET_SCENARIOS-rx-offset unknown-id dup-id rsp-ahead}
 GOOD=${LAB_X_HBE_GOOD:-64}
 NET_GOOD=${LAB_X_HBE_NET_GOOD:-16}
 PING_N=40		# pings per vif, 4 a second
@@ -62,6 +68,13 @@ done
 use_backends
 # a run that failed half-way may have left them loaded
 unload "$MODULE" "$NET_MODULE" || fail "hostile modules stay"
+# However this test ends, the hostile backends must not serve the next
+# one's guests (a failure left them bound to every vbd and vif).
+leave() {
+	xl domid hbe >/dev/null 2>&1 && timeout -k 5 60 xl destroy hbe
+	unload "$MODULE" "$NET_MODULE" >/dev/null
+}
+trap leave EXIT
 bad=0
 
 evtchns() { grep -c 'xen-dyn' /proc/interrupts; }
@@ -130,14 +143,16 @@ hbe_job() {
 		done
 		for l in $LETTERS_USED; do
 			[ -e /dev/xvd\$l ] || continue
+			# requests blk-mq still holds (reads + writes)
+			inf=\$(awk '{ print \$1 + \$2 }' /sys/block/xvd\$l/inflight)
 			if [ -e /tmp/rc-\$l ]; then
 				# terse v3: 5 error, 6 read KiB, 47 write KiB
-				awk -F';' -v l=\$l -v rc=\$(cat /tmp/rc-\$l) \\
-					'{ printf "HBE-IO xvd%s rc=%s err=%s kib=%d\\n", l, rc, \$5, \$6 + \$47; f = 1 }
-					END { if (!f) printf "HBE-IO xvd%s rc=%s err=none kib=0\\n", l, rc }' /tmp/fio-\$l
+				awk -F';' -v l=\$l -v rc=\$(cat /tmp/rc-\$l) -v inf=\$inf \\
+					'{ printf "HBE-IO xvd%s rc=%s err=%s kib=%d inflight=%s\\n", l, rc, \$5, \$6 + \$47, inf; f = 1 }
+					END { if (!f) printf "HBE-IO xvd%s rc=%s err=none kib=0 inflight=%s\\n", l, rc, inf }' /tmp/fio-\$l
 				grep -m 1 -i error /tmp/fio-\$l.err | sed "s/^/HBE-ERR xvd\$l /"
 			else
-				echo "HBE-IO xvd\$l rc=stuck"
+				echo "HBE-IO xvd\$l rc=stuck inflight=\$inf"
 			fi
 		done
 		for n in \$(seq $PING_N); do
@@ -259,14 +274,24 @@ for _ in $(seq 30); do
 done
 dmesg | grep 'hostile-..tbe:' | sed 's/^/dom0: /'
 
+# io_ok IO: a disk's HBE-IO line says fio ended without an error and
+# nothing is left in flight (no request lost or left to hang).
+io_ok() {
+	[[ " $1 " == *" rc=0 err=0 "* && " $1 " == *" inflight=0 "* ]]
+}
+
 # verdict SCENARIO BAD CLOSED [IO]: for xsplit's frontends, "ok" if the
-# frontend closed after every bad act (there was one) and the I/O did not
-# stick; a bad receive response may instead cost only its packet (DROPS);
-# for the kernel's, "-": the control is reported, not judged.
+# frontend closed after every bad act (there was one) and the disk's I/O
+# (IO, disks only) ended cleanly; a bad receive response may instead cost
+# only its packet (DROPS); for the kernel's, "-": the control is
+# reported, not judged.
 DROPS="rx-offset"
 verdict() {
 	[ "$LAB_FE" = xsplit ] || { echo -; return; }
-	case ${4:-} in rc=stuck*) echo FAIL; return ;; esac
+	if [ $# -ge 4 ] && ! io_ok "$4"; then
+		echo FAIL
+		return
+	fi
 	if [ "${2:-0}" -ge 1 ] && [[ " $DROPS " == *" $1 "* ]]; then
 		echo ok
 	elif [ "${2:-0}" -ge 1 ] && [ "${3:-x}" = "$2" ]; then

@@ -194,10 +194,10 @@ unload_rows() {
 HOSTILE_VS=/run/lab-hostile-vs-intree
 vs_intree() {
 	local other
-	echo "$HOSTILE_DEV $LAB_BE $1 $2" >>"$HOSTILE_VS"
+	printf '%s\t%s\t%s\t%s\n' "$HOSTILE_DEV" "$LAB_BE" "$1" "$2" >>"$HOSTILE_VS"
 	[ "$LAB_BE" = xsplit ] || return 0
-	other=$(awk -v d="$HOSTILE_DEV" -v w="$1" '$1 == d && $2 == "intree" && $3 == w { v = $4 }
-		END { print v }' "$HOSTILE_VS")
+	other=$(awk -F '\t' -v d="$HOSTILE_DEV" -v w="$1" \
+		'$1 == d && $2 == "intree" && $3 == w { v = $4 } END { print v }' "$HOSTILE_VS")
 	if [ -z "$other" ]; then
 		row "$1 vs in-tree (not run before)" - "$2" -
 	else

@@ -59,7 +59,8 @@ if [ "${LAB_X_FULL:-0}" = 1 ]; then
 	# thousand of them (counted as stalls): more only costs lab time.
 	TXCHAIN="txchain conns=29 per_conn=50000"
 	[ "$LAB_BE" = xsplit ] || TXCHAIN="txchain conns=12 per_conn=20000"
-	PLAN="storm conns=1 count=200000 hold_ms=30000"
+	# 2*10^6 kicks: ~20 s under TCG, long against the sampler's period
+	PLAN="storm conns=1 count=2000000 hold_ms=30000"
 	PLAN="$PLAN;rxstarve conns=2 count=50000 hold_ms=8000 rx_bufs=1"
 	PLAN="$PLAN;nodes conns=1 count=1000 hold_ms=15000"
 	PLAN="$PLAN;$TXCHAIN react_ms=$REACT_MS;ctrl conns=2 count=100000 hold_ms=5000"
@@ -228,11 +229,12 @@ field() {
 }
 
 # kind_rows SCENARIO: packets sent and refused per bulk kind, from the
-# summary's "kinds=NAME:SENT/REFUSED,...".
+# summary's "kinds=NAME:SENT/REFUSED,..." (the console's lines end in
+# CR LF).
 kind_rows() {
 	local k name sent ref v
 	k=$(grep -a "hostile-vif: .* done scenario=$1 " "$CONSOLE_DIR/guest-hostile.log" |
-		tail -n1 | sed -n 's/.* kinds=\([^ ]*\).*/\1/p')
+		tail -n1 | tr -d '\r' | sed -n 's/.* kinds=\([^ ]*\).*/\1/p')
 	for k in ${k//,/ }; do
 		name=${k%%:*} sent=${k#*:}
 		ref=${sent#*/} sent=${sent%/*}

@@ -265,12 +265,13 @@ struct hv_dev {
 	unsigned int events;
 	unsigned int fatal_closing[HV_F_NR];
 	/*
-	 * Per bulk kind: packets sent, and answered with an error (on
-	 * their first slot, whose id is its ring slot).  slot_kind[id] is
-	 * the kind + 1 of the packet whose first slot that is, until its
-	 * answer comes; 0 for any other slot.
+	 * Per bulk kind: packets sent, refused (ERROR or DROPPED) and served
+	 * (OKAY), by the answer to their first slot, whose id is its ring
+	 * slot.  slot_kind[id] is the kind + 1 of the packet whose first
+	 * slot that is, until its answer comes; 0 for any other slot.
 	 */
 	unsigned long kind_sent[HV_K_NR_BULK], kind_refused[HV_K_NR_BULK];
+	unsigned long kind_served[HV_K_NR_BULK];
 	u8 slot_kind[HV_TX_SIZE];
 };
 
@@ -721,7 +722,9 @@ static void hv_tx_answer(struct hv_dev *hv,
 		return;
 	k = hv->slot_kind[id] - 1;
 	hv->slot_kind[id] = 0;
-	if (status != XEN_NETIF_RSP_OKAY)
+	if (status == XEN_NETIF_RSP_OKAY)
+		hv->kind_served[k]++;
+	else
 		hv->kind_refused[k]++;
 }
 
@@ -1166,8 +1169,8 @@ static int hv_conn(struct hv_dev *hv, unsigned int conn)
 	return err ? err : close_err;
 }
 
-/* Bytes of one "name:sent/refused," entry of the summary, at most. */
-#define HV_KIND_LEN		48
+/* Bytes of one "name:sent/refused/served," entry of the summary, at most. */
+#define HV_KIND_LEN		72
 
 static void hv_summary(struct hv_dev *hv, int err)
 {
@@ -1181,9 +1184,9 @@ static void hv_summary(struct hv_dev *hv, int err)
 	for (i = 0, n = 0; i < HV_K_NR_BULK; i++)
 		if (hv->kind_sent[i])
 			n += scnprintf(kinds + n, sizeof(kinds) - n,
-				       "%s%s:%lu/%lu", n ? "," : " kinds=",
+				       "%s%s:%lu/%lu/%lu", n ? "," : " kinds=",
 				       hv_bulk_names[i], hv->kind_sent[i],
-				       hv->kind_refused[i]);
+				       hv->kind_refused[i], hv->kind_served[i]);
 	pr_info("%s: done scenario=%s conns=%u ok=%u failed=%u sent=%lu slots=%lu answered=%lu rsp_errors=%lu closing=%u connected=%u stalled=%u reconnects=%u still_mapped=%u kicks=%lu writes=%lu rx_rsps=%lu ctrl_rsps=%lu events=%u%s%s%s\n",
 		hv->xdev->nodename, scenario, conns, hv->ok, hv->failed,
 		hv->sent, hv->slots, hv->answered, hv->rsp_errors,

@@ -30,6 +30,12 @@
  *             beyond the ring) and give the backend `react_ms` to go
  *             Closing.  A backend that stops answering for `stall_ms`
  *             (a disabled vif) ends the connection: counted as a stall.
+ *             With `early` (default), every connection after a fatal one
+ *             queues its first packets before going Connected and kicks
+ *             the backend every ~100 us until it says Connected: an event
+ *             that reaches a vif still disabled by the last connection
+ *             (its channels bound, the flag not yet cleared) would be
+ *             dropped without its EOI, and those packets never answered.
  *   rxstarve  post `rx_bufs` guest-receive buffers (every other
  *             connection: none) and never more, while dom0 sends to us;
  *             meanwhile kick the event channel `count` times
@@ -110,6 +116,10 @@ static unsigned int react_ms = 1000;
 module_param(react_ms, uint, 0444);
 MODULE_PARM_DESC(react_ms, "Time the backend gets to react to a fatal packet, ms, 0..60000 (default 1000)");
 
+static bool early = true;
+module_param(early, bool, 0444);
+MODULE_PARM_DESC(early, "txchain: connections after a fatal one post packets and kick through the backend's connect (default 1)");
+
 static unsigned int stall_ms = 500;
 module_param(stall_ms, uint, 0444);
 MODULE_PARM_DESC(stall_ms, "Longest wait for ring answers before the connection counts as stalled, ms, 10..60000 (default 500)");
@@ -147,12 +157,14 @@ MODULE_PARM_DESC(stall_ms, "Longest wait for ring answers before the connection 
 #define HV_GSO_BY_FRAGS		0xffff
 /* Far beyond any ring: the backend must refuse, not walk it. */
 #define HV_BOGUS_REQS		0x10000
-/* Good packets each fatal connection sends first: is the vif serving? */
+/* Packets (bulk kinds) each fatal connection sends first: is the vif serving? */
 #define HV_PRE_FATAL		16
 /* Distinct multicast addresses per "nodes" connection: > any filter. */
 #define HV_MCAST_ADDRS		100
 /* Kicks between two yields, so a storm does not hog the vCPU. */
 #define HV_KICK_BATCH		64
+/* early: pause between two kicks while the backend connects, us. */
+#define HV_EARLY_KICK_US	100
 
 /* Failure lines printed per device; the summary counts them all. */
 #define HV_MAX_REPORTS		10
@@ -189,6 +201,19 @@ enum hv_fatal_kind {
 	HV_F_TRUNCATED,		/* MORE_DATA on the last request given */
 	HV_F_PROD,		/* req_prod far beyond the ring */
 	HV_F_NR,
+};
+
+static const char *const hv_bulk_names[HV_K_NR_BULK] = {
+	[HV_K_LEGACY_SLOTS] = "legacy-slots",
+	[HV_K_ZERO_FIRST] = "zero-first",
+	[HV_K_ZERO_FRAG] = "zero-frag",
+	[HV_K_SPLIT_HDR] = "split-hdr",
+	[HV_K_BAD_GREF] = "bad-gref",
+	[HV_K_OVERSIZE] = "oversize",
+	[HV_K_GSO_ONE] = "gso-1",
+	[HV_K_BAD_FLAGS] = "bad-flags",
+	[HV_K_DUP_EXTRA] = "dup-extra",
+	[HV_K_MCAST_DATA] = "mcast-data",
 };
 
 static const char *const hv_fatal_names[HV_F_NR] = {
@@ -239,6 +264,15 @@ struct hv_dev {
 	unsigned long rx_rsps, ctrl_rsps;
 	unsigned int events;
 	unsigned int fatal_closing[HV_F_NR];
+	/*
+	 * Per bulk kind: packets sent, refused (ERROR or DROPPED) and served
+	 * (OKAY), by the answer to their first slot, whose id is its ring
+	 * slot.  slot_kind[id] is the kind + 1 of the packet whose first
+	 * slot that is, until its answer comes; 0 for any other slot.
+	 */
+	unsigned long kind_sent[HV_K_NR_BULK], kind_refused[HV_K_NR_BULK];
+	unsigned long kind_served[HV_K_NR_BULK];
+	u8 slot_kind[HV_TX_SIZE];
 };
 
 static irqreturn_t hv_interrupt(int irq, void *data)
@@ -470,42 +504,6 @@ static int hv_publish(struct hv_dev *hv)
 	return err;
 }
 
-/* Steps 2-3: rings, channels, keys, Connected; the backend Connected. */
-static int hv_connect(struct hv_dev *hv, unsigned int conn)
-{
-	int err;
-
-	err = hv_rings_grant(hv);
-	if (err) {
-		hv_report(hv, conn, "granting the rings", err);
-		return err;
-	}
-	err = hv_evtchn_bind(hv, &hv->ev);
-	if (!err && hv->ctrl_page.page)
-		err = hv_evtchn_bind(hv, &hv->ctrl_ev);
-	if (err) {
-		hv_report(hv, conn, "allocating an event channel", err);
-		return err;
-	}
-	err = hv_publish(hv);
-	if (!err)
-		err = xenbus_switch_state(hv->xdev, XenbusStateConnected);
-	if (err) {
-		hv_report(hv, conn, "publishing the rings", err);
-		return err;
-	}
-	err = hv_wait(hv, HV_BIT(XenbusStateConnected) |
-		      HV_BIT(XenbusStateClosing) | HV_BIT(XenbusStateClosed),
-		      wait_ms);
-	if (!err && !hv_remote_in(hv, HV_BIT(XenbusStateConnected)))
-		err = -ECONNREFUSED;
-	if (err)
-		hv_report(hv, conn, "waiting for Connected", err);
-	else
-		hv->connected++;
-	return err;
-}
-
 /* Step 5: Closed, wait for the backend, drop everything, Initialising. */
 static int hv_close(struct hv_dev *hv, unsigned int conn)
 {
@@ -541,6 +539,7 @@ static void hv_put_tx(struct hv_dev *hv, grant_ref_t gref, u16 offset,
 	req->flags = flags;
 	req->id = i % HV_TX_SIZE;
 	req->size = size;
+	hv->slot_kind[req->id] = 0;
 	hv->slots++;
 }
 
@@ -552,6 +551,7 @@ static void hv_put_extra(struct hv_dev *hv, u8 type, u8 flags, u16 gso_size,
 		(struct xen_netif_extra_info *)RING_GET_REQUEST(&hv->tx, i);
 
 	memset(e, 0, sizeof(*e));
+	hv->slot_kind[i % HV_TX_SIZE] = 0;
 	e->type = type;
 	e->flags = flags;
 	if (type == XEN_NETIF_EXTRA_TYPE_GSO) {
@@ -588,6 +588,7 @@ static void hv_put_gso(struct hv_dev *hv, u16 gso_size, u8 gso_type)
 
 static void hv_put_bulk(struct hv_dev *hv, enum hv_bulk_kind k)
 {
+	unsigned int first = hv->tx.req_prod_pvt % HV_TX_SIZE;
 	u16 more = XEN_NETTXF_more_data;
 
 	switch (k) {
@@ -633,8 +634,10 @@ static void hv_put_bulk(struct hv_dev *hv, enum hv_bulk_kind k)
 		hv_put_tx(hv, hv->data.ref, 0, 0, HV_FRAME_LEN);
 		break;
 	default:
-		break;
+		return;
 	}
+	hv->slot_kind[first] = k + 1;
+	hv->kind_sent[k]++;
 	hv->sent++;
 }
 
@@ -675,6 +678,31 @@ static void hv_put_fatal(struct hv_dev *hv, enum hv_fatal_kind k)
 	hv->sent++;
 }
 
+/*
+ * One answer: an error is counted, and a bulk packet's first slot answered
+ * (OKAY, ERROR or DROPPED) tallies its kind.  The id is the backend's:
+ * only an id we gave a first slot that is still waiting counts.
+ */
+static void hv_tx_answer(struct hv_dev *hv,
+			 const struct xen_netif_tx_response *rsp)
+{
+	s16 status = READ_ONCE(rsp->status);
+	u16 id = READ_ONCE(rsp->id);
+	unsigned int k;
+
+	if (status == XEN_NETIF_RSP_ERROR)
+		hv->rsp_errors++;
+	if (status == XEN_NETIF_RSP_NULL || id >= HV_TX_SIZE ||
+	    !hv->slot_kind[id])
+		return;
+	k = hv->slot_kind[id] - 1;
+	hv->slot_kind[id] = 0;
+	if (status == XEN_NETIF_RSP_OKAY)
+		hv->kind_served[k]++;
+	else
+		hv->kind_refused[k]++;
+}
+
 /* Count the answers; a backend claiming more than the ring is not read. */
 static int hv_tx_reap(struct hv_dev *hv)
 {
@@ -687,9 +715,7 @@ static int hv_tx_reap(struct hv_dev *hv)
 		if (prod - hv->tx.rsp_cons > hv->tx.req_prod_pvt - hv->tx.rsp_cons)
 			return -EPROTO;
 		for (i = hv->tx.rsp_cons; i != prod; i++)
-			if (RING_GET_RESPONSE(&hv->tx, i)->status ==
-			    XEN_NETIF_RSP_ERROR)
-				hv->rsp_errors++;
+			hv_tx_answer(hv, RING_GET_RESPONSE(&hv->tx, i));
 		hv->answered += prod - hv->tx.rsp_cons;
 		hv->tx.rsp_cons = prod;
 		RING_FINAL_CHECK_FOR_RESPONSES(&hv->tx, more);
@@ -794,17 +820,31 @@ static void hv_tx_fatal(struct hv_dev *hv, enum hv_fatal_kind k)
 	}
 }
 
+/* txchain: the first of the connections that end with a fatal packet */
+static unsigned int hv_first_fatal(void)
+{
+	return conns > HV_F_NR ? conns - HV_F_NR + 1 : 1;
+}
+
+/* early: a connection after one that ended with a fatal packet */
+static bool hv_early(struct hv_dev *hv, unsigned int conn)
+{
+	return hv->sc == HV_TXCHAIN && early && conn > hv_first_fatal();
+}
+
 /*
  * txchain: the last HV_F_NR connections end with one fatal kind each;
  * the others send per_conn packets and close cleanly.
  */
 static int hv_txchain(struct hv_dev *hv, unsigned int conn)
 {
-	unsigned int first_fatal = conns > HV_F_NR ? conns - HV_F_NR + 1 : 1;
+	unsigned int first_fatal = hv_first_fatal();
 	bool fatal = conn >= first_fatal;
 	int err;
 
-	err = hv_tx_bulk(hv, fatal ? HV_PRE_FATAL : per_conn);
+	/* early: those packets are queued already; wait for their answers */
+	err = hv_tx_bulk(hv, hv_early(hv, conn) ? 0 :
+			 fatal ? HV_PRE_FATAL : per_conn);
 	if (err == -EPIPE)
 		hv->stalled++;
 	else if (err)
@@ -812,6 +852,75 @@ static int hv_txchain(struct hv_dev *hv, unsigned int conn)
 	if (fatal)
 		hv_tx_fatal(hv, (conn - first_fatal) % HV_F_NR);
 	return 0;
+}
+
+/* ---- connect (after the tx ring: `early` uses it) ---- */
+
+/* early: queue the first packets before the backend can map the ring */
+static void hv_early_queue(struct hv_dev *hv)
+{
+	unsigned int i;
+
+	for (i = 0; i < HV_PRE_FATAL && hv_tx_room(hv, HV_MAX_PKT_SLOTS); i++)
+		hv_put_bulk(hv, hv->next_bulk++ % HV_K_NR_BULK);
+	RING_PUSH_REQUESTS(&hv->tx);
+}
+
+/*
+ * Kick until the backend leaves InitWait (bounded by wait_ms): kicks
+ * before it binds the channel are dropped by Xen, the others land
+ * anywhere in its connect.
+ */
+static void hv_kick_connect(struct hv_dev *hv)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(wait_ms);
+
+	while (hv_remote_in(hv, HV_BIT(XenbusStateInitWait)) &&
+	       !kthread_should_stop() && time_before(jiffies, end)) {
+		notify_remote_via_evtchn(hv->ev.port);
+		hv->kicks++;
+		usleep_range(HV_EARLY_KICK_US, 2 * HV_EARLY_KICK_US);
+	}
+}
+
+/* Steps 2-3: rings, channels, keys, Connected; the backend Connected. */
+static int hv_connect(struct hv_dev *hv, unsigned int conn)
+{
+	int err;
+
+	err = hv_rings_grant(hv);
+	if (err) {
+		hv_report(hv, conn, "granting the rings", err);
+		return err;
+	}
+	err = hv_evtchn_bind(hv, &hv->ev);
+	if (!err && hv->ctrl_page.page)
+		err = hv_evtchn_bind(hv, &hv->ctrl_ev);
+	if (err) {
+		hv_report(hv, conn, "allocating an event channel", err);
+		return err;
+	}
+	if (hv_early(hv, conn))
+		hv_early_queue(hv);
+	err = hv_publish(hv);
+	if (!err)
+		err = xenbus_switch_state(hv->xdev, XenbusStateConnected);
+	if (err) {
+		hv_report(hv, conn, "publishing the rings", err);
+		return err;
+	}
+	if (hv_early(hv, conn))
+		hv_kick_connect(hv);
+	err = hv_wait(hv, HV_BIT(XenbusStateConnected) |
+		      HV_BIT(XenbusStateClosing) | HV_BIT(XenbusStateClosed),
+		      wait_ms);
+	if (!err && !hv_remote_in(hv, HV_BIT(XenbusStateConnected)))
+		err = -ECONNREFUSED;
+	if (err)
+		hv_report(hv, conn, "waiting for Connected", err);
+	else
+		hv->connected++;
+	return err;
 }
 
 /* ---- the other scenarios ---- */
@@ -1035,22 +1144,31 @@ static int hv_conn(struct hv_dev *hv, unsigned int conn)
 	return err ? err : close_err;
 }
 
+/* Bytes of one "name:sent/refused/served," entry of the summary, at most. */
+#define HV_KIND_LEN		72
+
 static void hv_summary(struct hv_dev *hv, int err)
 {
-	char closing[HV_F_NR * 24] = "";
+	char closing[HV_F_NR * 24] = "", kinds[HV_K_NR_BULK * HV_KIND_LEN] = "";
 	unsigned int i, n = 0;
 
 	for (i = 0; hv->sc == HV_TXCHAIN && i < HV_F_NR; i++)
 		n += scnprintf(closing + n, sizeof(closing) - n, "%s%s:%u",
 			       i ? "," : " fatal_closing=", hv_fatal_names[i],
 			       hv->fatal_closing[i]);
-	pr_info("%s: done scenario=%s conns=%u ok=%u failed=%u sent=%lu slots=%lu answered=%lu rsp_errors=%lu closing=%u connected=%u stalled=%u reconnects=%u still_mapped=%u kicks=%lu writes=%lu rx_rsps=%lu ctrl_rsps=%lu events=%u%s%s\n",
+	for (i = 0, n = 0; i < HV_K_NR_BULK; i++)
+		if (hv->kind_sent[i])
+			n += scnprintf(kinds + n, sizeof(kinds) - n,
+				       "%s%s:%lu/%lu/%lu", n ? "," : " kinds=",
+				       hv_bulk_names[i], hv->kind_sent[i],
+				       hv->kind_refused[i], hv->kind_served[i]);
+	pr_info("%s: done scenario=%s conns=%u ok=%u failed=%u sent=%lu slots=%lu answered=%lu rsp_errors=%lu closing=%u connected=%u stalled=%u reconnects=%u still_mapped=%u kicks=%lu writes=%lu rx_rsps=%lu ctrl_rsps=%lu events=%u%s%s%s\n",
 		hv->xdev->nodename, scenario, conns, hv->ok, hv->failed,
 		hv->sent, hv->slots, hv->answered, hv->rsp_errors,
 		hv->went_closing, hv->stayed_connected, hv->stalled,
 		hv->connected ? hv->connected - 1 : 0, hv->still_mapped, hv->kicks,
 		hv->writes, hv->rx_rsps, hv->ctrl_rsps, READ_ONCE(hv->events),
-		closing,
+		closing, kinds,
 		err == -ETIMEDOUT ? " error=backend-timeout" :
 		err == -EINTR ? " error=interrupted" : "");
 }

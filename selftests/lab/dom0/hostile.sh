@@ -1,30 +1,50 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 #
-# Helpers for the hostile-vbd scenarios (sourced after lib.sh): what a
-# backend connection holds in dom0, before/after snapshots, and the cost
-# table.  hostile_setup picks the backend's module and thread names and
-# binds the mode's backends; the scenario then fills BEFORE and AFTER
-# (measure) and adds rows (row, grows).
+# Helpers for the hostile-vbd and hostile-vif scenarios (sourced after
+# lib.sh): what a backend connection holds in dom0, before/after
+# snapshots, and the cost table.  hostile_setup picks the backend's module
+# and thread names and binds the mode's backends; the scenario then fills
+# BEFORE and AFTER (measure) and adds rows (row, grows).
 
 HOSTILE_MODULE=xsplit_hostile_vbd
 MEM_SLACK_KB=16384	# MemAvailable / SUnreclaim: noise, not a leak
 GONE_S=60		# a destroyed domain must leave xl list by then
 SETTLE_S=30		# backend threads and channels: time to go
 
-# hostile_setup: BE_MOD, THREAD_RE (every ring thread of the backend),
-# THREAD_FMT (a printf format giving one domain's), IRQ_RE; binds them.
+# hostile_setup [vbd|vif]: for the device type's backend of the mode
+# (default vbd): HOSTILE_DEV, HOSTILE_MODULE (the guest's hostile peer),
+# BE_MOD, BE_NAME, THREAD_RE (every ring thread of the backend, an ERE),
+# THREAD_FMT (a printf format giving one domain's), IRQ_RE (its channels'
+# names in /proc/interrupts), COUNTERS_RE (its xsplit counters); binds the
+# mode's backends.
 # shellcheck disable=SC2034  # the scenarios use them
 hostile_setup() {
-	[ -f "$LAB/modules/$HOSTILE_MODULE.ko" ] || fail "no $HOSTILE_MODULE.ko built"
-	if [ "$LAB_BE" = xsplit ]; then
+	HOSTILE_DEV=${1:-vbd}
+	case $HOSTILE_DEV-$LAB_BE in
+	vbd-xsplit)
 		have_xsplit blkback || fail "no xsplit blkback module"
 		BE_MOD=xsplit_blkback THREAD_RE='^xsplit-blk' IRQ_RE='xsplit-blk'
-		THREAD_FMT='^xsplit-blk%s\.'
-	else
+		THREAD_FMT='^xsplit-blk%s\.' ;;
+	vbd-*)
 		BE_MOD=xen_blkback THREAD_RE='^blkback\.' IRQ_RE='blkif-backend'
-		THREAD_FMT='^blkback\.%s\.'
+		THREAD_FMT='^blkback\.%s\.' ;;
+	vif-xsplit)
+		have_xsplit netback || fail "no xsplit netback module"
+		BE_MOD=xsplit_netback IRQ_RE='vif[0-9]+\.[0-9]+-q|xsplit-nb-ctrl' ;;
+	vif-*)
+		BE_MOD=xen_netback IRQ_RE='vif[0-9]+\.[0-9]+-q|xen-netback-ctrl' ;;
+	*)	fail "hostile_setup: no device type '$HOSTILE_DEV'" ;;
+	esac
+	# Both netbacks name a queue's threads and channels vif<domid>.<handle>-q<n>.
+	if [ "$HOSTILE_DEV" = vif ]; then
+		THREAD_RE='^vif[0-9]+\.[0-9]+-' THREAD_FMT='^vif%s\.[0-9]+-'
+		HOSTILE_MODULE=xsplit_hostile_vif BE_NAME=netback
+	else
+		BE_NAME=blkback
 	fi
+	COUNTERS_RE="^xsplit_(core|${BE_NAME})\\."
+	[ -f "$LAB/modules/$HOSTILE_MODULE.ko" ] || fail "no $HOSTILE_MODULE.ko built"
 	use_backends
 	HOSTILE_BAD=0
 	ROWS=$LAB_OUT/rows
@@ -32,18 +52,21 @@ hostile_setup() {
 }
 
 # be_threads, evtchns, be_evtchns: what a backend connection holds in dom0.
-be_threads() { cat /proc/[0-9]*/comm 2>/dev/null | grep -c "$THREAD_RE"; }
+be_threads() { cat /proc/[0-9]*/comm 2>/dev/null | grep -cE "$THREAD_RE"; }
 evtchns() { grep -c 'xen-dyn' /proc/interrupts; }
-be_evtchns() { grep -c "$IRQ_RE" /proc/interrupts; }
+be_evtchns() { grep -cE "$IRQ_RE" /proc/interrupts; }
+refcnt() { cat "/sys/module/$BE_MOD/refcnt" 2>/dev/null || echo gone; }
 
 # measure FILE: leak_snapshot's memory, slab and xsplit counters, plus
-# threads and channels, as "key value" lines.
+# threads, channels and the backend module's refcount, as "key value"
+# lines.
 measure() {
 	leak_snapshot "$1"
 	{
 		echo "threads $(be_threads)"
 		echo "evtchns $(evtchns)"
 		echo "be_evtchns $(be_evtchns)"
+		echo "refcnt $(refcnt)"
 	} >>"$1"
 }
 
@@ -101,7 +124,7 @@ grows() {
 # leak_rows: memory, slab, threads, channels and xsplit counters, BEFORE
 # to AFTER.
 leak_rows() {
-	local key _
+	local key _ a b
 	grows -mem_available_kb "$MEM_SLACK_KB" "MemAvailable drop KiB"
 	grows sunreclaim_kb "$MEM_SLACK_KB" "SUnreclaim growth KiB"
 	grows slab_kb - "Slab growth KiB"
@@ -110,7 +133,10 @@ leak_rows() {
 	grows be_evtchns 0 "event channels ($IRQ_RE)"
 	while read -r key _; do
 		grows "$key" 0
-	done < <(grep -E '^xsplit_(core|blkback)\.' "$BEFORE")
+	done < <(grep -E "$COUNTERS_RE" "$BEFORE")
+	a=$(leak_value "$BEFORE" refcnt)
+	b=$(leak_value "$AFTER" refcnt)
+	row "$BE_MOD refcount" "$a" "$b" "$(check [ "$a" = "$b" ])"
 }
 
 # destroy_timed NAME DOMID: xl destroy, then wait for the domain to leave
@@ -127,13 +153,14 @@ destroy_timed() {
 	[ -n "$GONE" ] || { echo "domain $2 still there:"; xl list; }
 }
 
-# final_rows DISK: the domain gone, no backend dir left, the disk free for
-# dom0, the backend module unloads, no kernel complaint in dom0's dmesg.
+# final_rows DISK: the domain gone, no backend dir left, the disk free
+# for dom0 (DISK - : none).
 final_rows() {
 	local n
 	row "domain gone from xl list after (s)" - "${GONE:-no,${GONE_S}s}" "$(check [ -n "$GONE" ])"
-	n=$(xenstore-list /local/domain/0/backend/vbd 2>/dev/null | wc -l)
-	row "backend/vbd dirs left" - "$n" "$(check [ "$n" = 0 ])"
+	n=$(xenstore-list "/local/domain/0/backend/$HOSTILE_DEV" 2>/dev/null | wc -l)
+	row "backend/$HOSTILE_DEV dirs left" - "$n" "$(check [ "$n" = 0 ])"
+	[ "$1" != - ] || return 0
 	if perl -MFcntl -e 'sysopen(my $f, $ARGV[0], O_RDONLY | O_EXCL) or die "$!\n"' \
 		"$1"; then
 		row "dom0 claims the disk (O_EXCL)" - yes ok
@@ -143,7 +170,8 @@ final_rows() {
 }
 
 # unload_rows: rmmod the backend; a thread it left behind would run freed
-# code, so give that time to oops before dmesg is read.
+# code, so give that time to oops before dmesg is read (kept as
+# LAB_OUT/dmesg.txt); then dom0's kernel complaints (KERNEL_BAD).
 unload_rows() {
 	local n
 	step "rmmod $BE_MOD"
@@ -154,9 +182,28 @@ unload_rows() {
 	fi
 	sleep 3
 	dmesg | sed -n "\\|LAB-TEST-START $LAB_TEST\$|,\$p" >"$LAB_OUT/dmesg.txt"
-	n=$(grep -cE 'WARNING:|BUG:|Oops|general protection' "$LAB_OUT/dmesg.txt")
+	n=$(grep -cE "$KERNEL_BAD" "$LAB_OUT/dmesg.txt")
 	row "dom0 WARNING/BUG/Oops lines" - "$n" "$(check [ "$n" = 0 ])"
-	grep -m 20 -B 2 -A 20 -E 'WARNING:|BUG:|Oops|general protection' "$LAB_OUT/dmesg.txt"
+	grep -m 20 -B 2 -A 20 -E "$KERNEL_BAD" "$LAB_OUT/dmesg.txt"
+}
+
+# vs_intree WHAT VALUE SLACK: record VALUE under WHAT for this backend in
+# this dom0 boot; for xsplit's backend, a row judging it against the
+# kernel backend's VALUE (+ SLACK) when that ran earlier in the same lab
+# run (put intree first in LAB_MODES), a figure otherwise.
+HOSTILE_VS=/run/lab-hostile-vs-intree
+vs_intree() {
+	local other
+	printf '%s\t%s\t%s\t%s\n' "$HOSTILE_DEV" "$LAB_BE" "$1" "$2" >>"$HOSTILE_VS"
+	[ "$LAB_BE" = xsplit ] || return 0
+	other=$(awk -F '\t' -v d="$HOSTILE_DEV" -v w="$1" \
+		'$1 == d && $2 == "intree" && $3 == w { v = $4 } END { print v }' "$HOSTILE_VS")
+	if [ -z "$other" ]; then
+		row "$1 vs in-tree (not run before)" - "$2" -
+	else
+		row "$1 <= in-tree's + $3" "$other" "$2" \
+			"$(check [ "$2" -le $((other + $3)) ])"
+	fi
 }
 
 # table TITLE: print the table; fail the test if any row failed.
@@ -167,5 +214,5 @@ table() {
 		cat "$ROWS"
 	} | tee "$LAB_OUT/table.txt"
 	[ "$HOSTILE_BAD" = 0 ] ||
-		fail "$LAB_BE blkback: the hostile frontend cost dom0 or got wrong answers (table above)"
+		fail "$LAB_BE $BE_NAME: the hostile frontend cost dom0 or got wrong answers (table above)"
 }

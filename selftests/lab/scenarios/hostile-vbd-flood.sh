@@ -65,7 +65,7 @@ STOP_BLOCK=51200	# the neighbour's stop mark: 200 MiB into its disk
 TICK_MS=$((1000 / $(getconf CLK_TCK)))
 STORM_FIG=/run/lab-hostile-storm-cpu	# per backend, for the comparison
 
-hostile_setup
+hostile_setup vbd
 disk=$(nullb hostiledisk 64 1) || fail "$disk"
 nbdisk=$(nullb neighbour 256 1) || fail "$nbdisk"
 

@@ -30,7 +30,7 @@ N=${LAB_X_HV_CYCLES:-20}
 MODULE=$HOSTILE_MODULE
 RESERVE_S=330		# after the hostile guest: destroy, settle, ok guest
 
-hostile_setup
+hostile_setup vbd
 disk=$(nullb hostiledisk 64 1) || fail "$disk"
 
 # hostile_job: the guest's job.  The module's own waits are bounded

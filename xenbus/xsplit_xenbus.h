@@ -22,6 +22,11 @@
  *               after disconnect has taken the old rings back: forget old
  *               negotiated values; rings are rebuilt by advertise once the
  *               new backend is in InitWait
+ *   reconfigure backend, optional: the frontend went Reconfiguring; re-read
+ *               what it may change while connected (or before the connect)
+ *               and apply it; the core then writes Reconfigured, and
+ *               Connected once the frontend is back in Connected.  Without
+ *               it the frontend's Reconfiguring is ignored.
  */
 #ifndef XSPLIT_XENBUS_H
 #define XSPLIT_XENBUS_H
@@ -50,6 +55,7 @@ struct xsplit_xb_ops {
 	void (*free)(struct xsplit_xb_dev *dev);
 	int (*suspend)(struct xsplit_xb_dev *dev);
 	int (*resume)(struct xsplit_xb_dev *dev);
+	void (*reconfigure)(struct xsplit_xb_dev *dev);
 };
 
 struct xsplit_xb_driver {

@@ -9,6 +9,9 @@
  *              carrier on
  *   disconnect the reverse; the net_device stays
  *   free       remove the net_device
+ *   reconfigure (the frontend went Reconfiguring: it attaches or detaches
+ *              an XDP program) re-read xdp-headroom; the rx thread takes
+ *              the new value from its next packet on
  */
 #include <linux/rtnetlink.h>
 #include <linux/vmalloc.h>
@@ -171,11 +174,35 @@ static int read_mac(struct xsplit_nb_vif *vif)
 
 /* ---- frontend features ---- */
 
+/*
+ * Absent or malformed: none, as in Linux.  Above half a page: half a page,
+ * for the first slot must still hold data (netif.h's own bound is far
+ * beyond a page).
+ */
+static void read_headroom(struct xsplit_nb_vif *vif)
+{
+	u32 headroom;
+
+	if (xsplit_xb_read_top(vif->xb, XSPLIT_KEY_XDP_HEADROOM, &headroom))
+		headroom = 0;
+	WRITE_ONCE(vif->xdp_headroom,
+		   min_t(u32, headroom, XSPLIT_NB_MAX_HEADROOM));
+}
+
+static void nb_reconfigure(struct xsplit_xb_dev *xb)
+{
+	struct xsplit_nb_vif *vif = xb->priv;
+
+	read_headroom(vif);
+	netdev_info(vif->dev, "reconfigured: xdp headroom %u\n",
+		    vif->xdp_headroom);
+}
+
 static int read_flags(struct xsplit_nb_vif *vif)
 {
 	const char *fe = vif->xb->xdev->otherend;
 	const struct xsplit_nb_flag *f;
-	unsigned int i, headroom;
+	unsigned int i;
 	bool v;
 
 	if (!xenbus_read_unsigned(fe, "request-rx-copy", 0))
@@ -185,9 +212,7 @@ static int read_flags(struct xsplit_nb_vif *vif)
 		v = !!xenbus_read_unsigned(fe, f->key, f->def);
 		*(bool *)((u8 *)vif + f->offset) = f->invert ? !v : v;
 	}
-	headroom = xenbus_read_unsigned(fe, "xdp-headroom", 0);
-	vif->xdp_headroom = min_t(unsigned int, headroom,
-				  XSPLIT_NB_MAX_HEADROOM);
+	read_headroom(vif);
 	vif->drain_timeout = msecs_to_jiffies(xsplit_nb_rx_drain_timeout_msecs);
 	vif->stall_timeout = msecs_to_jiffies(xsplit_nb_rx_stall_timeout_msecs);
 	/* Without rx notifications we poll, and cannot tell a stall. */
@@ -370,6 +395,7 @@ static const struct xsplit_xb_ops xsplit_nb_ops = {
 	.connect = nb_connect,
 	.disconnect = nb_disconnect,
 	.free = nb_free,
+	.reconfigure = nb_reconfigure,
 };
 
 static struct xsplit_xb_driver xsplit_nb_driver = {

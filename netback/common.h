@@ -160,6 +160,7 @@ struct xsplit_nb_vif {
 	domid_t domid;
 	unsigned int handle;
 	u8 fe_mac[ETH_ALEN];
+	char *script;			/* toolstack's hotplug script, or NULL */
 
 	/* negotiated at connect */
 	struct xsplit_netif_offload feat;	/* what the frontend takes */

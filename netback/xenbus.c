@@ -12,6 +12,10 @@
  *   reconfigure (the frontend went Reconfiguring: it attaches or detaches
  *              an XDP program) re-read xdp-headroom; the rx thread takes
  *              the new value from its next packet on
+ *   uevent     script= and vif= for the udev rules that run the hotplug
+ *              script when the toolstack does not (the core sends
+ *              "online" once the device is in InitWait, "offline" at
+ *              remove)
  */
 #include <linux/rtnetlink.h>
 #include <linux/vmalloc.h>
@@ -361,6 +365,25 @@ static void apply_mtu(struct xsplit_nb_vif *vif)
 	rtnl_unlock();
 }
 
+static int nb_uevent(struct xsplit_xb_dev *xb, struct kobj_uevent_env *env)
+{
+	struct xsplit_nb_vif *vif = xb->priv;
+
+	if (!vif)
+		return 0;
+	if (vif->script && add_uevent_var(env, "script=%s", vif->script))
+		return -ENOMEM;
+	return add_uevent_var(env, "vif=%s", vif->dev->name);
+}
+
+/* The toolstack's script for udev's hotplug; optional, unlike in Linux. */
+static void read_script(struct xsplit_nb_vif *vif)
+{
+	char *script = xsplit_xb_read_str(vif->xb, XSPLIT_KEY_SCRIPT);
+
+	vif->script = IS_ERR(script) ? NULL : script;
+}
+
 static int nb_probe(struct xsplit_xb_dev *xb)
 {
 	struct xsplit_nb_vif *vif;
@@ -374,6 +397,7 @@ static int nb_probe(struct xsplit_xb_dev *xb)
 		return PTR_ERR(vif);
 	xb->priv = vif;
 	apply_mtu(vif);
+	read_script(vif);
 	return 0;
 }
 
@@ -385,6 +409,7 @@ static void nb_free(struct xsplit_xb_dev *xb)
 		return;
 	/* A later probe must wait for a fresh hotplug run, as in Linux. */
 	xenbus_rm(XBT_NIL, xb->xdev->nodename, "hotplug-status");
+	kfree(vif->script);
 	xsplit_nb_vif_destroy(vif);
 	xb->priv = NULL;
 }
@@ -396,6 +421,7 @@ static const struct xsplit_xb_ops xsplit_nb_ops = {
 	.disconnect = nb_disconnect,
 	.free = nb_free,
 	.reconfigure = nb_reconfigure,
+	.uevent = nb_uevent,
 };
 
 static struct xsplit_xb_driver xsplit_nb_driver = {
@@ -403,6 +429,7 @@ static struct xsplit_xb_driver xsplit_nb_driver = {
 	.role = XSPLIT_ROLE_BACKEND,
 	.ops = &xsplit_nb_ops,
 	.wait_hotplug = true,
+	.hotplug_uevents = true,
 };
 
 int xsplit_nb_xenbus_init(void)

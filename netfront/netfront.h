@@ -60,6 +60,8 @@ struct xsplit_nf_stats {
 	u64 tx_gso;
 	u64 tx_csum_partial;
 	u64 bad_responses;	/* responses no backend may send */
+	/* GSO packets without a blank checksum: made partial here */
+	u64 rx_gso_checksum_fixup;
 };
 
 #define XSPLIT_NF_NR_STATS (sizeof(struct xsplit_nf_stats) / sizeof(u64))

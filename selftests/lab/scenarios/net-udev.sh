@@ -13,6 +13,8 @@
 # and offline).  A guest with one vif on xenbr0 must then ping dom0;
 # udevadm monitor must have seen online (script=, vif=) at create and
 # offline at destroy; xl.conf and the rules are put back afterwards.
+# The guest also reads the rxbuf_min/max/cur attributes Linux's netfront
+# has (issue #17 item 8): each must read the ring's 256.
 # lab: modes=4 timeout=300
 # shellcheck source=../dom0/lib.sh
 . "$LAB/dom0/lib.sh"
@@ -56,6 +58,11 @@ cat >"$LAB_OUT/job.sh" <<'JOB'
 net_up eth0 10.0.0.2/24 && wait_ping 10.0.0.1 60 || exit 1
 ping -c 3 10.0.0.1 || exit 1
 echo "LAB-UDEV the vif came up"
+for a in rxbuf_min rxbuf_max rxbuf_cur; do
+	v=$(cat "/sys/class/net/eth0/$a") || exit 1
+	echo "LAB-RXBUF $a=$v"
+	[ "$v" = 256 ] || exit 1
+done
 JOB
 
 guest_start udev "$LAB_OUT/job.sh" "vif = ['bridge=xenbr0']"

@@ -18,10 +18,10 @@
 # and the job goes on to its end marker).  dom0 samples the backend's
 # state and the frontend's xdp-headroom meanwhile and prints the
 # sequence: with xsplit's netback 4 8 4 8 4 ..., with the kernel's 4 8
-# (it stays in Reconfigured).  Run it with the kernel's frontend
-# (LAB_MODES="intree/xsplit intree/intree"): xsplit's netfront has no XDP
-# yet (item 2).
-# lab: modes=4 timeout=420
+# (it stays in Reconfigured).  Once per backend (modes=be), always with
+# the kernel's frontend, the one that does this: xsplit's netfront has no
+# XDP yet (item 2).
+# lab: modes=be timeout=420
 # shellcheck source=../dom0/lib.sh
 . "$LAB/dom0/lib.sh"
 
@@ -95,7 +95,7 @@ sample() {
 	done
 }
 
-guest_start xdp "$LAB_OUT/job.sh" "vif = ['bridge=xenbr0']"
+LAB_FE=intree guest_start xdp "$LAB_OUT/job.sh" "vif = ['bridge=xenbr0']"
 sample "$(xl domid xdp)" >"$LAB_OUT/states.log" &
 sampler=$!
 rc=0

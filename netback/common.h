@@ -166,6 +166,7 @@ struct xsplit_nb_vif {
 	struct xsplit_netif_offload feat;	/* what the frontend takes */
 	bool rx_notify;
 	u16 xdp_headroom;		/* also changed at Reconfiguring */
+	struct xenbus_watch headroom_watch;	/* bounded, while connected */
 	unsigned long drain_timeout;	/* jiffies */
 	unsigned long stall_timeout;	/* jiffies; 0: no stall detection */
 

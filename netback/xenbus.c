@@ -91,6 +91,40 @@ static int nb_advertise(struct xsplit_xb_dev *xb)
 	return xsplit_xb_transact(xb, write_offers, NULL);
 }
 
+/* ---- the frontend's XDP headroom ---- */
+
+/*
+ * Absent or malformed: none, as in Linux.  Above half a page: half a page,
+ * for the first slot must still hold data (netif.h's own bound is far
+ * beyond a page).
+ */
+static void read_headroom(struct xsplit_nb_vif *vif)
+{
+	u32 headroom;
+
+	if (xsplit_xb_read_top(vif->xb, XSPLIT_KEY_XDP_HEADROOM, &headroom))
+		headroom = 0;
+	headroom = min_t(u32, headroom, XSPLIT_NB_MAX_HEADROOM);
+	if (headroom != READ_ONCE(vif->xdp_headroom))
+		netdev_info(vif->dev, "xdp headroom %u\n", headroom);
+	WRITE_ONCE(vif->xdp_headroom, headroom);
+}
+
+static void nb_reconfigure(struct xsplit_xb_dev *xb)
+{
+	read_headroom(xb->priv);
+}
+
+/*
+ * Linux's netfront writes xdp-headroom after its Reconfiguring: the read
+ * at Reconfiguring may see the old value, so the key is watched as well.
+ */
+static void headroom_changed(struct xenbus_watch *w, const char *path,
+			     const char *token)
+{
+	read_headroom(container_of(w, struct xsplit_nb_vif, headroom_watch));
+}
+
 /* ---- toolstack keys ---- */
 
 /* "bytes,usec" (credit per window); anything else means unlimited. */
@@ -145,10 +179,11 @@ static void mcast_changed(struct xenbus_watch *w, const char *path,
 }
 
 /*
- * Both watches are bounded: the frontend writes request-multicast-control
- * as often as it likes (the toolstack's rate is bounded alike, for free);
- * both callbacks re-read their node, so a dropped event loses nothing.
- * Without a watch the value read at connect stays: not fatal.
+ * The watches are bounded: the frontend writes request-multicast-control
+ * and xdp-headroom as often as it likes (the toolstack's rate is bounded
+ * alike, for free); every callback re-reads its node, so a dropped event
+ * loses nothing.  Without a watch the value read at connect stays (and
+ * the headroom read at each Reconfiguring): not fatal.
  */
 static void watch_keys(struct xsplit_nb_vif *vif)
 {
@@ -161,6 +196,9 @@ static void watch_keys(struct xsplit_nb_vif *vif)
 				    "%s/request-multicast-control",
 				    xdev->otherend))
 		netdev_warn(vif->dev, "request-multicast-control not watched\n");
+	if (xsplit_xb_watch_bounded(&vif->headroom_watch, headroom_changed,
+				    "%s/xdp-headroom", xdev->otherend))
+		netdev_warn(vif->dev, "xdp-headroom not watched\n");
 }
 
 static int read_mac(struct xsplit_nb_vif *vif)
@@ -177,30 +215,6 @@ static int read_mac(struct xsplit_nb_vif *vif)
 }
 
 /* ---- frontend features ---- */
-
-/*
- * Absent or malformed: none, as in Linux.  Above half a page: half a page,
- * for the first slot must still hold data (netif.h's own bound is far
- * beyond a page).
- */
-static void read_headroom(struct xsplit_nb_vif *vif)
-{
-	u32 headroom;
-
-	if (xsplit_xb_read_top(vif->xb, XSPLIT_KEY_XDP_HEADROOM, &headroom))
-		headroom = 0;
-	WRITE_ONCE(vif->xdp_headroom,
-		   min_t(u32, headroom, XSPLIT_NB_MAX_HEADROOM));
-}
-
-static void nb_reconfigure(struct xsplit_xb_dev *xb)
-{
-	struct xsplit_nb_vif *vif = xb->priv;
-
-	read_headroom(vif);
-	netdev_info(vif->dev, "reconfigured: xdp headroom %u\n",
-		    vif->xdp_headroom);
-}
 
 static int read_flags(struct xsplit_nb_vif *vif)
 {
@@ -337,6 +351,7 @@ static void nb_disconnect(struct xsplit_xb_dev *xb)
 	WRITE_ONCE(vif->connected, false);
 	xsplit_nb_vif_carrier(vif);
 	netif_tx_stop_all_queues(vif->dev);
+	xsplit_xb_unwatch(&vif->headroom_watch);
 	xsplit_xb_unwatch(&vif->mcast_watch);
 	xsplit_xb_unwatch(&vif->rate_watch);
 	WRITE_ONCE(vif->nr_queues, 0);

@@ -18,7 +18,8 @@
 # and the job goes on to its end marker).  dom0 samples the backend's
 # state and the frontend's xdp-headroom meanwhile and prints the
 # sequence: with xsplit's netback 4 8 4 8 4 ..., with the kernel's 4 8
-# (it stays in Reconfigured).  Once per backend (modes=be), always with
+# (it stays in Reconfigured); xsplit's must have logged the headroom
+# 256 at each attach and 0 at each detach.  Once per backend (modes=be), always with
 # the kernel's frontend, the one that does this: xsplit's netfront has no
 # XDP yet (item 2).
 # lab: modes=be timeout=420
@@ -107,8 +108,19 @@ echo "--- backend state / frontend xdp-headroom ---"
 cat "$LAB_OUT/states.log"
 seq=$(awk '{ print $3 }' "$LAB_OUT/states.log" | uniq | paste -sd-)
 kv backend_states "$seq"
-dmesg | sed -n "\\|LAB-TEST-START $LAB_TEST\$|,\$p" | grep -i 'reconfigured' | tail -n 8
+dmesg | sed -n "\\|LAB-TEST-START $LAB_TEST\$|,\$p" | grep 'xdp headroom' >"$LAB_OUT/headroom.log"
+cat "$LAB_OUT/headroom.log"
 grep -q 'LAB-XDP-HANG' "$LAB_OUT/xdp/console.log" &&
 	fail "the guest's XDP attach or detach hung (no Reconfigured from the backend?)"
 [ "$rc" = 0 ] || fail "guest job failed (rc=$rc)"
+# xsplit's netback logs each headroom it applies: the program's 256 at
+# every attach, 0 at every detach.
+if [ "$LAB_BE" = xsplit ]; then
+	n=$(grep -c 'xdp headroom 256$' "$LAB_OUT/headroom.log")
+	z=$(grep -c 'xdp headroom 0$' "$LAB_OUT/headroom.log")
+	kv headroom_changes "256x$n,0x$z"
+	if [ "$n" != "$CYCLES" ] || [ "$z" != "$CYCLES" ]; then
+		fail "netback applied headroom 256 $n times and 0 $z times, not $CYCLES each"
+	fi
+fi
 check_leaks

@@ -17,7 +17,9 @@
 # ran with no uevent, and twice with the kernel's netback), which would
 # bring the vif up without udev.  So the vif's script here is a wrapper
 # that does nothing when xl runs it (no DEVPATH in its environment) and
-# runs vif-bridge when udev does: only the uevents can bring the vif up.
+# runs vif-bridge when udev does: only the uevents can bring the vif up
+# (in /etc/xen/scripts: dom0's /run is noexec; the root disk is a
+# snapshot, and the test removes it anyway).
 # A guest with one vif on xenbr0 must then ping dom0; the wrapper's log
 # must show udev's online; udevadm monitor must have seen online (script=,
 # vif=) at create and offline at destroy; xl.conf and the rules are put
@@ -30,7 +32,7 @@
 
 RULES=/run/udev/rules.d/60-lab-xen-backend.rules
 XLCONF=/etc/xen/xl.conf
-WRAP=/run/lab-udev-vif
+WRAP=/etc/xen/scripts/lab-udev-vif
 WRAPLOG=/run/lab-udev-vif.log
 
 require_mode net

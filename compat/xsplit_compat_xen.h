@@ -34,6 +34,16 @@
 #endif
 
 /*
+ * struct xenbus_driver's uevent takes a const device since 6.3 (the
+ * driver core's uevent went const).
+ */
+#ifdef XSPLIT_HAVE_XENBUS_UEVENT_CONST
+#define XSPLIT_XENBUS_UEVENT_DEV const struct xenbus_device
+#else
+#define XSPLIT_XENBUS_UEVENT_DEV struct xenbus_device
+#endif
+
+/*
  * A frontend driver the boot need not wait for (5.13): before, there is
  * no such wait to skip either.
  */

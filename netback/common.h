@@ -88,8 +88,8 @@ struct xsplit_nb_tx_pkt {
 	u16 nr_copied_frags;		/* ... after this many copied whole */
 };
 
-/* Extra-info slots towards the guest: GSO, then the hash. */
-#define XSPLIT_NB_RX_MAX_EXTRAS	2
+/* Extra-info slots towards the guest: GSO, the hash, XDP. */
+#define XSPLIT_NB_RX_MAX_EXTRAS	3
 
 /* One guest-bound packet between its grant copies and its responses. */
 struct xsplit_nb_rx_pkt {
@@ -97,6 +97,7 @@ struct xsplit_nb_rx_pkt {
 	bool failed;
 	u8 nr_extras;
 	u16 flags;			/* first slot's XSPLIT_NETRXF_* */
+	u16 headroom;			/* data offset in the first slot */
 	u16 nr_slots;			/* data slots */
 	u16 ids[XSPLIT_NB_RX_MAX_SLOTS];
 	u16 lens[XSPLIT_NB_RX_MAX_SLOTS];
@@ -159,11 +160,13 @@ struct xsplit_nb_vif {
 	domid_t domid;
 	unsigned int handle;
 	u8 fe_mac[ETH_ALEN];
+	char *script;			/* toolstack's hotplug script, or NULL */
 
 	/* negotiated at connect */
 	struct xsplit_netif_offload feat;	/* what the frontend takes */
 	bool rx_notify;
-	u16 xdp_headroom;
+	u16 xdp_headroom;		/* also changed at Reconfiguring */
+	struct xenbus_watch headroom_watch;	/* bounded, while connected */
 	unsigned long drain_timeout;	/* jiffies */
 	unsigned long stall_timeout;	/* jiffies; 0: no stall detection */
 

@@ -14,8 +14,10 @@
 #define TIMEOUT_MS_MAX			3600000U
 #define HASH_CACHE_DEFAULT		64U
 #define HASH_CACHE_MAX			1024U
+/* Linux's default cap on queues per vif when none is set. */
+#define MAX_QUEUES_DEFAULT		8U
 
-/* 0 until init: then the number of online CPUs, as Linux does. */
+/* 0 until init: then min(8, online CPUs), as Linux does. */
 unsigned int xsplit_nb_max_queues;
 bool xsplit_nb_separate_tx_rx_irq = true;
 unsigned int xsplit_nb_rx_drain_timeout_msecs = DRAIN_TIMEOUT_MS_DEFAULT;
@@ -52,7 +54,7 @@ module_param_cb(name, &name##_ops, &var, 0644);				\
 MODULE_PARM_DESC(name, desc)
 
 RANGED_PARAM(max_queues, xsplit_nb_max_queues, 1, XSPLIT_KEY_MAX_QUEUES,
-	     "Most queues per vif offered to a frontend (default: online CPUs, at most 64)");
+	     "Most queues per vif offered to a frontend (default: online CPUs, at most 8; 1-64)");
 RANGED_PARAM(rx_drain_timeout_msecs, xsplit_nb_rx_drain_timeout_msecs, 1,
 	     TIMEOUT_MS_MAX,
 	     "Drop guest-bound packets queued this long (default 10000)");
@@ -86,6 +88,6 @@ MODULE_PARM_DESC(tx_zerocopy,
 void xsplit_nb_params_init(void)
 {
 	if (!xsplit_nb_max_queues)
-		xsplit_nb_max_queues = min_t(unsigned int, num_online_cpus(),
-					     XSPLIT_KEY_MAX_QUEUES);
+		xsplit_nb_max_queues = min(num_online_cpus(),
+					   MAX_QUEUES_DEFAULT);
 }

@@ -8,7 +8,10 @@
  * its packets are dropped and the carrier goes off until it posts again.
  *
  * Slot layout of one packet: data slot 0 (at the XDP headroom), then the
- * GSO extra-info slot if any, then the other data slots.
+ * extra-info slots (GSO, hash, XDP: each if any), then the other data
+ * slots.  The headroom is read once per packet: the frontend may change it
+ * at any time (Reconfiguring), and the slot count, the copies and the
+ * responses of one packet must agree on it.
  */
 #include <linux/kthread.h>
 #include <xen/page.h>
@@ -121,9 +124,9 @@ static void rx_purge(struct xsplit_nb_queue *q)
 
 /* ---- slot accounting ---- */
 
-static unsigned int data_slots(struct xsplit_nb_queue *q, u32 len)
+static unsigned int data_slots(u32 len, u16 headroom)
 {
-	u32 first = XSPLIT_RING_PAGE_SIZE - q->vif->xdp_headroom;
+	u32 first = XSPLIT_RING_PAGE_SIZE - headroom;
 
 	if (len <= first)
 		return 1;
@@ -132,10 +135,10 @@ static unsigned int data_slots(struct xsplit_nb_queue *q, u32 len)
 
 /* Can the frontend take this packet at all?  0 if it never could. */
 static unsigned int slots_needed(struct xsplit_nb_queue *q,
-				 struct sk_buff *skb)
+				 struct sk_buff *skb, u16 headroom)
 {
 	struct xsplit_nb_vif *vif = q->vif;
-	unsigned int data = data_slots(q, skb->len);
+	unsigned int data = data_slots(skb->len, headroom);
 	unsigned int gso = skb_shinfo(skb)->gso_type;
 
 	if (data > XSPLIT_NB_RX_MAX_SLOTS || (data > 1 && !vif->feat.sg))
@@ -143,6 +146,8 @@ static unsigned int slots_needed(struct xsplit_nb_queue *q,
 	/* Room for a hash extra whether or not one is sent: simpler. */
 	if (READ_ONCE(vif->ctrl))
 		data++;
+	if (headroom)
+		data++;		/* the XDP extra */
 	if (!skb_is_gso(skb))
 		return data;
 	if (((gso & SKB_GSO_TCPV4) && !vif->feat.gso_tcpv4) ||
@@ -285,6 +290,18 @@ static void add_gso(struct xsplit_nb_rx_pkt *pkt, struct sk_buff *skb)
 	};
 }
 
+/*
+ * The headroom also rides in an XDP extra, as Linux's netback sends it:
+ * Linux's netfront takes its data offset from there when present.
+ */
+static void add_xdp(struct xsplit_nb_rx_pkt *pkt)
+{
+	pkt->extras[pkt->nr_extras++] = (struct xsplit_netif_extra_info){
+		.type = XSPLIT_NETIF_EXTRA_TYPE_XDP,
+		.u.xdp.headroom = pkt->headroom,
+	};
+}
+
 /* The extras, chained by FLAG_MORE; each takes a buffer of its own. */
 static void plan_extras(struct rx_dest *d, struct sk_buff *skb)
 {
@@ -296,6 +313,8 @@ static void plan_extras(struct rx_dest *d, struct sk_buff *skb)
 		add_gso(pkt, skb);
 	if (xsplit_nb_rx_hash(d->q->vif, skb, &pkt->extras[pkt->nr_extras]))
 		pkt->nr_extras++;
+	if (pkt->headroom)
+		add_xdp(pkt);
 	for (i = 0; i < pkt->nr_extras; i++) {
 		take_req(d);
 		if (i + 1 < pkt->nr_extras)
@@ -303,7 +322,8 @@ static void plan_extras(struct rx_dest *d, struct sk_buff *skb)
 	}
 }
 
-static void build(struct xsplit_nb_queue *q, struct sk_buff *skb)
+static void build(struct xsplit_nb_queue *q, struct sk_buff *skb,
+		  u16 headroom)
 {
 	struct xsplit_nb_rx_pkt *pkt = &q->rx_pkts[q->nr_rx_pkts++];
 	struct rx_dest d = { .q = q, .pkt = pkt };
@@ -313,8 +333,9 @@ static void build(struct xsplit_nb_queue *q, struct sk_buff *skb)
 	pkt->failed = false;
 	pkt->nr_slots = 0;
 	pkt->flags = csum_flags(skb);
+	pkt->headroom = headroom;
 	next_slot(&d);
-	d.off = q->vif->xdp_headroom;
+	d.off = headroom;
 	/* The extra slots follow data slot 0 on the ring. */
 	first = d.gref;
 	plan_extras(&d, skb);
@@ -356,8 +377,7 @@ static void respond(struct xsplit_nb_queue *q, struct xsplit_nb_rx_pkt *pkt)
 		flags |= XSPLIT_NETRXF_EXTRA_INFO;
 	for (i = 0; i < pkt->nr_slots; i++) {
 		status = pkt->failed ? XSPLIT_NETIF_RSP_ERROR : pkt->lens[i];
-		put_rsp(q, pkt->ids[i], i ? 0 : q->vif->xdp_headroom, flags,
-			status);
+		put_rsp(q, pkt->ids[i], i ? 0 : pkt->headroom, flags, status);
 		for (e = 0; !i && e < pkt->nr_extras; e++)
 			put_extra(q, &pkt->extras[e]);
 		flags = i + 2 < pkt->nr_slots ? XSPLIT_NETRXF_MORE_DATA : 0;
@@ -392,13 +412,15 @@ static unsigned int rx_action(struct xsplit_nb_queue *q)
 {
 	unsigned int need, built = 0;
 	struct sk_buff *skb;
+	u16 headroom;
 	int avail;
 
 	while (q->nr_rx_pkts < XSPLIT_NB_RX_BATCH) {
 		skb = skb_peek(&q->rx_queue);
 		if (!skb)
 			break;
-		need = slots_needed(q, skb);
+		headroom = READ_ONCE(q->vif->xdp_headroom);
+		need = slots_needed(q, skb, headroom);
 		if (!need) {
 			rx_drop(q, rx_dequeue(q));
 			continue;
@@ -414,7 +436,7 @@ static unsigned int rx_action(struct xsplit_nb_queue *q)
 		}
 		q->rx_last_ok = jiffies;
 		WRITE_ONCE(q->rx_need, 1);
-		build(q, rx_dequeue(q));
+		build(q, rx_dequeue(q), headroom);
 		built++;
 	}
 	flush(q);

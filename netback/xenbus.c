@@ -9,6 +9,13 @@
  *              carrier on
  *   disconnect the reverse; the net_device stays
  *   free       remove the net_device
+ *   reconfigure (the frontend went Reconfiguring: it attaches or detaches
+ *              an XDP program) re-read xdp-headroom; the rx thread takes
+ *              the new value from its next packet on
+ *   uevent     script= and vif= for the udev rules that run the hotplug
+ *              script when the toolstack does not (the core sends
+ *              "online" once the device is in InitWait, "offline" at
+ *              remove)
  */
 #include <linux/rtnetlink.h>
 #include <linux/vmalloc.h>
@@ -84,6 +91,40 @@ static int nb_advertise(struct xsplit_xb_dev *xb)
 	return xsplit_xb_transact(xb, write_offers, NULL);
 }
 
+/* ---- the frontend's XDP headroom ---- */
+
+/*
+ * Absent or malformed: none, as in Linux.  Above half a page: half a page,
+ * for the first slot must still hold data (netif.h's own bound is far
+ * beyond a page).
+ */
+static void read_headroom(struct xsplit_nb_vif *vif)
+{
+	u32 headroom;
+
+	if (xsplit_xb_read_top(vif->xb, XSPLIT_KEY_XDP_HEADROOM, &headroom))
+		headroom = 0;
+	headroom = min_t(u32, headroom, XSPLIT_NB_MAX_HEADROOM);
+	if (headroom != READ_ONCE(vif->xdp_headroom))
+		netdev_info(vif->dev, "xdp headroom %u\n", headroom);
+	WRITE_ONCE(vif->xdp_headroom, headroom);
+}
+
+static void nb_reconfigure(struct xsplit_xb_dev *xb)
+{
+	read_headroom(xb->priv);
+}
+
+/*
+ * Linux's netfront writes xdp-headroom after its Reconfiguring: the read
+ * at Reconfiguring may see the old value, so the key is watched as well.
+ */
+static void headroom_changed(struct xenbus_watch *w, const char *path,
+			     const char *token)
+{
+	read_headroom(container_of(w, struct xsplit_nb_vif, headroom_watch));
+}
+
 /* ---- toolstack keys ---- */
 
 /* "bytes,usec" (credit per window); anything else means unlimited. */
@@ -138,10 +179,11 @@ static void mcast_changed(struct xenbus_watch *w, const char *path,
 }
 
 /*
- * Both watches are bounded: the frontend writes request-multicast-control
- * as often as it likes (the toolstack's rate is bounded alike, for free);
- * both callbacks re-read their node, so a dropped event loses nothing.
- * Without a watch the value read at connect stays: not fatal.
+ * The watches are bounded: the frontend writes request-multicast-control
+ * and xdp-headroom as often as it likes (the toolstack's rate is bounded
+ * alike, for free); every callback re-reads its node, so a dropped event
+ * loses nothing.  Without a watch the value read at connect stays (and
+ * the headroom read at each Reconfiguring): not fatal.
  */
 static void watch_keys(struct xsplit_nb_vif *vif)
 {
@@ -154,6 +196,9 @@ static void watch_keys(struct xsplit_nb_vif *vif)
 				    "%s/request-multicast-control",
 				    xdev->otherend))
 		netdev_warn(vif->dev, "request-multicast-control not watched\n");
+	if (xsplit_xb_watch_bounded(&vif->headroom_watch, headroom_changed,
+				    "%s/xdp-headroom", xdev->otherend))
+		netdev_warn(vif->dev, "xdp-headroom not watched\n");
 }
 
 static int read_mac(struct xsplit_nb_vif *vif)
@@ -175,7 +220,7 @@ static int read_flags(struct xsplit_nb_vif *vif)
 {
 	const char *fe = vif->xb->xdev->otherend;
 	const struct xsplit_nb_flag *f;
-	unsigned int i, headroom;
+	unsigned int i;
 	bool v;
 
 	if (!xenbus_read_unsigned(fe, "request-rx-copy", 0))
@@ -185,9 +230,7 @@ static int read_flags(struct xsplit_nb_vif *vif)
 		v = !!xenbus_read_unsigned(fe, f->key, f->def);
 		*(bool *)((u8 *)vif + f->offset) = f->invert ? !v : v;
 	}
-	headroom = xenbus_read_unsigned(fe, "xdp-headroom", 0);
-	vif->xdp_headroom = min_t(unsigned int, headroom,
-				  XSPLIT_NB_MAX_HEADROOM);
+	read_headroom(vif);
 	vif->drain_timeout = msecs_to_jiffies(xsplit_nb_rx_drain_timeout_msecs);
 	vif->stall_timeout = msecs_to_jiffies(xsplit_nb_rx_stall_timeout_msecs);
 	/* Without rx notifications we poll, and cannot tell a stall. */
@@ -308,6 +351,7 @@ static void nb_disconnect(struct xsplit_xb_dev *xb)
 	WRITE_ONCE(vif->connected, false);
 	xsplit_nb_vif_carrier(vif);
 	netif_tx_stop_all_queues(vif->dev);
+	xsplit_xb_unwatch(&vif->headroom_watch);
 	xsplit_xb_unwatch(&vif->mcast_watch);
 	xsplit_xb_unwatch(&vif->rate_watch);
 	WRITE_ONCE(vif->nr_queues, 0);
@@ -336,6 +380,25 @@ static void apply_mtu(struct xsplit_nb_vif *vif)
 	rtnl_unlock();
 }
 
+static int nb_uevent(struct xsplit_xb_dev *xb, struct kobj_uevent_env *env)
+{
+	struct xsplit_nb_vif *vif = xb->priv;
+
+	if (!vif)
+		return 0;
+	if (vif->script && add_uevent_var(env, "script=%s", vif->script))
+		return -ENOMEM;
+	return add_uevent_var(env, "vif=%s", vif->dev->name);
+}
+
+/* The toolstack's script for udev's hotplug; optional, unlike in Linux. */
+static void read_script(struct xsplit_nb_vif *vif)
+{
+	char *script = xsplit_xb_read_str(vif->xb, XSPLIT_KEY_SCRIPT);
+
+	vif->script = IS_ERR(script) ? NULL : script;
+}
+
 static int nb_probe(struct xsplit_xb_dev *xb)
 {
 	struct xsplit_nb_vif *vif;
@@ -349,6 +412,7 @@ static int nb_probe(struct xsplit_xb_dev *xb)
 		return PTR_ERR(vif);
 	xb->priv = vif;
 	apply_mtu(vif);
+	read_script(vif);
 	return 0;
 }
 
@@ -360,6 +424,7 @@ static void nb_free(struct xsplit_xb_dev *xb)
 		return;
 	/* A later probe must wait for a fresh hotplug run, as in Linux. */
 	xenbus_rm(XBT_NIL, xb->xdev->nodename, "hotplug-status");
+	kfree(vif->script);
 	xsplit_nb_vif_destroy(vif);
 	xb->priv = NULL;
 }
@@ -370,6 +435,8 @@ static const struct xsplit_xb_ops xsplit_nb_ops = {
 	.connect = nb_connect,
 	.disconnect = nb_disconnect,
 	.free = nb_free,
+	.reconfigure = nb_reconfigure,
+	.uevent = nb_uevent,
 };
 
 static struct xsplit_xb_driver xsplit_nb_driver = {
@@ -377,6 +444,7 @@ static struct xsplit_xb_driver xsplit_nb_driver = {
 	.role = XSPLIT_ROLE_BACKEND,
 	.ops = &xsplit_nb_ops,
 	.wait_hotplug = true,
+	.hotplug_uevents = true,
 };
 
 int xsplit_nb_xenbus_init(void)

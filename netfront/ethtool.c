@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * netfront's ethtool: driver info, link, channels and per-queue counters
- * (named "q<N>_<counter>", in struct xsplit_nf_stats order).
+ * netfront's ethtool: driver info, link, channels, Linux's netfront's one
+ * statistic (rx_gso_checksum_fixup, the device's total) and per-queue
+ * counters (named "q<N>_<counter>", in struct xsplit_nf_stats order).
  */
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
@@ -12,7 +13,11 @@ static const char xsplit_nf_stat_names[][ETH_GSTRING_LEN] = {
 	"rx_packets", "rx_bytes", "rx_dropped", "rx_gso", "rx_csum_partial",
 	"rx_nomem", "tx_packets", "tx_bytes", "tx_dropped", "tx_errors",
 	"tx_gso", "tx_csum_partial", "bad_responses", "lost_events",
+	"rx_gso_checksum_fixup",
 };
+
+/* Linux's netfront's name for the device-wide total, first in the list. */
+#define NF_TOTALS 1
 
 static_assert(ARRAY_SIZE(xsplit_nf_stat_names) == XSPLIT_NF_NR_STATS);
 
@@ -33,7 +38,7 @@ static int nf_get_sset_count(struct net_device *dev, int sset)
 
 	if (sset != ETH_SS_STATS)
 		return -EOPNOTSUPP;
-	return nf->nr_queues * XSPLIT_NF_NR_STATS;
+	return NF_TOTALS + nf->nr_queues * XSPLIT_NF_NR_STATS;
 }
 
 static void nf_get_strings(struct net_device *dev, u32 sset, u8 *data)
@@ -43,6 +48,7 @@ static void nf_get_strings(struct net_device *dev, u32 sset, u8 *data)
 
 	if (sset != ETH_SS_STATS)
 		return;
+	ethtool_sprintf(&data, "rx_gso_checksum_fixup");
 	for (q = 0; q < nf->nr_queues; q++)
 		for (i = 0; i < XSPLIT_NF_NR_STATS; i++)
 			ethtool_sprintf(&data, "q%u_%s", q,
@@ -53,8 +59,10 @@ static void nf_get_stats(struct net_device *dev, struct ethtool_stats *st,
 			 u64 *data)
 {
 	struct xsplit_nf *nf = netdev_priv(dev);
+	u64 *fixups = data++;
 	unsigned int i, start;
 
+	*fixups = 0;
 	for (i = 0; i < nf->nr_queues; i++) {
 		struct xsplit_nf_queue *q = &nf->queues[i];
 		struct xsplit_nf_stats s;
@@ -65,6 +73,7 @@ static void nf_get_stats(struct net_device *dev, struct ethtool_stats *st,
 		} while (u64_stats_fetch_retry(&q->syncp, start));
 		memcpy(data, &s, sizeof(s));
 		data += XSPLIT_NF_NR_STATS;
+		*fixups += s.rx_gso_checksum_fixup;
 	}
 }
 

@@ -107,6 +107,49 @@ static const struct net_device_ops xsplit_nf_netdev_ops = {
 	.ndo_validate_addr = eth_validate_addr,
 };
 
+/*
+ * rxbuf_min, rxbuf_max and rxbuf_cur, as Linux's netfront has them: the
+ * rx ring's size, which is fixed; a write of a number is accepted and
+ * changes nothing (Linux's does the same), so scripts that tune them
+ * keep working.
+ */
+static ssize_t rxbuf_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%u\n", XSPLIT_NF_RX_RING_SIZE);
+}
+
+static ssize_t rxbuf_store(struct device *dev, struct device_attribute *attr,
+			   const char *buf, size_t len)
+{
+	unsigned int v;
+
+	if (!capable(CAP_NET_ADMIN))
+		return -EPERM;
+	if (kstrtouint(buf, 0, &v))
+		return -EBADMSG;
+	return len;
+}
+
+/* One pair of functions for the three: they answer alike. */
+static struct device_attribute dev_attr_rxbuf_min =
+	__ATTR(rxbuf_min, 0644, rxbuf_show, rxbuf_store);
+static struct device_attribute dev_attr_rxbuf_max =
+	__ATTR(rxbuf_max, 0644, rxbuf_show, rxbuf_store);
+static struct device_attribute dev_attr_rxbuf_cur =
+	__ATTR(rxbuf_cur, 0444, rxbuf_show, NULL);
+
+static struct attribute *xsplit_nf_rxbuf_attrs[] = {
+	&dev_attr_rxbuf_min.attr,
+	&dev_attr_rxbuf_max.attr,
+	&dev_attr_rxbuf_cur.attr,
+	NULL,
+};
+
+static const struct attribute_group xsplit_nf_rxbuf_group = {
+	.attrs = xsplit_nf_rxbuf_attrs,
+};
+
 struct net_device *xsplit_nf_netdev_alloc(struct xsplit_xb_dev *xb)
 {
 	struct net_device *dev;
@@ -128,6 +171,7 @@ struct net_device *xsplit_nf_netdev_alloc(struct xsplit_xb_dev *xb)
 	/* A GSO packet plus its headers must fit the 16-bit size field. */
 	netif_set_tso_max_size(dev, XSPLIT_NETIF_MAX_TX_SIZE - MAX_TCP_HEADER);
 	SET_NETDEV_DEV(dev, &xb->xdev->dev);
+	dev->sysfs_groups[0] = &xsplit_nf_rxbuf_group;
 	netif_carrier_off(dev);
 	/* No xmit until connected: only connect wakes the queues. */
 	netif_tx_stop_all_queues(dev);

@@ -66,6 +66,8 @@ struct xsplit_nf_stats {
 	u64 tx_csum_partial;
 	u64 bad_responses;	/* responses no backend may send */
 	u64 lost_events;	/* a ring the watchdog found stalled */
+	/* GSO packets without a blank checksum: made partial here */
+	u64 rx_gso_checksum_fixup;
 };
 
 #define XSPLIT_NF_NR_STATS (sizeof(struct xsplit_nf_stats) / sizeof(u64))

@@ -183,6 +183,8 @@ static int rx_set_csum(struct xsplit_nf_queue *q, struct sk_buff *skb,
 
 	if (blank || gso) {
 		xsplit_nf_count(q, &q->stats.rx_csum_partial, 1);
+		if (!blank)
+			xsplit_nf_count(q, &q->stats.rx_gso_checksum_fixup, 1);
 		return skb_checksum_setup(skb, !blank);
 	}
 	if (p->flags & XSPLIT_NETRXF_DATA_VALIDATED)

@@ -39,6 +39,7 @@ static struct xsplit_fsm_in fsm_input(struct xsplit_xb_dev *dev)
 		.need_hotplug = drv->wait_hotplug,
 		.hotplug_ok = dev->hotplug_ok,
 		.online = drv->role == XSPLIT_ROLE_BACKEND && dev_online(dev),
+		.reconfigure = !!drv->ops->reconfigure,
 		.skip_initialised = drv->skip_initialised,
 		.reconnect = drv->reconnect,
 		.live = dev->live,
@@ -110,6 +111,9 @@ static enum xsplit_fsm_event run_callbacks(struct xsplit_xb_dev *dev,
 			return XSPLIT_EV_CONNECT_FAIL;
 		return XSPLIT_EV_CONNECT_OK;
 	}
+	/* Cannot fail: a value missing or out of bounds takes its default. */
+	if ((actions & XSPLIT_ACT_RECONFIGURE) && ops->reconfigure)
+		ops->reconfigure(dev);
 	return XSPLIT_EV_NR;
 }
 

@@ -40,10 +40,39 @@ static void dev_free(struct xsplit_xb_dev *dev)
 	kfree(dev);
 }
 
+/*
+ * The driver's variables for every uevent of a bound device (the bus adds
+ * its own: XENBUS_PATH and the like).  The lock keeps dev->priv from being
+ * freed under the driver; the bus's own core data is stable here.
+ */
+static int xb_uevent(XSPLIT_XENBUS_UEVENT_DEV *xdev,
+		     struct kobj_uevent_env *env)
+{
+	struct xsplit_xb_dev *dev = dev_get_drvdata(&xdev->dev);
+	int err;
+
+	if (!dev)
+		return 0;
+	mutex_lock(&dev->lock);
+	err = dev->drv->ops->uevent(dev, env);
+	mutex_unlock(&dev->lock);
+	return err;
+}
+
+static void hotplug_uevent(struct xsplit_xb_dev *dev,
+			   enum kobject_action action)
+{
+	if (dev->drv->hotplug_uevents)
+		kobject_uevent(&dev->xdev->dev.kobj, action);
+}
+
 /* The one teardown path, shared by remove and a probe that went wrong. */
 static void dev_teardown(struct xsplit_xb_dev *dev)
 {
 	xsplit_xb_hotplug_unwatch(dev);
+	/* While the driver's variables (the vif's name) are still there. */
+	if (dev->announced)
+		hotplug_uevent(dev, KOBJ_OFFLINE);
 	mutex_lock(&dev->lock);
 	xsplit_xb_dispatch(dev, XSPLIT_EV_REMOVE);
 	mutex_unlock(&dev->lock);
@@ -78,6 +107,9 @@ static int xb_probe(struct xenbus_device *xdev,
 		err = -EIO;
 		goto teardown;
 	}
+	/* In InitWait with the driver's device made: hotplug may run. */
+	dev->announced = true;
+	hotplug_uevent(dev, KOBJ_ONLINE);
 	return 0;
 
 teardown:
@@ -190,6 +222,7 @@ int __xsplit_xb_register(struct xsplit_xb_driver *drv, struct module *owner,
 		.otherend_changed = xb_otherend_changed,
 		.suspend = frontend ? xb_suspend : NULL,
 		.resume = frontend ? xb_resume : NULL,
+		.uevent = drv->ops->uevent ? xb_uevent : NULL,
 	};
 	if (frontend)
 		return __xenbus_register_frontend(&drv->xb, owner, mod_name);

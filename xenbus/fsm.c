@@ -5,7 +5,8 @@
  * Abbreviations: I Initialising, W InitWait, D Initialised, C Connected,
  * G Closing, X Closed, U Unknown.  "-" means no action, state unchanged.
  *
- * Backend (valid local states I W C G X), on the frontend's state S:
+ * Backend (valid local states I W C G X R), on the frontend's state S
+ * (R: Reconfigured, 8; the frontend's Reconfiguring is 7):
  *
  *   S \ local  I          W               C               G       X
  *   U, gone    X          X               disc, X         X       -
@@ -14,8 +15,18 @@
  *   D, C       -          connect (*)     -               -       -
  *   G          G          G               disc, G         -       -
  *   X          X          X               disc, X         X       -
- *   7, 8       -          -               -               -       -
+ *   7          -          reconf, R (+)   reconf, R (+)   -       -
+ *   8          -          -               -               -       -
  *   > 8        fatal, G   fatal, G        disc, fatal, G  -       -
+ *
+ *   (+) only when the driver answers Reconfiguring (netif: the frontend
+ *   attaching or detaching an XDP program changes xdp-headroom, then
+ *   waits for our Reconfigured, holding RTNL); otherwise "-".  In R the
+ *   backend is still connected (live) and goes back to C at the
+ *   frontend's C; reconfigures again at 7; otherwise it acts as in C.  An
+ *   R with nothing held was reached from W, before the connect (the
+ *   frontend connects at our W and may reconfigure before our hotplug
+ *   script ran): it acts as W, and connects at the frontend's C.
  *
  *   U/X also unregister the device when the toolstack has set online = 0
  *   (otherwise the toolstack removes the directory and the bus removes us).
@@ -105,6 +116,7 @@ bool xsplit_fsm_state_valid(enum xsplit_fsm_role role, unsigned int state)
 	case XSPLIT_XS_CLOSED:
 		return true;
 	case XSPLIT_XS_INITWAIT:
+	case XSPLIT_XS_RECONFIGURED:
 		return role == XSPLIT_ROLE_BACKEND;
 	case XSPLIT_XS_INITIALISED:
 		return role == XSPLIT_ROLE_FRONTEND;
@@ -173,20 +185,48 @@ static bool back_may_connect(const struct xsplit_fsm_in *in)
 	return !in->need_hotplug || in->hotplug_ok;
 }
 
+/* W, or an R answered before the connect: the connect is still to come. */
+static bool back_awaits_connect(const struct xsplit_fsm_in *in)
+{
+	return in->local == XSPLIT_XS_INITWAIT ||
+	       (in->local == XSPLIT_XS_RECONFIGURED && !in->live);
+}
+
+/* Connected, or Reconfigured over a connection. */
+static bool back_connected(const struct xsplit_fsm_in *in)
+{
+	return in->local == XSPLIT_XS_CONNECTED ||
+	       (in->local == XSPLIT_XS_RECONFIGURED && in->live);
+}
+
 static struct xsplit_fsm_out back_front_ready(const struct xsplit_fsm_in *in)
 {
-	if (in->local != XSPLIT_XS_INITWAIT)
+	/* The frontend is done reconfiguring. */
+	if (in->local == XSPLIT_XS_RECONFIGURED && in->live)
+		return in->remote == XSPLIT_XS_CONNECTED ?
+		       to(XSPLIT_XS_CONNECTED, XSPLIT_ACT_WRITE_STATE) : NOP(in);
+	if (!back_awaits_connect(in))
 		return NOP(in);
 	if (!back_may_connect(in))
 		return to(in->local, XSPLIT_ACT_WAIT_HOTPLUG);
 	return to(in->local, XSPLIT_ACT_CONNECT);
 }
 
+static struct xsplit_fsm_out back_front_reconf(const struct xsplit_fsm_in *in)
+{
+	if (!in->reconfigure ||
+	    (!back_connected(in) && !back_awaits_connect(in)))
+		return NOP(in);
+	return to(XSPLIT_XS_RECONFIGURED,
+		  XSPLIT_ACT_RECONFIGURE | XSPLIT_ACT_WRITE_STATE);
+}
+
 static struct xsplit_fsm_out back_front_init(const struct xsplit_fsm_in *in)
 {
 	u32 adv = XSPLIT_ACT_ADVERTISE | XSPLIT_ACT_WRITE_STATE;
 
-	if (in->local != XSPLIT_XS_CLOSED && in->local != XSPLIT_XS_CONNECTED)
+	if (in->local != XSPLIT_XS_CLOSED && in->local != XSPLIT_XS_CONNECTED &&
+	    in->local != XSPLIT_XS_RECONFIGURED)
 		return NOP(in);
 	/* Offer the device again only with the old connection gone. */
 	if (is_live(in))
@@ -207,8 +247,9 @@ static struct xsplit_fsm_out back_remote(const struct xsplit_fsm_in *in)
 		return back_front_ready(in);
 	case XSPLIT_XS_CLOSING:
 		return close_to(in, XSPLIT_XS_CLOSING);
-	case XSPLIT_XS_INITWAIT:
 	case XSPLIT_XS_RECONFIGURING:
+		return back_front_reconf(in);
+	case XSPLIT_XS_INITWAIT:
 	case XSPLIT_XS_RECONFIGURED:
 		return NOP(in);
 	default:
@@ -267,8 +308,14 @@ static struct xsplit_fsm_out on_connect_ok(const struct xsplit_fsm_in *in)
 {
 	bool due;
 
+	/*
+	 * The glue counts a connect under way as held (@live), so an R
+	 * cannot tell here whether it awaited this connect: it did, for
+	 * only a connect asked for gives CONNECT_OK.
+	 */
 	if (in->role == XSPLIT_ROLE_BACKEND)
-		due = in->local == XSPLIT_XS_INITWAIT;
+		due = in->local == XSPLIT_XS_INITWAIT ||
+		      in->local == XSPLIT_XS_RECONFIGURED;
 	else
 		due = in->local == XSPLIT_XS_INITIALISING ||
 		      in->local == XSPLIT_XS_INITIALISED ||
@@ -314,7 +361,7 @@ static struct xsplit_fsm_out back_step(const struct xsplit_fsm_in *in,
 		if (in->remote != XSPLIT_XS_INITIALISED &&
 		    in->remote != XSPLIT_XS_CONNECTED)
 			return NOP(in);
-		return in->local == XSPLIT_XS_INITWAIT ?
+		return back_awaits_connect(in) ?
 		       to(in->local, XSPLIT_ACT_CONNECT) : NOP(in);
 	case XSPLIT_EV_HOTPLUG_ERROR:
 		return fatal_unless_closing(in);

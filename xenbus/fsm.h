@@ -58,9 +58,10 @@ enum xsplit_fsm_action {
 	XSPLIT_ACT_CONNECT = 1U << 5,	/* read the other end, ops->connect */
 	XSPLIT_ACT_WAIT_HOTPLUG = 1U << 6, /* watch hotplug-status */
 	XSPLIT_ACT_FATAL = 1U << 7,	/* report an error node */
-	XSPLIT_ACT_WRITE_STATE = 1U << 8, /* write @next as our state */
-	XSPLIT_ACT_UNREGISTER = 1U << 9, /* unregister the device */
-	XSPLIT_ACT_REFRESH = 1U << 10,	/* ops->refresh: re-read the other end */
+	XSPLIT_ACT_RECONFIGURE = 1U << 8, /* ops->reconfigure: re-read keys */
+	XSPLIT_ACT_WRITE_STATE = 1U << 9, /* write @next as our state */
+	XSPLIT_ACT_UNREGISTER = 1U << 10, /* unregister the device */
+	XSPLIT_ACT_REFRESH = 1U << 11,	/* ops->refresh: re-read the other end */
 };
 
 /* Everything the transition depends on; the glue keeps it per device. */
@@ -71,6 +72,8 @@ struct xsplit_fsm_in {
 	bool need_hotplug;	/* backend: connect only after hotplug-status */
 	bool hotplug_ok;	/* backend: hotplug-status = connected seen */
 	bool online;		/* backend: toolstack's "online" key */
+	/* backend: the driver answers the frontend's Reconfiguring (netif) */
+	bool reconfigure;
 	bool skip_initialised;	/* frontend: connect at InitWait, no Initialised */
 	bool reconnect;		/* frontend: X -> renegotiate on W */
 	/*

@@ -4,6 +4,7 @@
  * also built in user space for the unit tests and the fuzzer.
  */
 #include "xenbus/keys.h"
+#include "ring/netif.h"
 
 #define U32_LIMIT 0xffffffffU
 #define DECIMAL_BASE 10U
@@ -65,6 +66,14 @@ static const struct xsplit_key xsplit_keys[XSPLIT_KEY_NR] = {
 		0, 0, U32_LIMIT, 0 },
 	[XSPLIT_KEY_ONLINE] = {
 		"online", XSPLIT_KEY_BOOL, XSPLIT_KEY_BY_TOOLSTACK, 0, 0, 1, 0 },
+	/* netif: bytes before the data in rx buffers; netif.h's bound */
+	[XSPLIT_KEY_XDP_HEADROOM] = {
+		"xdp-headroom", XSPLIT_KEY_U32, XSPLIT_KEY_BY_FRONTEND,
+		0, 0, XSPLIT_NETIF_MAX_XDP_HEADROOM, XSPLIT_KEYF_CLAMP },
+	/* the hotplug script, for the udev rules that run it */
+	[XSPLIT_KEY_SCRIPT] = {
+		"script", XSPLIT_KEY_STRING, XSPLIT_KEY_BY_TOOLSTACK,
+		0, 0, XSPLIT_KEY_MAX_SCRIPT, 0 },
 };
 
 const struct xsplit_key *xsplit_key_get(enum xsplit_key_id id)

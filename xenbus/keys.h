@@ -20,6 +20,8 @@
 #define XSPLIT_KEY_MAX_EVTCHN ((1U << 17) - 1)
 /* Longest string value (protocol name, hotplug-status) we accept. */
 #define XSPLIT_KEY_MAX_STRLEN 32U
+/* Longest hotplug script path (the toolstack's "script") we accept. */
+#define XSPLIT_KEY_MAX_SCRIPT 255U
 /* Room for "queue-4294967295/event-channel-tx" and the like, plus NUL. */
 #define XSPLIT_KEY_PATH_MAX 64U
 
@@ -40,6 +42,8 @@ enum xsplit_key_id {
 	XSPLIT_KEY_HOTPLUG_STATUS,
 	XSPLIT_KEY_STATE,
 	XSPLIT_KEY_ONLINE,
+	XSPLIT_KEY_XDP_HEADROOM,
+	XSPLIT_KEY_SCRIPT,
 	XSPLIT_KEY_NR,
 };
 

@@ -26,6 +26,15 @@
  *               connected (blkif announces a resized disk so); re-read
  *               what may change on a live connection.  Optional; an error
  *               is logged and changes nothing else.
+ *   reconfigure backend, optional: the frontend went Reconfiguring; re-read
+ *               what it may change while connected (or before the connect)
+ *               and apply it; the core then writes Reconfigured, and
+ *               Connected once the frontend is back in Connected.  Without
+ *               it the frontend's Reconfiguring is ignored.
+ *   uevent      backend, optional: add the driver's variables to the
+ *               environment of the device's uevents (hotplug scripts run
+ *               by udev read them); called with the lock held, with
+ *               dev->priv NULL before probe and after free
  */
 #ifndef XSPLIT_XENBUS_H
 #define XSPLIT_XENBUS_H
@@ -55,6 +64,8 @@ struct xsplit_xb_ops {
 	int (*suspend)(struct xsplit_xb_dev *dev);
 	int (*resume)(struct xsplit_xb_dev *dev);
 	int (*refresh)(struct xsplit_xb_dev *dev);
+	void (*reconfigure)(struct xsplit_xb_dev *dev);
+	int (*uevent)(struct xsplit_xb_dev *dev, struct kobj_uevent_env *env);
 };
 
 struct xsplit_xb_driver {
@@ -64,6 +75,13 @@ struct xsplit_xb_driver {
 	bool wait_hotplug;		/* backend: connect after hotplug-status */
 	bool skip_initialised;		/* frontend: InitWait -> Connected */
 	bool reconnect;			/* frontend: renegotiate from Closed */
+	/*
+	 * backend: "online" uevent once probed (the device in InitWait),
+	 * "offline" before remove, as Linux's netback sends them: the
+	 * toolstack's udev rules run the hotplug script on them when xl
+	 * does not (run_hotplug_scripts=0).
+	 */
+	bool hotplug_uevents;
 
 	/* private to the core */
 	struct xenbus_device_id ids[2];
@@ -81,6 +99,7 @@ struct xsplit_xb_dev {
 	unsigned int remote;		/* other end's last state, raw */
 	bool hotplug_ok;
 	bool live;			/* advertise/connect to undo */
+	bool announced;			/* "online" uevent sent */
 	struct xenbus_watch hotplug_watch;
 	int fatal_err;			/* reason for the next FATAL action */
 	const char *fatal_what;

@@ -9,10 +9,13 @@
  *   - no connection is started over one still held (the leak of issue
  *     14: a frontend's advertise or a backend's connect while live,
  *     without a disconnect planned first);
- *   - FATAL always leaves this end Closing or Closed, with nothing held.
+ *   - FATAL always leaves this end Closing or Closed, with nothing held;
+ *   - a reconfigure (the frontend's Reconfiguring) comes only to a backend
+ *     whose driver answers it, goes Reconfigured, and neither drops nor
+ *     starts a connection.
  *
  * Input: one byte of flags (role, hotplug, online, skip_initialised,
- * reconnect), then two bytes per step: the event (or a write of our own
+ * reconnect, reconfigure), then two bytes per step: the event (or a write of our own
  * state behind the machine's back), and a value: the other end's state
  * for REMOTE (any value, most of them outside the ABI), the state written,
  * or whether the callbacks succeed.
@@ -57,6 +60,11 @@ static enum xsplit_fsm_event glue_step(struct end *e, enum xsplit_fsm_event ev,
 	check(!(e->live && (out.actions & starts)));
 	if (out.actions & (starts | XSPLIT_ACT_CONNECT))
 		e->live = true;
+	if (out.actions & XSPLIT_ACT_RECONFIGURE) {
+		check(e->in.role == XSPLIT_ROLE_BACKEND && e->in.reconfigure);
+		check(out.next == XSPLIT_XS_RECONFIGURED);
+		check(!(out.actions & (XSPLIT_ACT_DISCONNECT | CALLBACKS)));
+	}
 	if (ev == XSPLIT_EV_FATAL) {
 		check(out.next == XSPLIT_XS_CLOSING ||
 		      out.next == XSPLIT_XS_CLOSED);
@@ -95,6 +103,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t len)
 	e.in.online = flags & 8;
 	e.in.skip_initialised = flags & 16;
 	e.in.reconnect = flags & 32;
+	e.in.reconfigure = flags & 64;
 	e.in.local = XSPLIT_XS_INITIALISING;
 	for (i = 1; i + 1 < len && i / 2 < MAX_STEPS; i += 2) {
 		enum xsplit_fsm_event ev = data[i] % (XSPLIT_EV_NR + 1);

@@ -175,6 +175,13 @@ pack() {
 	install -m 755 "$LAB_DIR/guest/init" "$g/init"
 	cp "$LAB_DIR/guest/lib.sh" "$g/lab/"
 	cp "$gm"/*.ko "$g/lab/modules/" 2>/dev/null || true
+	# Small tools the guests' busybox lacks (guest/tools/*.c), static.
+	mkdir -p "$g/lab/bin"
+	for c in "$LAB_DIR"/guest/tools/*.c; do
+		[ -e "$c" ] || continue
+		gcc -static -O2 -Wall -Wextra -Werror -o "$g/lab/bin/$(basename "$c" .c)" "$c" ||
+			die "guest tool ${c##*/} does not build"
+	done
 	# Another kernel's in-tree modules, under /lib/modules/KVER (guest/init).
 	[ ! -d "$stage/guest-tree" ] || cp -r "$stage/guest-tree/." "$g/"
 	(cd "$g" && find . | cpio -o -H newc --quiet -R 0:0) >"$stage/guest-run.cpio"

@@ -29,6 +29,7 @@ enum { U, I, W, D, C, G, X, R7, R8, BAD };
 #define SUSP XSPLIT_ACT_SUSPEND
 #define RENEG XSPLIT_ACT_RENEGOTIATE
 #define REFR XSPLIT_ACT_REFRESH
+#define RECONF XSPLIT_ACT_RECONFIGURE
 
 #define NSTATES 10
 
@@ -47,7 +48,11 @@ struct row {
 #define CORRUPT_ROW(l) { l, { CORRUPT, CORRUPT, CORRUPT, CORRUPT, CORRUPT, \
 			      CORRUPT, CORRUPT, CORRUPT, CORRUPT, CORRUPT } }
 
-/* Backend; need_hotplug with hotplug-status connected, online = 1. */
+/*
+ * Backend; need_hotplug with hotplug-status connected, online = 1, a
+ * driver that answers Reconfiguring (netback), nothing held (live = 0):
+ * the R row is the one reached from W, before the connect.
+ */
 static const struct row backend_rows[] = {
 	CORRUPT_ROW(U),
 	{ I, {
@@ -61,7 +66,7 @@ static const struct row backend_rows[] = {
 		{ X, WR }, { W, NONE },	/* U I */
 		{ W, NONE }, { W, CONN },	/* W D */
 		{ W, CONN }, { G, WR },	/* C G */
-		{ X, WR }, { W, NONE },	/* X 7 */
+		{ X, WR }, { R8, RECONF | WR },	/* X 7 */
 		{ W, NONE }, { G, FATAL | WR },	/* 8 >8 */
 	} },
 	CORRUPT_ROW(D),
@@ -69,7 +74,7 @@ static const struct row backend_rows[] = {
 		{ X, DISC | WR }, { W, DISC | ADV | WR },	/* U I */
 		{ C, NONE }, { C, NONE },	/* W D */
 		{ C, NONE }, { G, DISC | WR },	/* C G */
-		{ X, DISC | WR }, { C, NONE },	/* X 7 */
+		{ X, DISC | WR }, { R8, RECONF | WR },	/* X 7 */
 		{ C, NONE }, { G, DISC | FATAL | WR },	/* 8 >8 */
 	} },
 	{ G, {
@@ -87,9 +92,24 @@ static const struct row backend_rows[] = {
 		{ X, NONE }, { X, NONE },	/* 8 >8 */
 	} },
 	CORRUPT_ROW(R7),
-	CORRUPT_ROW(R8),
+	{ R8, {
+		{ X, WR }, { W, ADV | WR },	/* U I */
+		{ R8, NONE }, { R8, CONN },	/* W D */
+		{ R8, CONN }, { G, WR },	/* C G */
+		{ X, WR }, { R8, RECONF | WR },	/* X 7 */
+		{ R8, NONE }, { G, FATAL | WR },	/* 8 >8 */
+	} },
 	CORRUPT_ROW(BAD),
 };
+
+/* The same backend in R over a live connection (reached from C). */
+static const struct row backend_reconf_live_row = { R8, {
+	{ X, DISC | WR }, { W, DISC | ADV | WR },	/* U I */
+	{ R8, NONE }, { R8, NONE },	/* W D */
+	{ C, WR }, { G, DISC | WR },	/* C G */
+	{ X, DISC | WR }, { R8, RECONF | WR },	/* X 7 */
+	{ R8, NONE }, { G, DISC | FATAL | WR },	/* 8 >8 */
+} };
 
 /* Frontend that goes through Initialised (blkif). */
 static const struct row frontend_rows[] = {
@@ -140,6 +160,7 @@ static struct xsplit_fsm_in backend_in(unsigned int local, unsigned int remote)
 	return (struct xsplit_fsm_in){
 		.role = XSPLIT_ROLE_BACKEND, .local = local, .remote = remote,
 		.need_hotplug = true, .hotplug_ok = true, .online = true,
+		.reconfigure = true,
 	};
 }
 
@@ -187,6 +208,63 @@ static void check_rows(const struct row *rows, size_t n,
 static void test_backend_dense(void **state)
 {
 	check_rows(backend_rows, ARRAY_SIZE(backend_rows), XSPLIT_ROLE_BACKEND);
+}
+
+static void test_backend_reconfigured_live(void **state)
+{
+	const struct row *r = &backend_reconf_live_row;
+	unsigned int s;
+
+	for (s = 0; s < NSTATES; s++) {
+		struct xsplit_fsm_in in = backend_in(R8, s);
+
+		in.live = true;
+		check(&in, XSPLIT_EV_REMOTE, r->e[s].next, r->e[s].actions);
+	}
+}
+
+/*
+ * A driver that does not answer Reconfiguring (blkback) ignores it, and
+ * writes Reconfigured only if its state was written behind its back.
+ */
+static void test_backend_reconfigure_unsupported(void **state)
+{
+	static const unsigned int locals[] = { I, W, C, G, X };
+	struct xsplit_fsm_in in;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(locals); i++) {
+		in = backend_in(locals[i], R7);
+		in.reconfigure = false;
+		check(&in, XSPLIT_EV_REMOTE, locals[i], NONE);
+	}
+	in = backend_in(R8, R7);
+	in.reconfigure = false;
+	in.live = true;
+	check(&in, XSPLIT_EV_REMOTE, R8, NONE);
+	/* and a frontend never reconfigures on its backend's 7 or 8 */
+	in = frontend_in(C, R7);
+	check(&in, XSPLIT_EV_REMOTE, C, NONE);
+	in.remote = R8;
+	check(&in, XSPLIT_EV_REMOTE, C, NONE);
+}
+
+/* The hotplug script and the connect results, in an R before connecting. */
+static void test_backend_reconfigured_before_connect(void **state)
+{
+	struct xsplit_fsm_in in = backend_in(R8, C);
+
+	in.hotplug_ok = false;
+	check(&in, XSPLIT_EV_REMOTE, R8, WAITHP);
+	check(&in, XSPLIT_EV_HOTPLUG_OK, R8, CONN);
+	in.remote = R7;
+	check(&in, XSPLIT_EV_HOTPLUG_OK, R8, NONE);
+	in.live = true;		/* the glue holds the connect under way */
+	check(&in, XSPLIT_EV_CONNECT_OK, C, WR);
+	check(&in, XSPLIT_EV_HOTPLUG_OK, R8, NONE);
+	in.live = false;
+	check(&in, XSPLIT_EV_CONNECT_FAIL, G, DISC | FATAL | WR);
+	check(&in, XSPLIT_EV_FATAL, G, FATAL | WR);
 }
 
 static void test_frontend_dense(void **state)
@@ -514,7 +592,9 @@ struct end {
 	unsigned int disconnects;
 	unsigned int advertises;
 	unsigned int refreshes;
+	unsigned int reconfigures;
 	bool connect_fails;
+	bool passive;		/* played by the test: it only looks */
 	bool unregistered;
 	bool live;		/* rings/connection held, as the glue tracks */
 	unsigned int leaks;	/* connections set up over a live one */
@@ -541,6 +621,8 @@ static void deliver(struct link *lk, struct end *e, enum xsplit_fsm_event ev)
 	bool front = e->in.role == XSPLIT_ROLE_FRONTEND;
 	struct xsplit_fsm_out out;
 
+	if (e->passive)
+		return;
 	e->in.live = e->live;	/* as the glue feeds it */
 	out = xsplit_fsm_step(&e->in, ev);
 	/* the glue's order: disconnect before advertise and connect */
@@ -562,6 +644,8 @@ static void deliver(struct link *lk, struct end *e, enum xsplit_fsm_event ev)
 		e->refreshes++;
 	if (out.actions & UNREG)
 		e->unregistered = true;
+	if (out.actions & RECONF)
+		e->reconfigures++;
 	if (out.actions & CONN) {
 		e->connects++;
 		deliver(lk, e, e->connect_fails ? XSPLIT_EV_CONNECT_FAIL :
@@ -691,6 +775,80 @@ static void test_sim_hotplug_late(void **state)
 	deliver(&lk, &lk.back, XSPLIT_EV_HOTPLUG_OK);
 	assert_int_equal(lk.back.in.local, C);
 	assert_int_equal(lk.front.in.local, C);
+}
+
+/*
+ * Linux's netfront attaching and detaching XDP programs: Reconfiguring,
+ * the backend's Reconfigured, Connected again; the connection stays.  A
+ * frontend toggling this in a loop costs no reconnect either.  The
+ * frontend is played by the test from the connection on (xsplit's own
+ * has no Reconfiguring yet).
+ */
+static void test_sim_reconfigure_cycles(void **state)
+{
+	struct link lk;
+	int i;
+
+	link_up(&lk, true);
+	lk.front.passive = true;
+	for (i = 0; i < 100; i++) {
+		publish(&lk, &lk.front, R7);
+		assert_int_equal(lk.back.in.local, R8);
+		publish(&lk, &lk.front, C);
+		assert_int_equal(lk.back.in.local, C);
+	}
+	assert_int_equal(lk.back.reconfigures, 100);
+	assert_int_equal(lk.back.connects, 1);
+	assert_int_equal(lk.back.disconnects, 0);
+	assert_int_equal(lk.back.leaks, 0);
+	assert_true(lk.back.live);
+
+	/* the guest shuts down in the middle of one */
+	publish(&lk, &lk.front, R7);
+	lk.front.passive = false;
+	lk.front.in.local = C;
+	publish(&lk, &lk.front, G);
+	assert_int_equal(lk.back.in.local, X);
+	assert_int_equal(lk.front.in.local, X);
+	assert_int_equal(lk.back.disconnects, 1);
+	/* and comes back: a fresh connection */
+	lk.front.in.local = I;
+	publish(&lk, &lk.front, I);
+	assert_int_equal(lk.back.in.local, C);
+	assert_int_equal(lk.back.connects, 2);
+	assert_int_equal(lk.back.leaks, 0);
+}
+
+/*
+ * The frontend connects at our W and may reconfigure while the hotplug
+ * script still runs: Reconfigured at once, the connect when the script is
+ * done and the frontend back in Connected.
+ */
+static void test_sim_reconfigure_before_connect(void **state)
+{
+	struct link lk;
+
+	memset(&lk, 0, sizeof(lk));
+	lk.back.in = backend_in(I, I);
+	lk.back.in.hotplug_ok = false;
+	lk.front.in = frontend_in(I, I);
+	lk.front.in.skip_initialised = true;
+	deliver(&lk, &lk.back, XSPLIT_EV_PROBED);
+	assert_int_equal(lk.front.in.local, C);
+	assert_int_equal(lk.back.in.local, W);
+
+	lk.front.passive = true;
+	publish(&lk, &lk.front, R7);
+	assert_int_equal(lk.back.in.local, R8);
+	assert_int_equal(lk.back.connects, 0);
+	lk.back.in.hotplug_ok = true;
+	deliver(&lk, &lk.back, XSPLIT_EV_HOTPLUG_OK);
+	assert_int_equal(lk.back.connects, 0);	/* the frontend is in 7 */
+	publish(&lk, &lk.front, C);
+	assert_int_equal(lk.back.in.local, C);
+	assert_int_equal(lk.back.connects, 1);
+	assert_int_equal(lk.back.reconfigures, 1);
+	assert_int_equal(lk.back.leaks, 0);
 }
 
 static void test_sim_backend_connect_fails(void **state)
@@ -840,6 +998,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_backend_dense),
+		cmocka_unit_test(test_backend_reconfigured_live),
+		cmocka_unit_test(test_backend_reconfigure_unsupported),
+		cmocka_unit_test(test_backend_reconfigured_before_connect),
 		cmocka_unit_test(test_frontend_dense),
 		cmocka_unit_test(test_remote_out_of_abi),
 		cmocka_unit_test(test_backend_offline_unregisters),
@@ -861,6 +1022,8 @@ int main(void)
 		cmocka_unit_test(test_sim_backend_restart_reconnect),
 		cmocka_unit_test(test_sim_backend_reannounces),
 		cmocka_unit_test(test_sim_hotplug_late),
+		cmocka_unit_test(test_sim_reconfigure_cycles),
+		cmocka_unit_test(test_sim_reconfigure_before_connect),
 		cmocka_unit_test(test_sim_backend_connect_fails),
 		cmocka_unit_test(test_sim_hostile_fatal_cycles),
 		cmocka_unit_test(test_sim_hostile_state_behind_back),

@@ -46,6 +46,7 @@ static void test_table_complete(void **state)
 		"ring-ref%u", "event-channel", "event-channel-tx",
 		"event-channel-rx", "feature-split-event-channels",
 		"protocol", "hotplug-status", "state", "online",
+		"xdp-headroom", "script",
 	};
 	size_t i;
 	int id;
@@ -83,6 +84,41 @@ static void test_table_writers(void **state)
 			 XSPLIT_KEY_BY_TOOLSTACK);
 	assert_int_equal(xsplit_key_get(XSPLIT_KEY_ONLINE)->writer,
 			 XSPLIT_KEY_BY_TOOLSTACK);
+	assert_int_equal(xsplit_key_get(XSPLIT_KEY_XDP_HEADROOM)->writer,
+			 XSPLIT_KEY_BY_FRONTEND);
+	assert_int_equal(xsplit_key_get(XSPLIT_KEY_SCRIPT)->writer,
+			 XSPLIT_KEY_BY_TOOLSTACK);
+}
+
+/* netif.h: absent is none; beyond XEN_NETIF_MAX_XDP_HEADROOM is the max. */
+static void test_xdp_headroom(void **state)
+{
+	expect_ok(XSPLIT_KEY_XDP_HEADROOM, NULL, 0);
+	expect_ok(XSPLIT_KEY_XDP_HEADROOM, "0", 0);
+	expect_ok(XSPLIT_KEY_XDP_HEADROOM, "256", 256);
+	expect_ok(XSPLIT_KEY_XDP_HEADROOM, "32767", 0x7fff);
+	expect_ok(XSPLIT_KEY_XDP_HEADROOM, "32768", 0x7fff);
+	expect_ok(XSPLIT_KEY_XDP_HEADROOM, "4294967295", 0x7fff);
+	expect_err(XSPLIT_KEY_XDP_HEADROOM, "4294967296", -ERANGE);
+	expect_err(XSPLIT_KEY_XDP_HEADROOM, "-1", -EINVAL);
+	expect_err(XSPLIT_KEY_XDP_HEADROOM, "256 ", -EINVAL);
+}
+
+/* A path of the toolstack's length, printable; absent is allowed. */
+static void test_script(void **state)
+{
+	const struct xsplit_key *k = xsplit_key_get(XSPLIT_KEY_SCRIPT);
+	char longest[XSPLIT_KEY_MAX_SCRIPT + 1];
+	const char *path = "/etc/xen/scripts/vif-openvswitch";
+
+	assert_int_equal(xsplit_key_parse_str(k, path, strlen(path)), 0);
+	assert_int_equal(xsplit_key_parse_str(k, NULL, 0), 0);
+	assert_int_equal(xsplit_key_parse_str(k, "a\nb", 3), -EINVAL);
+	memset(longest, '/', sizeof(longest));
+	assert_int_equal(xsplit_key_parse_str(k, longest, sizeof(longest) - 1),
+			 0);
+	assert_int_equal(xsplit_key_parse_str(k, longest, sizeof(longest)),
+			 -ERANGE);
 }
 
 static void test_u32_valid(void **state)
@@ -466,6 +502,8 @@ int main(void)
 		cmocka_unit_test(test_bool),
 		cmocka_unit_test(test_wrong_type),
 		cmocka_unit_test(test_string),
+		cmocka_unit_test(test_xdp_headroom),
+		cmocka_unit_test(test_script),
 		cmocka_unit_test(test_hotplug_status),
 		cmocka_unit_test(test_path_single_queue),
 		cmocka_unit_test(test_path_multi_queue),

@@ -33,29 +33,41 @@ static struct xsplit_xb_dev *dev_alloc(struct xenbus_device *xdev)
 	return dev;
 }
 
+/*
+ * A uevent can be asked for at any time (a write to the device's uevent
+ * file), also while the device is being removed: this lock orders
+ * xb_uevent()'s look at the drvdata against dev_free() taking it away.
+ */
+static DEFINE_MUTEX(xb_uevent_lock);
+
 static void dev_free(struct xsplit_xb_dev *dev)
 {
+	mutex_lock(&xb_uevent_lock);
 	dev_set_drvdata(&dev->xdev->dev, NULL);
+	mutex_unlock(&xb_uevent_lock);
 	mutex_destroy(&dev->lock);
 	kfree(dev);
 }
 
 /*
  * The driver's variables for every uevent of a bound device (the bus adds
- * its own: XENBUS_PATH and the like).  The lock keeps dev->priv from being
- * freed under the driver; the bus's own core data is stable here.
+ * its own: XENBUS_PATH and the like).  xb_uevent_lock keeps the device
+ * from being freed under us, its own lock keeps dev->priv.
  */
 static int xb_uevent(XSPLIT_XENBUS_UEVENT_DEV *xdev,
 		     struct kobj_uevent_env *env)
 {
-	struct xsplit_xb_dev *dev = dev_get_drvdata(&xdev->dev);
-	int err;
+	struct xsplit_xb_dev *dev;
+	int err = 0;
 
-	if (!dev)
-		return 0;
-	mutex_lock(&dev->lock);
-	err = dev->drv->ops->uevent(dev, env);
-	mutex_unlock(&dev->lock);
+	mutex_lock(&xb_uevent_lock);
+	dev = dev_get_drvdata(&xdev->dev);
+	if (dev) {
+		mutex_lock(&dev->lock);
+		err = dev->drv->ops->uevent(dev, env);
+		mutex_unlock(&dev->lock);
+	}
+	mutex_unlock(&xb_uevent_lock);
 	return err;
 }
 

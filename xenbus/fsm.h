@@ -59,9 +59,10 @@ enum xsplit_fsm_action {
 	XSPLIT_ACT_WAIT_HOTPLUG = 1U << 6, /* watch hotplug-status */
 	XSPLIT_ACT_FATAL = 1U << 7,	/* report an error node */
 	XSPLIT_ACT_RECONFIGURE = 1U << 8, /* ops->reconfigure: re-read keys */
-	XSPLIT_ACT_WRITE_STATE = 1U << 9, /* write @next as our state */
-	XSPLIT_ACT_UNREGISTER = 1U << 10, /* unregister the device */
-	XSPLIT_ACT_REFRESH = 1U << 11,	/* ops->refresh: re-read the other end */
+	XSPLIT_ACT_REFRESH = 1U << 9,	/* ops->refresh: re-read the other end */
+	XSPLIT_ACT_WRITE_STATE = 1U << 10, /* write @next as our state */
+	/* the highest bit: the fuzz target counts every action below it */
+	XSPLIT_ACT_UNREGISTER = 1U << 11, /* unregister the device */
 };
 
 /* Everything the transition depends on; the glue keeps it per device. */

@@ -118,14 +118,14 @@ build_modules() {
 		make -C "$src" -j"$(nproc)" KDIR="$kdir" $LAB_MAKE_FLAGS >"$RES/build.log" 2>&1 ||
 			{ tail -n 20 "$RES/build.log"; die "module build failed (see $RES/build.log)"; }
 	fi
-	# The product modules, and the test-only hostile peers of
-	# selftests/hostile (never installed, but the lab's guests load them).
+	# The product modules, and the test-only modules of selftests/hostile
+	# and selftests/calib (never installed, but the lab loads them).
 	while read -r ko; do
 		modinfo -F vermagic "$ko" | grep -q "^$1 " ||
 			die "$ko is not built for $1"
 		cp "$ko" "$2/"
 	done < <(find "$src" -name '*.ko' \( -not -path '*/selftests/*' -o \
-		-path '*/selftests/hostile/*' \))
+		-path '*/selftests/hostile/*' -o -path '*/selftests/calib/*' \))
 	log "modules: $(cd "$2" && echo *.ko)"
 	rm -rf "$src"
 	# Keep the ten newest builds.

@@ -98,7 +98,9 @@ build_modules() {
 	local kdir=/usr/src/linux-headers-$1 src=$RES/build ko key cache tmp
 	[ -z "${3:-}" ] || src=$3/build/lab-$$
 	[ -d "${3:-}$kdir" ] || die "no ${3:-}$kdir: the lab kernel is $1; apt-get install linux-headers-$1"
-	key=$( (echo "$1 $LAB_MAKE_FLAGS"; source_tar) | sha256sum | cut -c1-16)
+	# the key covers this function too: it decides which modules go in
+	key=$( (echo "$1 $LAB_MAKE_FLAGS"; declare -f build_modules; source_tar) |
+		sha256sum | cut -c1-16)
 	cache=$LAB_CACHE_ROOT/modules/$key
 	mkdir -p "$2"
 	if [ -d "$cache" ]; then

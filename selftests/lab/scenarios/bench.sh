@@ -56,13 +56,20 @@ JOB
 bench_watch() {
 	local log=$CONSOLE_DIR/guest-$1.log
 	: >"$2"
-	tail -s 0.1 -n +1 -F "$log" 2>/dev/null | tr -d '\r' |
+	(tail -s 0.1 -n +1 -F "$log" 2>/dev/null | tr -d '\r' |
 		while read -r line; do
 			case $line in
 			*BENCH-MARK*) echo "${line#*BENCH-MARK } $(cost_snap)" >>"$2" ;;
 			esac
-		done &
+		done) &
 	WATCH=$!
+}
+
+# watch_stop: end bench_watch's pipeline, every process of it.
+watch_stop() {
+	pkill -P "$WATCH" 2>/dev/null
+	kill "$WATCH" 2>/dev/null
+	wait "$WATCH" 2>/dev/null
 }
 
 # dom0_costs FILE JOB: dom0's deltas for JOB from bench_watch's FILE,
@@ -100,7 +107,7 @@ guest() {
 	GUEST_VCPUS=${LAB_X_BENCH_VCPUS:-1} guest_run "$name" \
 		"$LAB_OUT/job-$name.sh" "disk = ['phy:$DISK,xvdb,w']" \
 		>"$LAB_OUT/$name.log" || { cat "$LAB_OUT/$name.log"; fail "guest $name"; }
-	kill "$WATCH" 2>/dev/null
+	watch_stop
 	tr -d '\r' <"$LAB_OUT/$name.log" | grep '^BENCH-COST' |
 		while read -r _ job rest; do
 			echo "BENCH rep=$1 what=$2 job=$job $rest" \

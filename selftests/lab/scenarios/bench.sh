@@ -14,8 +14,11 @@
 # lines on its console).  bench.csv has every repetition; table.txt the
 # medians, per I/O and per MiB costs and the ratios to the in-tree pair;
 # scripts/bench-plot.sh (make bench) plots them.  Quiet host only.
-#   LAB_X_BENCH_PAIRS  fe/be pairs (default intree/intree xsplit/xsplit
-#                      intree/xsplit)
+#   LAB_X_BENCH_PAIRS  fe/be pairs, each with an optional variant of the
+#                      backend: fe/be:module.param=value,... (its writable
+#                      module parameters, set for that pair only).  Default:
+#                      intree/intree, xsplit/xsplit, xsplit/xsplit with
+#                      indirect_copy=0 (the map path), intree/xsplit.
 #   LAB_X_BENCH_REPS   repetitions (default 3)
 #   LAB_X_BENCH_SECS   seconds per fio job (default 8)
 #   LAB_X_BENCH_VCPUS  the guests' vCPUs (default 1)
@@ -23,14 +26,16 @@
 # shellcheck source=../dom0/lib.sh
 . "$LAB/dom0/lib.sh"
 
-PAIRS=${LAB_X_BENCH_PAIRS:-intree/intree xsplit/xsplit intree/xsplit}
+PAIRS=${LAB_X_BENCH_PAIRS:-intree/intree xsplit/xsplit \
+xsplit/xsplit:xsplit_blkback.indirect_copy=0 intree/xsplit}
 REPS=${LAB_X_BENCH_REPS:-3}
 SECS=${LAB_X_BENCH_SECS:-8}
 MEM_MB=512		# the memory-backed disk: dom0 has 2 GiB
 RAW=$LAB_OUT/bench.raw	# one BENCH-COST line per job, tagged
 
 for p in $PAIRS; do
-	for side in ${p%/*} ${p#*/}; do
+	q=${p%%:*}
+	for side in ${q%/*} ${q#*/}; do
 		[ "$side" = intree ] || [ "$side" = xsplit ] ||
 			fail "pair $p: each side is intree or xsplit"
 	done
@@ -90,12 +95,30 @@ raw() {
 	[ "${PIPESTATUS[0]}" = 0 ] || fail "fio on $3 in dom0"
 }
 
-# guest REP PAIR: a guest with PAIR's frontend and backend runs the jobs.
+# variant SETTINGS: write each module.param=value of SETTINGS (comma
+# separated) to /sys/module; print the settings that undo it.
+variant() {
+	local kv m p f old undo=
+	for kv in ${1//,/ }; do
+		m=${kv%%.*} p=${kv#*.}
+		f=/sys/module/$m/parameters/${p%%=*}
+		old=$(cat "$f") || fail "variant $kv: no $f"
+		echo "${p#*=}" >"$f" || fail "variant $kv: cannot write $f"
+		undo="$undo${undo:+,}$m.${p%%=*}=$old"
+	done
+	echo "$undo"
+}
+
+# guest REP PAIR N: guest N of the rep, with PAIR's frontend and backend
+# (and its variant), runs the jobs.
 guest() {
-	local fe=${2%/*} be=${2#*/} name=bench-${2%/*}-${2#*/}-$1 job marks
-	LAB_FE=$fe LAB_BE=$be
+	local pair=${2%%:*} set='' undo='' name=bench-$3-$1 marks
+	[ "$pair" = "$2" ] || set=${2#*:}
+	LAB_FE=${pair%/*} LAB_BE=${pair#*/}
 	export LAB_FE LAB_BE
 	use_backends
+	[ -z "$set" ] || undo=$(variant "$set") || exit 1
+	step "rep $1: $2 (guest $name)"
 	{
 		cat "$LAB_OUT/bench-jobs.sh"
 		echo 'wait_dev /dev/xvdb 60 || exit 1'
@@ -110,9 +133,10 @@ guest() {
 	watch_stop
 	tr -d '\r' <"$LAB_OUT/$name.log" | grep '^BENCH-COST' |
 		while read -r _ job rest; do
-			echo "BENCH rep=$1 what=$2 job=$job $rest" \
+			echo "BENCH rep=$1 what=${2//,/+} job=$job $rest" \
 				"$(dom0_costs "$marks" "$job" || echo d_missing=1)"
 		done >>"$RAW"
+	[ -z "$undo" ] || variant "$undo" >/dev/null || exit 1
 }
 
 # The CSV's columns: the tags, the figures, the guest's costs, dom0's.
@@ -126,7 +150,7 @@ bench_csv() {
 	BEGIN { n = split(keys, k, " "); printf "rep,what,job"
 		for (i = 1; i <= n; i++) printf ",%s", k[i]; print "" }
 	$1 == "BENCH" { delete v
-		for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		for (i = 2; i <= NF; i++) { e = index($i, "="); v[substr($i, 1, e - 1)] = substr($i, e + 1) }
 		printf "%s,%s,%s", v["rep"], v["what"], v["job"]
 		for (i = 1; i <= n; i++) printf ",%s", v[k[i]]
 		print "" }' "$1"
@@ -150,7 +174,7 @@ bench_table() {
 	function add(key, val) { m[key] = m[key] (m[key] == "" ? "" : " ") val }
 	function ratio(a, b) { return (b > 0) ? sprintf("%.2f", a / b) : "-" }
 	$1 == "BENCH" { delete v
-		for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		for (i = 2; i <= NF; i++) { e = index($i, "="); v[substr($i, 1, e - 1)] = substr($i, e + 1) }
 		w = v["what"]; j = v["job"]; id = j SUBSEP w
 		if (!(id in seen)) { seen[id] = 1; order[++nr] = id }
 		bs = (j ~ /^4k/) ? 4 : 1024
@@ -166,7 +190,9 @@ bench_table() {
 		add(id SUBSEP "dcpu", (raw ? v["busy"] : v["d_busy"]) * 10000 / ios)
 	}
 	END {
-		printf "%-12s %-14s %9s %6s %8s %8s %9s %9s %9s %7s %7s\n", "job", "what",
+		for (r = 1; r <= nr; r++) { split(order[r], p, SUBSEP)
+			if (length(p[2]) > ww) ww = length(p[2]) }
+		printf "%-12s %-" ww "s %9s %6s %8s %8s %9s %9s %9s %7s %7s\n", "job", "what",
 			"IOPS|MiB/s", "/intree", "ev.sent", "ev.taken", "gnt.hc", "guest.us", "dom0.us",
 			"/it.ev", "/it.hc"
 		for (r = 1; r <= nr; r++) {
@@ -175,7 +201,7 @@ bench_table() {
 			s = med(m[id SUBSEP "sent"]); sr = med(m[ref SUBSEP "sent"])
 			h = med(m[id SUBSEP "ghc"]); hr = med(m[ref SUBSEP "ghc"])
 			g = m[id SUBSEP "gcpu"] ~ /-/ ? "-" : sprintf("%.0f", med(m[id SUBSEP "gcpu"]))
-			printf "%-12s %-14s %9.0f %6s %8.2f %8.2f %9.2f %9s %9.0f %7s %7s\n",
+			printf "%-12s %-" ww "s %9.0f %6s %8.2f %8.2f %9.2f %9s %9.0f %7s %7s\n",
 				p[1], p[2], f, ratio(f, fr), s, med(m[id SUBSEP "taken"]), h, g,
 				med(m[id SUBSEP "dcpu"]), ratio(s, sr), ratio(h, hr)
 		}
@@ -192,8 +218,10 @@ MEMDISK=$(nullb benchmem "$MEM_MB" 1) || fail "$MEMDISK"
 for rep in $(seq "$REPS"); do
 	raw "$rep" dom0-null "$DISK"
 	raw "$rep" dom0-mem "$MEMDISK"
+	n=0
 	for p in $PAIRS; do
-		guest "$rep" "$p"
+		n=$((n + 1))
+		guest "$rep" "$p" "$n"
 	done
 done
 grep -c . "$RAW" | sed 's/^/measurements: /'

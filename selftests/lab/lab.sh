@@ -6,8 +6,9 @@
 #   selftests/lab/lab.sh                 the quick suite
 #   selftests/lab/lab.sh SCENARIO...     only these (names in scenarios/)
 #   selftests/lab/lab.sh --demo          disk and network I/O figures
-#   selftests/lab/lab.sh --full          the full suite: every scenario,
-#                                        the issues' cycle counts and sizes
+#   selftests/lab/lab.sh --full          the full suite: every scenario but
+#                                        demo and bench (make bench), at the
+#                                        issues' cycle counts and sizes
 #   selftests/lab/lab.sh --kernels       blk-fio and net-iperf with other
 #                                        kernels (KERNEL_CONFIGS below)
 #   selftests/lab/lab.sh --list          list the scenarios
@@ -367,7 +368,7 @@ main() {
 	--list) basename -s .sh "$LAB_DIR"/scenarios/*.sh; exit 0 ;;
 	--kernels) run_kernels; exit ;;
 	--demo) scenarios="demo" ;;
-	--full) scenarios=$(basename -s .sh "$LAB_DIR"/scenarios/*.sh | grep -vx demo)
+	--full) scenarios=$(basename -s .sh "$LAB_DIR"/scenarios/*.sh | grep -vxE "demo|bench")
 		export LAB_X_FULL=1 ;;
 	"") scenarios=$QUICK_SUITE ;;
 	*) scenarios="$*" ;;

@@ -262,7 +262,7 @@ cost_diff() {
 		n = NF / 2
 		for (i = 1; i <= n; i++) {
 			split($i, a, "="); split($(i + n), b, "=")
-			printf "%s%s=%d", i > 1 ? " " : "", a[1], b[2] - a[2]
+			printf "%s%s=%d", (i > 1 ? " " : ""), a[1], b[2] - a[2]
 		}
 		print ""
 	}'

@@ -61,8 +61,10 @@ JOB
 bench_watch() {
 	local log=$CONSOLE_DIR/guest-$1.log
 	: >"$2"
-	(tail -s 0.1 -n +1 -F "$log" 2>/dev/null | tr -d '\r' |
+	# no filter between tail and the loop: it would buffer the lines
+	(tail -s 0.1 -n +1 -F "$log" 2>/dev/null |
 		while read -r line; do
+			line=${line%$'\r'}
 			case $line in
 			*BENCH-MARK*) echo "${line#*BENCH-MARK } $(cost_snap)" >>"$2" ;;
 			esac

@@ -15,6 +15,8 @@
 #   make kernels       W=1 build against each Debian suite's kernel, in
 #                      cached chroots (KERNEL_SUITES="trixie sid" for some)
 #   make lab / demo    the Xen-in-QEMU lab (see selftests/lab/)
+#   make bench         the benchmark: raw device, in-tree and xsplit pairs,
+#                      interleaved, with their costs and plots (quiet host)
 #   make test          everything CI runs: W=1 build, style, DKMS, unit
 #                      tests, coverage, fuzz smoke, the quick lab suite
 
@@ -88,9 +90,17 @@ lab:
 demo:
 	selftests/lab/lab.sh --demo
 
+# make bench: fio (bench) and iperf3 (net-bench) figures of one run, then
+# the plots of the fio half; everything in results/bench-<date>/.
+BENCH_STAMP := $(shell date +%Y%m%d-%H%M%S)
+BENCH_RESULTS ?= $(CURDIR)/results/bench-$(BENCH_STAMP)
+bench:
+	LAB_RESULTS=$(BENCH_RESULTS) selftests/lab/lab.sh bench net-bench
+	scripts/bench-plot.sh $(BENCH_RESULTS)
+
 # make lab-kernels   blk-fio + net-iperf with trixie's and sid's kernels in
 #                    the guests and bookworm-backports' 6.12 in dom0
 lab-kernels:
 	selftests/lab/lab.sh --kernels
 
-.PHONY: all modules clean deps check coverage fuzz style dkms-install kernels deb test lab demo lab-kernels
+.PHONY: all modules clean deps check coverage fuzz style dkms-install kernels deb test lab demo bench lab-kernels

@@ -53,6 +53,7 @@ extern unsigned int xsplit_blkback_max_pgrants;
 extern unsigned int xsplit_blkback_pgrant_timeout;
 extern unsigned int xsplit_blkback_max_indirect_segs;
 extern bool xsplit_blkback_feature_persistent;
+extern bool xsplit_blkback_indirect_copy;
 extern bool xsplit_blkback_log_stats;
 
 /* The guest's ABI for the ring layout (the frontend's "protocol" key). */

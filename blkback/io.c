@@ -29,11 +29,13 @@ static void xsplit_blk_end_io(struct bio *bio)
 }
 
 /*
- * The segments of an indirect request: map its indirect pages read-only,
- * copy the segments into our private array once, unmap.
+ * The segments of an indirect request, copied once into our private array:
+ * by Xen with one grant copy (indirect_copy=Y: one hypercall, nothing
+ * mapped, no TLB flush), or by mapping the indirect pages read-only,
+ * copying, unmapping (two hypercalls and a flush, as Linux's blkback).
  */
-static int xsplit_blk_read_indirect(struct xsplit_blk_ring *ring,
-				    struct xsplit_blk_req *req)
+static int xsplit_blk_map_indirect(struct xsplit_blk_ring *ring,
+				   struct xsplit_blk_req *req)
 {
 	struct xsplit_gnt_map maps[XSPLIT_BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST];
 	const unsigned int per_page = XSPLIT_BLKIF_SEGS_PER_INDIRECT_FRAME;
@@ -58,6 +60,21 @@ static int xsplit_blk_read_indirect(struct xsplit_blk_ring *ring,
 	}
 	xsplit_gnt_unmap(maps, n);
 	return err;
+}
+
+static_assert(XSPLIT_BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST <=
+	      XSPLIT_GNT_READ_MAX, "an indirect request's pages in one read");
+/* indirect page i holds the segments from i * SEGS_PER_INDIRECT_FRAME */
+static_assert(XSPLIT_RING_PAGE_SIZE == XEN_PAGE_SIZE);
+
+static int xsplit_blk_read_indirect(struct xsplit_blk_ring *ring,
+				    struct xsplit_blk_req *req)
+{
+	if (!READ_ONCE(xsplit_blkback_indirect_copy))
+		return xsplit_blk_map_indirect(ring, req);
+	return xsplit_gnt_read(ring->be->domid, req->d.indirect_grefs,
+			       req->d.nr_indirect, req->wire,
+			       req->d.nr_segs * sizeof(req->wire[0]));
 }
 
 static int xsplit_blk_load_segs(struct xsplit_blk_ring *ring,

@@ -24,6 +24,7 @@ unsigned int xsplit_blkback_max_pgrants = XSPLIT_BLK_DEF_PGRANTS;
 unsigned int xsplit_blkback_pgrant_timeout = XSPLIT_BLK_DEF_PGRANT_SECS;
 unsigned int xsplit_blkback_max_indirect_segs = XSPLIT_BLK_DEF_INDIRECT_SEGS;
 bool xsplit_blkback_feature_persistent = true;
+bool xsplit_blkback_indirect_copy = true;
 bool xsplit_blkback_log_stats;
 
 struct xsplit_blk_live xsplit_blk_live;
@@ -63,6 +64,9 @@ module_param_named(feature_persistent, xsplit_blkback_feature_persistent,
 		   bool, 0644);
 MODULE_PARM_DESC(feature_persistent,
 		 "Offer persistent grants (default true)");
+module_param_named(indirect_copy, xsplit_blkback_indirect_copy, bool, 0644);
+MODULE_PARM_DESC(indirect_copy,
+		 "Read indirect segment pages by grant copy, not map+unmap (default true)");
 module_param_named(log_stats, xsplit_blkback_log_stats, bool, 0644);
 MODULE_PARM_DESC(log_stats, "Log request counters every 10 s (default false)");
 

@@ -4,9 +4,11 @@
  * the driver flushes, then issued in one hypercall; each op's status is
  * checked and failures are reported to the driver with the cookie it gave.
  */
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/random.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
 #include <xen/grant_table.h>
 #include <xen/page.h>
 
@@ -137,3 +139,62 @@ unsigned int xsplit_gnt_copy_add(struct xsplit_gnt_copy_batch *batch,
 	return failed;
 }
 EXPORT_SYMBOL_GPL(xsplit_gnt_copy_add);
+
+/* The page under @p, in the direct map or in vmalloc space. */
+static struct page *xsplit_gnt_buf_page(const void *p)
+{
+	return is_vmalloc_addr(p) ? vmalloc_to_page(p) : virt_to_page(p);
+}
+
+/**
+ * xsplit_gnt_read - copy what a peer granted into a buffer, in one hypercall
+ * @domid: the granting domain
+ * @grefs: its grants, 1..XSPLIT_GNT_READ_MAX; grant i holds bytes
+ *	[i * XEN_PAGE_SIZE, (i + 1) * XEN_PAGE_SIZE) of the data
+ * @n: how many
+ * @dst: where the data goes (kmalloc'ed or vmalloc'ed)
+ * @len: bytes to read, at most @n pages' worth
+ *
+ * Xen copies the bytes: nothing of the peer's is mapped, so there is no
+ * unmap and no TLB flush, and the peer cannot change the data after the
+ * copy (it is read once, here).  The grants need only be readable.
+ *
+ * Return: 0, -EINVAL for a bad length or count, -EIO if Xen failed an op
+ * (@dst is then undefined).
+ */
+int xsplit_gnt_read(domid_t domid, const grant_ref_t *grefs, unsigned int n,
+		    void *dst, size_t len)
+{
+	/* each grant's bytes may straddle one page boundary of @dst */
+	struct gnttab_copy ops[XSPLIT_GNT_READ_MAX * 2];
+	unsigned int i, nr = 0;
+	size_t off = 0, chunk;
+	u8 *to = dst;
+
+	if (!n || n > XSPLIT_GNT_READ_MAX || !len ||
+	    len > (size_t)n * XEN_PAGE_SIZE)
+		return -EINVAL;
+	while (off < len) {
+		chunk = min3(len - off, XEN_PAGE_SIZE - off % XEN_PAGE_SIZE,
+			     PAGE_SIZE - offset_in_page(to + off));
+		ops[nr++] = (struct gnttab_copy){
+			.source.u.ref = grefs[off / XEN_PAGE_SIZE],
+			.source.domid = domid,
+			.source.offset = off % XEN_PAGE_SIZE,
+			.dest.u.gmfn = xen_page_to_gfn(xsplit_gnt_buf_page(to + off)),
+			.dest.domid = DOMID_SELF,
+			.dest.offset = offset_in_page(to + off),
+			.len = chunk,
+			.flags = GNTCOPY_source_gref,
+		};
+		off += chunk;
+	}
+	gnttab_batch_copy(ops, nr);
+	if (xsplit_fault(XSPLIT_FAULT_GRANT_COPY))
+		ops[get_random_u32() % nr].status = GNTST_general_error;
+	for (i = 0; i < nr; i++)
+		if (ops[i].status != GNTST_okay)
+			return -EIO;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(xsplit_gnt_read);

@@ -73,6 +73,11 @@ unsigned int xsplit_gnt_copy_add(struct xsplit_gnt_copy_batch *batch,
 				 const struct gnttab_copy *op, void *cookie);
 unsigned int xsplit_gnt_copy_flush(struct xsplit_gnt_copy_batch *batch);
 
+/* Backend: read a few granted pages once, by copy (no mapping). */
+#define XSPLIT_GNT_READ_MAX 8
+int xsplit_gnt_read(domid_t domid, const grant_ref_t *grefs, unsigned int n,
+		    void *dst, size_t len);
+
 /* Frontend: share pages with the other end and take them back. */
 int xsplit_gnt_grant_page(domid_t domid, struct page *page, bool readonly);
 int xsplit_gnt_grant_pages(domid_t domid, struct page **pages,

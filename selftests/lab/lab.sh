@@ -6,8 +6,9 @@
 #   selftests/lab/lab.sh                 the quick suite
 #   selftests/lab/lab.sh SCENARIO...     only these (names in scenarios/)
 #   selftests/lab/lab.sh --demo          disk and network I/O figures
-#   selftests/lab/lab.sh --full          the full suite: every scenario,
-#                                        the issues' cycle counts and sizes
+#   selftests/lab/lab.sh --full          the full suite: every scenario but
+#                                        demo and bench (make bench), at the
+#                                        issues' cycle counts and sizes
 #   selftests/lab/lab.sh --kernels       blk-fio and net-iperf with other
 #                                        kernels (KERNEL_CONFIGS below)
 #   selftests/lab/lab.sh --list          list the scenarios
@@ -98,7 +99,9 @@ build_modules() {
 	local kdir=/usr/src/linux-headers-$1 src=$RES/build ko key cache tmp
 	[ -z "${3:-}" ] || src=$3/build/lab-$$
 	[ -d "${3:-}$kdir" ] || die "no ${3:-}$kdir: the lab kernel is $1; apt-get install linux-headers-$1"
-	key=$( (echo "$1 $LAB_MAKE_FLAGS"; source_tar) | sha256sum | cut -c1-16)
+	# the key covers this function too: it decides which modules go in
+	key=$( (echo "$1 $LAB_MAKE_FLAGS"; declare -f build_modules; source_tar) |
+		sha256sum | cut -c1-16)
 	cache=$LAB_CACHE_ROOT/modules/$key
 	mkdir -p "$2"
 	if [ -d "$cache" ]; then
@@ -118,14 +121,14 @@ build_modules() {
 		make -C "$src" -j"$(nproc)" KDIR="$kdir" $LAB_MAKE_FLAGS >"$RES/build.log" 2>&1 ||
 			{ tail -n 20 "$RES/build.log"; die "module build failed (see $RES/build.log)"; }
 	fi
-	# The product modules, and the test-only hostile peers of
-	# selftests/hostile (never installed, but the lab's guests load them).
+	# The product modules, and the test-only modules of selftests/hostile
+	# and selftests/calib (never installed, but the lab loads them).
 	while read -r ko; do
 		modinfo -F vermagic "$ko" | grep -q "^$1 " ||
 			die "$ko is not built for $1"
 		cp "$ko" "$2/"
 	done < <(find "$src" -name '*.ko' \( -not -path '*/selftests/*' -o \
-		-path '*/selftests/hostile/*' \))
+		-path '*/selftests/hostile/*' -o -path '*/selftests/calib/*' \))
 	log "modules: $(cd "$2" && echo *.ko)"
 	rm -rf "$src"
 	# Keep the ten newest builds.
@@ -372,7 +375,7 @@ main() {
 	--list) basename -s .sh "$LAB_DIR"/scenarios/*.sh; exit 0 ;;
 	--kernels) run_kernels; exit ;;
 	--demo) scenarios="demo" ;;
-	--full) scenarios=$(basename -s .sh "$LAB_DIR"/scenarios/*.sh | grep -vx demo)
+	--full) scenarios=$(basename -s .sh "$LAB_DIR"/scenarios/*.sh | grep -vxE "demo|bench")
 		export LAB_X_FULL=1 ;;
 	"") scenarios=$QUICK_SUITE ;;
 	*) scenarios="$*" ;;

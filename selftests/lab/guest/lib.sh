@@ -54,15 +54,18 @@ io_check() {
 # They print "LAB-FIG <name> key=value..." lines; figures are reported,
 # never asserted.
 
-# fio_fig NAME FIO-ARGS...: run fio, print read IOPS and bandwidth.
+# fio_fig NAME FIO-ARGS...: run fio, print its IOPS and bandwidth (reads
+# and writes together) and the KiB it moved.
 fio_fig() {
 	fig_name=$1
 	shift
-	# --minimal is fio's terse format v3: field 7 is the read bandwidth
-	# (KiB/s), field 8 the read IOPS.
+	# --minimal is fio's terse format v3: fields 6-8 are the read KiB,
+	# bandwidth (KiB/s) and IOPS, fields 47-49 the same for writes.
 	fio --minimal --name="$fig_name" "$@" >/tmp/fio.$$ || { cat /tmp/fio.$$; return 1; }
-	awk -F';' -v n="$fig_name" \
-		'{ printf "LAB-FIG %s iops=%d mib_s=%.0f\n", n, $8, $7 / 1024 }' /tmp/fio.$$
+	awk -F';' -v n="$fig_name" '{
+		printf "LAB-FIG %s iops=%d mib_s=%.0f kib=%d\n", n, $8 + $49,
+			($7 + $48) / 1024, $6 + $47
+	}' /tmp/fio.$$
 }
 
 # iperf_fig NAME IPERF3-ARGS...: run an iperf3 client, print the receiver's
@@ -220,4 +223,66 @@ blkpat_guest() {
 	rm -f /tmp/blkpat.$$
 	[ "$bp_rc" = 0 ] && echo "blkpat: dom0's patterns read back intact"
 	return $bp_rc
+}
+
+# The data path's machine-independent costs (the bench scenario): kprobes
+# count the calls that each make one hypercall (a batch of grant maps, of
+# unmaps, of grant copies; an event sent), /proc/interrupts the Xen events
+# taken by the domain's devices, /proc/stat its busy CPU time (USER_HZ
+# ticks).  The same in dom0 and in a guest (both run Debian's kernel).
+COST_TRACE=/sys/kernel/tracing
+COST_PROBES="gnttab_map_refs gnttab_unmap_refs gnttab_batch_copy notify_remote_via_irq"
+
+# cost_setup: register and enable the probes (once per domain); 1 if the
+# kernel has no kprobe events.
+cost_setup() {
+	[ -e $COST_TRACE/kprobe_events ] ||
+		mount -t tracefs nodev $COST_TRACE 2>/dev/null || return 1
+	for f in $COST_PROBES; do
+		[ -d "$COST_TRACE/events/xsbench/$f" ] && continue
+		echo "p:xsbench/$f $f" >>$COST_TRACE/kprobe_events || return 1
+	done
+	echo 1 >$COST_TRACE/events/xsbench/enable
+}
+
+# cost_snap: "busy=N irq=N <probe>=N..." now.  Events of the console,
+# XenStore and xenstored's user channels are not I/O: left out.
+cost_snap() {
+	printf 'busy=%s irq=%s' \
+		"$(awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 }' /proc/stat)" \
+		"$(awk '/xen-dyn/ && !/xenbus|hvc_console|xenstore|evtchn:|xen-pirq/ {
+			for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i
+		} END { print s + 0 }' /proc/interrupts)"
+	for f in $COST_PROBES; do
+		printf ' %s=%s' "$f" "$(awk -v p="$f" '$1 == p { print $2 }' \
+			$COST_TRACE/kprobe_profile 2>/dev/null)"
+	done
+	echo
+}
+
+# cost_diff A B: "key=B-A ..." of two cost_snap lines.
+cost_diff() {
+	echo "$1 $2" | awk '{
+		n = NF / 2
+		for (i = 1; i <= n; i++) {
+			split($i, a, "="); split($(i + n), b, "=")
+			printf "%s%s=%d", (i > 1 ? " " : ""), a[1], b[2] - a[2]
+		}
+		print ""
+	}'
+}
+
+# bench_fio NAME FIO-ARGS...: fio_fig between two cost snapshots, then
+# "BENCH-COST NAME <figures> <cost deltas>".  The BENCH-MARK lines around
+# it let dom0 take its own snapshots while a guest runs it (bench_watch).
+bench_fio() {
+	bench_name=$1
+	echo "BENCH-MARK start $bench_name"
+	sleep 1
+	bench_a=$(cost_snap)
+	fio_fig "$@" >/tmp/bench.$$ || { cat /tmp/bench.$$; return 1; }
+	bench_b=$(cost_snap)
+	echo "BENCH-MARK end $bench_name"
+	echo "BENCH-COST $bench_name $(sed 's/^LAB-FIG [^ ]* //' /tmp/bench.$$)" \
+		"$(cost_diff "$bench_a" "$bench_b")"
 }

@@ -1,0 +1,235 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make bench` (issue #15), the block half: figures, never asserted.  One
+# run measures, interleaved, REPS times each: the raw device in dom0
+# (null_blk without memory, and memory-backed, which pays one copy as a PV
+# path does) and a guest through each PAIR (frontend/backend), each doing
+# fio 4k randread and randwrite at qd32 and 1M seqread and seqwrite at
+# qd8.  Beside each figure, what it cost, counted where it happens and the
+# same for every driver (guest/lib.sh cost_*): events sent (kprobe on
+# notify_remote_via_irq) and taken (/proc/interrupts), grant map / unmap /
+# copy hypercalls (kprobes on the calls that issue them), CPU busy time,
+# in the guest and in dom0 (dom0 snapshots at the guest's BENCH-MARK
+# lines on its console).  bench.csv has every repetition; table.txt the
+# medians, per I/O and per MiB costs and the ratios to the in-tree pair;
+# scripts/bench-plot.sh (make bench) plots them.  Quiet host only.
+#   LAB_X_BENCH_PAIRS  fe/be pairs, each with an optional variant of the
+#                      backend: fe/be:module.param=value,... (its writable
+#                      module parameters, set for that pair only).  Default:
+#                      intree/intree, xsplit/xsplit, xsplit/xsplit with
+#                      indirect_copy=0 (the map path), intree/xsplit.
+#   LAB_X_BENCH_REPS   repetitions (default 3)
+#   LAB_X_BENCH_SECS   seconds per fio job (default 8)
+#   LAB_X_BENCH_VCPUS  the guests' vCPUs (default 1)
+# lab: timeout=3000
+# shellcheck source=../dom0/lib.sh
+. "$LAB/dom0/lib.sh"
+
+PAIRS=${LAB_X_BENCH_PAIRS:-intree/intree xsplit/xsplit \
+xsplit/xsplit:xsplit_blkback.indirect_copy=0 intree/xsplit}
+REPS=${LAB_X_BENCH_REPS:-3}
+SECS=${LAB_X_BENCH_SECS:-8}
+MEM_MB=512		# the memory-backed disk: dom0 has 2 GiB
+RAW=$LAB_OUT/bench.raw	# one BENCH-COST line per job, tagged
+
+for p in $PAIRS; do
+	q=${p%%:*}
+	for side in ${q%/*} ${q#*/}; do
+		[ "$side" = intree ] || [ "$side" = xsplit ] ||
+			fail "pair $p: each side is intree or xsplit"
+	done
+	case $p in xsplit/* | */xsplit) require_mode blk ;; esac
+done
+cost_setup || fail "dom0's kernel has no kprobe events"
+
+# The jobs, the same in dom0 and in every guest.
+cat >"$LAB_OUT/bench-jobs.sh" <<JOB
+bench_jobs() {
+	c="--filename=\$1 --direct=1 --ioengine=libaio --time_based --runtime=$SECS"
+	bench_fio 4k-randread \$c --rw=randread --bs=4k --iodepth=32 &&
+	bench_fio 4k-randwrite \$c --rw=randwrite --bs=4k --iodepth=32 &&
+	bench_fio 1M-seqread \$c --rw=read --bs=1M --iodepth=8 &&
+	bench_fio 1M-seqwrite \$c --rw=write --bs=1M --iodepth=8
+}
+JOB
+# shellcheck source=/dev/null
+. "$LAB_OUT/bench-jobs.sh"
+
+# bench_watch NAME FILE: in the background, append dom0's cost_snap to
+# FILE at each BENCH-MARK line of guest NAME's console.  Sets WATCH.
+bench_watch() {
+	local log=$CONSOLE_DIR/guest-$1.log
+	: >"$2"
+	# no filter between tail and the loop: it would buffer the lines
+	(tail -s 0.1 -n +1 -F "$log" 2>/dev/null |
+		while read -r line; do
+			line=${line%$'\r'}
+			case $line in
+			*BENCH-MARK*) echo "${line#*BENCH-MARK } $(cost_snap)" >>"$2" ;;
+			esac
+		done) &
+	WATCH=$!
+}
+
+# watch_stop: end bench_watch's pipeline, every process of it.
+watch_stop() {
+	pkill -P "$WATCH" 2>/dev/null
+	kill "$WATCH" 2>/dev/null
+	wait "$WATCH" 2>/dev/null
+}
+
+# dom0_costs FILE JOB: dom0's deltas for JOB from bench_watch's FILE,
+# each key prefixed d_.
+dom0_costs() {
+	local a b
+	a=$(awk -v j="$2" '$1 == "start" && $2 == j { $1 = $2 = ""; print }' "$1" | tail -n 1)
+	b=$(awk -v j="$2" '$1 == "end" && $2 == j { $1 = $2 = ""; print }' "$1" | tail -n 1)
+	[ -n "$a" ] && [ -n "$b" ] || return 1
+	cost_diff "$a" "$b" | sed 's/\([^ =]*\)=/d_\1=/g'
+}
+
+# raw REP WHAT DEV: the jobs in dom0 on DEV.
+raw() {
+	step "rep $1: $2 in dom0"
+	bench_jobs "$3" | tee "$LAB_OUT/$2-$1.log" | grep '^BENCH-COST' |
+		sed "s|^BENCH-COST |BENCH rep=$1 what=$2 job=|" >>"$RAW"
+	[ "${PIPESTATUS[0]}" = 0 ] || fail "fio on $3 in dom0"
+}
+
+# variant SETTINGS: write each module.param=value of SETTINGS (comma
+# separated) to /sys/module; print the settings that undo it.
+variant() {
+	local kv m p f old undo=
+	for kv in ${1//,/ }; do
+		m=${kv%%.*} p=${kv#*.}
+		f=/sys/module/$m/parameters/${p%%=*}
+		old=$(cat "$f") || fail "variant $kv: no $f"
+		echo "${p#*=}" >"$f" || fail "variant $kv: cannot write $f"
+		undo="$undo${undo:+,}$m.${p%%=*}=$old"
+	done
+	echo "$undo"
+}
+
+# guest REP PAIR N: guest N of the rep, with PAIR's frontend and backend
+# (and its variant), runs the jobs.
+guest() {
+	local pair=${2%%:*} set='' undo='' name=bench-$3-$1 marks
+	[ "$pair" = "$2" ] || set=${2#*:}
+	LAB_FE=${pair%/*} LAB_BE=${pair#*/}
+	export LAB_FE LAB_BE
+	use_backends
+	[ -z "$set" ] || undo=$(variant "$set") || exit 1
+	step "rep $1: $2 (guest $name)"
+	{
+		cat "$LAB_OUT/bench-jobs.sh"
+		echo 'wait_dev /dev/xvdb 60 || exit 1'
+		echo 'cost_setup || { echo "no kprobe events"; exit 1; }'
+		echo 'bench_jobs /dev/xvdb'
+	} >"$LAB_OUT/job-$name.sh"
+	marks=$LAB_OUT/$name.marks
+	bench_watch "$name" "$marks"
+	GUEST_VCPUS=${LAB_X_BENCH_VCPUS:-1} guest_run "$name" \
+		"$LAB_OUT/job-$name.sh" "disk = ['phy:$DISK,xvdb,w']" \
+		>"$LAB_OUT/$name.log" || { cat "$LAB_OUT/$name.log"; fail "guest $name"; }
+	watch_stop
+	tr -d '\r' <"$LAB_OUT/$name.log" | grep '^BENCH-COST' |
+		while read -r _ job rest; do
+			echo "BENCH rep=$1 what=${2//,/+} job=$job $rest" \
+				"$(dom0_costs "$marks" "$job" || echo d_missing=1)"
+		done >>"$RAW"
+	# a broken watcher shows at the first guest, not after the whole run
+	grep -q 'd_missing=1' "$RAW" && fail "dom0 missed $name's BENCH-MARK lines"
+	[ -z "$undo" ] || variant "$undo" >/dev/null || exit 1
+}
+
+# The CSV's columns: the tags, the figures, the guest's costs, dom0's.
+CSV_KEYS="iops mib_s kib busy irq gnttab_map_refs gnttab_unmap_refs \
+gnttab_batch_copy notify_remote_via_irq d_busy d_irq d_gnttab_map_refs \
+d_gnttab_unmap_refs d_gnttab_batch_copy d_notify_remote_via_irq"
+
+# bench_csv RAW: every repetition, one row each.
+bench_csv() {
+	awk -v keys="$CSV_KEYS" '
+	BEGIN { n = split(keys, k, " "); printf "rep,what,job"
+		for (i = 1; i <= n; i++) printf ",%s", k[i]; print "" }
+	$1 == "BENCH" { delete v
+		for (i = 2; i <= NF; i++) { e = index($i, "="); v[substr($i, 1, e - 1)] = substr($i, e + 1) }
+		printf "%s,%s,%s", v["rep"], v["what"], v["job"]
+		for (i = 1; i <= n; i++) printf ",%s", v[k[i]]
+		print "" }' "$1"
+}
+
+# bench_table RAW: per job and what, the medians over the repetitions of
+# the figure (IOPS at 4k, MiB/s at 1M) and of its costs, and the ratios
+# to the in-tree pair.  Costs per I/O: events sent and taken (guest +
+# dom0), CPU us of the guest and of dom0 (USER_HZ ticks of 10 ms); per
+# MiB: grant hypercalls (map + unmap + copy batches, guest + dom0).  In
+# dom0's raw rows, dom0 is the domain doing the I/O.
+bench_table() {
+	awk '
+	function med(list,   a, n, i, j, t) {
+		n = split(list, a, " ")
+		for (i = 2; i <= n; i++)
+			for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) {
+				t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
+	function add(key, val) { m[key] = m[key] (m[key] == "" ? "" : " ") val }
+	function ratio(a, b) { return (b > 0) ? sprintf("%.2f", a / b) : "-" }
+	$1 == "BENCH" { delete v
+		for (i = 2; i <= NF; i++) { e = index($i, "="); v[substr($i, 1, e - 1)] = substr($i, e + 1) }
+		w = v["what"]; j = v["job"]; id = j SUBSEP w
+		if (!(id in seen)) { seen[id] = 1; order[++nr] = id }
+		bs = (j ~ /^4k/) ? 4 : 1024
+		ios = v["kib"] / bs; mib = v["kib"] / 1024
+		if (ios <= 0) next
+		add(id SUBSEP "fig", (bs == 4) ? v["iops"] : v["mib_s"])
+		raw = (w ~ /^dom0-/)
+		add(id SUBSEP "sent", (v["notify_remote_via_irq"] + v["d_notify_remote_via_irq"]) / ios)
+		add(id SUBSEP "taken", (v["irq"] + v["d_irq"]) / ios)
+		add(id SUBSEP "ghc", (v["gnttab_map_refs"] + v["gnttab_unmap_refs"] + v["gnttab_batch_copy"] + \
+			v["d_gnttab_map_refs"] + v["d_gnttab_unmap_refs"] + v["d_gnttab_batch_copy"]) / mib)
+		add(id SUBSEP "gcpu", raw ? "-" : v["busy"] * 10000 / ios)
+		add(id SUBSEP "dcpu", (raw ? v["busy"] : v["d_busy"]) * 10000 / ios)
+	}
+	END {
+		for (r = 1; r <= nr; r++) { split(order[r], p, SUBSEP)
+			if (length(p[2]) > ww) ww = length(p[2]) }
+		printf "%-12s %-" ww "s %9s %6s %8s %8s %9s %9s %9s %7s %7s\n", "job", "what",
+			"IOPS|MiB/s", "/intree", "ev.sent", "ev.taken", "gnt.hc", "guest.us", "dom0.us",
+			"/it.ev", "/it.hc"
+		for (r = 1; r <= nr; r++) {
+			id = order[r]; split(id, p, SUBSEP); ref = p[1] SUBSEP "intree/intree"
+			f = med(m[id SUBSEP "fig"]); fr = med(m[ref SUBSEP "fig"])
+			s = med(m[id SUBSEP "sent"]); sr = med(m[ref SUBSEP "sent"])
+			h = med(m[id SUBSEP "ghc"]); hr = med(m[ref SUBSEP "ghc"])
+			g = m[id SUBSEP "gcpu"] ~ /-/ ? "-" : sprintf("%.0f", med(m[id SUBSEP "gcpu"]))
+			printf "%-12s %-" ww "s %9.0f %6s %8.2f %8.2f %9.2f %9s %9.0f %7s %7s\n",
+				p[1], p[2], f, ratio(f, fr), s, med(m[id SUBSEP "taken"]), h, g,
+				med(m[id SUBSEP "dcpu"]), ratio(s, sr), ratio(h, hr)
+		}
+		print "medians of each row'"'"'s repetitions; ev.sent/ev.taken: events per I/O," \
+			" guest + dom0; gnt.hc: grant hypercalls per MiB; guest.us/dom0.us: CPU per I/O;" \
+			" /intree, /it.*: ratios to the in-tree pair (intree/intree)"
+	}' "$1"
+}
+
+linux_bridge
+DISK=$(nullb bench 16384 0) || fail "$DISK"
+MEMDISK=$(nullb benchmem "$MEM_MB" 1) || fail "$MEMDISK"
+: >"$RAW"
+for rep in $(seq "$REPS"); do
+	raw "$rep" dom0-null "$DISK"
+	raw "$rep" dom0-mem "$MEMDISK"
+	n=0
+	for p in $PAIRS; do
+		n=$((n + 1))
+		guest "$rep" "$p" "$n"
+	done
+done
+grep -c . "$RAW" | sed 's/^/measurements: /'
+bench_table "$RAW" >"$LAB_OUT/table.txt"
+bench_csv "$RAW" >"$LAB_OUT/bench.csv"
+cat "$LAB_OUT/table.txt"
+check_leaks

@@ -72,6 +72,14 @@ if [ -z "\$DEVPATH" ]; then
 	exit 0
 fi
 echo "udev: \$*" >>$WRAPLOG
+# This xl also tears the vif down itself and removes its backend
+# directory; the stock script, run by udev after that, would only
+# re-create the directory to report the bridge it cannot find.
+if [ "\$1" = offline ] &&
+	! xenstore-exists "/local/domain/0/\$XENBUS_PATH" 2>/dev/null; then
+	echo "udev: offline after the toolstack's teardown, nothing left" >>$WRAPLOG
+	exit 0
+fi
 exec /etc/xen/scripts/vif-bridge "\$@"
 WRAP
 chmod 755 "$WRAP"

@@ -16,6 +16,11 @@
 #   unmap       1M writes + verify             no error; each failed
 #               (indirect pages)               unmap keeps its page
 #
+# With persistent grants the only pages blkback unmaps are indirect
+# pages, and only on its map path: the unmap phase runs with
+# xsplit_blkback.indirect_copy=N (by default they are grant-copied,
+# nothing to unmap).
+#
 # event drops dom0's notifications to the guest (at most EVENT_TIMES):
 # the frontends must find the responses themselves, blkfront when a
 # request times out (the guest sets the disk's io_timeout to IO_TIMEOUT_MS),
@@ -177,6 +182,12 @@ unmap_check() {
 	leak_expect "$LEAKED" "$n"
 }
 
+# indirect_copy Y|N: xsplit_blkback reads indirect pages by copy or by map.
+indirect_copy() {
+	echo "$1" >/sys/module/xsplit_blkback/parameters/indirect_copy ||
+		fail "xsplit_blkback: indirect_copy=$1"
+}
+
 for p in $POINTS; do
 	console_mark faultguest "PHASE $p on" 240
 	pct=$FAULT_PERCENT times=-1
@@ -187,10 +198,12 @@ for p in $POINTS; do
 	esac
 	h0=$(hits "$p")
 	l0=$(leak_counters | awk -v k="$LEAKED" '$1 == k { print $2 }')
+	[ "$p" = unmap ] && indirect_copy N
 	arm "$p" "$pct" "$times"
 	step "fault $p armed ($pct%, times $times)"
 	console_mark faultguest "PHASE $p off" 300
 	disarm "$p"
+	[ "$p" = unmap ] && indirect_copy Y
 	h=$(( $(hits "$p") - h0 ))
 	kv "fault.$p.hits" "$h"
 	step "fault $p disarmed after $h hits"

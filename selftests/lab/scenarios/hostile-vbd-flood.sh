@@ -99,7 +99,7 @@ hostile_job() {
 		run malformed requests=$REQS max_s=$MAL_S
 		$STATES run toggle toggles=$TOGGLES
 		$STATES run nodes writes=$WRITES attempt_every=$((WRITES / 10)) max_s=$MAL_S
-		dmesg | grep -E 'WARNING:|BUG:|Oops|general protection' &&
+		dmesg >/tmp/dmesg.end && kernel_bad /tmp/dmesg.end &&
 			echo "HOSTILE: the guest's kernel complained"
 		echo HOSTILE-END
 		sleep 3600

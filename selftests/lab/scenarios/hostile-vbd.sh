@@ -49,7 +49,7 @@ hostile_job() {
 		done
 		dmesg | grep 'hostile-vbd:'
 		rmmod $MODULE || echo "HOSTILE: rmmod $MODULE failed"
-		dmesg | grep -E 'WARNING:|BUG:|Oops|general protection' &&
+		dmesg >/tmp/dmesg.end && kernel_bad /tmp/dmesg.end &&
 			echo "HOSTILE: the guest's kernel complained"
 		echo HOSTILE-END
 		sleep 3600

@@ -194,7 +194,7 @@ hostile_job() {
 	done
 	echo "HOSTILE-PLAN end"
 	dmesg | grep 'hostile-vif:'
-	dmesg | grep -E 'WARNING:|BUG:|Oops|general protection' &&
+	dmesg >/tmp/dmesg.end && kernel_bad /tmp/dmesg.end &&
 		echo "HOSTILE: the guest's kernel complained"
 	echo HOSTILE-END
 	sleep 3600

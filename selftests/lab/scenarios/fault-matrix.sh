@@ -15,16 +15,26 @@
 #               both ways, at once
 #   unmap       1M writes + verify             no error; each failed
 #               (indirect pages)               unmap keeps its page
+#   event_fe    as event                       no error, only slower
 #
-# With persistent grants the only pages blkback unmaps are indirect
-# pages, and only on its map path: the unmap phase runs with
-# xsplit_blkback.indirect_copy=N (by default they are grant-copied,
-# nothing to unmap).
+# blkback's persistent-grant cache is kept small (PGRANTS, set before the
+# guest connects): a 1M request's data pages then come partly through the
+# cache and partly through a map for that request alone, so grant_map and
+# unmap fail both paths, the second with batches of which a part mapped.
+# The unmap phase also runs with xsplit_blkback.indirect_copy=N, so that
+# indirect pages go through map and unmap too (by default they are
+# grant-copied).
 #
 # event drops dom0's notifications to the guest (at most EVENT_TIMES):
 # the frontends must find the responses themselves, blkfront when a
 # request times out (the guest sets the disk's io_timeout to IO_TIMEOUT_MS),
-# netfront by its once-a-second ring watchdog.  unmap makes Xen's answer
+# netfront by its once-a-second ring watchdog.  event_fe is the same fault
+# armed in the guest (its own xsplit_core, built with the same fault
+# points): the guest's notifications to dom0 are lost, and the frontends'
+# same recovery must tell the backends again (blkfront's timeout notifies
+# the backend; netfront's watchdog does for transmits nobody answered,
+# and a backend waiting for receive buffers looks again at its next
+# packet).  unmap makes Xen's answer
 # to an unmap op look like a failure (after the real unmap, so the
 # guest's grant is free): blkback must keep the page (grants_leaked grows
 # by exactly the hits) and say so in a rate-limited log line; those
@@ -48,8 +58,9 @@ set -o pipefail
 LAB_FE=xsplit
 LAB_BE=xsplit
 FAULT_DIR=/sys/kernel/debug/xsplit_fault
-POINTS=${LAB_X_FAULT_POINTS:-grant_map bio delay grant_copy alloc event unmap}
-NO_ERROR="event unmap"	# loads that must succeed under their fault
+POINTS=${LAB_X_FAULT_POINTS:-grant_map bio delay grant_copy alloc event unmap event_fe}
+NO_ERROR="event unmap event_fe"	# loads that must succeed under their fault
+GUEST_POINTS="event_fe"	# armed in the guest: PHASE_event_fe arms event there
 FAULT_SECONDS=12	# the guest's load under each fault
 FAULT_PERCENT=5		# chance per pass through an armed point
 DELAY_PERCENT=20
@@ -61,6 +72,8 @@ IO_TIMEOUT_MS=2000	# the guest's disk: blk-mq's timeout, then a poll
 RECOVERY_DIV=4		# iperf3 after a fault: at least a quarter of before
 			# (TCG's run-to-run noise is +-20%)
 LEAKED=xsplit_core.grants_leaked
+PGRANTS=32		# blkback's cache, of the 256 pages of a 1M request
+PGRANTS_PARAM=/sys/module/xsplit_blkback/parameters/max_persistent_grants
 # what the unmap fault makes blkback print, once per kept page (0/0:
 # Xen's own status said done, a real failure never looks like that)
 UNMAP_LINE='grant [0-9]+: unmap failed \(0/0\), page leaked$'
@@ -70,7 +83,10 @@ linux_bridge
 [ -d "$FAULT_DIR" ] || fail "no $FAULT_DIR: modules built without FAULT_INJECTION=1"
 iperf3 -s -D -I "$LAB_OUT/iperf3.pid" --logfile "$LAB_OUT/iperf3-server.log" ||
 	fail "iperf3 server"
-trap 'kill "$(cat "$LAB_OUT/iperf3.pid")" 2>/dev/null' EXIT
+pgrants0=$(cat "$PGRANTS_PARAM") || fail "no $PGRANTS_PARAM"
+echo "$PGRANTS" >"$PGRANTS_PARAM" || fail "max_persistent_grants=$PGRANTS"
+trap 'kill "$(cat "$LAB_OUT/iperf3.pid")" 2>/dev/null
+	echo "$pgrants0" >"$PGRANTS_PARAM"' EXIT
 
 # arm POINT PERCENT [TIMES] / disarm POINT
 arm() {
@@ -84,6 +100,9 @@ dev=$(nullb fault 512 1) || fail "$dev"
 cat >"$LAB_OUT/job.sh" <<JOB
 POINTS="$POINTS"
 NO_ERROR="$NO_ERROR"
+GUEST_POINTS="$GUEST_POINTS"
+EVENT_PERCENT=$EVENT_PERCENT
+EVENT_TIMES=$EVENT_TIMES
 FAULT_SECONDS=$FAULT_SECONDS
 IO_TIMEOUT_MS=$IO_TIMEOUT_MS
 RECOVERY_DIV=$RECOVERY_DIV
@@ -106,7 +125,7 @@ load() {
 	grant_copy) iperf3 -c 10.0.0.1 -t $((FAULT_SECONDS / 2)) &&
 		iperf3 -c 10.0.0.1 -R -t $((FAULT_SECONDS / 2)) ;;
 	alloc) iperf3 -c 10.0.0.1 -t $FAULT_SECONDS ;;
-	event) r=0
+	event|event_fe) r=0
 		fio --name=f $base --rw=randwrite --bs=4k --iodepth=16 --size=16M \
 			--offset=160M --verify=crc32c --verify_fatal=1 >/tmp/fio.out 2>&1 &
 		f=$!
@@ -137,13 +156,30 @@ recover() {
 fig=$(iperf_fig before -c 10.0.0.1 -t 3) || { echo "$fig"; exit 1; }
 echo "$fig"
 BASE=${fig##*mbit_s=}
+# The guest's own fault points (GUEST_POINTS), armed here for a phase.
+GFAULT=/sys/kernel/debug/xsplit_fault/event
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+garm() {
+	echo "$EVENT_TIMES" >"$GFAULT/times" &&
+		echo "$EVENT_PERCENT" >"$GFAULT/probability" ||
+		{ echo "RECOVERY-FAIL $1 cannot arm $GFAULT"; return 1; }
+	h0=$(cat "$GFAULT/hits")
+}
+gdisarm() {
+	echo 0 >"$GFAULT/probability"
+	echo "GUEST-FAULT $1 hits=$(( $(cat "$GFAULT/hits") - h0 ))"
+}
 rc=0
 i=0
 for p in $POINTS; do
 	echo "PHASE $p on"
 	sleep 6		# dom0 arms the point
+	guest=0
+	case " $GUEST_POINTS " in *" $p "*) guest=1 ;; esac
+	[ "$guest" = 0 ] || garm "$p" || rc=1
 	load "$p" >/tmp/load.out 2>&1
 	lrc=$?
+	[ "$guest" = 0 ] || gdisarm "$p"
 	echo "LOAD $p rc=$lrc errors=$(grep -c 'error' /tmp/load.out)"
 	grep -E 'err=|Mbits/sec.*receiver' /tmp/load.out | head -n 4
 	case " $NO_ERROR " in
@@ -188,8 +224,23 @@ indirect_copy() {
 		fail "xsplit_blkback: indirect_copy=$1"
 }
 
+# guest_hits POINT: what the guest said its own point did.
+guest_hits() {
+	grep -a "GUEST-FAULT $1 hits=" "$CONSOLE_DIR/guest-faultguest.log" |
+		tail -n1 | tr -d '\r' | sed 's/.*hits=//'
+}
+
 for p in $POINTS; do
 	console_mark faultguest "PHASE $p on" 240
+	case " $GUEST_POINTS " in
+	*" $p "*)
+		console_mark faultguest "PHASE $p off" 300
+		h=$(guest_hits "$p")
+		kv "fault.$p.hits" "${h:-none}"
+		step "fault $p (the guest's) fired ${h:-no} times"
+		[ "${h:-0}" -gt 0 ] || fail "fault point $p never fired"
+		continue ;;
+	esac
 	pct=$FAULT_PERCENT times=-1
 	case $p in
 	delay) pct=$DELAY_PERCENT ;;

@@ -155,7 +155,9 @@ bridges() {
 # an extra cpio archive to put in its initramfs (a driver domain's tools);
 # LAB_GUEST_TMP a folder for the ramdisk other than /run (a tmpfs of a
 # few hundred MiB) when that archive is big; GUEST_CMDLINE more words for
-# the guest kernel's command line.
+# the guest kernel's command line.  GUEST_PVGRUB=IMAGE boots the guest
+# through GRUB instead (pvgrub_disk): the config must give IMAGE to the
+# guest as its first disk (xvda).
 guest_start() {
 	local name=$1 job=$2 dir=$LAB_OUT/$1 tmp=${LAB_GUEST_TMP:-/run/lab-guests}/$1 t0 extra
 	shift 2
@@ -171,12 +173,18 @@ guest_start() {
 	extra="console=hvc0 loglevel=5 lab.fe=$LAB_FE lab.id=$name-$$"
 	[ "$LAB_FE" = intree ] || extra="$extra module_blacklist=xen_blkfront,xen_netfront"
 	extra="$extra${GUEST_CMDLINE:+ $GUEST_CMDLINE}"
+	[ -z "${GUEST_PVGRUB:-}" ] ||
+		pvgrub_disk "$GUEST_PVGRUB" "$tmp/initrd" "$extra" "$tmp/pvgrub"
 	{
 		echo "name = '$name'"
 		echo "type = 'pv'"
-		echo "kernel = '$GUEST_KERNEL'"
-		echo "ramdisk = '$tmp/initrd'"
-		echo "extra = '$extra'"
+		if [ -n "${GUEST_PVGRUB:-}" ]; then
+			echo "kernel = '$PVGRUB_BIN'"
+		else
+			echo "kernel = '$GUEST_KERNEL'"
+			echo "ramdisk = '$tmp/initrd'"
+			echo "extra = '$extra'"
+		fi
 		echo "memory = ${GUEST_MEMORY:-512}"
 		echo "vcpus = ${GUEST_VCPUS:-1}"
 		# A crashed guest must vanish, so guest_wait sees it at once.
@@ -203,6 +211,37 @@ guest_start() {
 	echo "$t0 $(now_ms)" >"$dir/t-create"
 	step "$name created in $(( $(now_ms) - t0 )) ms"
 	backends_bound "$name"
+}
+
+# Debian's pvgrub2 (grub-xen-host): GRUB built to run as a PV guest, with
+# block and console drivers of its own.  It looks for /boot/grub/grub.cfg
+# on the guest's disks and boots what that names.
+PVGRUB_BIN=/usr/lib/grub-xen/grub-x86_64-xen.bin
+
+# pvgrub_disk IMAGE RAMDISK CMDLINE STAGING: an ext2 image holding the
+# guest kernel, RAMDISK and a grub.cfg that boots them with CMDLINE, for
+# GRUB to read through whatever block backend serves IMAGE.
+pvgrub_disk() {
+	local img=$1 stage=$4 mb
+	[ -f "$PVGRUB_BIN" ] || fail "no $PVGRUB_BIN (grub-xen-host)"
+	rm -rf "$stage"
+	mkdir -p "$stage/boot/grub"
+	if ! cp "$GUEST_KERNEL" "$stage/vmlinuz" || ! cp "$2" "$stage/initrd"; then
+		fail "pvgrub: stage the kernel and ramdisk"
+	fi
+	cat >"$stage/boot/grub/grub.cfg" <<-CFG
+		set timeout=0
+		menuentry 'xsplit lab guest' {
+			linux /vmlinuz $3
+			initrd /initrd
+		}
+	CFG
+	# the files, and room for the file system's own blocks
+	mb=$(( $(du -sm "$stage" | cut -f1) * 5 / 4 + 8 ))
+	rm -f "$img"
+	truncate -s "${mb}M" "$img"
+	mke2fs -q -F -t ext2 -d "$stage" "$img" || fail "pvgrub: mke2fs $img"
+	rm -rf "$stage"
 }
 
 # backends_bound NAME: every vbd and vif dom0 serves for guest NAME is

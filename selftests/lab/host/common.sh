@@ -14,11 +14,15 @@ LAB_CACHE_ROOT=${LAB_CACHE_ROOT:-/var/cache/xsplit-lab}
 # busybox-static (not busybox) because the guest initramfs wants one static
 # binary; the two conflict, so dom0 gets the static one too.  dkms and the
 # kernel's headers let dom0 install the xsplit-dkms package offline, as a
-# user would (scenario deb-install).
+# user would (scenario deb-install).  grub-xen-host (GRUB's own PV block
+# frontend) and qemu-system-xen (QEMU's block backend) are the other
+# implementations of the block protocol that xsplit must work with
+# (scenario blk-peers).
 LAB_PACKAGES="linux-image-amd64 xen-hypervisor-4.17-amd64 xen-utils-4.17
 openvswitch-switch fio iperf3 iproute2 busybox-static kmod systemd-sysv udev
 procps cpio zstd e2fsprogs ethtool iputils-ping
-dkms linux-headers-amd64 gcc make"
+dkms linux-headers-amd64 gcc make
+grub-xen-host qemu-system-xen"
 
 log() { printf '[lab %s] %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }

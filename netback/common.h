@@ -81,6 +81,8 @@ struct xsplit_nb_tx_pkt {
 	u16 flags;			/* first slot's XSPLIT_NETTXF_* */
 	u32 len;
 	struct xsplit_netif_extra_gso gso;
+	u32 hash;			/* the frontend's, if hash_level */
+	u8 hash_level;			/* enum xsplit_netif_hash_level */
 	u16 first_id;
 	u16 nr_frags;
 	u16 frag_ids[XSPLIT_NB_FATAL_SLOTS_MAX];

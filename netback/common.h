@@ -81,6 +81,8 @@ struct xsplit_nb_tx_pkt {
 	u16 flags;			/* first slot's XSPLIT_NETTXF_* */
 	u32 len;
 	struct xsplit_netif_extra_gso gso;
+	u32 hash;			/* the frontend's, if hash_level */
+	u8 hash_level;			/* enum xsplit_netif_hash_level */
 	u16 first_id;
 	u16 nr_frags;
 	u16 frag_ids[XSPLIT_NB_FATAL_SLOTS_MAX];
@@ -198,6 +200,7 @@ struct xsplit_nb_vif {
 	struct xsplit_gnt_copy_batch ctrl_copy;
 
 	struct xsplit_nb_stats old_stats; /* of queues already torn down */
+	struct dentry *debugfs;		/* this vif's views, while connected */
 };
 
 /*
@@ -231,6 +234,10 @@ extern bool xsplit_nb_separate_tx_rx_irq;
 extern unsigned int xsplit_nb_rx_drain_timeout_msecs;
 extern unsigned int xsplit_nb_rx_stall_timeout_msecs;
 extern unsigned int xsplit_nb_fatal_skb_slots;
+/* /sys/kernel/debug/xsplit_netback/: the counters, then a folder per vif */
+extern struct dentry *xsplit_nb_debugfs;
+void xsplit_nb_debugfs_add(struct xsplit_nb_vif *vif);
+void xsplit_nb_debugfs_remove(struct xsplit_nb_vif *vif);
 extern unsigned int xsplit_nb_hash_cache_size;
 extern bool xsplit_nb_provides_xdp_headroom;
 extern bool xsplit_nb_tx_zerocopy;

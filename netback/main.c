@@ -10,7 +10,7 @@
 #include "xenbus/xsplit_counters.h"
 
 struct xsplit_nb_live xsplit_nb_live;
-static struct dentry *xsplit_nb_debugfs;
+struct dentry *xsplit_nb_debugfs;
 
 /* /sys/kernel/debug/xsplit_netback/ */
 static const struct xsplit_counter xsplit_nb_counters[] = {

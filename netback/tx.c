@@ -295,6 +295,8 @@ static void fill_pkt(struct xsplit_nb_tx_pkt *pkt,
 {
 	const struct xsplit_netif_extra_info *gso =
 		xsplit_nb_txv_extra(v, XSPLIT_NETIF_EXTRA_TYPE_GSO);
+	const struct xsplit_netif_extra_info *hash =
+		xsplit_nb_txv_extra(v, XSPLIT_NETIF_EXTRA_TYPE_HASH);
 	unsigned int i;
 
 	pkt->failed = false;
@@ -310,6 +312,11 @@ static void fill_pkt(struct xsplit_nb_tx_pkt *pkt,
 	pkt->has_gso = gso;
 	if (gso)
 		pkt->gso = gso->u.gso;
+	pkt->hash_level = XSPLIT_NETIF_HASH_NONE;
+	if (hash) {
+		pkt->hash_level = xsplit_netif_hash_level(hash->u.hash.type);
+		pkt->hash = get_unaligned_le32(hash->u.hash.value);
+	}
 }
 
 /*
@@ -474,6 +481,11 @@ static void finish_packet(struct xsplit_nb_queue *q,
 	skb_reset_network_header(skb);
 	if (pkt->has_gso)
 		set_gso(skb, &pkt->gso);
+	/* The guest's hash saves ours (RPS, queue selection further on). */
+	if (pkt->hash_level != XSPLIT_NETIF_HASH_NONE)
+		skb_set_hash(skb, pkt->hash,
+			     pkt->hash_level == XSPLIT_NETIF_HASH_L4 ?
+			     PKT_HASH_TYPE_L4 : PKT_HASH_TYPE_L3);
 	if (checksum_setup(q, skb, pkt->flags))
 		goto drop;
 	skb_record_rx_queue(skb, q->id);

@@ -331,6 +331,7 @@ static int nb_connect(struct xsplit_xb_dev *xb)
 	apply_rate(vif);
 	watch_keys(vif);
 	set_real_queues(vif, nr);
+	xsplit_nb_debugfs_add(vif);
 	WRITE_ONCE(vif->connected, true);
 	xsplit_nb_vif_carrier(vif);
 	netif_tx_wake_all_queues(vif->dev);
@@ -354,6 +355,7 @@ static void nb_disconnect(struct xsplit_xb_dev *xb)
 	xsplit_xb_unwatch(&vif->headroom_watch);
 	xsplit_xb_unwatch(&vif->mcast_watch);
 	xsplit_xb_unwatch(&vif->rate_watch);
+	xsplit_nb_debugfs_remove(vif);
 	WRITE_ONCE(vif->nr_queues, 0);
 	synchronize_net(); /* no xmit or stats reader sees the queues now */
 	vif->queues = NULL;

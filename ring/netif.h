@@ -279,4 +279,31 @@ static inline bool xsplit_netif_hash_algorithm_valid(u32 alg)
 	       alg == XSPLIT_NETIF_CTRL_HASH_ALGORITHM_TOEPLITZ;
 }
 
+/* How much of a packet a hash extra-info's type says the hash covers. */
+enum xsplit_netif_hash_level {
+	XSPLIT_NETIF_HASH_NONE,		/* an unknown type: no hash */
+	XSPLIT_NETIF_HASH_L3,		/* the addresses */
+	XSPLIT_NETIF_HASH_L4,		/* the addresses and TCP ports */
+};
+
+/*
+ * A frontend may pass the hash it computed with a transmitted packet
+ * (an XSPLIT_NETIF_EXTRA_TYPE_HASH slot; its type is a hash-type bit
+ * number).  Any type the protocol does not define is no hash at all.
+ */
+static inline enum xsplit_netif_hash_level
+xsplit_netif_hash_level(u8 type_bit)
+{
+	switch (type_bit) {
+	case XSPLIT_NETIF_CTRL_HASH_TYPE_BIT_IPV4:
+	case XSPLIT_NETIF_CTRL_HASH_TYPE_BIT_IPV6:
+		return XSPLIT_NETIF_HASH_L3;
+	case XSPLIT_NETIF_CTRL_HASH_TYPE_BIT_IPV4_TCP:
+	case XSPLIT_NETIF_CTRL_HASH_TYPE_BIT_IPV6_TCP:
+		return XSPLIT_NETIF_HASH_L4;
+	default:
+		return XSPLIT_NETIF_HASH_NONE;
+	}
+}
+
 #endif /* XSPLIT_NETIF_H */

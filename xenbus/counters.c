@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Module-wide live counters in debugfs, for the core and every driver
- * (see xsplit_counters.h).
+ * (see xsplit_counters.h), and the views of a ring that drivers' own
+ * debugfs files share.
  */
 #include <linux/debugfs.h>
 #include <linux/err.h>
 #include <linux/module.h>
+#include <linux/seq_file.h>
 
 #include "xenbus/xsplit_counters.h"
+#include "ring/xsplit_ring.h"
 
 /* Every counter file is read-only: the module alone moves its counters. */
 #define XSPLIT_COUNTER_MODE	0444
@@ -44,3 +47,29 @@ void xsplit_counters_remove(struct dentry *handle)
 	debugfs_remove(handle);
 }
 EXPORT_SYMBOL_GPL(xsplit_counters_remove);
+
+/**
+ * xsplit_back_ring_show - one line about a backend's ring, for debugfs
+ * @m: the file
+ * @what: the ring's name in the line
+ * @r: the ring
+ *
+ * The shared indices as the frontend left them (unlocked snapshots) and
+ * ours: how far each end got, and who waits for whom.
+ */
+void xsplit_back_ring_show(struct seq_file *m, const char *what,
+			   const struct xsplit_back_ring *r)
+{
+	const struct xsplit_sring *s = r->sring;
+
+	if (!s) {
+		seq_printf(m, "%s: not mapped\n", what);
+		return;
+	}
+	seq_printf(m, "%s: size %u, req_prod %u req_cons %u req_event %u, rsp_prod %u (pushed %u, filled %u) rsp_event %u%s\n",
+		   what, r->nr_ents, READ_ONCE(s->req_prod), r->req_cons,
+		   READ_ONCE(s->req_event), READ_ONCE(s->rsp_prod),
+		   r->rsp_pushed, r->rsp_prod_pvt, READ_ONCE(s->rsp_event),
+		   r->broken ? ", broken" : "");
+}
+EXPORT_SYMBOL_GPL(xsplit_back_ring_show);

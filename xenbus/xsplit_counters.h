@@ -24,4 +24,9 @@ struct dentry *xsplit_counters_add(const char *dir,
 				   unsigned int n);
 void xsplit_counters_remove(struct dentry *handle);
 
+struct seq_file;
+struct xsplit_back_ring;
+void xsplit_back_ring_show(struct seq_file *m, const char *what,
+			   const struct xsplit_back_ring *r);
+
 #endif /* XSPLIT_COUNTERS_H */

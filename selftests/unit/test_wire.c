@@ -321,6 +321,21 @@ static void test_netif_slots(void **state)
 		    XSPLIT_NETIF_NR_SLOTS_MIN);
 }
 
+static void test_netif_hash_level(void **state)
+{
+	unsigned int t;
+
+	for (t = 0; t < 256; t++) {
+		enum xsplit_netif_hash_level want = XSPLIT_NETIF_HASH_NONE;
+
+		if (t == 0 || t == 2)
+			want = XSPLIT_NETIF_HASH_L3;	/* IPv4, IPv6 */
+		else if (t == 1 || t == 3)
+			want = XSPLIT_NETIF_HASH_L4;	/* ... with TCP */
+		case_equal(t, xsplit_netif_hash_level(t), want);
+	}
+}
+
 static void test_netif_validators(void **state)
 {
 	unsigned int v;
@@ -383,6 +398,7 @@ int main(void)
 		cmocka_unit_test(test_blkif_responses),
 		cmocka_unit_test(test_netif_slots),
 		cmocka_unit_test(test_netif_validators),
+		cmocka_unit_test(test_netif_hash_level),
 		cmocka_unit_test(test_netif_extra_views),
 	};
 

@@ -152,6 +152,8 @@ dmesg | grep -i 'xsplit\|netfront' | tail -n 20
 exit 0
 JOB
 
+NB_DEBUGFS=/sys/kernel/debug/xsplit_netback
+mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug
 guest_start netguest "$LAB_OUT/job.sh" \
 	"vif = ['bridge=xenbr0', 'bridge=ovsbr0,script=vif-openvswitch', 'bridge=xenbrj,mtu=9000']"
 domid=$(xl domid netguest) || fail "netguest vanished"
@@ -175,6 +177,10 @@ echo "dom0: $jvif mtu ${jmtu:-?} (xenstore mtu=$(xenstore-read \
 		ethtool -S "$v" 2>&1 | head -n 24
 		ethtool -k "$v" 2>&1 |
 			grep -E 'scatter-gather:|tcp-segmentation-offload:|tx-checksum-ip'
+		# xsplit's netback: the vif's rings in debugfs, as Linux's
+		# netback shows them in xen-netback/<vif>/io_ring_q<N>
+		[ "$LAB_BE" = xsplit ] || continue
+		tee -a "$LAB_OUT/io_ring" <"$NB_DEBUGFS/$v/io_ring_q0"
 	done
 ) &
 # The guest's payload, once it serves it: each vif, digests checked here.
@@ -199,6 +205,15 @@ dmesg | grep -i 'xsplit\|vif' | tail -n 20
 cat "$LAB_OUT/payload-tx.log"
 [ "$(cat "$LAB_OUT/payload-tx" 2>/dev/null)" = intact ] ||
 	fail "the guest's payload did not reach dom0 intact"
+if [ "$LAB_BE" = xsplit ]; then
+	n=$(grep -c '^tx: size [0-9]*, req_prod' "$LAB_OUT/io_ring" 2>/dev/null)
+	[ "${n:-0}" = 3 ] || fail "debugfs: io_ring_q0 of ${n:-0} of the 3 vifs"
+fi
 grep -h 'LAB-FIG' "$LAB_OUT/netguest/console.log" | tr -d '\r' |
 	sed "s/^LAB-FIG /LAB-FIG $LAB_FE-fe-$LAB_BE-be-/" >>"$LAB_OUT/figures"
 check_leaks
+# xsplit's netback: the vifs' debugfs folders went with their connections
+if [ "$LAB_BE" = xsplit ]; then
+	n=$(find "$NB_DEBUGFS" -mindepth 1 -type d | wc -l)
+	[ "$n" = 0 ] || fail "debugfs: $n vif folders left after the guest"
+fi

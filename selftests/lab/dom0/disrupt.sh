@@ -144,6 +144,19 @@ wait_connected() {
 	return 1
 }
 
+# moved NAME IP T WHAT: guest NAME (address IP), moved at T (ms) by WHAT
+# (a restore, a migration) onto new backend instances: its devices
+# Connected, block I/O at the backends after T, IP answering; fails the
+# test if not.
+moved() {
+	wait_connected "$1" 90 ||
+		{ guest_collect "$1"; fail "$4: devices not Connected"; }
+	progress_after ^vbd "$3" 120 ||
+		{ guest_collect "$1"; fail "$4: no block I/O after"; }
+	wait_ping "$2" 60 || { guest_collect "$1"; fail "$4: no ping after"; }
+	progress_after ^vif "$3" 60 || step "$4: no packets from the guest yet"
+}
+
 # timed LABEL CMD...: run an xl command under a bound; its start and end
 # (ms) in T_A and T_B; on failure print its output and fail.
 timed() {

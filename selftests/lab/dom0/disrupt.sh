@@ -144,6 +144,65 @@ wait_connected() {
 	return 1
 }
 
+# The load's iperf3 servers in dom0: 5201 for the long stream, 5202 for
+# the run after it.
+load_servers() {
+	local p
+	for p in 5201 5202; do
+		iperf3 -s -p "$p" -D -I "$LAB_OUT/iperf3-$p.pid" \
+			--logfile "$LAB_OUT/iperf3-$p.log" || fail "iperf3 server $p"
+	done
+}
+load_servers_stop() {
+	kill "$(cat "$LAB_OUT/iperf3-5201.pid")" "$(cat "$LAB_OUT/iperf3-5202.pid")"
+}
+
+# load_guest NAME IP DEV FIO_MB STREAM_MB: start guest NAME (address IP,
+# DEV as its xvdb, a vif on xenbr0) with the load job, wait for both loads
+# to run and the backend to see block I/O; the sampler then runs.
+load_guest() {
+	local log=$CONSOLE_DIR/guest-$1.log _
+	load_job "$LAB_OUT/job.sh" "GIP=$2/24" DISK=/dev/xvdb "FIO_MB=$4" \
+		FIO_DEPTH=32 SPORT=5201 "STREAM_MB=$5" APORT=5202
+	guest_start "$1" "$LAB_OUT/job.sh" "disk = ['phy:$3,xvdb,w']" \
+		"vif = ['bridge=xenbr0']"
+	for _ in $(seq 120); do
+		grep -q LAB-SR-FIO-START "$log" 2>/dev/null && break
+		sleep 2
+	done
+	grep -q LAB-SR-FIO-START "$log" || { guest_collect "$1"; fail "fio never started"; }
+	sampler_start "$LAB_OUT/progress.log"
+	progress_after ^vbd 0 120 || { guest_collect "$1"; fail "no block I/O at the backend"; }
+}
+
+# fio_running NAME: the load's fio has not finished yet.
+fio_running() { ! grep -q LAB-SR-FIO-DONE "$CONSOLE_DIR/guest-$1.log"; }
+# stream_active: the load's long TCP stream is connected.
+stream_active() {
+	ss -Htn state established '( sport = :5201 )' 2>/dev/null | grep -q .
+}
+
+# move_figures NAME A B: the stalls around an operation from A to B (ms):
+# the longest time without block requests / packets at the backends, and
+# when block I/O came back after B.
+move_figures() {
+	kv "${1}_io_stall_ms" "$(stall_ms ^vbd "$2" "$3")"
+	kv "${1}_net_stall_ms" "$(stall_ms ^vif "$2" "$3")"
+	kv "${1}_io_back_after_ms" "$(back_after ^vbd "$3")"
+}
+
+# load_end NAME CYCLES STREAMED: the guest's end (fio's verify pass, a new
+# iperf3 run) and the load's figures; fails the test if the job failed.
+load_end() {
+	local rc=0
+	guest_wait "$1" || rc=$?
+	sed -n '/LAB-GUEST-UP/,$p' "$LAB_OUT/$1/console.log"
+	kv cycles "$2"
+	kv stream_active_at_cycles "$3/$2"
+	load_verdict "$LAB_OUT/$1/console.log"
+	[ "$rc" = 0 ] || fail "guest job (fio verify, new iperf3 run) failed: rc=$rc"
+}
+
 # moved NAME IP T WHAT: guest NAME (address IP), moved at T (ms) by WHAT
 # (a restore, a migration) onto new backend instances: its devices
 # Connected, block I/O at the backends after T, IP answering; fails the

@@ -38,38 +38,19 @@ require_mode blk net
 use_backends
 linux_bridge
 dev=$(nullb mgdisk $(( FIO_MB + 16 )) 1) || fail "$dev"
-for p in 5201 5202; do
-	iperf3 -s -p "$p" -D -I "$LAB_OUT/iperf3-$p.pid" \
-		--logfile "$LAB_OUT/iperf3-$p.log" || fail "iperf3 server $p"
-done
+load_servers
 cleanup() {
 	sampler_stop
-	kill "$(cat "$LAB_OUT/iperf3-5201.pid")" "$(cat "$LAB_OUT/iperf3-5202.pid")"
+	load_servers_stop
 }
 trap cleanup EXIT
 
-load_job "$LAB_OUT/job.sh" "GIP=$gip/24" DISK=/dev/xvdb "FIO_MB=$FIO_MB" \
-	FIO_DEPTH=32 SPORT=5201 "STREAM_MB=$STREAM_MB" APORT=5202
-log=$CONSOLE_DIR/guest-$name.log
-fio_running() { ! grep -q LAB-SR-FIO-DONE "$log"; }
-stream_active() {
-	ss -Htn state established '( sport = :5201 )' 2>/dev/null | grep -q .
-}
-
-guest_start "$name" "$LAB_OUT/job.sh" "disk = ['phy:$dev,xvdb,w']" \
-	"vif = ['bridge=xenbr0']"
-for _ in $(seq 120); do
-	grep -q LAB-SR-FIO-START "$log" 2>/dev/null && break
-	sleep 2
-done
-grep -q LAB-SR-FIO-START "$log" || { guest_collect "$name"; fail "fio never started"; }
-sampler_start "$LAB_OUT/progress.log"
-progress_after ^vbd 0 120 || { guest_collect "$name"; fail "no block I/O at the backend"; }
+load_guest "$name" "$gip" "$dev" "$FIO_MB" "$STREAM_MB"
 sleep 3
 
 declare -a figs
 for c in $(seq "$CYCLES"); do
-	fio_running || fail "cycle $c: fio ended before the migration: raise FIO_MB"
+	fio_running "$name" || fail "cycle $c: fio ended before the migration: raise FIO_MB"
 	stream_active && streamed=$(( ${streamed:-0} + 1 ))
 	d0=$(xl domid "$name")
 	step "cycle $c: xl migrate to this host"
@@ -85,17 +66,9 @@ for c in $(seq "$CYCLES"); do
 done
 sampler_stop
 
-rc=0
-guest_wait "$name" || rc=$?
-sed -n '/LAB-GUEST-UP/,$p' "$LAB_OUT/$name/console.log"
 for f in "${figs[@]}"; do
 	read -r c ma mb <<<"$f"
-	kv "c${c}_migrate_io_stall_ms" "$(stall_ms ^vbd "$ma" "$mb")"
-	kv "c${c}_migrate_net_stall_ms" "$(stall_ms ^vif "$ma" "$mb")"
-	kv "c${c}_io_back_after_migrate_ms" "$(back_after ^vbd "$mb")"
+	move_figures "c${c}_migrate" "$ma" "$mb"
 done
-kv cycles "$CYCLES"
-kv stream_active_at_cycles "${streamed:-0}/$CYCLES"
-load_verdict "$LAB_OUT/$name/console.log"
-[ "$rc" = 0 ] || fail "guest job (fio verify, new iperf3 run) failed: rc=$rc"
+load_end "$name" "$CYCLES" "${streamed:-0}"
 check_leaks

@@ -45,10 +45,7 @@ require_mode blk net
 use_backends
 linux_bridge
 dev=$(nullb srdisk $(( FIO_MB + 16 )) 1) || fail "$dev"
-for p in 5201 5202; do
-	iperf3 -s -p "$p" -D -I "$LAB_OUT/iperf3-$p.pid" \
-		--logfile "$LAB_OUT/iperf3-$p.log" || fail "iperf3 server $p"
-done
+load_servers
 segs_orig=
 # Only the xsplit backend can change its limits at run time.
 segs_param=/sys/module/xsplit_blkback/parameters/max_indirect_segments
@@ -60,34 +57,17 @@ restore_segs() {
 cleanup() {
 	sampler_stop
 	restore_segs
-	kill "$(cat "$LAB_OUT/iperf3-5201.pid")" "$(cat "$LAB_OUT/iperf3-5202.pid")"
+	load_servers_stop
 	rm -f "$save" "$save.ckpt"
 }
 trap cleanup EXIT
 
-load_job "$LAB_OUT/job.sh" "GIP=$gip/24" DISK=/dev/xvdb "FIO_MB=$FIO_MB" \
-	FIO_DEPTH=32 SPORT=5201 "STREAM_MB=$STREAM_MB" APORT=5202
-
-log=$CONSOLE_DIR/guest-$name.log
-fio_running() { ! grep -q LAB-SR-FIO-DONE "$log"; }
-stream_active() {
-	ss -Htn state established '( sport = :5201 )' 2>/dev/null | grep -q .
-}
-
-guest_start "$name" "$LAB_OUT/job.sh" "disk = ['phy:$dev,xvdb,w']" \
-	"vif = ['bridge=xenbr0']"
-for _ in $(seq 120); do
-	grep -q LAB-SR-FIO-START "$log" 2>/dev/null && break
-	sleep 2
-done
-grep -q LAB-SR-FIO-START "$log" || { guest_collect "$name"; fail "fio never started"; }
-sampler_start "$LAB_OUT/progress.log"
-progress_after ^vbd 0 120 || { guest_collect "$name"; fail "no block I/O at the backend"; }
+load_guest "$name" "$gip" "$dev" "$FIO_MB" "$STREAM_MB"
 sleep 3
 
 declare -a figs
 for c in $(seq "$CYCLES"); do
-	fio_running || fail "cycle $c: fio ended before the checkpoint: raise LAB_X_FIO_MB"
+	fio_running "$name" || fail "cycle $c: fio ended before the checkpoint: raise LAB_X_FIO_MB"
 	stream_active && streamed=$(( ${streamed:-0} + 1 ))
 	d0=$(xl domid "$name")
 
@@ -104,7 +84,7 @@ for c in $(seq "$CYCLES"); do
 	step "cycle $c: checkpoint took $(( cb - ca )) ms; I/O and ping are back"
 	sleep 2
 
-	fio_running || fail "cycle $c: fio ended before the save: raise LAB_X_FIO_MB"
+	fio_running "$name" || fail "cycle $c: fio ended before the save: raise LAB_X_FIO_MB"
 	step "cycle $c: xl save"
 	timed "c$c-save" xl save "$name" "$save"
 	sa=$T_A sb=$T_B
@@ -128,20 +108,10 @@ for c in $(seq "$CYCLES"); do
 done
 sampler_stop
 
-rc=0
-guest_wait "$name" || rc=$?
-sed -n '/LAB-GUEST-UP/,$p' "$LAB_OUT/$name/console.log"
-
 for f in "${figs[@]}"; do
 	read -r c ca cb sa sb ra rb <<<"$f"
-	kv "c${c}_checkpoint_io_stall_ms" "$(stall_ms ^vbd "$ca" "$cb")"
-	kv "c${c}_checkpoint_net_stall_ms" "$(stall_ms ^vif "$ca" "$cb")"
-	kv "c${c}_restore_io_stall_ms" "$(stall_ms ^vbd "$sa" "$rb")"
-	kv "c${c}_restore_net_stall_ms" "$(stall_ms ^vif "$sa" "$rb")"
-	kv "c${c}_io_back_after_restore_ms" "$(back_after ^vbd "$rb")"
+	move_figures "c${c}_checkpoint" "$ca" "$cb"
+	move_figures "c${c}_restore" "$sa" "$rb"
 done
-kv cycles "$CYCLES"
-kv stream_active_at_cycles "${streamed:-0}/$CYCLES"
-load_verdict "$LAB_OUT/$name/console.log"
-[ "$rc" = 0 ] || fail "guest job (fio verify, new iperf3 run) failed: rc=$rc"
+load_end "$name" "$CYCLES" "${streamed:-0}"
 check_leaks

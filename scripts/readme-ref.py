@@ -160,8 +160,8 @@ def literal(arg):
 
 # ---- macros --------------------------------------------------------------
 
-DEFINE_RE = re.compile(r'^[ \t]*#[ \t]*define[ \t]+(\w+)(\([^)]*\))?[ \t]*(.*)$',
-                       re.M)
+DEFINE_RE = re.compile(
+    r'^[ \t]*#[ \t]*define[ \t]+(\w+)(\([^)]*\))?[ \t]*(.*)$', re.M)
 
 
 def collect_macros(texts):
@@ -367,7 +367,8 @@ def param_errors(driver, params):
     for name in sorted(set(built) | set(scanned)):
         if name not in scanned:
             errs.append('xsplit_%s.ko has parameter `%s` that the source '
-                        'scan missed (a new declaring macro?)' % (driver, name))
+                        'scan missed (a new declaring macro?)' %
+                        (driver, name))
         elif name not in built:
             errs.append('xsplit_%s.ko has no parameter `%s`' % (driver, name))
         elif built[name] and built[name] != scanned[name]:
@@ -464,6 +465,7 @@ XENBUS_CALLS = {
 }
 # core helpers (xsplit_xb_*): what they do to the keys they reach
 CORE_VERBS = [(r'watch', 'watches'), (r'remove', 'removes'),
+              (r'written', 'reads'),
               (r'publish|advertise|write', 'writes'),
               (r'read|choose|map|gather', 'reads')]
 WATCH_CALLS = r'xenbus_watch_pathfmt|xsplit_xb_watch_bounded'

@@ -10,6 +10,7 @@
 #   make coverage      unit tests with gcov/lcov, prints ring/ + xenbus/ coverage
 #   make fuzz          run every libFuzzer target (FUZZ_SECONDS, FUZZ_RUNS)
 #   make style         checkpatch --strict over the tree
+#   make readme-ref    the drivers' READMEs' Reference sections, from the code
 #   make dkms-install  add, build and install through DKMS for KVER
 #   make deb           the xsplit-dkms Debian package (scripts/mkdeb.sh)
 #   make kernels       W=1 build against each Debian suite's kernel, in
@@ -17,8 +18,9 @@
 #   make lab / demo    the Xen-in-QEMU lab (see selftests/lab/)
 #   make bench         the benchmark: raw device, in-tree and xsplit pairs,
 #                      interleaved, with their costs and plots (quiet host)
-#   make test          everything CI runs: W=1 build, style, DKMS, unit
-#                      tests, coverage, fuzz smoke, the quick lab suite
+#   make test          everything CI runs: W=1 build, style, READMEs against
+#                      the code, DKMS, unit tests, coverage, fuzz smoke,
+#                      the quick lab suite
 
 XSPLIT_VERSION := $(shell cat $(CURDIR)/VERSION)
 
@@ -60,6 +62,9 @@ fuzz:
 style:
 	scripts/style.sh
 
+readme-ref:
+	scripts/readme-ref.sh
+
 dkms-install:
 	scripts/dkms-install.sh $(XSPLIT_VERSION) $(KVER)
 
@@ -73,6 +78,7 @@ FUZZ_SECONDS ?= 10
 
 test:
 	scripts/build-check.sh
+	scripts/readme-ref.sh --check
 	scripts/kernels.sh
 	scripts/check-dkms.sh
 	scripts/style.sh
@@ -103,4 +109,4 @@ bench:
 lab-kernels:
 	selftests/lab/lab.sh --kernels
 
-.PHONY: all modules clean deps check coverage fuzz style dkms-install kernels deb test lab demo bench lab-kernels
+.PHONY: all modules clean deps check coverage fuzz style readme-ref dkms-install kernels deb test lab demo bench lab-kernels

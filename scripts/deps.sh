@@ -13,4 +13,4 @@ $SUDO apt-get install -y --no-install-recommends \
 	libcmocka-dev lcov clang llvm \
 	git ca-certificates linux-source-6.1 xz-utils codespell \
 	qemu-system-x86 qemu-utils debootstrap busybox-static cpio zstd \
-	e2fsprogs fakeroot gnuplot-nox
+	e2fsprogs fakeroot gnuplot-nox python3

@@ -63,6 +63,16 @@ for f in write_cache fua discard_granularity discard_max_bytes \
 	logical_block_size physical_block_size max_segments; do
 	echo "xvdb queue/$f=$(cat /sys/block/xvdb/queue/$f)"
 done
+# HDIO_GETGEO: no real geometry, so 255 heads, 63 sectors a track and
+# the cylinders the capacity makes (at most 0xffff), as Linux's blkfront
+# answers fdisk and friends; the in-tree frontend is the control.
+size=$(cat /sys/block/xvdb/size)
+cyl=$(( size / (255 * 63) & 0xffff ))	# hd_geometry's is 16 bits
+[ $(( (cyl + 1) * 255 * 63 )) -ge "$size" ] || cyl=65535
+geo=$(/lab/bin/getgeo /dev/xvdb) || bad "HDIO_GETGEO on xvdb failed"
+echo "xvdb geometry: $geo"
+[ "$geo" = "heads=255 sectors=63 cylinders=$cyl start=0" ] ||
+	bad "xvdb geometry $geo, want 255/63/$cyl"
 phase start
 
 echo "== flush"

@@ -97,6 +97,12 @@ for i in eth0 eth1 eth2; do
 	done
 done
 ip link set eth2 mtu 9000 || { echo "eth2: mtu 9000 refused"; exit 1; }
+# The receive-buffer attributes Linux's netfront has (the in-tree
+# frontend is the control for the names)
+for a in rxbuf_min rxbuf_max rxbuf_cur; do
+	v=$(cat /sys/class/net/eth0/$a) || { echo "eth0: no $a"; exit 1; }
+	echo "eth0 $a=$v"
+done
 echo "LAB-NET-READY"
 set -e
 ping -c 3 -W 5 10.0.0.1

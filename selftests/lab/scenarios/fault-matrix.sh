@@ -42,6 +42,7 @@
 #
 # After each fault: fio write + verify on a fresh region with 0 errors and
 # iperf3 at no less than 1/RECOVERY_DIV of what it did before any fault
+# (in one of two 3-s runs, the second only if the first fell short)
 # (a ring left to a slow fallback, such as a watchdog's poll, moves data
 # too, far slower: iperf3 dropped from ~600 to 4.5 Mbit/s in such a
 # case); where no error is expected (NO_ERROR), the load itself must
@@ -144,12 +145,17 @@ recover() {
 		--size=16M --offset=$(( 256 + $2 * 16 ))M \
 		--verify=crc32c --verify_fatal=1 >/tmp/v.out 2>&1 ||
 		{ cat /tmp/v.out; echo "RECOVERY-FAIL $1 fio verify"; return 1; }
-	fig=$(iperf_fig "after-$1" -c 10.0.0.1 -t 3) ||
-		{ echo "$fig"; echo "RECOVERY-FAIL $1 iperf3"; return 1; }
-	echo "$fig"
-	awk -v r="${fig##*mbit_s=}" -v b="$BASE" -v d="$RECOVERY_DIV" \
-		'BEGIN { exit !(r * d >= b) }' ||
-		{ echo "RECOVERY-FAIL $1 iperf3 at ${fig##*mbit_s=} Mbit/s, $BASE before the faults"; return 1; }
+	# A second run only if the first is slow: a busy host can make one
+	# 3-s run slow, a ring left to a slow fallback makes both slow.
+	for try in 1 2; do
+		fig=$(iperf_fig "after-$1" -c 10.0.0.1 -t 3) ||
+			{ echo "$fig"; echo "RECOVERY-FAIL $1 iperf3"; return 1; }
+		echo "$fig"
+		awk -v r="${fig##*mbit_s=}" -v b="$BASE" -v d="$RECOVERY_DIV" \
+			'BEGIN { exit !(r * d >= b) }' && break
+		[ "$try" = 2 ] &&
+			{ echo "RECOVERY-FAIL $1 iperf3 at ${fig##*mbit_s=} Mbit/s, $BASE before the faults"; return 1; }
+	done
 	echo "RECOVERED $1"
 }
 # what the network does before any fault, for recover()

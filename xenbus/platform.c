@@ -20,7 +20,7 @@ void xsplit_xb_guest_get(struct xsplit_guest *g)
 {
 	if (xen_pv_domain())
 		g->kind = XSPLIT_GUEST_PV;
-	else if (xen_pvh_domain())
+	else if (xsplit_xen_pvh_domain())
 		g->kind = XSPLIT_GUEST_PVH;
 	else
 		g->kind = XSPLIT_GUEST_HVM;

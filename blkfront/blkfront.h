@@ -38,6 +38,8 @@ extern unsigned int xsplit_blkf_max_queues_param;
 extern unsigned int xsplit_blkf_max_order_param;
 extern bool xsplit_blkf_persistent_param;
 extern bool xsplit_blkf_trusted_param;
+/* This guest's kind and emulated disks, read once at load (main.c). */
+extern struct xsplit_guest xsplit_blkf_guest;
 
 /* How data pages reach the backend. */
 enum xsplit_blkf_gmode {

@@ -20,6 +20,7 @@ unsigned int xsplit_blkf_max_queues_param = XSPLIT_BLKF_DEF_QUEUES;
 unsigned int xsplit_blkf_max_order_param;
 bool xsplit_blkf_persistent_param = true;
 bool xsplit_blkf_trusted_param = true;
+struct xsplit_guest xsplit_blkf_guest;
 
 static int set_segs(const char *val, const struct kernel_param *kp)
 {
@@ -126,6 +127,15 @@ static int __init xsplit_blkf_init(void)
 
 	if (!xen_domain())
 		return -ENODEV;
+	xsplit_xb_guest_get(&xsplit_blkf_guest);
+	if (!xsplit_guest_wants_pv(&xsplit_blkf_guest, XSPLIT_GUEST_DISKS)) {
+		pr_info("%s guest whose emulated disks stay: not loading\n",
+			xsplit_guest_kind_name(xsplit_blkf_guest.kind));
+		return -ENODEV;
+	}
+	pr_info("%s guest%s\n", xsplit_guest_kind_name(xsplit_blkf_guest.kind),
+		xsplit_guest_legacy_disks(&xsplit_blkf_guest) ?
+		", emulated disks kept: xvd vbds only" : "");
 	err = register_blkdev(XENVBD_MAJOR, "xvd");
 	if (err)
 		return err;

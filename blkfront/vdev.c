@@ -54,6 +54,63 @@ static int decode_short(u32 vdev, u32 *index, u32 *minor)
 	return 0;
 }
 
+#define CDROM_TYPE		"cdrom"
+
+/* Is @vdev named as a Xen disk (xvd), not as an hd or sd one? */
+static bool named_xvd(u32 vdev)
+{
+	return (vdev & XSPLIT_BLKF_VDEV_EXTENDED) ||
+	       VDEV_MAJOR(vdev) == XSPLIT_BLKF_XVD_MAJOR;
+}
+
+/**
+ * xsplit_blkf_vdev_verdict - attach this vbd, or leave it alone?
+ * @g: the guest, as the kernel describes it (xenbus/guest.h)
+ * @vdev: its virtual-device number (hostile until decoded)
+ * @device_type: its frontend "device-type" key, NULL when absent
+ *
+ * In an HVM guest that kept its emulated disks (xen_emul_unplug=
+ * unnecessary), a vbd named hd* or sd* is the PV view of one of them:
+ * left alone.  A vbd named xvd* never has an emulated twin.  The
+ * device-type test is Linux's, prefix and all, and like Linux's it makes
+ * a vbd without the key (libxl always writes it) no disk of ours.
+ *
+ * Return: XSPLIT_BLKF_TAKE, or why not.
+ */
+enum xsplit_blkf_verdict
+xsplit_blkf_vdev_verdict(const struct xsplit_guest *g, u32 vdev,
+			 const char *device_type)
+{
+	if (!xsplit_guest_is_hvm(g))
+		return XSPLIT_BLKF_TAKE;
+	if (!xsplit_guest_wants_pv(g, XSPLIT_GUEST_DISKS))
+		return XSPLIT_BLKF_SKIP_NO_PV;
+	if (xsplit_guest_legacy_disks(g) && !named_xvd(vdev))
+		return XSPLIT_BLKF_SKIP_EMULATED;
+	if (!device_type)
+		return XSPLIT_BLKF_SKIP_NO_TYPE;
+	if (!strncmp(device_type, CDROM_TYPE, sizeof(CDROM_TYPE) - 1))
+		return XSPLIT_BLKF_SKIP_CDROM;
+	return XSPLIT_BLKF_TAKE;
+}
+
+const char *xsplit_blkf_verdict_name(enum xsplit_blkf_verdict v)
+{
+	switch (v) {
+	case XSPLIT_BLKF_TAKE:
+		return "attached";
+	case XSPLIT_BLKF_SKIP_NO_PV:
+		return "skipped: the guest's emulated disks were not unplugged";
+	case XSPLIT_BLKF_SKIP_EMULATED:
+		return "skipped: the guest still has it as an emulated disk";
+	case XSPLIT_BLKF_SKIP_NO_TYPE:
+		return "skipped: no device-type";
+	case XSPLIT_BLKF_SKIP_CDROM:
+		return "skipped: a PV cdrom, which Linux takes in PV guests only";
+	}
+	return "skipped";
+}
+
 /**
  * xsplit_blkf_vdev_decode - where a virtual-device number lives on major 202
  * @vdev: the value the toolstack wrote (hostile until checked)

@@ -15,6 +15,7 @@
 #define XSPLIT_BLKF_VDEV_H
 
 #include "xsplit_types.h"
+#include "xenbus/guest.h"
 
 #define XSPLIT_BLKF_XVD_MAJOR		202U
 #define XSPLIT_BLKF_VDEV_EXT_SHIFT	28U
@@ -50,6 +51,26 @@ struct xsplit_blkf_geo {
 	u16 cylinders;
 };
 
+/*
+ * Is a vbd ours to attach, in this guest?  As Linux's blkfront decides, so
+ * that a guest sees the same disks with either frontend: a PV guest takes
+ * every vbd; an HVM guest (and so a PVH one, see xenbus/guest.h) leaves
+ * a disk the device model still emulates to it, and every PV cdrom too
+ * (the unplug protocol never unplugs emulated cdroms, so the PV one would
+ * be a second path to the same medium).
+ */
+enum xsplit_blkf_verdict {
+	XSPLIT_BLKF_TAKE,
+	XSPLIT_BLKF_SKIP_NO_PV,		/* HVM: emulated disks not unplugged */
+	XSPLIT_BLKF_SKIP_EMULATED,	/* HVM: an hd/sd disk left emulated */
+	XSPLIT_BLKF_SKIP_NO_TYPE,	/* HVM: no device-type key */
+	XSPLIT_BLKF_SKIP_CDROM,		/* HVM: device-type "cdrom" */
+};
+
+enum xsplit_blkf_verdict
+xsplit_blkf_vdev_verdict(const struct xsplit_guest *g, u32 vdev,
+			 const char *device_type);
+const char *xsplit_blkf_verdict_name(enum xsplit_blkf_verdict v);
 int xsplit_blkf_vdev_decode(u32 vdev, struct xsplit_blkf_vdev *out);
 void xsplit_blkf_geometry(u64 capacity, struct xsplit_blkf_geo *geo);
 int xsplit_blkf_vdev_name(const struct xsplit_blkf_vdev *v, char *buf,

@@ -52,6 +52,35 @@ static int read_handle(struct xenbus_device *xdev, u16 *handle)
 	return err;
 }
 
+/*
+ * Is this vbd ours, in this guest (vdev.c decides)?  Outside a PV guest
+ * the device model may still emulate it, or it is a cdrom.  A vbd we
+ * cannot even read the number of is ours, for probe to fail loudly.
+ */
+static bool blkf_wanted(struct xenbus_device *xdev)
+{
+	enum xsplit_blkf_verdict v;
+	char *type = NULL;
+	u32 vdev;
+
+	if (read_vdevice(xdev, &vdev))
+		return true;
+	if (xsplit_guest_is_hvm(&xsplit_blkf_guest)) {
+		type = xenbus_read(XBT_NIL, xdev->nodename, "device-type",
+				   NULL);
+		if (IS_ERR(type))
+			type = NULL;
+	}
+	v = xsplit_blkf_vdev_verdict(&xsplit_blkf_guest, vdev, type);
+	kfree(type);
+	if (v == XSPLIT_BLKF_TAKE)
+		return true;
+	dev_info(&xdev->dev, "%s guest, virtual-device %#x: %s\n",
+		 xsplit_guest_kind_name(xsplit_blkf_guest.kind), vdev,
+		 xsplit_blkf_verdict_name(v));
+	return false;
+}
+
 static int blkf_probe(struct xsplit_xb_dev *dev)
 {
 	struct xsplit_blkf_info *info;
@@ -306,6 +335,7 @@ static void blkf_free(struct xsplit_xb_dev *dev)
 }
 
 static const struct xsplit_xb_ops xsplit_blkf_ops = {
+	.wanted = blkf_wanted,
 	.probe = blkf_probe,
 	.advertise = blkf_advertise,
 	.connect = blkf_connect,

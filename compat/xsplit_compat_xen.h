@@ -14,6 +14,22 @@
 #include <xen/grant_table.h>
 #include <xen/page.h>
 #include <xen/xenbus.h>
+#include <xen/xen.h>
+
+/*
+ * Are we a PVH guest?  A module may read xen_pvh only where the kernel
+ * exports it (not on 5.10): there a PVH guest passes for an HVM one, as
+ * it does for Linux's own frontends, which test xen_hvm_domain() only;
+ * the kernel's answers about emulated devices then decide alone.
+ */
+static inline bool xsplit_xen_pvh_domain(void)
+{
+#ifdef XSPLIT_HAVE_XEN_PVH_EXPORT
+	return xen_pvh_domain();
+#else
+	return false;
+#endif
+}
 
 /* "no grant": 5.18 named it, as the value every kernel reserves */
 #ifndef INVALID_GRANT_REF

@@ -7,6 +7,7 @@
  */
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <xen/xen.h>
 
 #include "netfront/netfront.h"
 
@@ -35,6 +36,17 @@ MODULE_PARM_DESC(separate_tx_rx_irq,
 
 static int __init xsplit_nf_init(void)
 {
+	struct xsplit_guest g;
+
+	if (!xen_domain())
+		return -ENODEV;
+	/* an HVM guest whose emulated NICs stay has them, not vifs of ours */
+	xsplit_xb_guest_get(&g);
+	if (!xsplit_guest_wants_pv(&g, XSPLIT_GUEST_NICS)) {
+		pr_info("%s guest whose emulated NICs stay: not loading\n",
+			xsplit_guest_kind_name(g.kind));
+		return -ENODEV;
+	}
 	return xsplit_nf_xenbus_register();
 }
 

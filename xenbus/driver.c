@@ -96,10 +96,14 @@ static void dev_teardown(struct xsplit_xb_dev *dev)
 static int xb_probe(struct xenbus_device *xdev,
 		    const struct xenbus_device_id *id)
 {
-	struct xsplit_xb_dev *dev = dev_alloc(xdev);
+	const struct xsplit_xb_ops *ops = to_xsplit_driver(xdev)->ops;
+	struct xsplit_xb_dev *dev;
 	bool failed;
 	int err;
 
+	if (ops->wanted && !ops->wanted(xdev))
+		return -ENODEV;
+	dev = dev_alloc(xdev);
 	if (!dev) {
 		xenbus_dev_fatal(xdev, -ENOMEM, "allocating device");
 		return -ENOMEM;

@@ -5,8 +5,12 @@
  * type, role and callbacks; the core owns the XenBus state machine
  * (xenbus/fsm.c) and calls back at the right moments.
  *
- * Callback contract (all called with the device's lock held, in process
- * context, never concurrently for one device):
+ * Callback contract (all but wanted called with the device's lock held,
+ * in process context, never concurrently for one device):
+ *   wanted      optional, before anything else, no lock: is this device
+ *               ours at all?  false leaves it untouched (no state, no
+ *               error node) for another driver or none, as Linux's
+ *               frontends leave an HVM guest's emulated disks
  *   probe       allocate per-device state into dev->priv
  *   advertise   backend: write our features (before InitWait);
  *               frontend: negotiate, allocate and grant rings, write keys
@@ -49,6 +53,7 @@
 
 #include "compat/xsplit_compat_xen.h"
 #include "xenbus/fsm.h"
+#include "xenbus/guest.h"
 #include "xenbus/keys.h"
 
 #define XSPLIT_XB_NAME_MAX 32
@@ -56,6 +61,7 @@
 struct xsplit_xb_dev;
 
 struct xsplit_xb_ops {
+	bool (*wanted)(struct xenbus_device *xdev);
 	int (*probe)(struct xsplit_xb_dev *dev);
 	int (*advertise)(struct xsplit_xb_dev *dev);
 	int (*connect)(struct xsplit_xb_dev *dev);
@@ -116,6 +122,12 @@ int __xsplit_xb_register(struct xsplit_xb_driver *drv, struct module *owner,
 #define xsplit_xb_register(drv) \
 	__xsplit_xb_register(drv, THIS_MODULE, KBUILD_MODNAME)
 void xsplit_xb_unregister(struct xsplit_xb_driver *drv);
+
+/*
+ * This guest's kind and the kernel's word on its emulated devices
+ * (xenbus/guest.h): a frontend asks before it registers, as Linux's do.
+ */
+void xsplit_xb_guest_get(struct xsplit_guest *g);
 
 /*
  * The connection is broken (a corrupt ring, an impossible response): from

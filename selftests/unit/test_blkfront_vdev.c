@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "blkfront/vdev.h"
+#include "table.h"
 
 #define EXT(minor) (XSPLIT_BLKF_VDEV_EXTENDED | (minor))
 #define DEV(major, minor) (((major) << 8) | (minor))
@@ -143,6 +144,102 @@ static void test_geometry(void **state)
 	}
 }
 
+/*
+ * Which vbds blkfront takes, by guest (see test_guest.c for where the
+ * HVM rows come from): as Linux's blkfront decides in its probe.
+ */
+#define PV		{ XSPLIT_GUEST_PV, true, true, false }
+#define PVH		{ XSPLIT_GUEST_PVH, true, true, false }
+#define HVM_UNPLUGGED	{ XSPLIT_GUEST_HVM, true, true, false }
+#define HVM_KEPT	{ XSPLIT_GUEST_HVM, true, true, true }
+#define HVM_NO_UNPLUG	{ XSPLIT_GUEST_HVM, false, false, false }
+
+#define TAKE		XSPLIT_BLKF_TAKE
+#define NO_PV		XSPLIT_BLKF_SKIP_NO_PV
+#define EMULATED	XSPLIT_BLKF_SKIP_EMULATED
+#define NO_TYPE		XSPLIT_BLKF_SKIP_NO_TYPE
+#define CDROM		XSPLIT_BLKF_SKIP_CDROM
+
+struct verdict_case {
+	struct xsplit_guest g;
+	u32 vdev;
+	const char *type;
+	enum xsplit_blkf_verdict want;
+};
+
+static const struct verdict_case verdicts[] = {
+	/* PV: every vbd, cdroms and a missing device-type too */
+	/* 0 */ { PV, DEV(202, 16), "disk", TAKE },
+	/* 1 */ { PV, DEV(3, 0), "disk", TAKE },		/* hda */
+	/* 2 */ { PV, DEV(8, 0), "disk", TAKE },		/* sda */
+	/* 3 */ { PV, DEV(202, 48), "cdrom", TAKE },
+	/* 4 */ { PV, DEV(202, 16), NULL, TAKE },
+	/* 5 */ { PV, EXT(256 * 4), "disk", TAKE },
+	/* PVH: nothing emulated, so hd and sd names are ours; no cdrom */
+	/* 6 */ { PVH, DEV(202, 16), "disk", TAKE },
+	/* 7 */ { PVH, DEV(3, 0), "disk", TAKE },
+	/* 8 */ { PVH, DEV(22, 0), "disk", TAKE },		/* hdc */
+	/* 9 */ { PVH, DEV(8, 16), "disk", TAKE },		/* sdb */
+	/* 10 */ { PVH, EXT(256 * 4), "disk", TAKE },
+	/* 11 */ { PVH, DEV(202, 48), "cdrom", CDROM },
+	/* 12 */ { PVH, DEV(22, 0), "cdrom", CDROM },
+	/* 13 */ { PVH, DEV(202, 16), NULL, NO_TYPE },
+	/* HVM, emulated disks unplugged: as PVH */
+	/* 14 */ { HVM_UNPLUGGED, DEV(202, 0), "disk", TAKE },
+	/* 15 */ { HVM_UNPLUGGED, DEV(3, 0), "disk", TAKE },
+	/* 16 */ { HVM_UNPLUGGED, DEV(65, 0), "disk", TAKE },	/* sdq */
+	/* 17 */ { HVM_UNPLUGGED, DEV(202, 48), "cdrom", CDROM },
+	/* 18 */ { HVM_UNPLUGGED, DEV(202, 16), NULL, NO_TYPE },
+	/* HVM keeping its emulated disks: the hd/sd names are theirs */
+	/* 19 */ { HVM_KEPT, DEV(202, 16), "disk", TAKE },
+	/* 20 */ { HVM_KEPT, EXT(256 * 30), "disk", TAKE },
+	/* 21 */ { HVM_KEPT, EXT(0), "disk", TAKE },		/* xvda, extended */
+	/* 22 */ { HVM_KEPT, DEV(3, 0), "disk", EMULATED },
+	/* 23 */ { HVM_KEPT, DEV(3, 64), "disk", EMULATED },	/* hdb */
+	/* 24 */ { HVM_KEPT, DEV(22, 64), "disk", EMULATED },	/* hdd */
+	/* 25 */ { HVM_KEPT, DEV(8, 0), "disk", EMULATED },
+	/* 26 */ { HVM_KEPT, DEV(71, 240), "disk", EMULATED },
+	/* 27 */ { HVM_KEPT, DEV(135, 0), "disk", EMULATED },
+	/* 28 */ { HVM_KEPT, DEV(3, 0), "cdrom", EMULATED },
+	/* 29 */ { HVM_KEPT, DEV(201, 0), "disk", EMULATED },	/* unknown */
+	/* 30 */ { HVM_KEPT, DEV(202, 0) | (1U << 16), "disk", EMULATED },
+	/* 31 */ { HVM_KEPT, DEV(202, 48), "cdrom", CDROM },
+	/* 32 */ { HVM_KEPT, DEV(202, 16), NULL, NO_TYPE },
+	/* HVM whose emulated disks were never unplugged: nothing */
+	/* 33 */ { HVM_NO_UNPLUG, DEV(202, 16), "disk", NO_PV },
+	/* 34 */ { HVM_NO_UNPLUG, EXT(256 * 30), "disk", NO_PV },
+	/* 35 */ { HVM_NO_UNPLUG, DEV(3, 0), "cdrom", NO_PV },
+	/* device-type as Linux compares it: a "cdrom" prefix */
+	/* 36 */ { PVH, DEV(202, 16), "cdrom-rw", CDROM },
+	/* 37 */ { PVH, DEV(202, 16), "cdro", TAKE },
+	/* 38 */ { PVH, DEV(202, 16), "", TAKE },
+	/* 39 */ { PVH, DEV(202, 16), "CDROM", TAKE },
+};
+
+static void test_verdicts(void **state)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(verdicts); i++) {
+		const struct verdict_case *c = &verdicts[i];
+
+		case_equal(i, xsplit_blkf_vdev_verdict(&c->g, c->vdev, c->type),
+			   c->want);
+	}
+}
+
+/* Every verdict has its own log text. */
+static void test_verdict_names(void **state)
+{
+	int v, w;
+
+	for (v = TAKE; v <= CDROM; v++)
+		for (w = v + 1; w <= CDROM; w++)
+			assert_string_not_equal(xsplit_blkf_verdict_name(v),
+						xsplit_blkf_verdict_name(w));
+	assert_string_equal(xsplit_blkf_verdict_name(TAKE), "attached");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -151,6 +248,8 @@ int main(void)
 		cmocka_unit_test(test_name_too_small),
 		cmocka_unit_test(test_all_short_forms),
 		cmocka_unit_test(test_geometry),
+		cmocka_unit_test(test_verdicts),
+		cmocka_unit_test(test_verdict_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

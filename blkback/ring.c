@@ -114,31 +114,46 @@ static u32 window_ns(unsigned int *param_us)
 }
 
 /*
+ * More answers are on their way without anyone waiting for them: bios in
+ * flight, or requests on the ring that this thread takes next.
+ */
+static bool ring_more_coming(struct xsplit_blk_ring *ring)
+{
+	if (ring->inflight || test_bit(XSPLIT_BLK_MORE, &ring->flags))
+		return true;
+	return !test_bit(XSPLIT_BLK_DEAD, &ring->flags) &&
+	       xsplit_back_reqs_pending(ring_r(ring)) > 0;
+}
+
+/*
  * Coalescing: whether the event for the published responses may wait.
- * The first response opens a window; later ones join it, and the event
- * goes out when the window ends, when coalesce_max responses wait, or
- * when the thread stops.  The response itself is published at once: a
- * frontend that is already looking (its interrupt handler draining
- * others) takes it without an event.
+ * It waits only while more answers are coming anyway, so a frontend is
+ * never kept waiting for a timer: a ring that has nothing else in flight
+ * answers at once.  The window bounds a wait behind a slow device, and
+ * the event also goes out once coalesce_max responses wait, or when the
+ * thread stops.  Responses are published at once: a frontend already
+ * draining others takes them without an event.
  */
 static bool ring_hold(struct xsplit_blk_ring *ring)
 {
 	u32 max = window_ns(&xsplit_blkback_coalesce_us), win;
 	u32 held = xsplit_back_unchecked(ring_r(ring));
+	bool more;
 	ktime_t now;
 
 	if (!ring->hold_end && !max)
 		return false;
+	more = ring_more_coming(ring) && !kthread_should_stop();
 	now = ktime_get();
 	if (!ring->hold_end) {
-		win = xsplit_blk_win_open(&ring->hold_win, max);
-		if (!win || kthread_should_stop())
+		win = more ? xsplit_blk_win_open(&ring->hold_win, max) : 0;
+		if (!win)
 			return false;
 		ring->hold_end = ktime_add_ns(now, win);
 		ring->hold_from = held;
 	}
-	if (held < READ_ONCE(xsplit_blkback_coalesce_max) &&
-	    ktime_before(now, ring->hold_end) && !kthread_should_stop())
+	if (more && held < READ_ONCE(xsplit_blkback_coalesce_max) &&
+	    ktime_before(now, ring->hold_end))
 		return true;
 	/* it paid if responses joined the first ones */
 	xsplit_blk_win_close(&ring->hold_win, max, held > ring->hold_from);

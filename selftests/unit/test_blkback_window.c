@@ -57,10 +57,10 @@ static void test_backs_off(void **state)
 		case_equal(i, opened, MIN);	/* a probe at the smallest */
 		skips[i] = n;
 	}
-	for (i = 0; i < ARRAY_SIZE(skips); i++)
-		case_equal(i, skips[i],
-			   1U << (i < XSPLIT_BLK_WIN_SKIP_SHIFT ?
-				  i : XSPLIT_BLK_WIN_SKIP_SHIFT));
+	for (i = 0; i < ARRAY_SIZE(skips); i++) {
+		n = i < XSPLIT_BLK_WIN_SKIP_SHIFT ? i : XSPLIT_BLK_WIN_SKIP_SHIFT;
+		case_equal(i, skips[i], 1U << n);
+	}
 }
 
 /* A probe that catches reopens the window and forgets the misses. */

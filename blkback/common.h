@@ -31,6 +31,7 @@
 #include "evtchn/xsplit_evtchn.h"
 #include "ring/blkif.h"
 #include "blkback/validate.h"
+#include "blkback/window.h"
 
 /*
  * What the module holds right now, over all devices (main.c); read-only in
@@ -55,6 +56,9 @@ extern unsigned int xsplit_blkback_max_indirect_segs;
 extern bool xsplit_blkback_feature_persistent;
 extern bool xsplit_blkback_indirect_copy;
 extern bool xsplit_blkback_log_stats;
+extern unsigned int xsplit_blkback_poll_us;
+extern unsigned int xsplit_blkback_coalesce_us;
+extern unsigned int xsplit_blkback_coalesce_max;
 
 /* The guest's ABI for the ring layout (the frontend's "protocol" key). */
 enum xsplit_blk_abi {
@@ -113,6 +117,14 @@ struct xsplit_blk_ring {
 	unsigned int inflight;
 	spinlock_t done_lock;		/* protects done */
 	struct list_head done;
+
+	/* notification avoidance (window.h), the thread's own */
+	struct xsplit_blk_win poll_win;
+	struct xsplit_blk_win hold_win;
+	ktime_t poll_end;	/* req_event left unasked until then; 0: none */
+	ktime_t hold_end;	/* the held event goes out by then; 0: none */
+	u32 hold_from;		/* responses held when the window opened */
+	bool eoi_work;		/* requests taken since the last EOI */
 
 	struct xsplit_pgrant_cache *pcache;	/* NULL: not persistent */
 	unsigned long next_purge;		/* jiffies */

@@ -16,6 +16,15 @@
 #define XSPLIT_BLK_DEF_INDIRECT_SEGS	256
 /* Largest idle time we accept, one day: a typo must not pin grants. */
 #define XSPLIT_BLK_MAX_PGRANT_SECS	86400
+/*
+ * Largest poll or coalescing window, 10 ms: far above what pays on
+ * hardware (tens of us), room for the emulated lab, and a bound on the
+ * latency a typo can add.
+ */
+#define XSPLIT_BLK_MAX_WINDOW_US	10000
+/* A hold ends at a ring's worth of responses anyway. */
+#define XSPLIT_BLK_MAX_COALESCE		512
+#define XSPLIT_BLK_DEF_COALESCE		16
 
 unsigned int xsplit_blkback_max_queues;
 /* Order 4 holds 512 requests; order 3 would already hold >= 256. */
@@ -26,6 +35,9 @@ unsigned int xsplit_blkback_max_indirect_segs = XSPLIT_BLK_DEF_INDIRECT_SEGS;
 bool xsplit_blkback_feature_persistent = true;
 bool xsplit_blkback_indirect_copy = true;
 bool xsplit_blkback_log_stats;
+unsigned int xsplit_blkback_poll_us;
+unsigned int xsplit_blkback_coalesce_us;
+unsigned int xsplit_blkback_coalesce_max = XSPLIT_BLK_DEF_COALESCE;
 
 struct xsplit_blk_live xsplit_blk_live;
 static struct dentry *xsplit_blk_debugfs;
@@ -59,6 +71,15 @@ XSPLIT_BLK_UINT_PARAM(persistent_grant_unused_seconds,
 XSPLIT_BLK_UINT_PARAM(max_indirect_segments, xsplit_blkback_max_indirect_segs,
 		      XSPLIT_BLKIF_MAX_SEGMENTS_PER_REQUEST, XSPLIT_BLK_MAX_SEGS,
 		      "Most segments of an indirect request (default 256)");
+XSPLIT_BLK_UINT_PARAM(poll_us, xsplit_blkback_poll_us,
+		      0, XSPLIT_BLK_MAX_WINDOW_US,
+		      "After finding requests, look at the ring again for up to this long before asking for an event; adaptive, 0: off (default 0)");
+XSPLIT_BLK_UINT_PARAM(coalesce_us, xsplit_blkback_coalesce_us,
+		      0, XSPLIT_BLK_MAX_WINDOW_US,
+		      "Hold a response's event up to this long so later responses share it; adaptive, 0: off (default 0)");
+XSPLIT_BLK_UINT_PARAM(coalesce_max, xsplit_blkback_coalesce_max,
+		      1, XSPLIT_BLK_MAX_COALESCE,
+		      "A held event goes out once this many responses wait for it (default 16)");
 
 module_param_named(feature_persistent, xsplit_blkback_feature_persistent,
 		   bool, 0644);

@@ -6,6 +6,7 @@
  * teardown that waits for every bio before any grant is unmapped.
  */
 #include <linux/delay.h>
+#include <linux/ktime.h>
 #include <linux/kthread.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -107,13 +108,68 @@ void xsplit_blk_respond(struct xsplit_blk_ring *ring, u64 id, u8 op, int err)
 	WARN_ON_ONCE(rc);
 }
 
+static u32 window_ns(unsigned int *param_us)
+{
+	return READ_ONCE(*param_us) * NSEC_PER_USEC;
+}
+
+/*
+ * More answers are on their way without anyone waiting for them: bios in
+ * flight, or requests on the ring that this thread takes next.
+ */
+static bool ring_more_coming(struct xsplit_blk_ring *ring)
+{
+	if (ring->inflight || test_bit(XSPLIT_BLK_MORE, &ring->flags))
+		return true;
+	return !test_bit(XSPLIT_BLK_DEAD, &ring->flags) &&
+	       xsplit_back_reqs_pending(ring_r(ring)) > 0;
+}
+
+/*
+ * Coalescing: whether the event for the published responses may wait.
+ * It waits only while more answers are coming anyway, so a frontend is
+ * never kept waiting for a timer: a ring that has nothing else in flight
+ * answers at once.  The window bounds a wait behind a slow device, and
+ * the event also goes out once coalesce_max responses wait, or when the
+ * thread stops.  Responses are published at once: a frontend already
+ * draining others takes them without an event.
+ */
+static bool ring_hold(struct xsplit_blk_ring *ring)
+{
+	u32 max = window_ns(&xsplit_blkback_coalesce_us), win;
+	u32 held = xsplit_back_unchecked(ring_r(ring));
+	bool more;
+	ktime_t now;
+
+	if (!ring->hold_end && !max)
+		return false;
+	more = ring_more_coming(ring) && !kthread_should_stop();
+	now = ktime_get();
+	if (!ring->hold_end) {
+		win = more ? xsplit_blk_win_open(&ring->hold_win, max) : 0;
+		if (!win)
+			return false;
+		ring->hold_end = ktime_add_ns(now, win);
+		ring->hold_from = held;
+	}
+	if (more && held < READ_ONCE(xsplit_blkback_coalesce_max) &&
+	    ktime_before(now, ring->hold_end))
+		return true;
+	/* it paid if responses joined the first ones */
+	xsplit_blk_win_close(&ring->hold_win, max, held > ring->hold_from);
+	ring->hold_end = 0;
+	return false;
+}
+
 static void ring_push(struct xsplit_blk_ring *ring)
 {
 	struct xsplit_back_ring *r = ring_r(ring);
 
-	if (r->rsp_prod_pvt == r->rsp_pushed)
+	if (r->rsp_prod_pvt != r->rsp_pushed)
+		xsplit_back_publish_rsps(r);
+	if (!xsplit_back_unchecked(r) || ring_hold(ring))
 		return;
-	if (xsplit_back_push_rsps(r))
+	if (xsplit_back_check_notify(r))
 		xsplit_evtchn_notify(&ring->evtchn);
 }
 
@@ -272,15 +328,54 @@ static void ring_broken(struct xsplit_blk_ring *ring)
  * first, so that never happens here, and the nearest thing, a full ring
  * whose next request must wait for one of ours to complete, is counted.
  */
-static bool ring_pool_exhausted(struct xsplit_blk_ring *ring, unsigned int n)
+static unsigned int ring_pool_exhausted(struct xsplit_blk_ring *ring,
+					unsigned int n)
 {
 	WARN_ON_ONCE(xsplit_back_reqs_pending(ring_r(ring)) > 0);
 	atomic64_inc(&ring->be->stats.oo_req);
+	/* completions wake the thread: a poll window has nothing to bound */
+	ring->poll_end = 0;
 	return n;
 }
 
-/* Take requests off the ring; true if any was found. */
-static bool ring_intake(struct xsplit_blk_ring *ring)
+/*
+ * Polling: the ring is empty after this pass took @found requests; true
+ * if the thread may go on without asking for an event (req_event stays
+ * behind req_cons, so the frontend sends none).  That is only while the
+ * thread runs again anyway, for a completion or a held event, and looks
+ * at the ring then; a pass that found requests opens the window, and its
+ * end bounds the wait for a request that comes while a slow device keeps
+ * its bios.  So the poll costs no wake-up of its own and never spins
+ * (dom0 may have one vCPU), and a ring that goes idle asks for its event
+ * at once: no latency at queue depth 1.
+ */
+static bool ring_poll(struct xsplit_blk_ring *ring, unsigned int found)
+{
+	u32 max = window_ns(&xsplit_blkback_poll_us), win;
+	bool waking = ring->inflight || ring->hold_end;
+	ktime_t now;
+
+	if (!ring->poll_end && (!found || !waking || !max))
+		return false;
+	now = ktime_get();
+	if (ring->poll_end) {
+		if (!found && waking && ktime_before(now, ring->poll_end))
+			return true;
+		/* found: requests came that no event announced */
+		xsplit_blk_win_close(&ring->poll_win, max, found);
+		ring->poll_end = 0;
+	}
+	if (!found || !waking)
+		return false;
+	win = xsplit_blk_win_open(&ring->poll_win, max);
+	if (!win)
+		return false;
+	ring->poll_end = ktime_add_ns(now, win);
+	return true;
+}
+
+/* Take requests off the ring; how many. */
+static unsigned int ring_intake(struct xsplit_blk_ring *ring)
 {
 	struct xsplit_blkif_request req;
 	unsigned int n;
@@ -290,7 +385,7 @@ static bool ring_intake(struct xsplit_blk_ring *ring)
 		if (list_empty(&ring->free))
 			return ring_pool_exhausted(ring, n);
 		rc = ring_get_req(ring, &req);
-		if (!rc) {
+		if (!rc && !ring_poll(ring, n)) {
 			/* Ask for an event, then look again: no lost wake-up. */
 			rc = xsplit_back_final_check(ring_r(ring));
 			if (rc > 0)
@@ -303,19 +398,27 @@ static bool ring_intake(struct xsplit_blk_ring *ring)
 		ring_dispatch(ring, &req);
 	}
 	set_bit(XSPLIT_BLK_MORE, &ring->flags);
-	return true;
+	return n;
 }
 
+/*
+ * The EOI calls an event spurious (Xen's back-off then delays the next
+ * one) only if no request was taken since the previous EOI: an event
+ * whose requests a pass woken by completions already took did its job.
+ */
 static void ring_events(struct xsplit_blk_ring *ring)
 {
 	bool event = test_and_clear_bit(XSPLIT_BLK_EVENT, &ring->flags);
-	bool found = false;
 
 	clear_bit(XSPLIT_BLK_MORE, &ring->flags);
-	if (!test_bit(XSPLIT_BLK_DEAD, &ring->flags))
-		found = ring_intake(ring);
-	if (event)
-		xsplit_evtchn_eoi(&ring->evtchn, found);
+	if (test_bit(XSPLIT_BLK_DEAD, &ring->flags))
+		ring->poll_end = 0;	/* no intake: no window to end */
+	else if (ring_intake(ring))
+		ring->eoi_work = true;
+	if (event) {
+		xsplit_evtchn_eoi(&ring->evtchn, ring->eoi_work);
+		ring->eoi_work = false;
+	}
 }
 
 static void ring_log_stats(struct xsplit_blk_ring *ring)
@@ -355,6 +458,33 @@ static bool ring_has_work(struct xsplit_blk_ring *ring)
 	       ring_done_pending(ring) || kthread_should_stop();
 }
 
+/* The earliest end of an open poll or coalescing window; 0: none. */
+static ktime_t ring_deadline(struct xsplit_blk_ring *ring)
+{
+	if (!ring->poll_end)
+		return ring->hold_end;
+	if (!ring->hold_end || ktime_before(ring->poll_end, ring->hold_end))
+		return ring->poll_end;
+	return ring->hold_end;
+}
+
+static void ring_wait(struct xsplit_blk_ring *ring)
+{
+	ktime_t end = ring_deadline(ring), left;
+
+	if (!end) {
+		wait_event_interruptible_timeout(ring->wq, ring_has_work(ring),
+						 ring->id ?
+						 XSPLIT_BLK_IDLE_TICK :
+						 XSPLIT_BLK_WAKE_TICK);
+		return;
+	}
+	left = ktime_sub(end, ktime_get());
+	if (ktime_to_ns(left) > 0)
+		wait_event_interruptible_hrtimeout(ring->wq,
+						   ring_has_work(ring), left);
+}
+
 /*
  * The ring's thread.  When told to stop it takes no more requests but
  * keeps completing until nothing is in flight, so no grant is unmapped
@@ -369,20 +499,20 @@ static int ring_thread(void *arg)
 			wait_event_timeout(ring->wq, ring_done_pending(ring),
 					   HZ);
 		else
-			wait_event_interruptible_timeout(ring->wq,
-							 ring_has_work(ring),
-							 ring->id ?
-							 XSPLIT_BLK_IDLE_TICK :
-							 XSPLIT_BLK_WAKE_TICK);
+			ring_wait(ring);
 		ring_complete(ring);
-		if (!kthread_should_stop())
-			ring_events(ring);
 		/* A slow device, as the frontend sees it: answers come late. */
 		if (xsplit_fault(XSPLIT_FAULT_DELAY))
 			msleep(xsplit_fault_delay_ms());
+		/* answers first: a held event's end is decided before intake */
 		ring_push(ring);
+		if (!kthread_should_stop())
+			ring_events(ring);
+		ring_push(ring);	/* answers of intake: errors, discards */
 		ring_housekeeping(ring);
 	}
+	/* a stop that came after the last push finds an event held */
+	ring_push(ring);
 	return 0;
 }
 

@@ -144,7 +144,8 @@ void xsplit_blkf_rings_free(struct xsplit_blkf_info *info);
 
 /* submit.c */
 blk_status_t xsplit_blkf_ring_submit(struct xsplit_blkf_ring *ring,
-				     struct request *rq);
+				     struct request *rq, bool last);
+void xsplit_blkf_ring_commit(struct xsplit_blkf_ring *ring);
 void xsplit_blkf_part_release(struct xsplit_blkf_ring *ring,
 			      struct xsplit_blkf_shadow *sh, bool copy_out,
 			      bool *leaked);

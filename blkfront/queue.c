@@ -101,6 +101,9 @@ static blk_status_t xsplit_blkf_queue_rq(struct blk_mq_hw_ctx *hctx,
 	blk_mq_start_request(rq);
 	if (answer_locally(info, rq, &sts)) {
 		blk_mq_end_request(rq, sts);
+		/* the batch's earlier requests may still wait for their event */
+		if (bd->last)
+			xsplit_blkf_ring_commit(hctx_ring(info, hctx));
 		return BLK_STS_OK;
 	}
 	pdu->nr_sg = 0;
@@ -113,7 +116,15 @@ static blk_status_t xsplit_blkf_queue_rq(struct blk_mq_hw_ctx *hctx,
 		sg_init_table(pdu->sg, info->max_sg);
 		pdu->nr_sg = xsplit_blk_rq_map_sg(rq, pdu->sg);
 	}
-	return xsplit_blkf_ring_submit(hctx_ring(info, hctx), rq);
+	return xsplit_blkf_ring_submit(hctx_ring(info, hctx), rq, bd->last);
+}
+
+/* blk-mq's batch ended before a request marked last: send its event. */
+static void xsplit_blkf_commit_rqs(struct blk_mq_hw_ctx *hctx)
+{
+	struct xsplit_blkf_info *info = hctx->queue->queuedata;
+
+	xsplit_blkf_ring_commit(hctx_ring(info, hctx));
 }
 
 static void xsplit_blkf_complete(struct request *rq)
@@ -154,6 +165,7 @@ xsplit_blkf_timeout(XSPLIT_BLK_TIMEOUT_PARAMS(rq))
 
 static const struct blk_mq_ops xsplit_blkf_mq_ops = {
 	.queue_rq = xsplit_blkf_queue_rq,
+	.commit_rqs = xsplit_blkf_commit_rqs,
 	.complete = xsplit_blkf_complete,
 	.timeout = xsplit_blkf_timeout,
 };

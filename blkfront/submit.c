@@ -248,6 +248,16 @@ static bool never_fits(struct xsplit_blkf_ring *ring, unsigned int parts)
 	return true;
 }
 
+/*
+ * Notify the backend, if it asked, for everything published since the
+ * last decision: once per blk-mq batch, not once per request.
+ */
+static void commit_locked(struct xsplit_blkf_ring *ring)
+{
+	if (ring->up && xsplit_front_check_notify(&ring->front.r))
+		xsplit_evtchn_notify(&ring->evtchn);
+}
+
 static blk_status_t submit_locked(struct xsplit_blkf_ring *ring,
 				  struct request *rq)
 {
@@ -292,8 +302,8 @@ static blk_status_t submit_locked(struct xsplit_blkf_ring *ring,
 	for (p = 0; p < parts; p++)
 		xsplit_blkif_front_put_req(&ring->front,
 					   &ring->shadow[ids[p]].req);
-	if (xsplit_front_push_reqs(&ring->front.r))
-		xsplit_evtchn_notify(&ring->evtchn);
+	/* a backend that is looking takes it now; the event waits for last */
+	xsplit_front_publish_reqs(&ring->front.r);
 	return BLK_STS_OK;
 }
 
@@ -301,18 +311,37 @@ static blk_status_t submit_locked(struct xsplit_blkf_ring *ring,
  * xsplit_blkf_ring_submit - put a mapped request on a ring
  * @ring: the ring of the request's hardware queue
  * @rq: the request, its pdu's scatterlist filled
+ * @last: the last request of blk-mq's batch: decide the event now
+ *
+ * A batch that ends without its last request gets its event from
+ * xsplit_blkf_ring_commit() (blk-mq's commit_rqs).
  *
  * Return: BLK_STS_OK, BLK_STS_RESOURCE (no room now: blk-mq retries once
  * a request completes) or BLK_STS_IOERR.
  */
 blk_status_t xsplit_blkf_ring_submit(struct xsplit_blkf_ring *ring,
-				     struct request *rq)
+				     struct request *rq, bool last)
 {
 	unsigned long flags;
 	blk_status_t ret;
 
 	spin_lock_irqsave(&ring->lock, flags);
 	ret = submit_locked(ring, rq);
+	if (last)
+		commit_locked(ring);
 	spin_unlock_irqrestore(&ring->lock, flags);
 	return ret;
+}
+
+/**
+ * xsplit_blkf_ring_commit - send the event a batch of requests deferred
+ * @ring: the ring
+ */
+void xsplit_blkf_ring_commit(struct xsplit_blkf_ring *ring)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&ring->lock, flags);
+	commit_locked(ring);
+	spin_unlock_irqrestore(&ring->lock, flags);
 }

@@ -71,6 +71,7 @@ struct xsplit_front_ring {
 	u32 slot_size;
 	u32 req_prod_pvt;	/* next request slot we fill */
 	u32 req_pushed;		/* last req_prod we published */
+	u32 req_checked;	/* req_pushed at the last notify decision */
 	u32 rsp_cons;		/* next response we consume */
 	bool broken;		/* the back end corrupted the ring */
 };
@@ -81,6 +82,7 @@ struct xsplit_back_ring {
 	u32 slot_size;
 	u32 rsp_prod_pvt;	/* next response slot we fill */
 	u32 rsp_pushed;		/* last rsp_prod we published */
+	u32 rsp_checked;	/* rsp_pushed at the last notify decision */
 	u32 req_cons;		/* next request we consume */
 	bool broken;		/* the front end corrupted the ring */
 };
@@ -135,7 +137,8 @@ static inline int xsplit_front_attach(struct xsplit_front_ring *r, void *page,
 		return -EINVAL;
 	*r = (struct xsplit_front_ring) {
 		.sring = page, .nr_ents = nr_ents, .slot_size = slot_size,
-		.req_prod_pvt = idx, .req_pushed = idx, .rsp_cons = idx,
+		.req_prod_pvt = idx, .req_pushed = idx, .req_checked = idx,
+		.rsp_cons = idx,
 	};
 	return 0;
 }
@@ -150,7 +153,8 @@ static inline int xsplit_back_attach(struct xsplit_back_ring *r, void *page,
 		return -EINVAL;
 	*r = (struct xsplit_back_ring) {
 		.sring = page, .nr_ents = nr_ents, .slot_size = slot_size,
-		.rsp_prod_pvt = idx, .rsp_pushed = idx, .req_cons = idx,
+		.rsp_prod_pvt = idx, .rsp_pushed = idx, .rsp_checked = idx,
+		.req_cons = idx,
 	};
 	return 0;
 }
@@ -198,16 +202,34 @@ static inline bool xsplit_front_broken(const struct xsplit_front_ring *r)
 	return r->broken;
 }
 
+/*
+ * Publishing and notifying are two steps, so that a batch of requests can
+ * be published as it is built (a back end that is looking sees them at
+ * once) and the event decided once for the whole batch: the decision
+ * covers every request published since the previous one.
+ */
+static inline void xsplit_front_publish_reqs(struct xsplit_front_ring *r)
+{
+	virt_wmb(); /* the back end sees the requests before the index */
+	WRITE_ONCE(r->sring->req_prod, r->req_prod_pvt);
+	r->req_pushed = r->req_prod_pvt;
+}
+
+/* True if the back end asked for an event within what was published. */
+static inline bool xsplit_front_check_notify(struct xsplit_front_ring *r)
+{
+	u32 old = r->req_checked, new = r->req_pushed;
+
+	r->req_checked = new;
+	virt_mb(); /* publish req_prod before reading the back end's req_event */
+	return xsplit_ring_need_notify(old, new, READ_ONCE(r->sring->req_event));
+}
+
 /* Publish filled requests; returns true if the back end must be notified. */
 static inline bool xsplit_front_push_reqs(struct xsplit_front_ring *r)
 {
-	u32 old = r->req_pushed, new = r->req_prod_pvt;
-
-	virt_wmb(); /* the back end sees the requests before the index */
-	WRITE_ONCE(r->sring->req_prod, new);
-	r->req_pushed = new;
-	virt_mb(); /* publish req_prod before reading the back end's req_event */
-	return xsplit_ring_need_notify(old, new, READ_ONCE(r->sring->req_event));
+	xsplit_front_publish_reqs(r);
+	return xsplit_front_check_notify(r);
 }
 
 /*
@@ -280,16 +302,34 @@ static inline int xsplit_back_reqs_pending(struct xsplit_back_ring *r)
 	return avail;
 }
 
+/* The mirror of the front end's two steps, for responses. */
+static inline void xsplit_back_publish_rsps(struct xsplit_back_ring *r)
+{
+	virt_wmb(); /* the front end sees the responses before the index */
+	WRITE_ONCE(r->sring->rsp_prod, r->rsp_prod_pvt);
+	r->rsp_pushed = r->rsp_prod_pvt;
+}
+
+/* Published responses not yet covered by a notify decision. */
+static inline u32 xsplit_back_unchecked(const struct xsplit_back_ring *r)
+{
+	return r->rsp_pushed - r->rsp_checked;
+}
+
+static inline bool xsplit_back_check_notify(struct xsplit_back_ring *r)
+{
+	u32 old = r->rsp_checked, new = r->rsp_pushed;
+
+	r->rsp_checked = new;
+	virt_mb(); /* publish rsp_prod before reading the front's rsp_event */
+	return xsplit_ring_need_notify(old, new, READ_ONCE(r->sring->rsp_event));
+}
+
 /* Publish responses; returns true if the front end must be notified. */
 static inline bool xsplit_back_push_rsps(struct xsplit_back_ring *r)
 {
-	u32 old = r->rsp_pushed, new = r->rsp_prod_pvt;
-
-	virt_wmb(); /* the front end sees the responses before the index */
-	WRITE_ONCE(r->sring->rsp_prod, new);
-	r->rsp_pushed = new;
-	virt_mb(); /* publish rsp_prod before reading the front's rsp_event */
-	return xsplit_ring_need_notify(old, new, READ_ONCE(r->sring->rsp_event));
+	xsplit_back_publish_rsps(r);
+	return xsplit_back_check_notify(r);
 }
 
 /* The mirror of xsplit_front_final_check() for requests. */

@@ -2,3 +2,6 @@
 # blkback/: the request validator.
 TESTS += test_blkback_validate
 test_blkback_validate_SRCS := test_blkback_validate.c ../../blkback/validate.c
+# blkback/: the adaptive window of notification avoidance.
+TESTS += test_blkback_window
+test_blkback_window_SRCS := test_blkback_window.c ../../blkback/window.c

@@ -433,6 +433,80 @@ static void test_batched_event(void **state)
 	pair_free(p);
 }
 
+/*
+ * Published one by one, notified once: the decision after a batch covers
+ * every request published since the previous decision, so an event the
+ * back end asked for in the middle of the batch is not lost.
+ */
+static void test_front_batch_notify(void **state)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(wrap_starts); i++) {
+		struct pair *p = pair_new(0, wrap_starts[i]);
+
+		sring(p)->req_event = wrap_starts[i] + 2;
+		put_reqs(p, 1, 0);
+		xsplit_front_publish_reqs(&p->f.r);
+		put_reqs(p, 1, 1);
+		xsplit_front_publish_reqs(&p->f.r);
+		put_reqs(p, 1, 2);
+		xsplit_front_publish_reqs(&p->f.r);
+		/* published without a decision: the back end sees all three */
+		assert_int_equal(sring(p)->req_prod, (u32)(wrap_starts[i] + 3));
+		assert_true(xsplit_front_check_notify(&p->f.r));
+		/* nothing published since: no second event */
+		assert_false(xsplit_front_check_notify(&p->f.r));
+		/* asked for at the fifth: not yet after the fourth ... */
+		sring(p)->req_event = wrap_starts[i] + 5;
+		put_reqs(p, 1, 3);
+		xsplit_front_publish_reqs(&p->f.r);
+		assert_false(xsplit_front_check_notify(&p->f.r));
+		/* ... but after a batch that reaches it */
+		put_reqs(p, 2, 4);
+		xsplit_front_publish_reqs(&p->f.r);
+		assert_true(xsplit_front_check_notify(&p->f.r));
+		pair_free(p);
+	}
+}
+
+/* A held response event: the decision covers what was published since. */
+static void test_back_deferred_notify(void **state)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(wrap_starts); i++) {
+		struct pair *p = pair_new(0, wrap_starts[i]);
+
+		put_reqs(p, 4, 0);
+		xsplit_front_push_reqs(&p->f.r);
+		serve_reqs(p, 2, 0);
+		xsplit_back_publish_rsps(&p->b.r);
+		serve_reqs(p, 2, 2);
+		xsplit_back_publish_rsps(&p->b.r);
+		assert_int_equal(xsplit_back_unchecked(&p->b.r), 4);
+		/* fresh ring: rsp_event = start + 1, inside the four */
+		assert_true(xsplit_back_check_notify(&p->b.r));
+		assert_int_equal(xsplit_back_unchecked(&p->b.r), 0);
+		pair_free(p);
+	}
+}
+
+/* The front end took the held responses by itself: no event is due. */
+static void test_back_deferred_taken(void **state)
+{
+	struct pair *p = pair_new(0, 0xfffffffe);
+
+	put_reqs(p, 3, 0);
+	xsplit_front_push_reqs(&p->f.r);
+	serve_reqs(p, 3, 0);
+	xsplit_back_publish_rsps(&p->b.r);
+	take_rsps(p, 3, 0);
+	assert_int_equal(xsplit_front_final_check(&p->f.r), 0);
+	assert_false(xsplit_back_check_notify(&p->b.r));
+	pair_free(p);
+}
+
 /* ---- final check ---- */
 
 static void test_final_check_with_work(void **state)
@@ -771,6 +845,9 @@ int main(void)
 		cmocka_unit_test(test_front_overflow),
 		cmocka_unit_test(test_front_overflow_after_consuming),
 		cmocka_unit_test(test_copy_req_once),
+		cmocka_unit_test(test_front_batch_notify),
+		cmocka_unit_test(test_back_deferred_notify),
+		cmocka_unit_test(test_back_deferred_taken),
 		cmocka_unit_test(test_copy_rsp_once),
 		cmocka_unit_test(test_put_rsp_needs_request),
 		cmocka_unit_test(test_unpushed_invisible),

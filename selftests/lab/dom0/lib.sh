@@ -125,6 +125,21 @@ tx_zerocopy() {
 	echo "dom0: xsplit_netback tx_zerocopy=$1"
 }
 
+# set_params SETTINGS: write each module.param=value of SETTINGS (comma
+# separated) to /sys/module; print the settings that undo it.  bench's
+# backend variants and LAB_X_BLK_FIO_SET use it.
+set_params() {
+	local kv m p f old undo=
+	for kv in ${1//,/ }; do
+		m=${kv%%.*} p=${kv#*.}
+		f=/sys/module/$m/parameters/${p%%=*}
+		old=$(cat "$f") || fail "set $kv: no $f"
+		echo "${p#*=}" >"$f" || fail "set $kv: cannot write $f"
+		undo="$undo${undo:+,}$m.${p%%=*}=$old"
+	done
+	echo "$undo"
+}
+
 # linux_bridge: xenbr0, 10.0.0.1/24 (guests take .2); idempotent.
 linux_bridge() {
 	ip link show xenbr0 >/dev/null 2>&1 && return 0

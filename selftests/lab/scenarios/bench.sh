@@ -97,20 +97,6 @@ raw() {
 	[ "${PIPESTATUS[0]}" = 0 ] || fail "fio on $3 in dom0"
 }
 
-# variant SETTINGS: write each module.param=value of SETTINGS (comma
-# separated) to /sys/module; print the settings that undo it.
-variant() {
-	local kv m p f old undo=
-	for kv in ${1//,/ }; do
-		m=${kv%%.*} p=${kv#*.}
-		f=/sys/module/$m/parameters/${p%%=*}
-		old=$(cat "$f") || fail "variant $kv: no $f"
-		echo "${p#*=}" >"$f" || fail "variant $kv: cannot write $f"
-		undo="$undo${undo:+,}$m.${p%%=*}=$old"
-	done
-	echo "$undo"
-}
-
 # guest REP PAIR N: guest N of the rep, with PAIR's frontend and backend
 # (and its variant), runs the jobs.
 guest() {
@@ -119,7 +105,7 @@ guest() {
 	LAB_FE=${pair%/*} LAB_BE=${pair#*/}
 	export LAB_FE LAB_BE
 	use_backends
-	[ -z "$set" ] || undo=$(variant "$set") || exit 1
+	[ -z "$set" ] || undo=$(set_params "$set") || exit 1
 	step "rep $1: $2 (guest $name)"
 	{
 		cat "$LAB_OUT/bench-jobs.sh"
@@ -140,7 +126,7 @@ guest() {
 		done >>"$RAW"
 	# a broken watcher shows at the first guest, not after the whole run
 	grep -q 'd_missing=1' "$RAW" && fail "dom0 missed $name's BENCH-MARK lines"
-	[ -z "$undo" ] || variant "$undo" >/dev/null || exit 1
+	[ -z "$undo" ] || set_params "$undo" >/dev/null || exit 1
 }
 
 # The CSV's columns: the tags, the figures, the guest's costs, dom0's.

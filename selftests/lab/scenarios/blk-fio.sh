@@ -12,7 +12,9 @@
 # one per CPU and queue, each on its own 512 MiB half.  Sizes, times and
 # error counts are printed.  LAB_X_BLK_FIO_MODES="xsplit/xsplit ..." runs
 # only those fe/be pairs (the others skip): 1 GiB of 4k under TCG is
-# ~10-15 minutes per pair.
+# ~10-15 minutes per pair.  LAB_X_BLK_FIO_SET="module.param=value,..."
+# sets those (writable) module parameters in dom0 for the run, e.g. a
+# backend variant of the bench: it must verify too.
 # lab: modes=4 timeout=600 timeout_full=2700
 # lab: skips=modes-filter
 # shellcheck source=../dom0/lib.sh
@@ -24,6 +26,12 @@ if [ -n "${LAB_X_BLK_FIO_MODES:-}" ] &&
 	skip modes-filter "$LAB_FE/$LAB_BE not in LAB_X_BLK_FIO_MODES"
 fi
 use_backends
+if [ -n "${LAB_X_BLK_FIO_SET:-}" ]; then
+	undo=$(set_params "$LAB_X_BLK_FIO_SET") || exit 1
+	echo "dom0: $LAB_X_BLK_FIO_SET (undone after: $undo)"
+	# the next scenario of the run must find the defaults
+	trap 'set_params "$undo" >/dev/null' EXIT
+fi
 
 if [ "${LAB_X_FULL:-0}" != 1 ]; then
 	dev=$(nullb verify 512 1) || fail "$dev"

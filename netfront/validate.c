@@ -241,3 +241,62 @@ int xsplit_nf_rx_finish(struct xsplit_nf_rx_pkt *p)
 		rx_fail(p, -EMSGSIZE);
 	return p->err;
 }
+
+/* ---- XDP ---- */
+
+/**
+ * xsplit_nf_xdp_ctr - which counter a program's verdict goes to
+ * @act: what the program returned, any value
+ */
+enum xsplit_nf_xdp_ctr xsplit_nf_xdp_ctr(u32 act)
+{
+	switch (act) {
+	case XSPLIT_NF_XDP_PASS:
+		return XSPLIT_NF_XDP_CTR_PASS;
+	case XSPLIT_NF_XDP_DROP:
+		return XSPLIT_NF_XDP_CTR_DROP;
+	case XSPLIT_NF_XDP_TX:
+		return XSPLIT_NF_XDP_CTR_TX;
+	case XSPLIT_NF_XDP_REDIRECT:
+		return XSPLIT_NF_XDP_CTR_REDIRECT;
+	default:	/* XDP_ABORTED, or a value no verdict has */
+		return XSPLIT_NF_XDP_CTR_ABORTED;
+	}
+}
+
+/**
+ * xsplit_nf_xdp_fits - can a received packet be handed to an XDP program?
+ * @nr_data: the packet's data slots (already validated)
+ * @off: offset of the data in its buffer
+ * @len: its length
+ * @page: the buffer's size
+ * @tailroom: bytes the kernel needs free after the data (an skb built
+ *            around the buffer keeps its shared info there)
+ *
+ * A program sees one buffer: a packet in several slots, or one too close
+ * to its buffer's end, is not for it (dropped and counted, as Linux's
+ * netfront drops multi-slot packets).  The arithmetic cannot wrap.
+ */
+bool xsplit_nf_xdp_fits(unsigned int nr_data, u32 off, u32 len, u32 page,
+			u32 tailroom)
+{
+	if (nr_data != 1 || off > page || len > page - off)
+		return false;
+	return tailroom <= page - off - len;
+}
+
+/**
+ * xsplit_nf_xdp_max_mtu - the largest MTU whose frames a program sees whole
+ * @page: the rx buffer's size
+ * @headroom: what the backend leaves before the data (xdp-headroom)
+ * @tailroom: what must stay free after it
+ * @l2: the link-layer header, beyond the MTU
+ *
+ * Return: the MTU, 0 if nothing fits.
+ */
+u32 xsplit_nf_xdp_max_mtu(u32 page, u32 headroom, u32 tailroom, u32 l2)
+{
+	u64 room = (u64)headroom + tailroom + l2;
+
+	return room < page ? page - (u32)room : 0;
+}

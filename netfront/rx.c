@@ -176,6 +176,29 @@ static bool rx_collect(struct xsplit_nf_queue *q, struct xsplit_nf_rx_pkt *p,
 }
 
 /*
+ * Past the headroom a backend left (see xsplit_nf_rx_xdp_data()); whether
+ * the packet is kept.  Also with no program attached: the headroom may
+ * still be set, just before an attach or after a detach.
+ */
+static bool rx_headroom(struct xsplit_nf_queue *q,
+			const struct xsplit_nf_rx_pkt *p, struct rx_frags *fr)
+{
+	int err = xsplit_nf_rx_xdp_data(p, fr->nr, &fr->f[0].off,
+					&fr->f[0].len);
+
+	if (!err)
+		return true;
+	if (err == -EMSGSIZE) {
+		xsplit_nf_count(q, &q->stats.xdp_oversize, 1);
+	} else {
+		xsplit_nf_count(q, &q->stats.rx_dropped, 1);
+		rx_malformed(q, err);
+	}
+	rx_frags_free(fr);
+	return false;
+}
+
+/*
  * The attached program's verdict, if any: whether the stack gets the
  * packet.  Only a packet in one page, with room after it, goes to the
  * program (see xdp.c); the others are dropped while one is attached.
@@ -318,7 +341,8 @@ int xsplit_nf_rx_poll(struct xsplit_nf_queue *q, int budget)
 			break;
 		}
 		done++;
-		if (!rx_collect(q, &p, &fr) || !rx_xdp(q, &fr, &flush))
+		if (!rx_collect(q, &p, &fr) || !rx_headroom(q, &p, &fr) ||
+		    !rx_xdp(q, &fr, &flush))
 			continue;
 		skb = rx_build(q, &fr);
 		if (skb)

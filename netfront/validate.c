@@ -265,6 +265,48 @@ enum xsplit_nf_xdp_ctr xsplit_nf_xdp_ctr(u32 act)
 }
 
 /**
+ * xsplit_nf_rx_xdp_data - where a packet's data is, given its XDP extra
+ * @p: the packet, finished without error
+ * @nr: the data slots taken
+ * @off: offset of the first slot's data, as the response gave it; moved
+ *       past the headroom
+ * @len: its length, as the response gave it; less the headroom
+ *
+ * A backend asked for xdp-headroom sends an XDP extra with it, and the two
+ * implementations lay the slot out differently: Linux's netback answers
+ * offset 0 and a status that counts the headroom (data at the headroom,
+ * in every data slot), xsplit's offset = headroom and the data's length
+ * (headroom in the first slot only).  Reading the headroom as the start
+ * of the data whenever the offset is below it serves both.  A packet in
+ * several slots is not kept: whether its other slots start with headroom
+ * too, nothing in the responses says.
+ *
+ * Return: 0, -EMSGSIZE for several slots, -EINVAL when less than a frame
+ * is left past the headroom.
+ */
+int xsplit_nf_rx_xdp_data(const struct xsplit_nf_rx_pkt *p, unsigned int nr,
+			  u16 *off, u16 *len)
+{
+	u16 headroom, skip;
+
+	if (!(p->extra_mask & BIT(XSPLIT_NETIF_EXTRA_TYPE_XDP)))
+		return 0;
+	headroom = p->extra[XSPLIT_NETIF_EXTRA_TYPE_XDP].u.xdp.headroom;
+	if (!headroom)
+		return 0;
+	if (nr != 1)
+		return -EMSGSIZE;
+	if (*off >= headroom)
+		return 0;
+	skip = headroom - *off;
+	if (*len < skip + XSPLIT_NF_MIN_FRAME)
+		return -EINVAL;
+	*off = headroom;
+	*len -= skip;
+	return 0;
+}
+
+/**
  * xsplit_nf_xdp_fits - can a received packet be handed to an XDP program?
  * @nr_data: the packet's data slots (already validated)
  * @off: offset of the data in its buffer

@@ -119,6 +119,8 @@ enum xsplit_nf_xdp_ctr {
 };
 
 enum xsplit_nf_xdp_ctr xsplit_nf_xdp_ctr(u32 act);
+int xsplit_nf_rx_xdp_data(const struct xsplit_nf_rx_pkt *p, unsigned int nr,
+			  u16 *off, u16 *len);
 bool xsplit_nf_xdp_fits(unsigned int nr_data, u32 off, u32 len, u32 page,
 			u32 tailroom);
 u32 xsplit_nf_xdp_max_mtu(u32 page, u32 headroom, u32 tailroom, u32 l2);

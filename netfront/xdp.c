@@ -261,7 +261,7 @@ static int attach_check(struct xsplit_nf *nf, bool first,
 	if (nf->netdev->mtu > xsplit_nf_xdp_mtu_limit()) {
 		netdev_warn(nf->netdev, "XDP needs an MTU of at most %u\n",
 			    xsplit_nf_xdp_mtu_limit());
-		NL_SET_ERR_MSG_MOD(extack, "MTU too large for XDP: a frame, its headroom and tailroom must fit one page");
+		NL_SET_ERR_MSG_MOD(extack, "MTU too large for XDP: frames must fit one page");
 		return -EINVAL;
 	}
 	if (!first)

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "netfront/validate.h"
@@ -343,6 +344,55 @@ static void test_xdp_fits(void **state)
 	assert_true(xsplit_nf_xdp_fits(1, 0, PAGE, PAGE, 0));
 }
 
+static void xdp_pkt(struct xsplit_nf_rx_pkt *p, u16 headroom)
+{
+	memset(p, 0, sizeof(*p));
+	p->extra_mask = BIT(XSPLIT_NETIF_EXTRA_TYPE_XDP);
+	p->extra[XSPLIT_NETIF_EXTRA_TYPE_XDP].u.xdp.headroom = headroom;
+}
+
+/* Both backends' layouts of a packet at the headroom. */
+static void test_xdp_data(void **state)
+{
+	struct xsplit_nf_rx_pkt p;
+	u16 off, len;
+
+	/* Linux's netback: offset 0, the status counts the headroom */
+	xdp_pkt(&p, HEADROOM);
+	off = 0;
+	len = HEADROOM + 98;
+	assert_int_equal(xsplit_nf_rx_xdp_data(&p, 1, &off, &len), 0);
+	assert_int_equal(off, HEADROOM);
+	assert_int_equal(len, 98);
+	/* xsplit's netback: offset = headroom, the data's length */
+	off = HEADROOM;
+	len = 98;
+	assert_int_equal(xsplit_nf_rx_xdp_data(&p, 1, &off, &len), 0);
+	assert_int_equal(off, HEADROOM);
+	assert_int_equal(len, 98);
+	/* several slots: not kept */
+	assert_int_equal(xsplit_nf_rx_xdp_data(&p, 2, &off, &len), -EMSGSIZE);
+	/* nothing left but the headroom, or less than a frame */
+	off = 0;
+	len = HEADROOM;
+	assert_int_equal(xsplit_nf_rx_xdp_data(&p, 1, &off, &len), -EINVAL);
+	len = HEADROOM + 13;
+	assert_int_equal(xsplit_nf_rx_xdp_data(&p, 1, &off, &len), -EINVAL);
+	len = 20;
+	assert_int_equal(xsplit_nf_rx_xdp_data(&p, 1, &off, &len), -EINVAL);
+	assert_int_equal(off, 0);
+	/* no extra, or a zero headroom: the response as it is */
+	xdp_pkt(&p, 0);
+	off = 0;
+	len = 98;
+	assert_int_equal(xsplit_nf_rx_xdp_data(&p, 3, &off, &len), 0);
+	p.extra_mask = 0;
+	p.extra[XSPLIT_NETIF_EXTRA_TYPE_XDP].u.xdp.headroom = HEADROOM;
+	assert_int_equal(xsplit_nf_rx_xdp_data(&p, 3, &off, &len), 0);
+	assert_int_equal(off, 0);
+	assert_int_equal(len, 98);
+}
+
 static void test_xdp_max_mtu(void **state)
 {
 	/* 4096 - 256 - 320 - 14 */
@@ -373,6 +423,7 @@ int main(void)
 		cmocka_unit_test(test_rx_feed_after_done),
 		cmocka_unit_test(test_xdp_verdict_counters),
 		cmocka_unit_test(test_xdp_fits),
+		cmocka_unit_test(test_xdp_data),
 		cmocka_unit_test(test_xdp_max_mtu),
 	};
 

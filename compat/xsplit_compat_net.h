@@ -167,6 +167,7 @@ static inline void xsplit_xdp_buff_init(struct xdp_buff *xdp, void *hard_start,
 	xdp_init_buff(xdp, frame_sz, rxq);
 	xdp_prepare_buff(xdp, hard_start, headroom, len, false);
 #else
+	memset(xdp, 0, sizeof(*xdp));	/* the fields that came later too */
 	xdp->frame_sz = frame_sz;
 	xdp->rxq = rxq;
 	xdp->data_hard_start = hard_start;

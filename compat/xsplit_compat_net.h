@@ -143,4 +143,69 @@ static void name(struct ubuf_info *ubuf)				\
 }
 #endif
 
+/* XDP, for netfront */
+#include <linux/filter.h>
+#include <net/xdp.h>
+
+static inline int xsplit_xdp_rxq_info_reg(struct xdp_rxq_info *rxq,
+					  struct net_device *dev, u32 queue,
+					  unsigned int napi_id)
+{
+#ifdef XSPLIT_HAVE_XDP_RXQ_NAPI_ID
+	return xdp_rxq_info_reg(rxq, dev, queue, napi_id);
+#else
+	return xdp_rxq_info_reg(rxq, dev, queue);
+#endif
+}
+
+/* @len bytes at @hard_start + @headroom, in a buffer of @frame_sz */
+static inline void xsplit_xdp_buff_init(struct xdp_buff *xdp, void *hard_start,
+					unsigned int headroom, unsigned int len,
+					u32 frame_sz, struct xdp_rxq_info *rxq)
+{
+#ifdef XSPLIT_HAVE_XDP_INIT_BUFF
+	xdp_init_buff(xdp, frame_sz, rxq);
+	xdp_prepare_buff(xdp, hard_start, headroom, len, false);
+#else
+	memset(xdp, 0, sizeof(*xdp));	/* the fields that came later too */
+	xdp->frame_sz = frame_sz;
+	xdp->rxq = rxq;
+	xdp->data_hard_start = hard_start;
+	xdp->data = hard_start + headroom;
+	xdp->data_end = xdp->data + len;
+	xdp_set_data_meta_invalid(xdp);
+#endif
+}
+
+static inline void xsplit_bpf_warn_invalid_xdp_action(struct net_device *dev,
+						      struct bpf_prog *prog,
+						      u32 act)
+{
+#ifdef XSPLIT_HAVE_BPF_WARN_XDP_DEV
+	bpf_warn_invalid_xdp_action(dev, prog, act);
+#else
+	bpf_warn_invalid_xdp_action(act);
+#endif
+}
+
+/* A frame whose data goes on beyond xdpf->data and ->len (5.18) */
+static inline bool xsplit_xdp_frame_has_frags(struct xdp_frame *xdpf)
+{
+#ifdef XSPLIT_HAVE_XDP_FRAGS
+	return xdp_frame_has_frags(xdpf);
+#else
+	return false;
+#endif
+}
+
+/* Native XDP with redirects out and in (declared since 6.3) */
+static inline void xsplit_xdp_set_features(struct net_device *dev)
+{
+#ifdef XSPLIT_HAVE_XDP_FEATURES
+	xdp_set_features_flag(dev, NETDEV_XDP_ACT_BASIC |
+			      NETDEV_XDP_ACT_REDIRECT |
+			      NETDEV_XDP_ACT_NDO_XMIT);
+#endif
+}
+
 #endif /* XSPLIT_COMPAT_NET_H */

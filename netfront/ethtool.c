@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * netfront's ethtool: driver info, link, channels, Linux's netfront's one
- * statistic (rx_gso_checksum_fixup, the device's total) and per-queue
- * counters (named "q<N>_<counter>", in struct xsplit_nf_stats order).
+ * netfront's ethtool: driver info, link, channels, device-wide totals
+ * (Linux's netfront's one statistic, rx_gso_checksum_fixup, then the XDP
+ * counters) and the per-queue counters (named "q<N>_<counter>", in
+ * struct xsplit_nf_stats order).
  */
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
@@ -14,12 +15,21 @@ static const char xsplit_nf_stat_names[][ETH_GSTRING_LEN] = {
 	"rx_nomem", "tx_packets", "tx_bytes", "tx_dropped", "tx_errors",
 	"tx_gso", "tx_csum_partial", "bad_responses", "lost_events",
 	"rx_gso_checksum_fixup",
+	/* xdp_verdict[], in enum xsplit_nf_xdp_ctr order */
+	"xdp_pass", "xdp_drop", "xdp_tx", "xdp_redirect", "xdp_aborted",
+	"xdp_oversize", "xdp_tx_errors", "xdp_redirect_errors", "xdp_xmit",
+	"xdp_xmit_errors",
 };
 
-/* Linux's netfront's name for the device-wide total, first in the list. */
-#define NF_TOTALS 1
-
 static_assert(ARRAY_SIZE(xsplit_nf_stat_names) == XSPLIT_NF_NR_STATS);
+
+/*
+ * The counters also given as the device's totals, first in the list:
+ * from rx_gso_checksum_fixup (Linux's netfront's name) to the last one.
+ */
+#define NF_TOTALS_FIRST \
+	(offsetof(struct xsplit_nf_stats, rx_gso_checksum_fixup) / sizeof(u64))
+#define NF_TOTALS (XSPLIT_NF_NR_STATS - NF_TOTALS_FIRST)
 
 static void nf_get_drvinfo(struct net_device *dev,
 			   struct ethtool_drvinfo *info)
@@ -48,7 +58,8 @@ static void nf_get_strings(struct net_device *dev, u32 sset, u8 *data)
 
 	if (sset != ETH_SS_STATS)
 		return;
-	ethtool_sprintf(&data, "rx_gso_checksum_fixup");
+	for (i = NF_TOTALS_FIRST; i < XSPLIT_NF_NR_STATS; i++)
+		ethtool_sprintf(&data, "%s", xsplit_nf_stat_names[i]);
 	for (q = 0; q < nf->nr_queues; q++)
 		for (i = 0; i < XSPLIT_NF_NR_STATS; i++)
 			ethtool_sprintf(&data, "q%u_%s", q,
@@ -59,13 +70,15 @@ static void nf_get_stats(struct net_device *dev, struct ethtool_stats *st,
 			 u64 *data)
 {
 	struct xsplit_nf *nf = netdev_priv(dev);
-	u64 *fixups = data++;
-	unsigned int i, start;
+	u64 *totals = data;
+	unsigned int i, j, start;
 
-	*fixups = 0;
+	memset(totals, 0, NF_TOTALS * sizeof(u64));
+	data += NF_TOTALS;
 	for (i = 0; i < nf->nr_queues; i++) {
 		struct xsplit_nf_queue *q = &nf->queues[i];
 		struct xsplit_nf_stats s;
+		const u64 *v = (const u64 *)&s;
 
 		do {
 			start = u64_stats_fetch_begin(&q->syncp);
@@ -73,7 +86,8 @@ static void nf_get_stats(struct net_device *dev, struct ethtool_stats *st,
 		} while (u64_stats_fetch_retry(&q->syncp, start));
 		memcpy(data, &s, sizeof(s));
 		data += XSPLIT_NF_NR_STATS;
-		*fixups += s.rx_gso_checksum_fixup;
+		for (j = 0; j < NF_TOTALS; j++)
+			totals[j] += v[NF_TOTALS_FIRST + j];
 	}
 }
 

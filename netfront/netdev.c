@@ -54,6 +54,13 @@ static int nf_change_mtu(struct net_device *dev, int mtu)
 
 	if (mtu > (int)max)
 		return -EINVAL;
+	/* an XDP program sees every frame in one page (xdp.c) */
+	if (rcu_access_pointer(nf->xdp_prog) &&
+	    mtu > (int)xsplit_nf_xdp_mtu_limit()) {
+		netdev_warn(dev, "MTU %d too large while XDP is attached (at most %u)\n",
+			    mtu, xsplit_nf_xdp_mtu_limit());
+		return -EINVAL;
+	}
 	dev->mtu = mtu;
 	return 0;
 }
@@ -88,10 +95,14 @@ static void nf_get_stats64(struct net_device *dev,
 		} while (u64_stats_fetch_retry(&q->syncp, start));
 		tot->rx_packets += s.rx_packets;
 		tot->rx_bytes += s.rx_bytes;
-		tot->rx_dropped += s.rx_dropped + s.rx_nomem;
+		tot->rx_dropped += s.rx_dropped + s.rx_nomem +
+				   s.xdp_verdict[XSPLIT_NF_XDP_CTR_DROP] +
+				   s.xdp_verdict[XSPLIT_NF_XDP_CTR_ABORTED] +
+				   s.xdp_oversize + s.xdp_tx_errors +
+				   s.xdp_redirect_errors;
 		tot->tx_packets += s.tx_packets;
 		tot->tx_bytes += s.tx_bytes;
-		tot->tx_dropped += s.tx_dropped;
+		tot->tx_dropped += s.tx_dropped + s.xdp_xmit_errors;
 		tot->tx_errors += s.tx_errors;
 	}
 	rcu_read_unlock();
@@ -105,6 +116,8 @@ static const struct net_device_ops xsplit_nf_netdev_ops = {
 	.ndo_fix_features = nf_fix_features,
 	.ndo_get_stats64 = nf_get_stats64,
 	.ndo_validate_addr = eth_validate_addr,
+	.ndo_bpf = xsplit_nf_bpf,
+	.ndo_xdp_xmit = xsplit_nf_xdp_xmit,
 };
 
 /*
@@ -171,6 +184,7 @@ struct net_device *xsplit_nf_netdev_alloc(struct xsplit_xb_dev *xb)
 	/* A GSO packet plus its headers must fit the 16-bit size field. */
 	netif_set_tso_max_size(dev, XSPLIT_NETIF_MAX_TX_SIZE - MAX_TCP_HEADER);
 	SET_NETDEV_DEV(dev, &xb->xdev->dev);
+	xsplit_xdp_set_features(dev);
 	dev->sysfs_groups[0] = &xsplit_nf_rxbuf_group;
 	netif_carrier_off(dev);
 	/* No xmit until connected: only connect wakes the queues. */

@@ -9,6 +9,8 @@
  *   tx.c      ndo_start_xmit and tx completion
  *   netdev.c  net_device_ops, features, MTU
  *   ethtool.c ethtool_ops and the per-queue counters
+ *   xdp.c     XDP: ndo_bpf, the headroom negotiation, the verdicts on
+ *             rx, ndo_xdp_xmit
  *   validate.c  pure checks of the backend's responses
  */
 #ifndef XSPLIT_NETFRONT_H
@@ -16,6 +18,7 @@
 
 #include <linux/netdevice.h>
 #include <linux/u64_stats_sync.h>
+#include <net/xdp.h>
 #include <linux/timer.h>
 #include <linux/workqueue.h>
 
@@ -33,6 +36,8 @@
 #define XSPLIT_NF_TX_STOP_THRESH (XSPLIT_NF_TX_MAX_SLOTS + 1)
 /* Data slots of one rx packet: each becomes one skb fragment. */
 #define XSPLIT_NF_RX_MAX_DATA MAX_SKB_FRAGS
+/* What an skb built around an rx page keeps after the data (XDP). */
+#define XSPLIT_NF_XDP_TAILROOM SKB_DATA_ALIGN(sizeof(struct skb_shared_info))
 /* Bytes pulled into the skb's linear area: enough for the headers. */
 #define XSPLIT_NF_RX_PULL 256U
 /*
@@ -68,6 +73,16 @@ struct xsplit_nf_stats {
 	u64 lost_events;	/* a ring the watchdog found stalled */
 	/* GSO packets without a blank checksum: made partial here */
 	u64 rx_gso_checksum_fixup;
+	/*
+	 * XDP: per verdict (enum xsplit_nf_xdp_ctr: pass, drop, tx,
+	 * redirect, aborted, which also takes any value that is no verdict)
+	 */
+	u64 xdp_verdict[XSPLIT_NF_XDP_NR_CTRS];
+	u64 xdp_oversize;	/* not for the program: several slots */
+	u64 xdp_tx_errors;	/* XDP_TX that could not be queued */
+	u64 xdp_redirect_errors; /* xdp_do_redirect() refused it */
+	u64 xdp_xmit;		/* frames redirected to us, queued */
+	u64 xdp_xmit_errors;	/* ... refused (no room, no memory) */
 };
 
 #define XSPLIT_NF_NR_STATS (sizeof(struct xsplit_nf_stats) / sizeof(u64))
@@ -119,6 +134,9 @@ struct xsplit_nf_queue {
 	struct timer_list watchdog;	/* runs while NAPI is enabled */
 	u32 wd_tx_cons, wd_rx_cons;	/* what it saw consumed last time */
 
+	struct xdp_rxq_info xdp_rxq;	/* registered with the queue */
+	bool xdp_tx_pending;	/* XDP_TX queued, not yet pushed: NAPI */
+
 	struct u64_stats_sync syncp;
 	struct xsplit_nf_stats stats;
 };
@@ -136,6 +154,13 @@ struct xsplit_nf {
 	unsigned int nr_queues;
 	bool connected;		/* rings live; changes under rtnl */
 	struct xsplit_netif_offload feat;	/* read at connect */
+	bool back_xdp_headroom;	/* feature-xdp-headroom, read at advertise */
+	/*
+	 * The headroom we ask for (XDP_PACKET_HEADROOM or 0), published at
+	 * advertise and by each attach and detach; changes under rtnl.
+	 */
+	bool xdp_headroom;
+	struct bpf_prog __rcu *xdp_prog;	/* under rtnl; NAPI reads */
 };
 
 static inline domid_t xsplit_nf_domid(const struct xsplit_nf *nf)
@@ -196,6 +221,21 @@ void xsplit_nf_tx_release(struct xsplit_nf_queue *q);
 struct net_device *xsplit_nf_netdev_alloc(struct xsplit_xb_dev *xb);
 void xsplit_nf_netdev_connect(struct xsplit_nf *nf);
 void xsplit_nf_netdev_disconnect(struct xsplit_nf *nf);
+
+/* tx.c, for XDP: one frame copied to the ring, the ring pushed */
+int xsplit_nf_tx_frame(struct xsplit_nf_queue *q, const void *data,
+		       unsigned int len);
+void xsplit_nf_tx_push(struct xsplit_nf_queue *q);
+
+/* xdp.c */
+int xsplit_nf_xdp_rx(struct xsplit_nf_queue *q, struct bpf_prog *prog,
+		     struct page *page, u16 *off, u16 *len, bool *flush);
+int xsplit_nf_bpf(struct net_device *dev, struct netdev_bpf *bpf);
+int xsplit_nf_xdp_xmit(struct net_device *dev, int n,
+		       struct xdp_frame **frames, u32 flags);
+int xsplit_nf_xdp_publish(struct xsplit_nf *nf,
+			  struct xenbus_transaction xbt);
+unsigned int xsplit_nf_xdp_mtu_limit(void);
 
 /* ethtool.c */
 extern const struct ethtool_ops xsplit_nf_ethtool_ops;

@@ -298,6 +298,25 @@ static void queue_events_free(struct xsplit_nf_queue *q)
 	q->split = false;
 }
 
+/*
+ * What XDP knows of the queue: our device and queue, and the memory of
+ * its packets, whole pages of their own (returned with put_page()).
+ */
+static int queue_xdp_rxq(struct xsplit_nf *nf, struct xsplit_nf_queue *q)
+{
+	int err;
+
+	err = xsplit_xdp_rxq_info_reg(&q->xdp_rxq, nf->netdev, q->id,
+				      q->napi.napi_id);
+	if (err)
+		return err;
+	err = xdp_rxq_info_reg_mem_model(&q->xdp_rxq, MEM_TYPE_PAGE_ORDER0,
+					 NULL);
+	if (err)
+		xdp_rxq_info_unreg(&q->xdp_rxq);
+	return err;
+}
+
 static int queue_init(struct xsplit_nf *nf, struct xsplit_nf_queue *q,
 		      unsigned int id, bool split)
 {
@@ -319,11 +338,16 @@ static int queue_init(struct xsplit_nf *nf, struct xsplit_nf_queue *q,
 		return err;
 	/* NAPI first: the event handler schedules it. */
 	xsplit_netif_napi_add(nf->netdev, &q->napi, queue_poll);
-	err = queue_events(nf, q, split);
+	err = queue_xdp_rxq(nf, q);
 	if (err)
 		goto del_napi;
+	err = queue_events(nf, q, split);
+	if (err)
+		goto unreg_rxq;
 	return 0;
 
+unreg_rxq:
+	xdp_rxq_info_unreg(&q->xdp_rxq);
 del_napi:
 	netif_napi_del(&q->napi);
 	xsplit_xb_ring_ungrant(&q->rx_mem);
@@ -340,6 +364,7 @@ static void queue_fini(struct xsplit_nf_queue *q)
 	timer_delete_sync(&q->watchdog);
 	queue_events_free(q);
 	timer_delete_sync(&q->refill);
+	xdp_rxq_info_unreg(&q->xdp_rxq);
 	netif_napi_del(&q->napi);
 	xsplit_nf_tx_release(q);
 	xsplit_nf_rx_release(q);

@@ -6,7 +6,8 @@
  * (an extra-info slot, an error, a dropped packet) stays granted where it is
  * and goes out again with the next request at that index.  A buffer that
  * did carry data has its grant ended before we read a byte of it, and its
- * page becomes an skb fragment.
+ * page goes to the XDP program if one is attached (xdp.c), and becomes an
+ * skb fragment unless the program kept it.
  */
 #include <linux/etherdevice.h>
 #include <linux/netdevice.h>
@@ -92,7 +93,23 @@ static struct page *rx_buf_take(struct xsplit_nf_queue *q, u16 id)
 	return NULL;
 }
 
-static void rx_take(struct xsplit_nf_queue *q, struct sk_buff *skb,
+/* The data slots of one packet, out of the ring: their pages are ours. */
+struct rx_frags {
+	unsigned int nr;
+	struct rx_frag {
+		struct page *page;
+		u16 off;
+		u16 len;
+	} f[XSPLIT_NF_RX_MAX_DATA];
+};
+
+static void rx_frags_free(struct rx_frags *fr)
+{
+	while (fr->nr)
+		__free_page(fr->f[--fr->nr].page);
+}
+
+static void rx_take(struct xsplit_nf_queue *q, struct rx_frags *fr,
 		    struct xsplit_nf_rx_pkt *p, u16 id, u16 off, u16 len)
 {
 	struct page *page = rx_buf_take(q, id);
@@ -101,12 +118,14 @@ static void rx_take(struct xsplit_nf_queue *q, struct sk_buff *skb,
 		p->err = p->err ? p->err : -EBUSY;
 		return;
 	}
-	if (!skb) {
+	/* The parser takes at most max_data slots of a packet. */
+	if (WARN_ON_ONCE(fr->nr >= ARRAY_SIZE(fr->f))) {
 		__free_page(page);
+		p->err = p->err ? p->err : -EMSGSIZE;
 		return;
 	}
-	skb_add_rx_frag(skb, skb_shinfo(skb)->nr_frags, page, off, len,
-			PAGE_SIZE);
+	fr->f[fr->nr++] = (struct rx_frag){ .page = page, .off = off,
+					    .len = len };
 }
 
 /*
@@ -124,17 +143,15 @@ static void rx_malformed(struct xsplit_nf_queue *q, int err)
 		    q->id, err);
 }
 
-/* Consume one packet's slots; the packet's skb on success, else NULL. */
-static struct sk_buff *rx_collect(struct xsplit_nf_queue *q,
-				  struct xsplit_nf_rx_pkt *p)
+/* Consume one packet's slots; whether it is good, its pages in @fr. */
+static bool rx_collect(struct xsplit_nf_queue *q, struct xsplit_nf_rx_pkt *p,
+		       struct rx_frags *fr)
 {
-	struct sk_buff *skb = napi_alloc_skb(&q->napi, XSPLIT_NF_RX_PULL);
 	struct xsplit_netif_rx_response rsp;
 	u16 id, off, len;
 	int ret;
 
-	if (!skb)
-		xsplit_nf_count(q, &q->stats.rx_nomem, 1);
+	fr->nr = 0;
 	xsplit_nf_rx_begin(p, XSPLIT_NF_RX_MAX_DATA);
 	while (!xsplit_nf_rx_done(p)) {
 		id = rx_index(q, q->rx.r.rsp_cons);
@@ -147,16 +164,93 @@ static struct sk_buff *rx_collect(struct xsplit_nf_queue *q,
 		}
 		if (xsplit_nf_rx_feed(p, &rsp, id, &off, &len) ==
 		    XSPLIT_NF_RX_TAKE)
-			rx_take(q, skb, p, id, off, len);
+			rx_take(q, fr, p, id, off, len);
 	}
-	if (xsplit_nf_rx_finish(p) || !skb) {
-		if (p->err) {
-			xsplit_nf_count(q, &q->stats.rx_dropped, 1);
-			rx_malformed(q, p->err);
-		}
-		kfree_skb(skb);
+	if (xsplit_nf_rx_finish(p)) {
+		xsplit_nf_count(q, &q->stats.rx_dropped, 1);
+		rx_malformed(q, p->err);
+		rx_frags_free(fr);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Past the headroom a backend left (see xsplit_nf_rx_xdp_data()); whether
+ * the packet is kept.  Also with no program attached: the headroom may
+ * still be set, just before an attach or after a detach.
+ */
+static bool rx_headroom(struct xsplit_nf_queue *q,
+			const struct xsplit_nf_rx_pkt *p, struct rx_frags *fr)
+{
+	int err = xsplit_nf_rx_xdp_data(p, fr->nr, &fr->f[0].off,
+					&fr->f[0].len);
+
+	if (!err)
+		return true;
+	if (err == -EMSGSIZE) {
+		xsplit_nf_count(q, &q->stats.xdp_oversize, 1);
+	} else {
+		xsplit_nf_count(q, &q->stats.rx_dropped, 1);
+		rx_malformed(q, err);
+	}
+	rx_frags_free(fr);
+	return false;
+}
+
+/*
+ * The attached program's verdict, if any: whether the stack gets the
+ * packet.  Only a packet in one page, with room after it, goes to the
+ * program (see xdp.c); the others are dropped while one is attached.
+ */
+static bool rx_xdp(struct xsplit_nf_queue *q, struct rx_frags *fr,
+		   bool *flush)
+{
+	struct bpf_prog *prog = rcu_dereference(q->nf->xdp_prog);
+	struct rx_frag *f = &fr->f[0];
+
+	if (!prog)
+		return true;
+	if (!xsplit_nf_xdp_fits(fr->nr, f->off, f->len, PAGE_SIZE,
+				XSPLIT_NF_XDP_TAILROOM)) {
+		xsplit_nf_count(q, &q->stats.xdp_oversize, 1);
+		rx_frags_free(fr);
+		return false;
+	}
+	if (xsplit_nf_xdp_rx(q, prog, f->page, &f->off, &f->len, flush) ==
+	    XDP_PASS)
+		return true;
+	fr->nr = 0;	/* the program's verdict took care of the page */
+	return false;
+}
+
+/* What the programs' verdicts left for the end of the poll. */
+static void rx_xdp_finish(struct xsplit_nf_queue *q, bool flush)
+{
+	if (flush)
+		xdp_do_flush();
+	if (q->xdp_tx_pending) {
+		q->xdp_tx_pending = false;
+		xsplit_nf_tx_push(q);
+	}
+}
+
+/* An skb with the packet's pages as fragments; NULL (pages freed) on ENOMEM. */
+static struct sk_buff *rx_build(struct xsplit_nf_queue *q,
+				struct rx_frags *fr)
+{
+	struct sk_buff *skb = napi_alloc_skb(&q->napi, XSPLIT_NF_RX_PULL);
+	unsigned int i;
+
+	if (!skb) {
+		xsplit_nf_count(q, &q->stats.rx_nomem, 1);
+		rx_frags_free(fr);
 		return NULL;
 	}
+	for (i = 0; i < fr->nr; i++)
+		skb_add_rx_frag(skb, i, fr->f[i].page, fr->f[i].off,
+				fr->f[i].len, PAGE_SIZE);
+	fr->nr = 0;
 	return skb;
 }
 
@@ -232,9 +326,12 @@ drop:
 int xsplit_nf_rx_poll(struct xsplit_nf_queue *q, int budget)
 {
 	struct xsplit_nf_rx_pkt p;
+	struct rx_frags fr;
+	bool flush = false;
 	struct sk_buff *skb;
 	int done = 0;
 
+	rcu_read_lock();	/* the XDP program */
 	while (done < budget && !q->broken) {
 		int pending = xsplit_front_rsps_pending(&q->rx.r);
 
@@ -243,11 +340,16 @@ int xsplit_nf_rx_poll(struct xsplit_nf_queue *q, int budget)
 				xsplit_nf_queue_broken(q, "corrupt rx ring");
 			break;
 		}
-		skb = rx_collect(q, &p);
+		done++;
+		if (!rx_collect(q, &p, &fr) || !rx_headroom(q, &p, &fr) ||
+		    !rx_xdp(q, &fr, &flush))
+			continue;
+		skb = rx_build(q, &fr);
 		if (skb)
 			rx_deliver(q, skb, &p);
-		done++;
 	}
+	rx_xdp_finish(q, flush);
+	rcu_read_unlock();
 	if (!q->broken)
 		xsplit_nf_rx_refill(q);
 	return done;

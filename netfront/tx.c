@@ -38,14 +38,27 @@ static void tx_pages_put(struct tx_pages *tp)
 		tx_buf_put(&tp->bufs[--tp->nr]);
 }
 
+/* @page, holding @len bytes of a packet, zeroed after them and granted. */
+static int tx_buf_grant(struct xsplit_nf_queue *q, struct page *page,
+			unsigned int len, struct xsplit_nf_tx_buf *buf)
+{
+	int ref;
+
+	memset(page_address(page) + len, 0, PAGE_SIZE - len);
+	ref = xsplit_gnt_grant_page(xsplit_nf_domid(q->nf), page, true);
+	if (ref < 0)
+		return ref;
+	buf->page = page;
+	buf->ref = ref;
+	return 0;
+}
+
 /* Copy @skb into pages and grant them; all or nothing. */
 static int tx_pages_fill(struct xsplit_nf_queue *q, struct sk_buff *skb,
 			 struct tx_pages *tp)
 {
 	unsigned int off, len;
 	struct page *page;
-	void *va;
-	int ref;
 
 	tp->nr = 0;
 	for (off = 0; off < skb->len; off += PAGE_SIZE) {
@@ -53,15 +66,9 @@ static int tx_pages_fill(struct xsplit_nf_queue *q, struct sk_buff *skb,
 		page = alloc_page(GFP_ATOMIC | __GFP_NOWARN);
 		if (!page)
 			goto put;
-		va = page_address(page);
-		if (skb_copy_bits(skb, off, va, len))
+		if (skb_copy_bits(skb, off, page_address(page), len) ||
+		    tx_buf_grant(q, page, len, &tp->bufs[tp->nr]))
 			goto free_page;
-		memset(va + len, 0, PAGE_SIZE - len);
-		ref = xsplit_gnt_grant_page(xsplit_nf_domid(q->nf), page, true);
-		if (ref < 0)
-			goto free_page;
-		tp->bufs[tp->nr].page = page;
-		tp->bufs[tp->nr].ref = ref;
 		tp->nr++;
 	}
 	return 0;
@@ -175,7 +182,10 @@ netdev_tx_t xsplit_nf_start_xmit(struct sk_buff *skb, struct net_device *dev)
 
 	spin_lock_irqsave(&q->tx_lock, flags);
 	if (unlikely(!tx_room(q))) {
-		/* Stopped at the threshold, so only a bug gets here. */
+		/*
+		 * Stopped at the threshold, so only XDP (XDP_TX, redirects
+		 * to us) taking the last room meanwhile gets here.
+		 */
 		spin_unlock_irqrestore(&q->tx_lock, flags);
 		tx_pages_put(&tp);
 		netif_tx_stop_queue(txq);
@@ -198,6 +208,76 @@ drop:
 drop_noq:
 	dev_kfree_skb_any(skb);
 	return NETDEV_TX_OK;
+}
+
+/**
+ * xsplit_nf_tx_frame - queue one XDP frame (not pushed: xsplit_nf_tx_push())
+ * @q: the queue
+ * @data: the frame, copied here: the caller may free it on success
+ * @len: its length, a page at most
+ *
+ * The frame goes through the grant path of every packet: a fresh page
+ * holding it alone, granted read-only.  No offloads: its checksums are
+ * what the program left.
+ *
+ * Return: 0, or -EINVAL, -ENOMEM or -ENOSPC (ring full) with nothing
+ * queued.
+ */
+int xsplit_nf_tx_frame(struct xsplit_nf_queue *q, const void *data,
+		       unsigned int len)
+{
+	struct netdev_queue *txq = netdev_get_tx_queue(q->nf->netdev, q->id);
+	struct xsplit_netif_tx_request req = { 0 };
+	struct xsplit_nf_tx_buf buf;
+	unsigned long flags;
+	struct page *page;
+	int id;
+
+	if (unlikely(READ_ONCE(q->broken) || len < ETH_HLEN || len > PAGE_SIZE))
+		return -EINVAL;
+	page = alloc_page(GFP_ATOMIC | __GFP_NOWARN);
+	if (!page)
+		return -ENOMEM;
+	memcpy(page_address(page), data, len);
+	if (tx_buf_grant(q, page, len, &buf)) {
+		__free_page(page);
+		return -ENOMEM;
+	}
+	spin_lock_irqsave(&q->tx_lock, flags);
+	if (unlikely(!tx_room(q))) {
+		spin_unlock_irqrestore(&q->tx_lock, flags);
+		tx_buf_put(&buf);
+		return -ENOSPC;
+	}
+	id = xsplit_nf_txid_get(&q->txids);
+	/* Room on the ring means a free id: ids <= ring slots. */
+	if (WARN_ON_ONCE(id < 0))
+		id = 0;
+	q->tx_bufs[id] = buf;
+	req.gref = buf.ref;
+	req.id = id;
+	req.size = len;
+	xsplit_netif_tx_front_put_req(&q->tx, &req);
+	/* as xmit does: the stack's packets wait for room */
+	if (!tx_room(q))
+		netif_tx_stop_queue(txq);
+	spin_unlock_irqrestore(&q->tx_lock, flags);
+	xsplit_nf_count(q, &q->stats.tx_packets, 1);
+	xsplit_nf_count(q, &q->stats.tx_bytes, len);
+	return 0;
+}
+
+/* Make the frames xsplit_nf_tx_frame() queued visible, notify if due. */
+void xsplit_nf_tx_push(struct xsplit_nf_queue *q)
+{
+	unsigned long flags;
+	bool notify;
+
+	spin_lock_irqsave(&q->tx_lock, flags);
+	notify = xsplit_front_push_reqs(&q->tx.r);
+	spin_unlock_irqrestore(&q->tx_lock, flags);
+	if (notify)
+		xsplit_evtchn_notify(&q->tx_ch);
 }
 
 /* One answered id: end the grant and free the page. */

@@ -241,3 +241,104 @@ int xsplit_nf_rx_finish(struct xsplit_nf_rx_pkt *p)
 		rx_fail(p, -EMSGSIZE);
 	return p->err;
 }
+
+/* ---- XDP ---- */
+
+/**
+ * xsplit_nf_xdp_ctr - which counter a program's verdict goes to
+ * @act: what the program returned, any value
+ */
+enum xsplit_nf_xdp_ctr xsplit_nf_xdp_ctr(u32 act)
+{
+	switch (act) {
+	case XSPLIT_NF_XDP_PASS:
+		return XSPLIT_NF_XDP_CTR_PASS;
+	case XSPLIT_NF_XDP_DROP:
+		return XSPLIT_NF_XDP_CTR_DROP;
+	case XSPLIT_NF_XDP_TX:
+		return XSPLIT_NF_XDP_CTR_TX;
+	case XSPLIT_NF_XDP_REDIRECT:
+		return XSPLIT_NF_XDP_CTR_REDIRECT;
+	default:	/* XDP_ABORTED, or a value no verdict has */
+		return XSPLIT_NF_XDP_CTR_ABORTED;
+	}
+}
+
+/**
+ * xsplit_nf_rx_xdp_data - where a packet's data is, given its XDP extra
+ * @p: the packet, finished without error
+ * @nr: the data slots taken
+ * @off: offset of the first slot's data, as the response gave it; moved
+ *       past the headroom
+ * @len: its length, as the response gave it; less the headroom
+ *
+ * A backend asked for xdp-headroom sends an XDP extra with it, and the two
+ * implementations lay the slot out differently: Linux's netback answers
+ * offset 0 and a status that counts the headroom (data at the headroom,
+ * in every data slot), xsplit's offset = headroom and the data's length
+ * (headroom in the first slot only).  Reading the headroom as the start
+ * of the data whenever the offset is below it serves both.  A packet in
+ * several slots is not kept: whether its other slots start with headroom
+ * too, nothing in the responses says.
+ *
+ * Return: 0, -EMSGSIZE for several slots, -EINVAL when less than a frame
+ * is left past the headroom.
+ */
+int xsplit_nf_rx_xdp_data(const struct xsplit_nf_rx_pkt *p, unsigned int nr,
+			  u16 *off, u16 *len)
+{
+	u16 headroom, skip;
+
+	if (!(p->extra_mask & BIT(XSPLIT_NETIF_EXTRA_TYPE_XDP)))
+		return 0;
+	headroom = p->extra[XSPLIT_NETIF_EXTRA_TYPE_XDP].u.xdp.headroom;
+	if (!headroom)
+		return 0;
+	if (nr != 1)
+		return -EMSGSIZE;
+	if (*off >= headroom)
+		return 0;
+	skip = headroom - *off;
+	if (*len < skip + XSPLIT_NF_MIN_FRAME)
+		return -EINVAL;
+	*off = headroom;
+	*len -= skip;
+	return 0;
+}
+
+/**
+ * xsplit_nf_xdp_fits - can a received packet be handed to an XDP program?
+ * @nr_data: the packet's data slots (already validated)
+ * @off: offset of the data in its buffer
+ * @len: its length
+ * @page: the buffer's size
+ * @tailroom: bytes the kernel needs free after the data (an skb built
+ *            around the buffer keeps its shared info there)
+ *
+ * A program sees one buffer: a packet in several slots, or one too close
+ * to its buffer's end, is not for it (dropped and counted, as Linux's
+ * netfront drops multi-slot packets).  The arithmetic cannot wrap.
+ */
+bool xsplit_nf_xdp_fits(unsigned int nr_data, u32 off, u32 len, u32 page,
+			u32 tailroom)
+{
+	if (nr_data != 1 || off > page || len > page - off)
+		return false;
+	return tailroom <= page - off - len;
+}
+
+/**
+ * xsplit_nf_xdp_max_mtu - the largest MTU whose frames a program sees whole
+ * @page: the rx buffer's size
+ * @headroom: what the backend leaves before the data (xdp-headroom)
+ * @tailroom: what must stay free after it
+ * @l2: the link-layer header, beyond the MTU
+ *
+ * Return: the MTU, 0 if nothing fits.
+ */
+u32 xsplit_nf_xdp_max_mtu(u32 page, u32 headroom, u32 tailroom, u32 l2)
+{
+	u64 room = (u64)headroom + tailroom + l2;
+
+	return room < page ? page - (u32)room : 0;
+}

@@ -95,4 +95,34 @@ bool xsplit_nf_rx_done(const struct xsplit_nf_rx_pkt *p);
 int xsplit_nf_rx_finish(struct xsplit_nf_rx_pkt *p);
 void xsplit_nf_rx_truncated(struct xsplit_nf_rx_pkt *p);
 
+/*
+ * XDP (see xdp.c).  The verdicts are the kernel's UAPI values (enum
+ * xdp_action, checked at build time); anything else a program returns is
+ * counted as aborted.
+ */
+enum xsplit_nf_xdp_act {
+	XSPLIT_NF_XDP_ABORTED = 0,
+	XSPLIT_NF_XDP_DROP = 1,
+	XSPLIT_NF_XDP_PASS = 2,
+	XSPLIT_NF_XDP_TX = 3,
+	XSPLIT_NF_XDP_REDIRECT = 4,
+};
+
+/* The per-verdict counter a program's return value goes to. */
+enum xsplit_nf_xdp_ctr {
+	XSPLIT_NF_XDP_CTR_PASS,
+	XSPLIT_NF_XDP_CTR_DROP,
+	XSPLIT_NF_XDP_CTR_TX,
+	XSPLIT_NF_XDP_CTR_REDIRECT,
+	XSPLIT_NF_XDP_CTR_ABORTED,
+	XSPLIT_NF_XDP_NR_CTRS,
+};
+
+enum xsplit_nf_xdp_ctr xsplit_nf_xdp_ctr(u32 act);
+int xsplit_nf_rx_xdp_data(const struct xsplit_nf_rx_pkt *p, unsigned int nr,
+			  u16 *off, u16 *len);
+bool xsplit_nf_xdp_fits(unsigned int nr_data, u32 off, u32 len, u32 page,
+			u32 tailroom);
+u32 xsplit_nf_xdp_max_mtu(u32 page, u32 headroom, u32 tailroom, u32 l2);
+
 #endif /* XSPLIT_NETFRONT_VALIDATE_H */

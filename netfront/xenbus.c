@@ -5,7 +5,8 @@
  *   probe      net_device with the MAC from XenStore, registered, no carrier
  *   advertise  (backend in InitWait) queues, rings and event channels
  *              (split tx/rx when the backend offers them); our keys
- *              written in one transaction
+ *              written in one transaction, xdp-headroom as the XDP
+ *              program (if any) wants it when the backend offers it
  *   connect    (right after; netif skips Initialised) backend features,
  *              rx buffers posted, carrier on
  *   disconnect carrier off, I/O stopped, everything taken back
@@ -99,6 +100,8 @@ static int write_keys(struct xsplit_xb_dev *xb, struct xenbus_transaction xbt,
 	err = xsplit_nf_queues_publish(nf, xbt);
 	if (!err)
 		err = xsplit_xb_mq_publish(xb, xbt, nf->nr_queues);
+	if (!err)
+		err = xsplit_nf_xdp_publish(nf, xbt);
 	for (i = 0; !err && i < ARRAY_SIZE(xsplit_nf_front_keys); i++)
 		err = xenbus_printf(xbt, xb->xdev->nodename,
 				    xsplit_nf_front_keys[i], "%u", 1);

@@ -30,6 +30,7 @@ static struct xsplit_xb_dev *dev_alloc(struct xenbus_device *xdev)
 	dev->remote = XenbusStateUnknown;
 	mutex_init(&dev->lock);
 	xsplit_xb_fatal_init(dev);
+	xsplit_xb_reconf_init(dev);
 	return dev;
 }
 
@@ -90,6 +91,7 @@ static void dev_teardown(struct xsplit_xb_dev *dev)
 	mutex_unlock(&dev->lock);
 	/* Disconnected: nothing reports any more, one report may be queued. */
 	xsplit_xb_fatal_cancel(dev);
+	xsplit_xb_reconf_cancel(dev);
 	dev_free(dev);
 }
 
@@ -154,6 +156,8 @@ static void xb_otherend_changed(struct xenbus_device *xdev,
 
 	if (!dev)
 		return;
+	/* Before the lock: a reconfiguring frontend waits without it. */
+	xsplit_xb_reconf_kick(dev);
 	/* An absent state node reads as Unknown; tell "gone" apart. */
 	if (state == XenbusStateUnknown &&
 	    !xenbus_exists(XBT_NIL, xdev->otherend, ""))

@@ -38,7 +38,7 @@
  *   are C was reset under us (kexec, crash kernel): disconnect and offer
  *   the device again rather than keep its dead rings mapped.
  *
- * Frontend (valid local states I D C G X), on the backend's state S:
+ * Frontend (valid local states I D C G X 7), on the backend's state S:
  *
  *   S \ local  I                D               C               G   X
  *   U, gone    -                disc, X         disc, X         X   -
@@ -49,6 +49,13 @@
  *   G, X       X                disc, X         disc, X         X   -
  *   7, 8       -                -               -               -   -
  *   > 8        fatal, G         disc, fatal, G  disc, fatal, G  -   -
+ *
+ *   Reconfiguring (7, netif: the frontend attaches or detaches an XDP
+ *   program): RECONF_BEGIN in C writes 7 (the driver wrote the changed
+ *   keys just before), RECONF_END in 7 writes C again, and both change
+ *   nothing elsewhere.  In between the driver waits, with a bound, for
+ *   the backend's 8 (xsplit_fsm_reconf_wait()); the machine acts in 7
+ *   as in C, except that the backend's C (or 8) asks for nothing.
  *
  *   (***) adv, D when the driver sets reconnect, else -.
  *   C in C: the backend wrote Connected again without leaving it, which
@@ -119,6 +126,7 @@ bool xsplit_fsm_state_valid(enum xsplit_fsm_role role, unsigned int state)
 	case XSPLIT_XS_RECONFIGURED:
 		return role == XSPLIT_ROLE_BACKEND;
 	case XSPLIT_XS_INITIALISED:
+	case XSPLIT_XS_RECONFIGURING:
 		return role == XSPLIT_ROLE_FRONTEND;
 	default:
 		return false;
@@ -134,7 +142,8 @@ static bool is_live(const struct xsplit_fsm_in *in)
 {
 	return in->live || in->local == XSPLIT_XS_CONNECTED ||
 	       (in->role == XSPLIT_ROLE_FRONTEND &&
-		in->local == XSPLIT_XS_INITIALISED);
+		(in->local == XSPLIT_XS_INITIALISED ||
+		 in->local == XSPLIT_XS_RECONFIGURING));
 }
 
 static bool is_closed_or_closing(unsigned int state)
@@ -392,6 +401,14 @@ static struct xsplit_fsm_out front_step(const struct xsplit_fsm_in *in,
 		 * save) resumes on this very backend and never tells us.
 		 */
 		return to(in->local, XSPLIT_ACT_SUSPEND);
+	case XSPLIT_EV_RECONF_BEGIN:
+		if (in->local != XSPLIT_XS_CONNECTED)
+			return NOP(in);
+		return to(XSPLIT_XS_RECONFIGURING, XSPLIT_ACT_WRITE_STATE);
+	case XSPLIT_EV_RECONF_END:
+		if (in->local != XSPLIT_XS_RECONFIGURING)
+			return NOP(in);
+		return to(XSPLIT_XS_CONNECTED, XSPLIT_ACT_WRITE_STATE);
 	default:
 		return NOP(in);
 	}
@@ -458,6 +475,26 @@ struct xsplit_fsm_out xsplit_fsm_step(const struct xsplit_fsm_in *in,
 				      enum xsplit_fsm_event ev)
 {
 	return release_before_start(in, step(in, ev));
+}
+
+/**
+ * xsplit_fsm_reconf_wait - has the backend answered our Reconfiguring?
+ * @remote: the backend's state as last read (any value)
+ *
+ * A backend that offers reconfiguration answers with Reconfigured; one
+ * still Connected has not yet; any other state (closing, gone, restarted,
+ * out of the ABI) will never answer.
+ */
+enum xsplit_fsm_reconf xsplit_fsm_reconf_wait(unsigned int remote)
+{
+	switch (remote) {
+	case XSPLIT_XS_RECONFIGURED:
+		return XSPLIT_RECONF_DONE;
+	case XSPLIT_XS_CONNECTED:
+		return XSPLIT_RECONF_WAIT;
+	default:
+		return XSPLIT_RECONF_GONE;
+	}
 }
 
 static const char *const xsplit_fsm_names[XSPLIT_XS_NR] = {

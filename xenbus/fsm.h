@@ -41,6 +41,12 @@ enum xsplit_fsm_event {
 	XSPLIT_EV_SUSPEND,	/* frontend: domain is being suspended */
 	XSPLIT_EV_RESUME,	/* frontend: domain restored on a new backend */
 	XSPLIT_EV_FATAL,	/* the driver found the connection broken */
+	/*
+	 * frontend: the driver changed keys on a live connection (netif's
+	 * xdp-headroom) and asks the backend to re-read them
+	 */
+	XSPLIT_EV_RECONF_BEGIN,
+	XSPLIT_EV_RECONF_END,	/* frontend: the backend answered, or not */
 	XSPLIT_EV_NR,
 };
 
@@ -93,6 +99,15 @@ struct xsplit_fsm_out {
 
 struct xsplit_fsm_out xsplit_fsm_step(const struct xsplit_fsm_in *in,
 				      enum xsplit_fsm_event ev);
+
+/* A reconfiguring frontend's view of its backend's state. */
+enum xsplit_fsm_reconf {
+	XSPLIT_RECONF_WAIT,	/* still connected, no answer yet */
+	XSPLIT_RECONF_DONE,	/* Reconfigured */
+	XSPLIT_RECONF_GONE,	/* leaving or left: no answer will come */
+};
+
+enum xsplit_fsm_reconf xsplit_fsm_reconf_wait(unsigned int remote);
 const char *xsplit_fsm_state_name(unsigned int state);
 bool xsplit_fsm_state_valid(enum xsplit_fsm_role role, unsigned int state);
 

@@ -15,6 +15,11 @@ void xsplit_xb_fatal_init(struct xsplit_xb_dev *dev);
 void xsplit_xb_fatal_clear(struct xsplit_xb_dev *dev);
 void xsplit_xb_fatal_cancel(struct xsplit_xb_dev *dev);
 
+/* reconf.c: a frontend's Reconfiguring round (xsplit_xb_reconfigure()). */
+void xsplit_xb_reconf_init(struct xsplit_xb_dev *dev);
+void xsplit_xb_reconf_kick(struct xsplit_xb_dev *dev);
+void xsplit_xb_reconf_cancel(struct xsplit_xb_dev *dev);
+
 /* hotplug.c: the backend's hotplug-status watch. */
 int xsplit_xb_hotplug_watch(struct xsplit_xb_dev *dev);
 void xsplit_xb_hotplug_unwatch(struct xsplit_xb_dev *dev);

@@ -74,6 +74,10 @@ static const struct xsplit_key xsplit_keys[XSPLIT_KEY_NR] = {
 	[XSPLIT_KEY_SCRIPT] = {
 		"script", XSPLIT_KEY_STRING, XSPLIT_KEY_BY_TOOLSTACK,
 		0, 0, XSPLIT_KEY_MAX_SCRIPT, 0 },
+	/* netif: the backend puts xdp-headroom bytes before rx data */
+	[XSPLIT_KEY_FEAT_XDP_HEADROOM] = {
+		"feature-xdp-headroom", XSPLIT_KEY_BOOL, XSPLIT_KEY_BY_BACKEND,
+		0, 0, 1, 0 },
 };
 
 const struct xsplit_key *xsplit_key_get(enum xsplit_key_id id)

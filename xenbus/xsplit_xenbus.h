@@ -46,6 +46,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <xen/xenbus.h>
 #include <xen/grant_table.h>
@@ -114,6 +115,10 @@ struct xsplit_xb_dev {
 	int async_err;			/* 0: none pending */
 	const char *async_what;
 	struct work_struct fatal_work;
+	/* a frontend's Reconfiguring round, see xenbus/reconf.c */
+	wait_queue_head_t reconf_wq;
+	atomic_t remote_gen;		/* other-end state events seen */
+	struct work_struct reconf_work;	/* back to Connected, deferred */
 };
 
 /* Registration; the driver module, not the core, owns the devices. */
@@ -143,6 +148,14 @@ int xsplit_xb_transact(struct xsplit_xb_dev *dev, xsplit_xb_txn_fn fn,
 		       void *arg);
 int xsplit_xb_reannounce(struct xsplit_xb_dev *dev, xsplit_xb_txn_fn fn,
 			 void *arg);
+
+/*
+ * Frontend: write keys on a live connection and have the backend re-read
+ * them (Reconfiguring, its Reconfigured, Connected), bounded by @timeout;
+ * callable with RTNL held.  See xenbus/reconf.c.
+ */
+int xsplit_xb_reconfigure(struct xsplit_xb_dev *dev, xsplit_xb_txn_fn fn,
+			  void *arg, unsigned long timeout);
 
 /* Typed keys: the directory follows from the table's writer and our role. */
 int xsplit_xb_read(struct xsplit_xb_dev *dev, struct xenbus_transaction xbt,

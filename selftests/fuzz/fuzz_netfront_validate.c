@@ -57,12 +57,26 @@ static void fuzz_tx(struct xsplit_nf_txids *t, struct input *in)
 	}
 }
 
+/* Past the headroom, a kept packet still lies in its page, whole frame. */
+static void fuzz_rx_xdp(const struct xsplit_nf_rx_pkt *p, unsigned int taken,
+			u16 off, u16 len)
+{
+	u16 o = off, l = len;
+
+	if (xsplit_nf_rx_xdp_data(p, taken, &o, &l))
+		return;
+	check(o >= off && o + l == off + len);
+	check(o + l <= PAGE && (l >= XSPLIT_NF_MIN_FRAME || o == off));
+	if (xsplit_nf_xdp_fits(taken, o, l, PAGE, 320))
+		check(o + l + 320 <= PAGE && taken == 1);
+}
+
 static void fuzz_rx(struct input *in, u16 *cons)
 {
 	struct xsplit_netif_rx_response rsp;
 	struct xsplit_nf_rx_pkt p;
 	unsigned int taken = 0;
-	u16 off, len;
+	u16 off, len, off0 = 0, len0 = 0;
 
 	xsplit_nf_rx_begin(&p, MAX_DATA);
 	while (!xsplit_nf_rx_done(&p)) {
@@ -78,13 +92,18 @@ static void fuzz_rx(struct input *in, u16 *cons)
 			check(!p.err);
 			check(len && off + len <= PAGE);
 			check(rsp.id == id);
-			taken++;
+			if (!taken++) {
+				off0 = off;
+				len0 = len;
+			}
 		}
 	}
 	check(taken <= MAX_DATA);
 	check(p.len <= taken * PAGE);
-	if (xsplit_nf_rx_finish(&p) == 0)
+	if (xsplit_nf_rx_finish(&p) == 0) {
 		check(taken && p.len >= XSPLIT_NF_MIN_FRAME);
+		fuzz_rx_xdp(&p, taken, off0, len0);
+	}
 }
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)

@@ -150,7 +150,14 @@ static const struct row frontend_rows[] = {
 		{ X, NONE }, { X, NONE },	/* X 7 */
 		{ X, NONE }, { X, NONE },	/* 8 >8 */
 	} },
-	CORRUPT_ROW(R7),
+	/* Reconfiguring (netif's XDP): as C, but C and 8 ask nothing */
+	{ R7, {
+		{ X, DISC | WR }, { R7, NONE },	/* U I */
+		{ R7, NONE }, { R7, NONE },	/* W D */
+		{ R7, NONE }, { X, DISC | WR },	/* C G */
+		{ X, DISC | WR }, { R7, NONE },	/* X 7 */
+		{ R7, NONE }, { G, DISC | FATAL | WR },	/* 8 >8 */
+	} },
 	CORRUPT_ROW(R8),
 	CORRUPT_ROW(BAD),
 };
@@ -820,6 +827,43 @@ static void test_sim_reconfigure_cycles(void **state)
 }
 
 /*
+ * Both machines run the round: the frontend's RECONF_BEGIN and END (what
+ * xenbus/reconf.c feeds it) against netback's answer; then the backend
+ * closing in the middle of a round.
+ */
+static void test_sim_frontend_reconfigures(void **state)
+{
+	struct link lk;
+	int i;
+
+	link_up(&lk, true);
+	for (i = 0; i < 10; i++) {
+		deliver(&lk, &lk.front, XSPLIT_EV_RECONF_BEGIN);
+		assert_int_equal(lk.front.in.local, R7);
+		assert_int_equal(lk.back.in.local, R8);
+		assert_int_equal(xsplit_fsm_reconf_wait(lk.back.in.local),
+				 XSPLIT_RECONF_DONE);
+		deliver(&lk, &lk.front, XSPLIT_EV_RECONF_END);
+		assert_int_equal(lk.front.in.local, C);
+		assert_int_equal(lk.back.in.local, C);
+	}
+	assert_int_equal(lk.back.reconfigures, 10);
+	assert_int_equal(lk.front.disconnects, 0);
+	assert_int_equal(lk.back.disconnects, 0);
+	assert_int_equal(lk.front.connects, 1);
+
+	deliver(&lk, &lk.front, XSPLIT_EV_RECONF_BEGIN);
+	publish(&lk, &lk.back, G);
+	assert_int_equal(xsplit_fsm_reconf_wait(G), XSPLIT_RECONF_GONE);
+	assert_int_equal(lk.front.in.local, X);
+	assert_int_equal(lk.front.disconnects, 1);
+	/* the round's end comes too late and changes nothing */
+	deliver(&lk, &lk.front, XSPLIT_EV_RECONF_END);
+	assert_int_equal(lk.front.in.local, X);
+	assert_int_equal(lk.front.leaks + lk.back.leaks, 0);
+}
+
+/*
  * The frontend connects at our W and may reconfigure while the hotplug
  * script still runs: Reconfigured at once, the connect when the script is
  * done and the frontend back in Connected.
@@ -994,6 +1038,49 @@ static void test_sim_frontend_suspend_cancelled(void **state)
 	}
 }
 
+/* The frontend's Reconfiguring round: only from C, back only from 7. */
+static void test_frontend_reconf_events(void **state)
+{
+	static const unsigned int locals[] = { I, D, G, X };
+	struct xsplit_fsm_in in = frontend_in(C, C);
+	size_t i;
+
+	check(&in, XSPLIT_EV_RECONF_BEGIN, R7, WR);
+	check(&in, XSPLIT_EV_RECONF_END, C, NONE);
+	in.local = R7;
+	check(&in, XSPLIT_EV_RECONF_END, C, WR);
+	check(&in, XSPLIT_EV_RECONF_BEGIN, R7, NONE);
+	for (i = 0; i < ARRAY_SIZE(locals); i++) {
+		in.local = locals[i];
+		check(&in, XSPLIT_EV_RECONF_BEGIN, locals[i], NONE);
+		check(&in, XSPLIT_EV_RECONF_END, locals[i], NONE);
+	}
+	/* what holds in C holds in 7: fatal, suspend, resume, remove */
+	in.local = R7;
+	check(&in, XSPLIT_EV_FATAL, G, DISC | FATAL | WR);
+	check(&in, XSPLIT_EV_SUSPEND, R7, SUSP);
+	check(&in, XSPLIT_EV_RESUME, I, DISC | RENEG | WR);
+	check(&in, XSPLIT_EV_REMOVE, X, DISC | FREE | WR);
+	/* a backend has no such round of its own */
+	in = backend_in(C, C);
+	check(&in, XSPLIT_EV_RECONF_BEGIN, C, NONE);
+	check(&in, XSPLIT_EV_RECONF_END, C, NONE);
+}
+
+static void test_frontend_reconf_wait(void **state)
+{
+	unsigned int s;
+
+	assert_int_equal(xsplit_fsm_reconf_wait(R8), XSPLIT_RECONF_DONE);
+	assert_int_equal(xsplit_fsm_reconf_wait(C), XSPLIT_RECONF_WAIT);
+	for (s = 0; s < NSTATES; s++)
+		if (s != R8 && s != C)
+			assert_int_equal(xsplit_fsm_reconf_wait(s),
+					 XSPLIT_RECONF_GONE);
+	assert_int_equal(xsplit_fsm_reconf_wait(0xffffffffU),
+			 XSPLIT_RECONF_GONE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1002,6 +1089,8 @@ int main(void)
 		cmocka_unit_test(test_backend_reconfigure_unsupported),
 		cmocka_unit_test(test_backend_reconfigured_before_connect),
 		cmocka_unit_test(test_frontend_dense),
+		cmocka_unit_test(test_frontend_reconf_events),
+		cmocka_unit_test(test_frontend_reconf_wait),
 		cmocka_unit_test(test_remote_out_of_abi),
 		cmocka_unit_test(test_backend_offline_unregisters),
 		cmocka_unit_test(test_vanished),
@@ -1024,6 +1113,7 @@ int main(void)
 		cmocka_unit_test(test_sim_hotplug_late),
 		cmocka_unit_test(test_sim_reconfigure_cycles),
 		cmocka_unit_test(test_sim_reconfigure_before_connect),
+		cmocka_unit_test(test_sim_frontend_reconfigures),
 		cmocka_unit_test(test_sim_backend_connect_fails),
 		cmocka_unit_test(test_sim_hostile_fatal_cycles),
 		cmocka_unit_test(test_sim_hostile_state_behind_back),

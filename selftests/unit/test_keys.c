@@ -88,6 +88,8 @@ static void test_table_writers(void **state)
 			 XSPLIT_KEY_BY_FRONTEND);
 	assert_int_equal(xsplit_key_get(XSPLIT_KEY_SCRIPT)->writer,
 			 XSPLIT_KEY_BY_TOOLSTACK);
+	assert_int_equal(xsplit_key_get(XSPLIT_KEY_FEAT_XDP_HEADROOM)->writer,
+			 XSPLIT_KEY_BY_BACKEND);
 }
 
 /* netif.h: absent is none; beyond XEN_NETIF_MAX_XDP_HEADROOM is the max. */
@@ -102,6 +104,11 @@ static void test_xdp_headroom(void **state)
 	expect_err(XSPLIT_KEY_XDP_HEADROOM, "4294967296", -ERANGE);
 	expect_err(XSPLIT_KEY_XDP_HEADROOM, "-1", -EINVAL);
 	expect_err(XSPLIT_KEY_XDP_HEADROOM, "256 ", -EINVAL);
+	/* the backend's offer: absent is none, a bool like the others */
+	expect_ok(XSPLIT_KEY_FEAT_XDP_HEADROOM, NULL, 0);
+	expect_ok(XSPLIT_KEY_FEAT_XDP_HEADROOM, "1", 1);
+	expect_ok(XSPLIT_KEY_FEAT_XDP_HEADROOM, "0", 0);
+	expect_err(XSPLIT_KEY_FEAT_XDP_HEADROOM, "2", -ERANGE);
 }
 
 /* A path of the toolstack's length, printable; absent is allowed. */

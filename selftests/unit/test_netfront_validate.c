@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "netfront/validate.h"
@@ -296,6 +297,117 @@ static void test_rx_feed_after_done(void **state)
 	assert_int_equal(xsplit_nf_rx_finish(&p), -EINVAL);
 }
 
+/* ---- XDP ---- */
+
+#define HEADROOM 256	/* XDP_PACKET_HEADROOM */
+#define TAILROOM 320	/* SKB_DATA_ALIGN(sizeof(struct skb_shared_info)), x86-64 */
+#define ETH 14
+
+static void test_xdp_verdict_counters(void **state)
+{
+	assert_int_equal(xsplit_nf_xdp_ctr(XSPLIT_NF_XDP_PASS),
+			 XSPLIT_NF_XDP_CTR_PASS);
+	assert_int_equal(xsplit_nf_xdp_ctr(XSPLIT_NF_XDP_DROP),
+			 XSPLIT_NF_XDP_CTR_DROP);
+	assert_int_equal(xsplit_nf_xdp_ctr(XSPLIT_NF_XDP_TX),
+			 XSPLIT_NF_XDP_CTR_TX);
+	assert_int_equal(xsplit_nf_xdp_ctr(XSPLIT_NF_XDP_REDIRECT),
+			 XSPLIT_NF_XDP_CTR_REDIRECT);
+	assert_int_equal(xsplit_nf_xdp_ctr(XSPLIT_NF_XDP_ABORTED),
+			 XSPLIT_NF_XDP_CTR_ABORTED);
+	/* a program may return anything: no verdict is an abort */
+	assert_int_equal(xsplit_nf_xdp_ctr(5), XSPLIT_NF_XDP_CTR_ABORTED);
+	assert_int_equal(xsplit_nf_xdp_ctr(0xffffffffU),
+			 XSPLIT_NF_XDP_CTR_ABORTED);
+}
+
+static void test_xdp_fits(void **state)
+{
+	/* what netback sends at the headroom: an MTU 1500 frame */
+	assert_true(xsplit_nf_xdp_fits(1, HEADROOM, 1514, PAGE, TAILROOM));
+	/* the largest that leaves the tailroom, and one byte more */
+	assert_true(xsplit_nf_xdp_fits(1, HEADROOM, PAGE - HEADROOM - TAILROOM,
+				       PAGE, TAILROOM));
+	assert_false(xsplit_nf_xdp_fits(1, HEADROOM,
+					PAGE - HEADROOM - TAILROOM + 1,
+					PAGE, TAILROOM));
+	/* no headroom (a backend that ignored it): still one page */
+	assert_true(xsplit_nf_xdp_fits(1, 0, 1514, PAGE, TAILROOM));
+	/* several slots: never, whatever their sizes */
+	assert_false(xsplit_nf_xdp_fits(2, HEADROOM, 60, PAGE, TAILROOM));
+	assert_false(xsplit_nf_xdp_fits(0, 0, 60, PAGE, TAILROOM));
+	/* values the validator would refuse cannot wrap through here */
+	assert_false(xsplit_nf_xdp_fits(1, PAGE + 1, 0, PAGE, 0));
+	assert_false(xsplit_nf_xdp_fits(1, 1, 0xffffffffU, PAGE, 0));
+	assert_false(xsplit_nf_xdp_fits(1, 0xffffffffU, 2, PAGE, 0));
+	assert_false(xsplit_nf_xdp_fits(1, 0, 0, PAGE, 0xffffffffU));
+	assert_true(xsplit_nf_xdp_fits(1, 0, PAGE, PAGE, 0));
+}
+
+static void xdp_pkt(struct xsplit_nf_rx_pkt *p, u16 headroom)
+{
+	memset(p, 0, sizeof(*p));
+	p->extra_mask = BIT(XSPLIT_NETIF_EXTRA_TYPE_XDP);
+	p->extra[XSPLIT_NETIF_EXTRA_TYPE_XDP].u.xdp.headroom = headroom;
+}
+
+/* Both backends' layouts of a packet at the headroom. */
+static void test_xdp_data(void **state)
+{
+	struct xsplit_nf_rx_pkt p;
+	u16 off, len;
+
+	/* Linux's netback: offset 0, the status counts the headroom */
+	xdp_pkt(&p, HEADROOM);
+	off = 0;
+	len = HEADROOM + 98;
+	assert_int_equal(xsplit_nf_rx_xdp_data(&p, 1, &off, &len), 0);
+	assert_int_equal(off, HEADROOM);
+	assert_int_equal(len, 98);
+	/* xsplit's netback: offset = headroom, the data's length */
+	off = HEADROOM;
+	len = 98;
+	assert_int_equal(xsplit_nf_rx_xdp_data(&p, 1, &off, &len), 0);
+	assert_int_equal(off, HEADROOM);
+	assert_int_equal(len, 98);
+	/* several slots: not kept */
+	assert_int_equal(xsplit_nf_rx_xdp_data(&p, 2, &off, &len), -EMSGSIZE);
+	/* nothing left but the headroom, or less than a frame */
+	off = 0;
+	len = HEADROOM;
+	assert_int_equal(xsplit_nf_rx_xdp_data(&p, 1, &off, &len), -EINVAL);
+	len = HEADROOM + 13;
+	assert_int_equal(xsplit_nf_rx_xdp_data(&p, 1, &off, &len), -EINVAL);
+	len = 20;
+	assert_int_equal(xsplit_nf_rx_xdp_data(&p, 1, &off, &len), -EINVAL);
+	assert_int_equal(off, 0);
+	/* no extra, or a zero headroom: the response as it is */
+	xdp_pkt(&p, 0);
+	off = 0;
+	len = 98;
+	assert_int_equal(xsplit_nf_rx_xdp_data(&p, 3, &off, &len), 0);
+	p.extra_mask = 0;
+	p.extra[XSPLIT_NETIF_EXTRA_TYPE_XDP].u.xdp.headroom = HEADROOM;
+	assert_int_equal(xsplit_nf_rx_xdp_data(&p, 3, &off, &len), 0);
+	assert_int_equal(off, 0);
+	assert_int_equal(len, 98);
+}
+
+static void test_xdp_max_mtu(void **state)
+{
+	/* 4096 - 256 - 320 - 14 */
+	assert_int_equal(xsplit_nf_xdp_max_mtu(PAGE, HEADROOM, TAILROOM, ETH),
+			 3506);
+	/* a frame of that MTU fits, at the headroom, one more does not */
+	assert_true(xsplit_nf_xdp_fits(1, HEADROOM, 3506 + ETH, PAGE,
+				       TAILROOM));
+	assert_false(xsplit_nf_xdp_fits(1, HEADROOM, 3507 + ETH, PAGE,
+					TAILROOM));
+	assert_int_equal(xsplit_nf_xdp_max_mtu(PAGE, PAGE, 0, 0), 0);
+	assert_int_equal(xsplit_nf_xdp_max_mtu(PAGE, 0xffffffffU,
+					       0xffffffffU, ETH), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,6 +421,10 @@ int main(void)
 		cmocka_unit_test(test_rx_too_many_slots),
 		cmocka_unit_test(test_rx_empty_slot),
 		cmocka_unit_test(test_rx_feed_after_done),
+		cmocka_unit_test(test_xdp_verdict_counters),
+		cmocka_unit_test(test_xdp_fits),
+		cmocka_unit_test(test_xdp_data),
+		cmocka_unit_test(test_xdp_max_mtu),
 	};
 
 	return cmocka_run_group_tests_name("netfront_validate", tests,

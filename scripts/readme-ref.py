@@ -56,6 +56,9 @@ ALLOWLIST = {
         'w',			# a value of "mode"
         'x86_32-abi', 'x86_64-abi',	# values of "protocol"
     },
+    'netfront': {
+        'ndo_bpf', 'ndo_xdp_xmit',	# the kernel's XDP hooks we implement
+    },
     'netback': {
         'offset',		# a field of the rx response
         'offline',		# a uevent action (online is also a key)

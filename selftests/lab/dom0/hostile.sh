@@ -132,7 +132,7 @@ leak_rows() {
 	grows evtchns 0 "event channels (xen-dyn)"
 	grows be_evtchns 0 "event channels ($IRQ_RE)"
 	while read -r key _; do
-		grows "$key" 0
+		leak_tally "$key" || grows "$key" 0
 	done < <(grep -E "$COUNTERS_RE" "$BEFORE")
 	a=$(leak_value "$BEFORE" refcnt)
 	b=$(leak_value "$AFTER" refcnt)

@@ -36,10 +36,11 @@
  *             that reaches a vif still disabled by the last connection
  *             (its channels bound, the flag not yet cleared) would be
  *             dropped without its EOI, and those packets never answered.
- *   rxstarve  post `rx_bufs` guest-receive buffers (every other
- *             connection: none) and never more, while dom0 sends to us
- *             (packets of two slots or more: one buffer is one short);
- *             meanwhile kick the event channel `count` times
+ *   rxstarve  post `rx_bufs` guest-receive buffers (the first connection
+ *             and every other one after it; the others none) and never
+ *             more, while dom0 sends to us (packets of two slots or more:
+ *             one buffer is one short); meanwhile kick the event channel
+ *             `count` times
  *   storm     `count` event-channel kicks with both rings empty
  *   nodes     `count` writes to frontend nodes the backend watches
  *             (request-multicast-control) or reads (multi-queue, ring
@@ -119,7 +120,7 @@ MODULE_PARM_DESC(count, "rxstarve/storm: kicks, nodes: writes, ctrl: requests, m
 
 static unsigned int rx_bufs = 1;
 module_param(rx_bufs, uint, 0444);
-MODULE_PARM_DESC(rx_bufs, "rxstarve: buffers posted on even connections, rxrace: buffers kept posted, 0..16 (default 1)");
+MODULE_PARM_DESC(rx_bufs, "rxstarve: buffers posted on odd connections, rxrace: buffers kept posted, 0..16 (default 1)");
 
 static unsigned int burst = 200;
 module_param(burst, uint, 0444);
@@ -289,6 +290,7 @@ struct hv_dev {
 	unsigned long sent, slots, answered, rsp_errors, kicks, writes;
 	unsigned long rx_rsps, ctrl_rsps;
 	unsigned long txns, rx_bad, rx_errors, flips;
+	unsigned long kick_jiffies;	/* time spent kicking */
 	unsigned int events;
 	/*
 	 * rxrace: the buffer (+ 1) posted in each rx ring slot and not yet
@@ -963,7 +965,7 @@ static int hv_connect(struct hv_dev *hv, unsigned int conn)
 /* Kick the backend @n times (bounded by hold_ms); yields now and then. */
 static void hv_kick(struct hv_dev *hv, struct hv_evtchn *ev, unsigned long n)
 {
-	unsigned long end = jiffies + msecs_to_jiffies(hold_ms);
+	unsigned long start = jiffies, end = start + msecs_to_jiffies(hold_ms);
 	unsigned long i;
 
 	for (i = 0; i < n && !kthread_should_stop(); i++) {
@@ -975,6 +977,7 @@ static void hv_kick(struct hv_dev *hv, struct hv_evtchn *ev, unsigned long n)
 		if (time_after(jiffies, end))
 			break;
 	}
+	hv->kick_jiffies += jiffies - start;
 }
 
 static void hv_rx_reap(struct hv_dev *hv)
@@ -991,7 +994,7 @@ static void hv_rx_reap(struct hv_dev *hv)
 /* rxstarve: a few receive buffers (or none), never replenished. */
 static int hv_rxstarve(struct hv_dev *hv, unsigned int conn)
 {
-	unsigned int i, n = conn % 2 ? 0 : rx_bufs;
+	unsigned int i, n = conn % 2 ? rx_bufs : 0;
 	struct xen_netif_rx_request *req;
 	int err, notify;
 
@@ -1362,13 +1365,14 @@ static void hv_summary(struct hv_dev *hv, int err)
 				       "%s%s:%lu/%lu/%lu", n ? "," : " kinds=",
 				       hv_bulk_names[i], hv->kind_sent[i],
 				       hv->kind_refused[i], hv->kind_served[i]);
-	pr_info("%s: done scenario=%s conns=%u ok=%u failed=%u sent=%lu slots=%lu answered=%lu rsp_errors=%lu closing=%u connected=%u stalled=%u reconnects=%u still_mapped=%u kicks=%lu writes=%lu rx_rsps=%lu ctrl_rsps=%lu events=%u txns=%lu rx_bad=%lu rx_errors=%lu flips=%lu%s%s%s\n",
+	pr_info("%s: done scenario=%s conns=%u ok=%u failed=%u sent=%lu slots=%lu answered=%lu rsp_errors=%lu closing=%u connected=%u stalled=%u reconnects=%u still_mapped=%u kicks=%lu writes=%lu rx_rsps=%lu ctrl_rsps=%lu events=%u txns=%lu rx_bad=%lu rx_errors=%lu flips=%lu kick_ms=%u%s%s%s\n",
 		hv->xdev->nodename, scenario, conns, hv->ok, hv->failed,
 		hv->sent, hv->slots, hv->answered, hv->rsp_errors,
 		hv->went_closing, hv->stayed_connected, hv->stalled,
 		hv->connected ? hv->connected - 1 : 0, hv->still_mapped, hv->kicks,
 		hv->writes, hv->rx_rsps, hv->ctrl_rsps, READ_ONCE(hv->events),
-		hv->txns, hv->rx_bad, hv->rx_errors, hv->flips, closing, kinds,
+		hv->txns, hv->rx_bad, hv->rx_errors, hv->flips,
+		jiffies_to_msecs(hv->kick_jiffies), closing, kinds,
 		err == -ETIMEDOUT ? " error=backend-timeout" :
 		err == -EINTR ? " error=interrupted" : "");
 }

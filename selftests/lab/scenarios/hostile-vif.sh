@@ -52,8 +52,8 @@
 #             dom0 (xsplit_core's watch_pending_peak, which the bound's
 #             will_handle takes from the kernel's own nr_pending;
 #             item 3); xenwatch's CPU time is recorded for both
-#   rxrace    no dom0 WARNING/BUG while it ran, and no rx answer in a
-#             slot the guest did not post (item 4).
+#   rxrace    no rx answer in a slot the guest did not post, and no
+#             dom0 WARNING/BUG (judged for the whole test; item 4).
 # The kernel netback's protocol behaviour is recorded ("rec"), not
 # judged.  One table per backend.
 # Under TCG the quick case took 87 s (xsplit) and 116 s (in-tree) a mode,
@@ -80,6 +80,10 @@ REACT_MS=1000
 RXSTARVE="rxstarve conns=1 count=400000 hold_ms=8000 rx_bufs=1"
 MCWATCH="mcwatch conns=1 count=40 burst=200 hold_ms=20000"
 RXRACE="rxrace conns=20 hold_ms=3000 rx_bufs=2"
+# The kernel's netback does not check rx req_prod: with two buffers its
+# mode timed out in rxrace after one connection (results/20261206-143317,
+# cause not settled); with eight it took 66 s (20261206-134927).
+[ "$LAB_BE" = xsplit ] || RXRACE="rxrace conns=20 hold_ms=3000 rx_bufs=8"
 if [ "${LAB_X_FULL:-0}" = 1 ]; then
 	# 20 bulk connections of 5*10^4 packets, then the nine fatal ones.
 	# The kernel's netback stops answering a connection after a few
@@ -155,18 +159,15 @@ busy() {
 #   C PLAN CHANNELS    how many of those channels exist now
 #   W PLAN TICKS       CPU ticks of dom0's xenwatch thread (every
 #                      backend's watch callbacks run there)
-#   M PLAN LINES       dmesg's length when the plan line started
 # One cat of every /proc/PID/stat (cat, unlike mawk, reads on past a
 # process that is gone): a loop of reads is too slow under TCG to see a
 # connection that lasts a second.  Backend thread names have no blanks,
 # so utime and stime are fields 14 and 15.
 sampler() {
-	local re="^vif$1[.][0-9]+-" log=$CONSOLE_DIR/guest-hostile.log p last=
+	local re="^vif$1[.][0-9]+-" log=$CONSOLE_DIR/guest-hostile.log p
 	while :; do
 		p=$(grep -ao 'HOSTILE-PLAN [a-z]*' "$log" 2>/dev/null | tail -n1)
 		p=${p#HOSTILE-PLAN }
-		[ "${p:--}" = "$last" ] || echo "M ${p:--} $(dmesg | wc -l)"
-		last=${p:--}
 		cat /proc/[0-9]*/stat 2>/dev/null |
 			awk -v p="${p:--}" -v re="$re" '{ c = $2; gsub(/[()]/, "", c) }
 				c ~ re { print "T", p, $1, $14 + $15; n++ }
@@ -198,19 +199,6 @@ per_plan() {
 # plan_fig PLAN COLUMN: one per_plan figure (2 ticks, 3 irqs, 4 jiffies,
 # 5 xenwatch ticks).
 plan_fig() { awk -v p="$1" -v c="$2" '$1 == p { print $c }' "$LAB_OUT/per-plan"; }
-
-# plan_bad PLAN: dom0's kernel complaints (KERNEL_BAD) logged from the
-# start of that plan line to the next one's (the sampler's M lines).
-plan_bad() {
-	local from to
-	read -r from to < <(awk -v p="$1" '$1 == "M" {
-			if (f != "" && t == "") t = $3
-			if ($2 == p && f == "") f = $3 }
-		END { print f, t }' "$LAB_OUT/samples")
-	[ -n "$from" ] || { echo none; return; }
-	dmesg | awk -v a="$from" -v b="${to:-}" 'NR > a && (b == "" || NR <= b)' |
-		grep -cE "$KERNEL_BAD"
-}
 
 # jumbo DOMID: keep the hostile vif at JUMBO_MTU.  Both netbacks allow
 # more than 1500 bytes only once the frontend has said feature-sg, so
@@ -417,8 +405,10 @@ mcwatch_rows() {
 		"${b:-none}" "$(check le "$b" "$WATCH_MAX_PENDING")"
 }
 
-# rxrace_rows (item 4): answers the guest could not vouch for, dom0's
-# complaints while it ran (a response for a slot never consumed WARNs).
+# rxrace_rows (item 4): answers the guest could not vouch for.  dom0's
+# WARNING (put_rsp: a response for a slot never consumed) is judged with
+# the rest of dom0's log (unload_rows): per plan line it cannot be, the
+# sampler sees a new plan line seconds late under TCG.
 rxrace_rows() {
 	local v
 	row "guest rxrace: req_prod flips / rx answers (errors)" - \
@@ -426,8 +416,6 @@ rxrace_rows() {
 	v=$(field rxrace rx_bad)
 	row "guest rxrace: answers in slots not posted" - "${v:-none}" \
 		"$(judge [ "${v:-}" = 0 ])"
-	v=$(plan_bad rxrace)
-	row "rxrace: dom0 WARNING/BUG lines meanwhile" - "$v" "$(check [ "$v" = 0 ])"
 }
 
 # plan_rows: what each plan line did, from the guest's summary lines,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Grant counters in debugfs, one read-only file each:
+ * Grant counters, shown in debugfs by xenbus/stats.c:
  *   grants_mapped  foreign grants mapped by xsplit_gnt_map() and not yet
  *                  unmapped (persistent-grant caches included), and those
  *                  a driver maps itself into its own pages and accounts
@@ -14,17 +14,9 @@
 
 #include "grant/stats.h"
 #include "grant/xsplit_grant.h"
-#include "xenbus/xsplit_counters.h"
 
 atomic_t xsplit_gnt_nr_mapped = ATOMIC_INIT(0);
 atomic_t xsplit_gnt_nr_leaked = ATOMIC_INIT(0);
-
-static const struct xsplit_counter xsplit_gnt_counters[] = {
-	{ "grants_mapped", &xsplit_gnt_nr_mapped },
-	{ "grants_leaked", &xsplit_gnt_nr_leaked },
-};
-
-static struct dentry *xsplit_gnt_debugfs;
 
 /**
  * xsplit_gnt_account - count grants a driver mapped without xsplit_gnt_map()
@@ -40,18 +32,3 @@ void xsplit_gnt_account(int mapped, int leaked)
 	atomic_add(leaked, &xsplit_gnt_nr_leaked);
 }
 EXPORT_SYMBOL_GPL(xsplit_gnt_account);
-
-int xsplit_gnt_stats_init(void)
-{
-	/* Counting goes on without debugfs; only the files are missing. */
-	xsplit_gnt_debugfs = xsplit_counters_add(KBUILD_MODNAME,
-						 xsplit_gnt_counters,
-						 ARRAY_SIZE(xsplit_gnt_counters));
-	return 0;
-}
-
-void xsplit_gnt_stats_exit(void)
-{
-	xsplit_counters_remove(xsplit_gnt_debugfs);
-	xsplit_gnt_debugfs = NULL;
-}

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Module-wide grant counters of xsplit_core, read-only in debugfs
- * (/sys/kernel/debug/xsplit_core/): what a backend has mapped right now,
- * and the pages lost to grants that could not be unmapped.  Leak checks
- * compare them before and after a guest's life.
+ * (/sys/kernel/debug/xsplit_core/, shown by xenbus/stats.c): what a
+ * backend has mapped right now, and the pages lost to grants that could
+ * not be unmapped.  Leak checks compare them before and after a guest's
+ * life.
  */
 #ifndef XSPLIT_GRANT_STATS_H
 #define XSPLIT_GRANT_STATS_H
@@ -12,8 +13,5 @@
 
 extern atomic_t xsplit_gnt_nr_mapped;
 extern atomic_t xsplit_gnt_nr_leaked;
-
-int xsplit_gnt_stats_init(void);
-void xsplit_gnt_stats_exit(void);
 
 #endif /* XSPLIT_GRANT_STATS_H */

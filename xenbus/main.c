@@ -9,12 +9,12 @@
 #include <xen/xen.h>
 
 #include "xenbus/core.h"
-#include "grant/stats.h"
+#include "xenbus/stats.h"
 #include "fault/xsplit_fault.h"
 
 /* Brought up in order, torn down in reverse. */
 static const struct xsplit_subsys xsplit_subsystems[] = {
-	{ "grant counters", xsplit_gnt_stats_init, xsplit_gnt_stats_exit },
+	{ "counters", xsplit_core_stats_init, xsplit_core_stats_exit },
 #ifdef CONFIG_XSPLIT_FAULT_INJECTION
 	{ "fault injection", xsplit_fault_init, xsplit_fault_exit },
 #endif

@@ -10,16 +10,28 @@
 
 #include "xenbus/xsplit_watch.h"
 
+atomic_t xsplit_xb_watch_peak = ATOMIC_INIT(0);
+atomic_t xsplit_xb_watch_dropped = ATOMIC_INIT(0);
+
 /*
  * Called by the xenbus reader under its watches lock, for every event of
  * the watch.  nr_pending changes under the events lock, which we do not
  * hold: a stale read can only let one more event in or keep one out while
  * an event of the watch is queued, whose callback then reads the node.
+ * The watches lock is global: the peak needs no compare-and-swap.
  */
 static bool xsplit_xb_watch_will_handle(struct xenbus_watch *w,
 					const char *path, const char *token)
 {
-	return xsplit_xb_watch_accept(READ_ONCE(w->nr_pending));
+	unsigned int pending = READ_ONCE(w->nr_pending);
+
+	if (!xsplit_xb_watch_accept(pending)) {
+		atomic_inc(&xsplit_xb_watch_dropped);
+		return false;
+	}
+	if (pending + 1 > (unsigned int)atomic_read(&xsplit_xb_watch_peak))
+		atomic_set(&xsplit_xb_watch_peak, pending + 1);
+	return true;
 }
 
 /**

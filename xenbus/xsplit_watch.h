@@ -27,7 +27,17 @@ static inline bool xsplit_xb_watch_accept(unsigned int nr_pending)
 }
 
 #ifdef __KERNEL__
+#include <linux/atomic.h>
+
 struct xenbus_watch;
+
+/*
+ * What the bound does, for the lab (xenbus/stats.c shows them): the most
+ * events one bounded watch had queued at once (the one just accepted
+ * included), and the events dropped.
+ */
+extern atomic_t xsplit_xb_watch_peak;
+extern atomic_t xsplit_xb_watch_dropped;
 
 typedef void (*xsplit_xb_watch_fn)(struct xenbus_watch *w, const char *path,
 				   const char *token);

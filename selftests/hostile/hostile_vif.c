@@ -36,9 +36,11 @@
  *             that reaches a vif still disabled by the last connection
  *             (its channels bound, the flag not yet cleared) would be
  *             dropped without its EOI, and those packets never answered.
- *   rxstarve  post `rx_bufs` guest-receive buffers (every other
- *             connection: none) and never more, while dom0 sends to us;
- *             meanwhile kick the event channel `count` times
+ *   rxstarve  post `rx_bufs` guest-receive buffers (the first connection
+ *             and every other one after it; the others none) and never
+ *             more, while dom0 sends to us (packets of two slots or more:
+ *             one buffer is one short); meanwhile kick the event channel
+ *             `count` times
  *   storm     `count` event-channel kicks with both rings empty
  *   nodes     `count` writes to frontend nodes the backend watches
  *             (request-multicast-control) or reads (multi-queue, ring
@@ -47,6 +49,17 @@
  *   ctrl      a control ring full of garbage requests (unknown types, bad
  *             grants, huge sizes), `count` of them, then a req_prod
  *             beyond the ring
+ *   mcwatch   `count` transactions of `burst` writes each to
+ *             request-multicast-control, which the backend watches: each
+ *             commit sends dom0 `burst` watch events at once, a queue
+ *             that only a bounded watch keeps short (issue #14 item 3)
+ *   rxrace    keep `rx_bufs` receive buffers posted (reposting each one
+ *             answered) while dom0 sends to us, and move the shared
+ *             req_prod back and forth between the old index and the new
+ *             one, so that a backend reading it twice for one packet sees
+ *             both (issue #14 item 4); every answer is checked against
+ *             the ring slot it lands in: one in a slot we did not post,
+ *             or with the id of another buffer, counts as rx_bad
  *
  * Every wait is bounded by `wait_ms` (a state change) or `stall_ms` (ring
  * answers): a backend that stops answering ends the run with an error
@@ -74,7 +87,10 @@
 #include "xsplit_compat_xen.h"
 #include "hostile_peer.h"
 
-enum hv_scenario { HV_TXCHAIN, HV_RXSTARVE, HV_STORM, HV_NODES, HV_CTRL };
+enum hv_scenario {
+	HV_TXCHAIN, HV_RXSTARVE, HV_STORM, HV_NODES, HV_CTRL, HV_MCWATCH,
+	HV_RXRACE,
+};
 
 static const char *const hv_scenarios[] = {
 	[HV_TXCHAIN] = "txchain",
@@ -82,11 +98,13 @@ static const char *const hv_scenarios[] = {
 	[HV_STORM] = "storm",
 	[HV_NODES] = "nodes",
 	[HV_CTRL] = "ctrl",
+	[HV_MCWATCH] = "mcwatch",
+	[HV_RXRACE] = "rxrace",
 };
 
 static char *scenario = "txchain";
 module_param(scenario, charp, 0444);
-MODULE_PARM_DESC(scenario, "txchain, rxstarve, storm, nodes or ctrl (default txchain)");
+MODULE_PARM_DESC(scenario, "txchain, rxstarve, storm, nodes, ctrl, mcwatch or rxrace (default txchain)");
 
 static unsigned int conns = 12;
 module_param(conns, uint, 0444);
@@ -98,15 +116,19 @@ MODULE_PARM_DESC(per_conn, "txchain: malformed packets per connection, 0..100000
 
 static unsigned int count = 10000;
 module_param(count, uint, 0444);
-MODULE_PARM_DESC(count, "rxstarve/storm: kicks, nodes: writes, ctrl: requests, per connection, 0..10000000 (default 10000)");
+MODULE_PARM_DESC(count, "rxstarve/storm: kicks, nodes: writes, ctrl: requests, mcwatch: transactions, per connection, 0..10000000 (default 10000)");
 
 static unsigned int rx_bufs = 1;
 module_param(rx_bufs, uint, 0444);
-MODULE_PARM_DESC(rx_bufs, "rxstarve: buffers posted on even connections, 0..16 (default 1)");
+MODULE_PARM_DESC(rx_bufs, "rxstarve: buffers posted on odd connections, rxrace: buffers kept posted, 0..16 (default 1)");
+
+static unsigned int burst = 200;
+module_param(burst, uint, 0444);
+MODULE_PARM_DESC(burst, "mcwatch: writes per transaction, 1..1000 (default 200)");
 
 static unsigned int hold_ms = 5000;
 module_param(hold_ms, uint, 0444);
-MODULE_PARM_DESC(hold_ms, "rxstarve/storm/nodes/ctrl: longest time per connection, ms, 0..600000 (default 5000)");
+MODULE_PARM_DESC(hold_ms, "rxstarve/storm/nodes/ctrl/mcwatch/rxrace: longest time per connection, ms, 0..600000 (default 5000)");
 
 static unsigned int wait_ms = 30000;
 module_param(wait_ms, uint, 0444);
@@ -127,6 +149,8 @@ MODULE_PARM_DESC(stall_ms, "Longest wait for ring answers before the connection 
 #define HV_MAX_CONNS		100000
 #define HV_MAX_PER_CONN		10000000
 #define HV_MAX_RX_BUFS		16
+/* Under oxenstored's default 1024 requests per transaction. */
+#define HV_MAX_BURST		1000
 #define HV_MIN_WAIT_MS		100
 #define HV_MAX_WAIT_MS		600000
 #define HV_MAX_REACT_MS		60000
@@ -165,6 +189,9 @@ MODULE_PARM_DESC(stall_ms, "Longest wait for ring answers before the connection 
 #define HV_KICK_BATCH		64
 /* early: pause between two kicks while the backend connects, us. */
 #define HV_EARLY_KICK_US	100
+
+/* rxrace: req_prod moves per round, back and forth (a few 100 us, TCG). */
+#define HV_RACE_FLIPS		4096
 
 /* Failure lines printed per device; the summary counts them all. */
 #define HV_MAX_REPORTS		10
@@ -262,7 +289,17 @@ struct hv_dev {
 	unsigned int still_mapped;
 	unsigned long sent, slots, answered, rsp_errors, kicks, writes;
 	unsigned long rx_rsps, ctrl_rsps;
+	unsigned long txns, rx_bad, rx_errors, flips;
+	unsigned long kick_jiffies;	/* time spent kicking */
 	unsigned int events;
+	/*
+	 * rxrace: the buffer (+ 1) posted in each rx ring slot and not yet
+	 * answered, 0 for none; the buffers posted; the next answer is an
+	 * extra-info slot.
+	 */
+	u8 rx_posted_at[HV_RX_SIZE];
+	u32 rx_out;
+	bool rx_extra;
 	unsigned int fatal_closing[HV_F_NR];
 	/*
 	 * Per bulk kind: packets sent, refused (ERROR or DROPPED) and served
@@ -928,7 +965,7 @@ static int hv_connect(struct hv_dev *hv, unsigned int conn)
 /* Kick the backend @n times (bounded by hold_ms); yields now and then. */
 static void hv_kick(struct hv_dev *hv, struct hv_evtchn *ev, unsigned long n)
 {
-	unsigned long end = jiffies + msecs_to_jiffies(hold_ms);
+	unsigned long start = jiffies, end = start + msecs_to_jiffies(hold_ms);
 	unsigned long i;
 
 	for (i = 0; i < n && !kthread_should_stop(); i++) {
@@ -940,6 +977,7 @@ static void hv_kick(struct hv_dev *hv, struct hv_evtchn *ev, unsigned long n)
 		if (time_after(jiffies, end))
 			break;
 	}
+	hv->kick_jiffies += jiffies - start;
 }
 
 static void hv_rx_reap(struct hv_dev *hv)
@@ -956,7 +994,7 @@ static void hv_rx_reap(struct hv_dev *hv)
 /* rxstarve: a few receive buffers (or none), never replenished. */
 static int hv_rxstarve(struct hv_dev *hv, unsigned int conn)
 {
-	unsigned int i, n = conn % 2 ? 0 : rx_bufs;
+	unsigned int i, n = conn % 2 ? rx_bufs : 0;
 	struct xen_netif_rx_request *req;
 	int err, notify;
 
@@ -1103,6 +1141,167 @@ static int hv_ctrl(struct hv_dev *hv, unsigned int conn)
 	return 0;
 }
 
+/* ---- mcwatch: bursts of watch events ---- */
+
+/* One transaction of @burst writes: its commit fires them all at once. */
+static int hv_mcwatch_txn(struct hv_dev *hv)
+{
+	const char *dir = hv->xdev->nodename;
+	struct xenbus_transaction xbt;
+	unsigned int i;
+	int err;
+
+	err = xenbus_transaction_start(&xbt);
+	if (err)
+		return err;
+	for (i = 0; i < burst && !err; i++)
+		err = xenbus_printf(xbt, dir, "request-multicast-control",
+				    "%u", i & 1);
+	if (err) {
+		xenbus_transaction_end(xbt, 1);
+		return err;
+	}
+	err = xenbus_transaction_end(xbt, 0);
+	if (!err)
+		hv->writes += burst;
+	return err;
+}
+
+static int hv_mcwatch(struct hv_dev *hv, unsigned int conn)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(hold_ms);
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < count && !kthread_should_stop(); i++) {
+		if (time_after(jiffies, end))
+			break;
+		err = hv_mcwatch_txn(hv);
+		if (err == -EAGAIN)
+			continue;	/* a conflict: the next one */
+		if (err)
+			return err;
+		hv->txns++;
+	}
+	return xenbus_printf(XBT_NIL, hv->xdev->nodename,
+			     "request-multicast-control", "%u", 1);
+}
+
+/* ---- rxrace: a req_prod that moves under the backend ---- */
+
+/* The answer in ring slot @i: is it one for a buffer we posted there? */
+static void hv_race_answer(struct hv_dev *hv, RING_IDX i)
+{
+	const struct xen_netif_rx_response *rsp = RING_GET_RESPONSE(&hv->rx, i);
+	const struct xen_netif_extra_info *e = (const void *)rsp;
+	unsigned int slot = i % HV_RX_SIZE, buf = hv->rx_posted_at[slot];
+
+	if (!buf) {
+		hv->rx_bad++;
+		return;
+	}
+	hv->rx_posted_at[slot] = 0;
+	hv->rx_out &= ~BIT(buf - 1);
+	if (hv->rx_extra) {
+		/* an extra-info slot has no id: the chain goes on or ends */
+		hv->rx_extra = READ_ONCE(e->flags) & XEN_NETIF_EXTRA_FLAG_MORE;
+		return;
+	}
+	if (READ_ONCE(rsp->id) != buf - 1)
+		hv->rx_bad++;
+	if (READ_ONCE(rsp->status) < 0)
+		hv->rx_errors++;
+	hv->rx_extra = READ_ONCE(rsp->flags) & XEN_NETRXF_extra_info;
+}
+
+/* Read the answers; an rsp_prod outside what we posted counts as bad. */
+static void hv_race_reap(struct hv_dev *hv)
+{
+	RING_IDX prod = READ_ONCE(hv->rx.sring->rsp_prod), i;
+
+	virt_rmb(); /* the responses after the index */
+	if (prod - hv->rx.rsp_cons > hv->rx.req_prod_pvt - hv->rx.rsp_cons) {
+		hv->rx_bad++;
+		return;
+	}
+	for (i = hv->rx.rsp_cons; i != prod; i++)
+		hv_race_answer(hv, i);
+	hv->rx_rsps += prod - hv->rx.rsp_cons;
+	hv->rx.rsp_cons = prod;
+}
+
+/* Post every buffer that is not posted, each in the next slot. */
+static void hv_race_post(struct hv_dev *hv, unsigned int n)
+{
+	struct xen_netif_rx_request *req;
+	unsigned int b;
+	RING_IDX i;
+
+	for (b = 0; b < n; b++) {
+		if (hv->rx_out & BIT(b))
+			continue;
+		i = hv->rx.req_prod_pvt++;
+		req = RING_GET_REQUEST(&hv->rx, i);
+		req->id = b;
+		req->gref = hv->rx_bufs[b].ref;
+		hv->rx_posted_at[i % HV_RX_SIZE] = b + 1;
+		hv->rx_out |= BIT(b);
+	}
+}
+
+/* req_prod back and forth between @lo and @hi; it ends honest, at @hi. */
+static void hv_race_flip(struct hv_dev *hv, RING_IDX lo, RING_IDX hi)
+{
+	struct xen_netif_rx_sring *s = hv->rx.sring;
+	unsigned int i;
+
+	virt_wmb(); /* the requests before any index that shows them */
+	for (i = 0; i < HV_RACE_FLIPS; i++) {
+		WRITE_ONCE(s->req_prod, hi);
+		WRITE_ONCE(s->req_prod, lo);
+	}
+	WRITE_ONCE(s->req_prod, hi);
+	hv->flips += HV_RACE_FLIPS;
+}
+
+/*
+ * rxrace: rounds of reap, repost, flip until hold_ms or the backend
+ * leaves Connected (it may: a req_prod behind its consumer is a lie).
+ * The low index is the one before this round's buffers, or one short of
+ * the new one when none were reposted.
+ */
+static int hv_rxrace(struct hv_dev *hv, unsigned int conn)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(hold_ms);
+	unsigned int i, n = max(rx_bufs, 1U);
+	RING_IDX lo, hi;
+	int err;
+
+	hv->rx_out = 0;
+	hv->rx_extra = false;
+	memset(hv->rx_posted_at, 0, sizeof(hv->rx_posted_at));
+	for (i = 0; i < n; i++) {
+		err = hv_grant(hv, &hv->rx_bufs[i], false);
+		if (err)
+			return err;
+	}
+	while (hv_remote_in(hv, HV_BIT(XenbusStateConnected)) &&
+	       !kthread_should_stop() && time_before(jiffies, end)) {
+		hv_race_reap(hv);
+		lo = hv->rx.req_prod_pvt;
+		hv_race_post(hv, n);
+		hi = hv->rx.req_prod_pvt;
+		hv_race_flip(hv, lo != hi ? lo : hi - 1, hi);
+		if (lo != hi)
+			notify_remote_via_evtchn(hv->ev.port);
+		cond_resched();
+	}
+	if (!hv_remote_in(hv, HV_BIT(XenbusStateConnected)))
+		hv->went_closing++;
+	hv_race_reap(hv);
+	return 0;
+}
+
 static int hv_work(struct hv_dev *hv, unsigned int conn)
 {
 	switch (hv->sc) {
@@ -1117,6 +1316,10 @@ static int hv_work(struct hv_dev *hv, unsigned int conn)
 		return hv_nodes(hv, conn);
 	case HV_CTRL:
 		return hv_ctrl(hv, conn);
+	case HV_MCWATCH:
+		return hv_mcwatch(hv, conn);
+	case HV_RXRACE:
+		return hv_rxrace(hv, conn);
 	}
 	return -EINVAL;
 }
@@ -1162,13 +1365,14 @@ static void hv_summary(struct hv_dev *hv, int err)
 				       "%s%s:%lu/%lu/%lu", n ? "," : " kinds=",
 				       hv_bulk_names[i], hv->kind_sent[i],
 				       hv->kind_refused[i], hv->kind_served[i]);
-	pr_info("%s: done scenario=%s conns=%u ok=%u failed=%u sent=%lu slots=%lu answered=%lu rsp_errors=%lu closing=%u connected=%u stalled=%u reconnects=%u still_mapped=%u kicks=%lu writes=%lu rx_rsps=%lu ctrl_rsps=%lu events=%u%s%s%s\n",
+	pr_info("%s: done scenario=%s conns=%u ok=%u failed=%u sent=%lu slots=%lu answered=%lu rsp_errors=%lu closing=%u connected=%u stalled=%u reconnects=%u still_mapped=%u kicks=%lu writes=%lu rx_rsps=%lu ctrl_rsps=%lu events=%u txns=%lu rx_bad=%lu rx_errors=%lu flips=%lu kick_ms=%u%s%s%s\n",
 		hv->xdev->nodename, scenario, conns, hv->ok, hv->failed,
 		hv->sent, hv->slots, hv->answered, hv->rsp_errors,
 		hv->went_closing, hv->stayed_connected, hv->stalled,
 		hv->connected ? hv->connected - 1 : 0, hv->still_mapped, hv->kicks,
 		hv->writes, hv->rx_rsps, hv->ctrl_rsps, READ_ONCE(hv->events),
-		closing, kinds,
+		hv->txns, hv->rx_bad, hv->rx_errors, hv->flips,
+		jiffies_to_msecs(hv->kick_jiffies), closing, kinds,
 		err == -ETIMEDOUT ? " error=backend-timeout" :
 		err == -EINTR ? " error=interrupted" : "");
 }
@@ -1268,12 +1472,13 @@ static struct xenbus_driver hv_driver = {
 static bool hv_params_ok(void)
 {
 	if (hv_scenario_index() < 0) {
-		pr_err("unknown scenario '%s' (known: txchain, rxstarve, storm, nodes, ctrl)\n",
+		pr_err("unknown scenario '%s' (known: txchain, rxstarve, storm, nodes, ctrl, mcwatch, rxrace)\n",
 		       scenario);
 		return false;
 	}
 	if (!conns || conns > HV_MAX_CONNS || per_conn > HV_MAX_PER_CONN ||
 	    count > HV_MAX_PER_CONN || rx_bufs > HV_MAX_RX_BUFS ||
+	    !burst || burst > HV_MAX_BURST ||
 	    hold_ms > HV_MAX_WAIT_MS ||
 	    wait_ms < HV_MIN_WAIT_MS || wait_ms > HV_MAX_WAIT_MS ||
 	    react_ms > HV_MAX_REACT_MS ||

@@ -132,7 +132,7 @@ leak_rows() {
 	grows evtchns 0 "event channels (xen-dyn)"
 	grows be_evtchns 0 "event channels ($IRQ_RE)"
 	while read -r key _; do
-		grows "$key" 0
+		leak_tally "$key" || grows "$key" 0
 	done < <(grep -E "$COUNTERS_RE" "$BEFORE")
 	a=$(leak_value "$BEFORE" refcnt)
 	b=$(leak_value "$AFTER" refcnt)
@@ -187,13 +187,14 @@ unload_rows() {
 	grep -m 20 -B 2 -A 20 -E "$KERNEL_BAD" "$LAB_OUT/dmesg.txt"
 }
 
-# vs_intree WHAT VALUE SLACK: record VALUE under WHAT for this backend in
-# this dom0 boot; for xsplit's backend, a row judging it against the
-# kernel backend's VALUE (+ SLACK) when that ran earlier in the same lab
-# run (put intree first in LAB_MODES), a figure otherwise.
+# vs_intree WHAT VALUE SLACK [FACTOR]: record VALUE under WHAT for this
+# backend in this dom0 boot; for xsplit's backend, a row judging it
+# against the kernel backend's VALUE (x FACTOR, default 1, + SLACK) when
+# that ran earlier in the same lab run (put intree first in LAB_MODES), a
+# figure otherwise.
 HOSTILE_VS=/run/lab-hostile-vs-intree
 vs_intree() {
-	local other
+	local other f=${4:-1} label
 	printf '%s\t%s\t%s\t%s\n' "$HOSTILE_DEV" "$LAB_BE" "$1" "$2" >>"$HOSTILE_VS"
 	[ "$LAB_BE" = xsplit ] || return 0
 	other=$(awk -F '\t' -v d="$HOSTILE_DEV" -v w="$1" \
@@ -201,8 +202,9 @@ vs_intree() {
 	if [ -z "$other" ]; then
 		row "$1 vs in-tree (not run before)" - "$2" -
 	else
-		row "$1 <= in-tree's + $3" "$other" "$2" \
-			"$(check [ "$2" -le $((other + $3)) ])"
+		label="$1 <= in-tree's + $3"
+		[ "$f" = 1 ] || label="$1 <= in-tree's x $f + $3"
+		row "$label" "$other" "$2" "$(check [ "$2" -le $((other * f + $3)) ])"
 	fi
 }
 

@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The core module's debugfs counters (xenbus/stats.c). */
+#ifndef XSPLIT_XENBUS_STATS_H
+#define XSPLIT_XENBUS_STATS_H
+
+int xsplit_core_stats_init(void);
+void xsplit_core_stats_exit(void);
+
+#endif /* XSPLIT_XENBUS_STATS_H */

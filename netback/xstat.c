@@ -19,8 +19,8 @@
 #include "netback/common.h"
 #include "xenbus/xsplit_stat.h"
 
+/* NONE is no refusal: counted there only if a reason was out of range. */
 static const char *const rej_keys[XSPLIT_NB_TXR_NR] = {
-	[XSPLIT_NB_TXR_NONE] = "rej_none",
 	[XSPLIT_NB_TXR_BAD_FLAGS] = "rej_bad_flags",
 	[XSPLIT_NB_TXR_SHORT] = "rej_short",
 	[XSPLIT_NB_TXR_ZERO_SLOT] = "rej_zero_slot",

@@ -90,10 +90,39 @@ class Tree:
         self.tmp.cleanup()
 
 
+# xsplit_netfront's ethtool -S in a guest (netfront/ethtool.c's names).
+NF = """rx_gso_checksum_fixup 0
+q0_rx_packets 500
+q0_rx_bytes 750000
+q0_rx_dropped 1
+q0_tx_packets 400
+q0_tx_bytes 40000
+q0_tx_dropped 0
+q0_bad_responses 0
+q0_lost_events 2
+"""
+
+
+def netfront(t, ifname, node, driver, stats):
+    """A guest's interface: its xenbus device, node name and driver."""
+    dev = os.path.join(t.root, "sys/devices/vif-%s" % ifname)
+    drv = os.path.join(t.root, "sys/bus/xen/drivers", driver)
+    os.makedirs(dev)
+    os.makedirs(drv, exist_ok=True)
+    t.put("sys/devices/vif-%s/nodename" % ifname, node + "\n")
+    os.symlink(drv, os.path.join(dev, "driver"))
+    os.makedirs(os.path.join(t.root, "sys/class/net", ifname))
+    os.symlink(dev, os.path.join(t.root, "sys/class/net", ifname, "device"))
+    t.put("ethtool-S/" + ifname, stats)
+
+
 def fixture():
     t = Tree()
     t.device("vbd-3-51712", VBD)
     t.device("vif-3-0", VIF)
+    netfront(t, "eth0", "device/vif/0", "xsplit-vif", NF)
+    # the kernel's netfront: not ours
+    netfront(t, "eth1", "device/vif/1", "vif", NF)
     # a device served by the kernel's backend: no xsplit/ folder
     t.put("sys/bus/xen-backend/devices/vbd-4-51712/statistics/rd_req", "1\n")
     t.put("sys/kernel/debug/xsplit_core/grants_mapped", "32\n")
@@ -135,7 +164,12 @@ class ParseTest(unittest.TestCase):
         finally:
             t.close()
         self.assertEqual([d["name"] for d in s["devices"]],
-                         ["vbd-3-51712", "vif-3-0"])
+                         ["vbd-3-51712", "vif-3-0", "eth0"])
+        nf = s["devices"][2]
+        self.assertEqual(nf["type"], "netfront")
+        self.assertEqual(nf["devid"], 0)
+        self.assertEqual(nf["dev"], {"rx_gso_checksum_fixup": 0})
+        self.assertEqual(nf["queues"][0]["lost_events"], 2)
         self.assertEqual(s["devices"][0]["domid"], 3)
         self.assertEqual(s["devices"][0]["devid"], 51712)
         self.assertEqual(s["modules"]["xsplit_core"]["grants_mapped"], 32)
@@ -196,6 +230,35 @@ class RateTest(unittest.TestCase):
         self.assertEqual(q0["stalls"], 1)
         self.assertAlmostEqual(q0["rxring_pct"], 50.0)
 
+    def test_netfront(self):
+        dev, qs = xs.split_queues([("q0_rx_bytes", 10), ("q1_rx_bytes", 30),
+                                   ("total", 1), ("q1x_a", 2)])
+        self.assertEqual(dev, {"total": 1, "q1x_a": 2})
+        old = {"rx_packets": 10, "rx_bytes": 100, "tx_packets": 0,
+               "tx_bytes": 0, "rx_dropped": 1, "lost_events": 0}
+        new = dict(old, rx_packets=30, rx_bytes=2 * 2**20 + 100,
+                   rx_dropped=3, lost_events=1)
+        r = xs.nf_rates(new, old, 2.0)
+        self.assertAlmostEqual(r["rx_pk_s"], 10.0)
+        self.assertAlmostEqual(r["rx_mib_s"], 1.0)
+        self.assertAlmostEqual(r["drop_s"], 1.0)
+        self.assertEqual(r["lost_ev"], 1)
+
+    def test_ethtool_ioctl(self):
+        """The real ioctl, on whichever interface of this machine has
+        ethtool statistics (read only)."""
+        for ifname in sorted(os.listdir("/sys/class/net")):
+            try:
+                pairs = xs.ethtool_stats(ifname)
+            except OSError:
+                continue
+            if pairs:
+                for name, val in pairs:
+                    self.assertRegex(name, r"^[\x21-\x7e]+$")
+                    self.assertGreaterEqual(val, 0)
+                return
+        self.skipTest("no interface here has ethtool statistics")
+
     def test_reset(self):
         # a ring set up again: its counters start over, never negative
         self.assertEqual(xs.delta({"a": 5}, {"a": 100}, "a"), 5)
@@ -246,6 +309,8 @@ class OutputTest(unittest.TestCase):
         self.assertIn("grants_mapped 32", out)
         self.assertIn("vbd-3-51712", out)
         self.assertIn("rxMiB/s", out)
+        self.assertIn("netfront", out)
+        self.assertIn("lostev", out)
         self.assertIn("vbd-3-51712 refused: malformed=2 notsupp=1", out)
         self.assertIn("vif-3-0 refused: short=2", out)
         self.assertNotIn("\x1b", out)   # plain lines, no control codes
@@ -283,6 +348,8 @@ class OutputTest(unittest.TestCase):
         self.assertIn("# TYPE xsplit_vbd_queue_inflight gauge", out)
         self.assertIn("# TYPE xsplit_vif_queue_tx_bytes_total counter", out)
         self.assertIn("xsplit_core_grants_mapped 32", out)
+        self.assertIn('xsplit_netfront_queue_lost_events_total{'
+                      'interface="eth0",device="0",queue="0"} 2', out)
 
     def test_prometheus_every_family_typed(self):
         out = self.prom()

@@ -140,7 +140,7 @@ void xsplit_evtchn_notify(struct xsplit_evtchn *ch)
 		return;
 	if (likely(xsplit_evtchn_bound(ch))) {
 		notify_remote_via_irq(ch->irq);
-		/* No lock: tx and rx of one channel may kick at once. */
+		/* Atomic: two contexts may kick one channel at once. */
 		atomic_long_inc(&ch->notifies);
 	}
 }

@@ -6,7 +6,8 @@
 #   make               build the modules against KDIR (W=1)
 #   make FAULT_INJECTION=1  the same with fault/'s fault points (tests only)
 #   make deps          install the build dependencies (Debian 12, apt)
-#   make check         user-space unit tests of the protocol code
+#   make check         user-space unit tests of the protocol code and of
+#                      tools/xsplit-stat
 #   make coverage      unit tests with gcov/lcov, prints ring/ + xenbus/ coverage
 #   make fuzz          run every libFuzzer target (FUZZ_SECONDS, FUZZ_RUNS)
 #   make style         checkpatch --strict over the tree
@@ -52,6 +53,7 @@ deps:
 
 check:
 	$(MAKE) -C selftests/unit check
+	selftests/tools/run.sh
 
 coverage:
 	$(MAKE) -C selftests/unit coverage

@@ -95,6 +95,30 @@ enum {
 	XSPLIT_BLK_DEAD,	/* the frontend broke the ring */
 };
 
+/* Why a request was refused: the validators' errors (xstat.c). */
+enum xsplit_blk_rej {
+	XSPLIT_BLK_REJ_MALFORMED,	/* -EINVAL */
+	XSPLIT_BLK_REJ_NOTSUPP,		/* an operation or feature not offered */
+	XSPLIT_BLK_REJ_READONLY,	/* a write to a read-only device */
+	XSPLIT_BLK_REJ_RANGE,		/* sectors beyond the device */
+	XSPLIT_BLK_REJ_OTHER,
+	XSPLIT_BLK_REJ_NR,
+};
+
+/*
+ * One ring's counters for xsplit/stats (xstat.c).  Only the ring's thread
+ * writes them (WRITE_ONCE), sysfs reads them; they start at 0 with the
+ * ring, the device's totals stay in struct xsplit_blk_stats.
+ */
+struct xsplit_blk_ring_xstat {
+	u64 rd_req;
+	u64 wr_req;
+	u64 other_req;		/* flush and discard */
+	u64 rd_sect;		/* completed without error */
+	u64 wr_sect;
+	u64 rejects[XSPLIT_BLK_REJ_NR];
+};
+
 struct xsplit_blk_ring {
 	struct xsplit_blk_dev *be;
 	unsigned int id;
@@ -129,6 +153,8 @@ struct xsplit_blk_ring {
 	struct xsplit_pgrant_cache *pcache;	/* NULL: not persistent */
 	unsigned long next_purge;		/* jiffies */
 	unsigned long next_log;
+
+	struct xsplit_blk_ring_xstat xstat;
 };
 
 /* Per-device counters with Linux's sysfs names. */
@@ -199,6 +225,15 @@ int xsplit_blk_sysfs_add(struct xsplit_blk_dev *be);
 void xsplit_blk_sysfs_del(struct xsplit_blk_dev *be);
 void xsplit_blk_pgrant_totals(struct xsplit_blk_dev *be, u64 *hits,
 			      u64 *misses);
+
+/* xstat.c */
+int xsplit_blk_xstat_add(struct xsplit_blk_dev *be);
+void xsplit_blk_xstat_del(struct xsplit_blk_dev *be);
+void xsplit_blk_xstat_req(struct xsplit_blk_ring *ring,
+			  const struct xsplit_blk_desc *d);
+void xsplit_blk_xstat_done(struct xsplit_blk_ring *ring,
+			   const struct xsplit_blk_desc *d);
+void xsplit_blk_xstat_reject(struct xsplit_blk_ring *ring, int err);
 
 /* xenbus.c */
 void xsplit_blk_check_size(struct xsplit_blk_dev *be);

@@ -288,6 +288,7 @@ bad:
 			     "ring %u: request %llu: bad segments: %d\n",
 			     ring->id, req->d.id, err);
 	atomic64_inc(&ring->be->stats.bad_req);
+	xsplit_blk_xstat_reject(ring, err);
 	return err;
 }
 

@@ -200,6 +200,7 @@ static void ring_account(struct xsplit_blk_ring *ring,
 {
 	struct xsplit_blk_stats *st = &ring->be->stats;
 
+	xsplit_blk_xstat_done(ring, d);
 	if (d->kind == XSPLIT_BLK_READ)
 		atomic64_add(d->nr_sectors, &st->rd_sect);
 	else if (d->kind == XSPLIT_BLK_WRITE)
@@ -247,6 +248,7 @@ static void ring_count(struct xsplit_blk_ring *ring,
 {
 	struct xsplit_blk_stats *st = &ring->be->stats;
 
+	xsplit_blk_xstat_req(ring, d);
 	if (d->preflush)
 		atomic64_inc(&st->f_req);
 	else if (d->kind == XSPLIT_BLK_READ)
@@ -262,6 +264,7 @@ static void ring_bad_request(struct xsplit_blk_ring *ring,
 			     const struct xsplit_blk_desc *d, int err)
 {
 	atomic64_inc(&ring->be->stats.bad_req);
+	xsplit_blk_xstat_reject(ring, err);
 	dev_warn_ratelimited(&ring->be->xdev->dev,
 			     "ring %u: bad request %llu (op %u): %d\n",
 			     ring->id, d->id, wire->operation, err);

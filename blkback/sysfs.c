@@ -145,8 +145,13 @@ int xsplit_blk_sysfs_add(struct xsplit_blk_dev *be)
 	err = sysfs_create_group(kobj, &xsplit_blk_stat_group);
 	if (err)
 		goto remove_vbd;
+	err = xsplit_blk_xstat_add(be);
+	if (err)
+		goto remove_stat;
 	return 0;
 
+remove_stat:
+	sysfs_remove_group(kobj, &xsplit_blk_stat_group);
 remove_vbd:
 	sysfs_remove_group(kobj, &xsplit_blk_vbd_group);
 	return err;
@@ -156,6 +161,7 @@ void xsplit_blk_sysfs_del(struct xsplit_blk_dev *be)
 {
 	struct kobject *kobj = &be->xdev->dev.kobj;
 
+	xsplit_blk_xstat_del(be);
 	sysfs_remove_group(kobj, &xsplit_blk_stat_group);
 	sysfs_remove_group(kobj, &xsplit_blk_vbd_group);
 }

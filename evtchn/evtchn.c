@@ -138,8 +138,11 @@ void xsplit_evtchn_notify(struct xsplit_evtchn *ch)
 	/* A lost event: the peer must cope with the next one. */
 	if (xsplit_fault(XSPLIT_FAULT_EVENT))
 		return;
-	if (likely(xsplit_evtchn_bound(ch)))
+	if (likely(xsplit_evtchn_bound(ch))) {
 		notify_remote_via_irq(ch->irq);
+		/* Atomic: two contexts may kick one channel at once. */
+		atomic_long_inc(&ch->notifies);
+	}
 }
 EXPORT_SYMBOL_GPL(xsplit_evtchn_notify);
 

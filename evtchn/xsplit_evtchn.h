@@ -11,6 +11,7 @@
 #ifndef XSPLIT_EVTCHN_H
 #define XSPLIT_EVTCHN_H
 
+#include <linux/atomic.h>
 #include <linux/compiler.h>
 #include <linux/types.h>
 #include <xen/interface/event_channel.h>
@@ -31,6 +32,7 @@ struct xsplit_evtchn {
 	xsplit_evtchn_fn fn;
 	void *data;
 	struct xsplit_evtchn_stats stats;
+	atomic_long_t notifies;	/* kicks sent; any context may send */
 	evtchn_port_t port;	/* frontend: the port to publish */
 	int irq;		/* < 0 when not bound */
 	char name[XSPLIT_EVTCHN_NAME_LEN];
@@ -48,6 +50,13 @@ void xsplit_evtchn_notify(struct xsplit_evtchn *ch);
 void xsplit_evtchn_eoi(struct xsplit_evtchn *ch, bool found_work);
 void xsplit_evtchn_get_stats(const struct xsplit_evtchn *ch,
 			     struct xsplit_evtchn_stats *out);
+
+/* Notifications sent on the channel since it was set up. */
+static inline unsigned long
+xsplit_evtchn_notifies(const struct xsplit_evtchn *ch)
+{
+	return atomic_long_read(&ch->notifies);
+}
 
 static inline bool xsplit_evtchn_bound(const struct xsplit_evtchn *ch)
 {

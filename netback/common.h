@@ -70,6 +70,8 @@ struct xsplit_nb_stats {
 	unsigned long tx_zerocopy_fail;	/* ... it copied, or maps failed */
 	unsigned long tx_credit_waits;	/* rate limit stopped the tx ring */
 	unsigned long rx_stalls;	/* guest stopped posting buffers */
+	/* guest packets the validator refused, by reason (xstat.c) */
+	unsigned long tx_rejects[XSPLIT_NB_TXR_NR];
 };
 
 /* One guest packet between its grant copies and its responses. */
@@ -287,6 +289,11 @@ bool xsplit_nb_rx_hash(struct xsplit_nb_vif *vif, const struct sk_buff *skb,
 		       struct xsplit_netif_extra_info *extra);
 u16 xsplit_nb_select_queue(struct net_device *dev, struct sk_buff *skb,
 			   struct net_device *sb_dev);
+
+/* xstat.c */
+int xsplit_nb_xstat_add(struct xsplit_nb_vif *vif);
+void xsplit_nb_xstat_del(struct xsplit_nb_vif *vif);
+void xsplit_nb_xstat_reject(struct xsplit_nb_queue *q);
 
 /* xenbus.c */
 int xsplit_nb_xenbus_init(void);

@@ -195,8 +195,10 @@ static int parse_packet(struct xsplit_nb_queue *q)
 					"packet ends past the requests given");
 		verdict = xsplit_nb_txv_feed(&q->txv, &req);
 	}
-	if (verdict == XSPLIT_NB_TXV_FATAL)
+	if (verdict == XSPLIT_NB_TXV_FATAL) {
+		xsplit_nb_xstat_reject(q);
 		return tx_fatal(q, xsplit_nb_txv_reason_name(q->txv.reason));
+	}
 	return verdict;
 }
 
@@ -396,6 +398,7 @@ static void handle(struct xsplit_nb_queue *q, int verdict)
 		break;
 	default:
 		q->stats.rx_errors++;
+		xsplit_nb_xstat_reject(q);
 		net_dbg_ratelimited("%s: dropped guest packet: %s\n", q->name,
 				    xsplit_nb_txv_reason_name(q->txv.reason));
 		err = -EINVAL;

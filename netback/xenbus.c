@@ -405,6 +405,7 @@ static int nb_probe(struct xsplit_xb_dev *xb)
 {
 	struct xsplit_nb_vif *vif;
 	unsigned int handle;
+	int err;
 
 	if (xenbus_scanf(XBT_NIL, xb->xdev->nodename, "handle", "%u",
 			 &handle) != 1)
@@ -413,9 +414,17 @@ static int nb_probe(struct xsplit_xb_dev *xb)
 	if (IS_ERR(vif))
 		return PTR_ERR(vif);
 	xb->priv = vif;
+	err = xsplit_nb_xstat_add(vif);
+	if (err)
+		goto destroy_vif;
 	apply_mtu(vif);
 	read_script(vif);
 	return 0;
+
+destroy_vif:
+	xb->priv = NULL;
+	xsplit_nb_vif_destroy(vif);
+	return err;
 }
 
 static void nb_free(struct xsplit_xb_dev *xb)
@@ -427,6 +436,7 @@ static void nb_free(struct xsplit_xb_dev *xb)
 	/* A later probe must wait for a fresh hotplug run, as in Linux. */
 	xenbus_rm(XBT_NIL, xb->xdev->nodename, "hotplug-status");
 	kfree(vif->script);
+	xsplit_nb_xstat_del(vif);
 	xsplit_nb_vif_destroy(vif);
 	xb->priv = NULL;
 }

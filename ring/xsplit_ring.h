@@ -276,6 +276,18 @@ static inline u32 xsplit_back_unanswered(const struct xsplit_back_ring *r)
 	return r->req_cons - r->rsp_prod_pvt;
 }
 
+/*
+ * Slots holding requests not answered yet, consumed or not: how full the
+ * ring is, for statistics read from any context.  The front end writes
+ * req_prod, so the result is clamped to the ring's size.
+ */
+static inline u32 xsplit_back_occupancy(const struct xsplit_back_ring *r)
+{
+	u32 used = READ_ONCE(r->sring->req_prod) - READ_ONCE(r->rsp_prod_pvt);
+
+	return used < r->nr_ents ? used : r->nr_ents;
+}
+
 static inline bool xsplit_back_broken(const struct xsplit_back_ring *r)
 {
 	return r->broken;

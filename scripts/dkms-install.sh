@@ -30,4 +30,8 @@ for step in $steps; do
 	*)	dkms "$step" -m xsplit -v "$ver" -k "$kver" ;;
 	esac
 done
+# With the modules, the tool that reads their statistics (as the package).
+case " $steps " in
+*" install "*) install -m 755 "$top/tools/xsplit-stat" /usr/sbin/xsplit-stat ;;
+esac
 dkms status -m xsplit -v "$ver"

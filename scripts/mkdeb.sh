@@ -4,8 +4,8 @@
 #   scripts/mkdeb.sh [OUTDIR]      (default: the top of the tree)
 # prints the path of the .deb.  Only dpkg-deb is needed (no debhelper):
 # the package is a DKMS source tree, the maintainer scripts in pkg/deb/
-# and the modprobe file that makes xsplit's drivers load in place of the
-# kernel's.  The test-only parts of the tree (selftests/, CI) are left out.
+# the modprobe file that makes xsplit's drivers load in place of the
+# kernel's, and tools/xsplit-stat as /usr/sbin/xsplit-stat.  The test-only parts of the tree (selftests/, CI) are left out.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$top}
@@ -40,6 +40,8 @@ else
 fi | (cd "$top" && xargs -0 tar cf - --no-recursion) | tar xf - -C "$src"
 
 install -m 644 "$pkg/xsplit.modprobe" "$stage/usr/lib/modprobe.d/xsplit.conf"
+# The statistics tool of the backends (python3, standard library only).
+install -D -m 755 "$top/tools/xsplit-stat" "$stage/usr/sbin/xsplit-stat"
 install -m 644 "$pkg/README.Debian" "$pkg/copyright" "$doc/"
 for f in postinst prerm; do
 	sed "s/@VERSION@/$ver/g" "$pkg/$f.in" >"$stage/DEBIAN/$f"

@@ -9,7 +9,8 @@ sources (no build needed) and lists
     the type (module_param_named's, or the ops' param_get_*), mode and
     MODULE_PARM_DESC;
   - statistics: sysfs attributes (DEVICE_ATTR_*, __ATTR, with their
-    group's directory), ethtool -S names (ethtool_sprintf()/ethtool_puts()
+    group's directory), the keys of a backend's xsplit/stats file
+    (xsplit_stat_kv() and the file's *_kv helpers), ethtool -S names (ethtool_sprintf()/ethtool_puts()
     calls and the string tables they print, "q%u_" ones per queue) and
     debugfs files (tables given to xsplit_counters_add(), debugfs_create_*);
   - XenStore keys: string literals given to xenbus_* calls, directly, via a
@@ -55,6 +56,7 @@ ALLOWLIST = {
         'xen_blkback',		# Linux's module, to keep from loading
         'w',			# a value of "mode"
         'x86_32-abi', 'x86_64-abi',	# values of "protocol"
+        'xsplit-stat', 'dev',	# the statistics tool; a xsplit/stats scope
     },
     'netfront': {
         'ndo_bpf', 'ndo_xdp_xmit',	# the kernel's XDP hooks we implement
@@ -64,6 +66,7 @@ ALLOWLIST = {
         'offline',		# a uevent action (online is also a key)
         'vif',			# the uevent variable naming the netdev
         'vif-setup',		# Xen's hotplug script the udev rules run
+        'xsplit-stat', 'dev',	# the statistics tool; a xsplit/stats scope
     },
 }
 
@@ -437,10 +440,28 @@ def debugfs_stats(src, text, module):
     return out
 
 
+def xstat_stats(src, text):
+    """Keys of a backend's xsplit/stats file (xenbus/xsplit_stat.h): the
+    literals, or string-table entries, given to xsplit_stat_kv() or to a
+    helper of the file whose name ends in _kv."""
+    out = []
+    for _, args, _ in calls(text, r'\w+_kv'):
+        for a in args[1:]:
+            s = literal(a)
+            if s is not None:
+                out.append((s, 'sysfs `xsplit/stats`, a key'))
+                continue
+            m = re.match(r'(\w+)\s*\[', a.strip())
+            for t in src.arrays.get(m.group(1), []) if m else []:
+                out.append((t, 'sysfs `xsplit/stats`, a key'))
+    return out
+
+
 def statistics(src, module):
     out = []
     for text in src.files.values():
         out += sysfs_stats(text)
+        out += xstat_stats(src, text)
         out += ethtool_stats(src, text)
         out += debugfs_stats(src, text, module)
     seen, uniq = set(), []

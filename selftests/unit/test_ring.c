@@ -280,6 +280,29 @@ static void test_full_ring(void **state)
 	pair_free(p);
 }
 
+/*
+ * Occupancy for statistics: slots holding unanswered requests, consumed
+ * or not, across the wrap; a hostile req_prod is clamped to the ring.
+ */
+static void test_back_occupancy(void **state)
+{
+	struct pair *p = pair_new(0, 0xfffffff0);
+
+	assert_int_equal(xsplit_back_occupancy(&p->b.r), 0);
+	put_reqs(p, 40, 0);
+	xsplit_front_push_reqs(&p->f.r);
+	assert_int_equal(xsplit_back_occupancy(&p->b.r), 40);
+	serve_reqs(p, 30, 0);	/* answered, not yet pushed: free anyway */
+	assert_int_equal(xsplit_back_occupancy(&p->b.r), 10);
+	xsplit_back_push_rsps(&p->b.r);
+	assert_int_equal(xsplit_back_occupancy(&p->b.r), 10);
+	sring(p)->req_prod = p->b.r.rsp_prod_pvt + 1000;
+	assert_int_equal(xsplit_back_occupancy(&p->b.r), 128);
+	sring(p)->req_prod = p->b.r.rsp_prod_pvt - 1;
+	assert_int_equal(xsplit_back_occupancy(&p->b.r), 128);
+	pair_free(p);
+}
+
 /* ---- wrap-around at 2^32 ---- */
 
 static const u32 wrap_starts[] = {
@@ -832,6 +855,7 @@ int main(void)
 		cmocka_unit_test(test_init_clears_everything),
 		cmocka_unit_test(test_empty_ring),
 		cmocka_unit_test(test_full_ring),
+		cmocka_unit_test(test_back_occupancy),
 		cmocka_unit_test(test_wraparound),
 		cmocka_unit_test(test_slot_mapping_across_wrap),
 		cmocka_unit_test(test_need_notify_table),

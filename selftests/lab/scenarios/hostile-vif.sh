@@ -82,8 +82,11 @@ MCWATCH="mcwatch conns=1 count=40 burst=200 hold_ms=20000"
 RXRACE="rxrace conns=20 hold_ms=3000 rx_bufs=2"
 # The kernel's netback does not check rx req_prod: with two buffers its
 # mode timed out in rxrace after one connection (results/20261206-143317,
-# cause not settled); with eight it took 66 s (20261206-134927).
-[ "$LAB_BE" = xsplit ] || RXRACE="rxrace conns=20 hold_ms=3000 rx_bufs=8"
+# cause not settled); with eight it took 66 s (20261206-134927), but the
+# full plan's tx chain after it then stalled for minutes (20261206-152323,
+# stopped).  Item 4 is judged for xsplit's netback alone, so the control
+# leaves rxrace out.
+[ "$LAB_BE" = xsplit ] || RXRACE=""
 if [ "${LAB_X_FULL:-0}" = 1 ]; then
 	# 20 bulk connections of 5*10^4 packets, then the nine fatal ones.
 	# The kernel's netback stops answering a connection after a few
@@ -94,7 +97,7 @@ if [ "${LAB_X_FULL:-0}" = 1 ]; then
 	[ "$LAB_BE" = xsplit ] || TXCHAIN="txchain conns=12 per_conn=20000"
 	# 2*10^6 kicks: ~20 s under TCG, long against the sampler's period
 	PLAN="storm conns=1 count=2000000 hold_ms=30000"
-	PLAN="$PLAN;$RXSTARVE;nodes conns=1 count=1000 hold_ms=15000;$MCWATCH;$RXRACE"
+	PLAN="$PLAN;$RXSTARVE;nodes conns=1 count=1000 hold_ms=15000;$MCWATCH${RXRACE:+;$RXRACE}"
 	PLAN="$PLAN;$TXCHAIN react_ms=$REACT_MS;ctrl conns=2 count=100000 hold_ms=5000"
 	MIN_SENT=1000000 MIN_KICKS=100000
 	NEIGHBOUR=${LAB_X_HVIF_NEIGHBOUR:-1}

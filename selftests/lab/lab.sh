@@ -35,7 +35,7 @@ set -euo pipefail
 # shellcheck source=host/kernels.sh
 . "$LAB_DIR/host/kernels.sh"
 
-QUICK_SUITE="boot blk-fio net-iperf net-xdp blk-peers pvh core-load dd-foreign hostile-vbd hostile-vif fault-matrix"
+QUICK_SUITE="boot blk-fio net-iperf net-xdp blk-peers core-load dd-foreign hostile-vbd hostile-vif fault-matrix"
 # frontend/backend pairs for "# lab: modes=4" scenarios; "# lab: modes=be"
 # ones run once per backend named here, "# lab: modes=fe" ones once per
 # frontend

@@ -19,7 +19,8 @@
 # Pass: xentop's sectors equal the guest's own (within SECT_SLACK: the
 # backend counts its side of the same requests), its requests equal the
 # backend's sysfs files it reads, NETTX/NETRX within NET_PCT of the
-# guest's eth0 bytes (KiB rounding, ARP), the sysfs statistics are the
+# guest's eth0 rx/tx bytes (xentop reads the vif: its TX is the guest's
+# rx; KiB rounding, ARP), the sysfs statistics are the
 # files Linux's blkback has, ethtool -S and ip -s link answer.
 # lab: modes=be timeout=420
 # shellcheck source=../dom0/lib.sh
@@ -117,10 +118,12 @@ row "xentop VBD_WR / sysfs wr_req (guest writes)" "$(xt VBD_WR)/$(st wr_req)($(g
 	"$(check test "$(xt VBD_WR)" -gt 0 -a "$(xt VBD_WR)" = "$(st wr_req)")"
 row "xentop VBD_OO (ring full, qd 64) / sysfs oo_req" "$(xt VBD_OO)/$(st oo_req)" \
 	"$(check [ "$(xt VBD_OO)" = "$(st oo_req)" ])"
-row "xentop NETTX(k) / guest eth0 tx KiB"  "$(xt 'NETTX(k)')/$(( $(gv txb) / 1024 ))" \
-	"$(check pct_of "$(xt 'NETTX(k)')" $(( $(gv txb) / 1024 )) "$NET_PCT")"
-row "xentop NETRX(k) / guest eth0 rx KiB"  "$(xt 'NETRX(k)')/$(( $(gv rxb) / 1024 ))" \
-	"$(check pct_of "$(xt 'NETRX(k)')" $(( $(gv rxb) / 1024 )) "$NET_PCT")"
+# xentop counts on the vif, dom0's side of the link: its NETTX is what the
+# vif sent, the guest's rx (so with the kernel's netback, the control).
+row "xentop NETTX(k) / guest eth0 rx KiB"  "$(xt 'NETTX(k)')/$(( $(gv rxb) / 1024 ))" \
+	"$(check pct_of "$(xt 'NETTX(k)')" $(( $(gv rxb) / 1024 )) "$NET_PCT")"
+row "xentop NETRX(k) / guest eth0 tx KiB"  "$(xt 'NETRX(k)')/$(( $(gv txb) / 1024 ))" \
+	"$(check pct_of "$(xt 'NETRX(k)')" $(( $(gv txb) / 1024 )) "$NET_PCT")"
 n=$(grep -o 'missing' "$LAB_OUT/sysfs-stats" | wc -l)
 row "sysfs statistics/ files Linux's blkback has, missing" "$n" "$(check [ "$n" = 0 ])"
 n=$(grep -c ':' "$LAB_OUT/ethtool.txt")

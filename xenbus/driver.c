@@ -95,6 +95,25 @@ static void dev_teardown(struct xsplit_xb_dev *dev)
 	dev_free(dev);
 }
 
+/*
+ * A frontend bound again (its module reloaded, a rebind through sysfs)
+ * finds in XenStore the Closed its last instance wrote on the way out,
+ * while the bus starts the new device at Initialising.  Linux's blkback
+ * and netback wait in Closed until the frontend says Initialising before
+ * they offer the device again, so say it.  At first boot the node
+ * already reads Initialising and nothing is written.
+ */
+static void front_restart(struct xsplit_xb_dev *dev)
+{
+	u32 state;
+
+	if (dev->drv->role != XSPLIT_ROLE_FRONTEND ||
+	    xsplit_xb_own_state(dev, &state) || state != XenbusStateClosed)
+		return;
+	dev->xdev->state = XenbusStateClosed;
+	xenbus_switch_state(dev->xdev, XenbusStateInitialising);
+}
+
 static int xb_probe(struct xenbus_device *xdev,
 		    const struct xenbus_device_id *id)
 {
@@ -118,6 +137,7 @@ static int xb_probe(struct xenbus_device *xdev,
 	}
 
 	mutex_lock(&dev->lock);
+	front_restart(dev);
 	xsplit_xb_dispatch(dev, XSPLIT_EV_PROBED);
 	failed = xdev->state == XenbusStateClosing;
 	mutex_unlock(&dev->lock);

@@ -56,6 +56,10 @@ cleanup() {
 trap cleanup EXIT
 
 load_guest "$name" "$gip" "$dev" "$FIO_MB" "$STREAM_MB"
+# The receiving xl creates the new domain as NAME--incoming and renames it
+# when the move is done, but xenconsoled names a console log once, when
+# the domain appears: the guest's end marker would land in another file.
+ln -sf "guest-$name.log" "$CONSOLE_DIR/guest-$name--incoming.log"
 sleep 3
 
 declare -a figs

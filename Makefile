@@ -80,6 +80,7 @@ FUZZ_SECONDS ?= 10
 
 test:
 	scripts/build-check.sh
+	scripts/names-check.sh
 	scripts/readme-ref.sh --check
 	scripts/kernels.sh
 	scripts/check-dkms.sh

@@ -365,7 +365,7 @@ static void put_extra(struct xsplit_nb_queue *q,
 	WARN_ON_ONCE(xsplit_netif_rx_back_put_rsp(&q->rx, &rsp));
 }
 
-static void respond(struct xsplit_nb_queue *q, struct xsplit_nb_rx_pkt *pkt)
+static void rx_respond(struct xsplit_nb_queue *q, struct xsplit_nb_rx_pkt *pkt)
 {
 	u16 flags = pkt->flags;
 	unsigned int i, e;
@@ -399,7 +399,7 @@ static void flush(struct xsplit_nb_queue *q)
 		return;
 	xsplit_gnt_copy_flush(&q->rx_copy);
 	for (i = 0; i < q->nr_rx_pkts; i++)
-		respond(q, &q->rx_pkts[i]);
+		rx_respond(q, &q->rx_pkts[i]);
 	q->nr_rx_pkts = 0;
 	if (xsplit_back_push_rsps(&q->rx.r))
 		xsplit_evtchn_notify(rx_channel(q));

@@ -115,7 +115,7 @@ static void rsp_unlock(struct xsplit_nb_queue *q, unsigned long flags)
 		spin_unlock_irqrestore(&q->tx_rsp_lock, flags);
 }
 
-static void respond(struct xsplit_nb_queue *q, u16 id, s16 status)
+static void tx_respond(struct xsplit_nb_queue *q, u16 id, s16 status)
 {
 	struct xsplit_netif_tx_response rsp = { .id = id, .status = status };
 	unsigned long flags = rsp_lock(q);
@@ -132,11 +132,11 @@ static void respond_all(struct xsplit_nb_queue *q, u16 first_id,
 {
 	unsigned int i;
 
-	respond(q, first_id, status);
+	tx_respond(q, first_id, status);
 	for (i = 0; i < nr_extras; i++)
-		respond(q, 0, XSPLIT_NETIF_RSP_NULL);
+		tx_respond(q, 0, XSPLIT_NETIF_RSP_NULL);
 	for (i = 0; i < nr_frags; i++)
-		respond(q, ids[i], status);
+		tx_respond(q, ids[i], status);
 }
 
 static void respond_txv(struct xsplit_nb_queue *q, s16 status)

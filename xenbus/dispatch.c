@@ -154,8 +154,9 @@ static void run_tail(struct xsplit_xb_dev *dev,
 }
 
 /* One step; returns the follow-up event, XSPLIT_EV_NR if none. */
-static enum xsplit_fsm_event step(struct xsplit_xb_dev *dev,
-				  enum xsplit_fsm_event ev, bool *unregister)
+static enum xsplit_fsm_event dispatch_one(struct xsplit_xb_dev *dev,
+					  enum xsplit_fsm_event ev,
+					  bool *unregister)
 {
 	struct xsplit_fsm_in in = fsm_input(dev);
 	struct xsplit_fsm_out out = xsplit_fsm_step(&in, ev);
@@ -195,7 +196,7 @@ bool xsplit_xb_dispatch(struct xsplit_xb_dev *dev, enum xsplit_fsm_event ev)
 
 	lockdep_assert_held(&dev->lock);
 	for (i = 0; i < XSPLIT_XB_MAX_STEPS && ev != XSPLIT_EV_NR; i++)
-		ev = step(dev, ev, &unregister);
+		ev = dispatch_one(dev, ev, &unregister);
 	WARN_ON_ONCE(ev != XSPLIT_EV_NR);
 	return unregister;
 }

@@ -79,6 +79,15 @@ copy_fig() {
 		"copied=$COPIED granted=$GRANTED" \
 		"copied_per_pkt=$((COPIED / PKTS)) granted_per_pkt=$((GRANTED / PKTS))"
 }
+
+# all_copied: copy_fig's transfer was copied whole, nothing granted.  The
+# counters are read one after the other, so a packet of another sender
+# (IPv6 neighbour discovery, say) may count in one and not the other:
+# within 1%.
+all_copied() {
+	[ "$GRANTED" = 0 ] && [ $((COPIED * 100 / TXB)) -ge 99 ] &&
+		[ $((COPIED * 100 / TXB)) -le 101 ]
+}
 JOB
 
 # Guest 1: the key, the MAC, the comparison.
@@ -127,7 +136,7 @@ if [ "$FE" = xsplit ]; then
 		{ echo "eth0: $COPIED bytes copied for $PKTS packets, $GRANTED granted"; exit 1; }
 	# untrusted: every byte copied, nothing granted
 	copy_fig eth1 trust-eth1-tx-r1 -c 10.0.3.1 -t $T
-	[ "$COPIED" = "$TXB" ] && [ "$GRANTED" = 0 ] ||
+	all_copied ||
 		{ echo "eth1: $COPIED of $TXB bytes copied, $GRANTED granted"; exit 1; }
 else
 	iperf_fig trust-eth0-tx-r1 -c 10.0.0.1 -t $T
@@ -159,7 +168,7 @@ if [ "$FE" = xsplit ]; then
 	[ "$(cat /sys/module/xsplit_netfront/parameters/trusted)" = N ]
 	[ "$(stat eth0 bounce)" = 1 ] || { echo "eth0 (trusted=N) does not bounce"; exit 1; }
 	copy_fig eth0 param-eth0-tx -c 10.0.0.1 -t 3
-	[ "$COPIED" = "$TXB" ] && [ "$GRANTED" = 0 ] ||
+	all_copied ||
 		{ echo "eth0: $COPIED of $TXB bytes copied, $GRANTED granted"; exit 1; }
 else
 	[ "$(cat /sys/module/xen_netfront/parameters/trusted)" = N ]

@@ -128,7 +128,8 @@ static int tx_grant(struct xsplit_nf_queue *q, struct sk_buff *skb,
 		struct page *page;
 		int ref;
 
-		page = nth_page(skb_frag_page(&sh->frags[p->frag]), p->page);
+		page = xsplit_nth_page(skb_frag_page(&sh->frags[p->frag]),
+				       p->page);
 		ref = xsplit_gnt_grant_page(xsplit_nf_domid(q->nf), page, true);
 		if (ref < 0)
 			return ref;

@@ -25,6 +25,18 @@
 #include <linux/hex.h>
 #endif
 
+/*
+ * The n-th page of an skb fragment's compound page.  Kernels after 6.12
+ * dropped nth_page() (7.2 has none): the struct pages of one compound
+ * page are contiguous there whatever the memory model, so plain
+ * arithmetic is right.
+ */
+#ifdef nth_page
+#define xsplit_nth_page(page, n) nth_page(page, n)
+#else
+#define xsplit_nth_page(page, n) ((page) + (n))
+#endif
+
 /* 6.16 renamed from_timer(); the drivers use the new name */
 #ifndef timer_container_of
 #define timer_container_of(var, timer, field) from_timer(var, timer, field)

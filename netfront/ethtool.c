@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * netfront's ethtool: driver info, link, channels, device-wide totals
- * (Linux's netfront's one statistic, rx_gso_checksum_fixup, then the XDP
- * counters) and the per-queue counters (named "q<N>_<counter>", in
- * struct xsplit_nf_stats order).
+ * netfront's ethtool: driver info, link, channels, the statistics: first
+ * "bounce" (1 while the backend is not trusted, see tx.c), then
+ * device-wide totals (Linux's netfront's one statistic,
+ * rx_gso_checksum_fixup, the XDP counters, what trust saves) and the
+ * per-queue counters (named "q<N>_<counter>", in struct xsplit_nf_stats
+ * order).
  */
 #include <linux/ethtool.h>
 #include <linux/netdevice.h>
@@ -18,7 +20,8 @@ static const char xsplit_nf_stat_names[][ETH_GSTRING_LEN] = {
 	/* xdp_verdict[], in enum xsplit_nf_xdp_ctr order */
 	"xdp_pass", "xdp_drop", "xdp_tx", "xdp_redirect", "xdp_aborted",
 	"xdp_oversize", "xdp_tx_errors", "xdp_redirect_errors", "xdp_xmit",
-	"xdp_xmit_errors",
+	"xdp_xmit_errors", "tx_bytes_copied", "tx_bytes_granted",
+	"rx_pages_zeroed",
 };
 
 static_assert(ARRAY_SIZE(xsplit_nf_stat_names) == XSPLIT_NF_NR_STATS);
@@ -30,6 +33,8 @@ static_assert(ARRAY_SIZE(xsplit_nf_stat_names) == XSPLIT_NF_NR_STATS);
 #define NF_TOTALS_FIRST \
 	(offsetof(struct xsplit_nf_stats, rx_gso_checksum_fixup) / sizeof(u64))
 #define NF_TOTALS (XSPLIT_NF_NR_STATS - NF_TOTALS_FIRST)
+/* Values of the device before the totals: "bounce" */
+#define NF_DEV_VALUES 1
 
 static void nf_get_drvinfo(struct net_device *dev,
 			   struct ethtool_drvinfo *info)
@@ -48,7 +53,7 @@ static int nf_get_sset_count(struct net_device *dev, int sset)
 
 	if (sset != ETH_SS_STATS)
 		return -EOPNOTSUPP;
-	return NF_TOTALS + nf->nr_queues * XSPLIT_NF_NR_STATS;
+	return NF_DEV_VALUES + NF_TOTALS + nf->nr_queues * XSPLIT_NF_NR_STATS;
 }
 
 static void nf_get_strings(struct net_device *dev, u32 sset, u8 *data)
@@ -58,6 +63,7 @@ static void nf_get_strings(struct net_device *dev, u32 sset, u8 *data)
 
 	if (sset != ETH_SS_STATS)
 		return;
+	ethtool_sprintf(&data, "bounce");
 	for (i = NF_TOTALS_FIRST; i < XSPLIT_NF_NR_STATS; i++)
 		ethtool_sprintf(&data, "%s", xsplit_nf_stat_names[i]);
 	for (q = 0; q < nf->nr_queues; q++)
@@ -70,9 +76,11 @@ static void nf_get_stats(struct net_device *dev, struct ethtool_stats *st,
 			 u64 *data)
 {
 	struct xsplit_nf *nf = netdev_priv(dev);
-	u64 *totals = data;
 	unsigned int i, j, start;
+	u64 *totals;
 
+	*data++ = READ_ONCE(nf->bounce);
+	totals = data;
 	memset(totals, 0, NF_TOTALS * sizeof(u64));
 	data += NF_TOTALS;
 	for (i = 0; i < nf->nr_queues; i++) {

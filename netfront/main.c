@@ -13,6 +13,7 @@
 
 unsigned int xsplit_nf_max_queues = XSPLIT_NF_MAX_QUEUES;
 bool xsplit_nf_separate_tx_rx_irq = true;
+bool xsplit_nf_trusted = true;
 
 static int max_queues_set(const char *val, const struct kernel_param *kp)
 {
@@ -33,6 +34,11 @@ module_param_named(separate_tx_rx_irq, xsplit_nf_separate_tx_rx_irq, bool,
 		   0644);
 MODULE_PARM_DESC(separate_tx_rx_irq,
 		 "Use separate tx and rx event channels when the backend offers them (default true)");
+
+/* Read at each connect, as the device's XenStore "trusted" key is. */
+module_param_named(trusted, xsplit_nf_trusted, bool, 0644);
+MODULE_PARM_DESC(trusted,
+		 "Trust backends with our own pages; N copies every packet and zeroes receive buffers (default Y)");
 
 static int __init xsplit_nf_init(void)
 {

@@ -115,6 +115,13 @@ static const struct net_device_ops xsplit_nf_netdev_ops = {
 	.ndo_change_mtu = nf_change_mtu,
 	.ndo_fix_features = nf_fix_features,
 	.ndo_get_stats64 = nf_get_stats64,
+	/*
+	 * As Linux's netfront: a valid unicast address, taken while the
+	 * device is down (no IFF_LIVE_ADDR_CHANGE).  Nothing is told to the
+	 * backend: the XenStore "mac" keys keep the toolstack's address (see
+	 * README.md).
+	 */
+	.ndo_set_mac_address = eth_mac_addr,
 	.ndo_validate_addr = eth_validate_addr,
 	.ndo_bpf = xsplit_nf_bpf,
 	.ndo_xdp_xmit = xsplit_nf_xdp_xmit,

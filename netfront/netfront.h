@@ -83,17 +83,24 @@ struct xsplit_nf_stats {
 	u64 xdp_redirect_errors; /* xdp_do_redirect() refused it */
 	u64 xdp_xmit;		/* frames redirected to us, queued */
 	u64 xdp_xmit_errors;	/* ... refused (no room, no memory) */
+	/* What the trust in the backend saves (tx.c, rx.c) */
+	u64 tx_bytes_copied;	/* packet bytes copied into fresh pages */
+	u64 tx_bytes_granted;	/* ... granted in the skb's own pages */
+	u64 rx_pages_zeroed;	/* rx buffers zeroed before being granted */
 };
 
 #define XSPLIT_NF_NR_STATS (sizeof(struct xsplit_nf_stats) / sizeof(u64))
 
 /*
- * One tx request: the page it granted.  Packets are always copied to fresh
- * pages (see tx.c), so the skb is gone by the time the backend answers.
+ * One tx request: the page it granted.  A fresh page holding copied bytes
+ * is ours (@skb NULL); a page of the skb's own fragments (trusted backend,
+ * see tx.c) is the skb's, and @skb holds a reference to it until the
+ * backend answers.
  */
 struct xsplit_nf_tx_buf {
 	struct page *page;
 	grant_ref_t ref;
+	struct sk_buff *skb;
 };
 
 /* One rx request: the page the backend may copy a packet into. */
@@ -153,6 +160,12 @@ struct xsplit_nf {
 	struct xsplit_nf_queue *queues;
 	unsigned int nr_queues;
 	bool connected;		/* rings live; changes under rtnl */
+	/*
+	 * The backend is not trusted (trusted = 0, parameter or XenStore
+	 * key): copy every tx packet, zero every rx buffer.  Set at connect,
+	 * before any I/O.
+	 */
+	bool bounce;
 	struct xsplit_netif_offload feat;	/* read at connect */
 	bool back_xdp_headroom;	/* feature-xdp-headroom, read at advertise */
 	/*
@@ -190,6 +203,7 @@ static inline void xsplit_nf_count(struct xsplit_nf_queue *q, u64 *ctr,
 /* main.c */
 extern unsigned int xsplit_nf_max_queues;
 extern bool xsplit_nf_separate_tx_rx_irq;
+extern bool xsplit_nf_trusted;
 
 /* xenbus.c */
 int xsplit_nf_xenbus_register(void);

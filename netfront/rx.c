@@ -21,15 +21,23 @@ static u16 rx_index(const struct xsplit_nf_queue *q, u32 idx)
 	return idx & (q->rx.r.nr_ents - 1);
 }
 
-/* A zeroed page granted writable: the backend sees none of our data. */
+/*
+ * A page granted writable.  Zeroed first for a backend we do not trust:
+ * it sees none of our data then.  A trusted one may see what the page held
+ * before; it is about to overwrite it anyway.
+ */
 static int rx_buf_alloc(struct xsplit_nf_queue *q,
 			struct xsplit_nf_rx_buf *buf)
 {
-	struct page *page = alloc_page(GFP_ATOMIC | __GFP_NOWARN | __GFP_ZERO);
+	bool zero = READ_ONCE(q->nf->bounce);
+	struct page *page;
 	int ref;
 
+	page = alloc_page(GFP_ATOMIC | __GFP_NOWARN | (zero ? __GFP_ZERO : 0));
 	if (!page)
 		return -ENOMEM;
+	if (zero)
+		xsplit_nf_count(q, &q->stats.rx_pages_zeroed, 1);
 	ref = xsplit_gnt_grant_page(xsplit_nf_domid(q->nf), page, false);
 	if (ref < 0) {
 		__free_page(page);

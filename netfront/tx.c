@@ -1,35 +1,72 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * netfront tx.  Every packet is copied into freshly allocated pages that
- * hold nothing but its bytes (the tail of the last page zeroed), and only
- * those pages are granted, read-only.  Granting the skb's own pages would
- * also expose whatever else the kernel keeps on them (the skb head shares
- * its page with other allocations), so we never do, trusted backend or not.
+ * netfront tx.  What the backend is given to read depends on whether we
+ * trust it (nf->bounce, decided per device at connect: the `trusted`
+ * parameter and the toolstack's `trusted` key, see xenbus.c).
+ *
+ * Untrusted backend (bounce): every packet is copied into freshly
+ * allocated pages that hold nothing but its bytes (the tail of the last
+ * page zeroed), and only those pages are granted, read-only.  Granting the
+ * skb's own pages would also expose whatever else the kernel keeps on them.
+ *
+ * Trusted backend: the linear head is still copied into a fresh page (its
+ * page holds other kernel allocations, and it is small: the headers), but
+ * the fragments' pages are granted read-only where they lie, one slot per
+ * piece of a fragment within one page (txplan.c).  Each such slot holds a
+ * reference to the skb until the backend's response ends the grant, so the
+ * pages (and a zero-copy sender's buffers) stay until the backend is done.
+ * A packet that would need more slots than every backend takes, or that
+ * has a frag list, is copied whole as for an untrusted backend.
  *
  * Slot layout of one packet (netif.h): first data slot (size = whole
  * packet, NETTXF_EXTRA_INFO if a GSO slot follows, NETTXF_MORE_DATA if more
- * data slots follow), the GSO extra slot, then one slot per further page.
+ * data slots follow), the GSO extra slot, then one slot per further piece.
  */
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
 #include <linux/highmem.h>
+#include <linux/mm.h>
 
 #include "netfront/netfront.h"
+#include "netfront/txplan.h"
 #include "grant/xsplit_grant.h"
 
-/* One packet being prepared: its pages and grants, before any id. */
+static_assert(XSPLIT_NF_TX_PLAN_SLOTS == XSPLIT_NF_TX_MAX_SLOTS);
+
+/* One packet being prepared: its slots, before any id. */
 struct tx_pages {
 	unsigned int nr;
+	u32 copied;	/* bytes copied into fresh pages */
+	u32 granted;	/* bytes granted where they lie */
 	struct xsplit_nf_tx_buf bufs[XSPLIT_NF_TX_MAX_SLOTS];
+	struct tx_ext {
+		unsigned int off;
+		unsigned int len;
+	} ext[XSPLIT_NF_TX_MAX_SLOTS];
 };
 
-static void tx_buf_put(struct xsplit_nf_tx_buf *buf)
+/*
+ * End the backend's access to one slot's page and let the page go: a
+ * fresh page is freed, an skb's page loses the reference its slot held on
+ * the skb.  Returns false if the backend still maps the page: a fresh page
+ * is then freed once it lets go; an skb is kept for good, since the grant
+ * code cannot take a reference to a page of another's skb for us.
+ */
+static bool tx_buf_put(struct xsplit_nf_tx_buf *buf)
 {
-	if (xsplit_gnt_try_revoke(buf->ref))
+	bool ended = xsplit_gnt_try_revoke(buf->ref);
+
+	if (buf->skb) {
+		if (ended)
+			dev_consume_skb_any(buf->skb);
+	} else if (ended) {
 		__free_page(buf->page);
-	else	/* freed once the backend lets go */
+	} else {
 		xsplit_gnt_revoke_page(buf->ref, buf->page);
+	}
 	buf->page = NULL;
+	buf->skb = NULL;
+	return ended;
 }
 
 static void tx_pages_put(struct tx_pages *tp)
@@ -50,34 +87,99 @@ static int tx_buf_grant(struct xsplit_nf_queue *q, struct page *page,
 		return ref;
 	buf->page = page;
 	buf->ref = ref;
+	buf->skb = NULL;
 	return 0;
 }
 
-/* Copy @skb into pages and grant them; all or nothing. */
-static int tx_pages_fill(struct xsplit_nf_queue *q, struct sk_buff *skb,
-			 struct tx_pages *tp)
+/* Copy the first @n bytes of @skb into fresh pages and grant them. */
+static int tx_copy(struct xsplit_nf_queue *q, struct sk_buff *skb, u32 n,
+		   struct tx_pages *tp)
 {
 	unsigned int off, len;
 	struct page *page;
 
-	tp->nr = 0;
-	for (off = 0; off < skb->len; off += PAGE_SIZE) {
-		len = min_t(unsigned int, skb->len - off, PAGE_SIZE);
+	for (off = 0; off < n; off += PAGE_SIZE) {
+		len = min_t(unsigned int, n - off, PAGE_SIZE);
 		page = alloc_page(GFP_ATOMIC | __GFP_NOWARN);
 		if (!page)
-			goto put;
+			return -ENOMEM;
 		if (skb_copy_bits(skb, off, page_address(page), len) ||
-		    tx_buf_grant(q, page, len, &tp->bufs[tp->nr]))
-			goto free_page;
+		    tx_buf_grant(q, page, len, &tp->bufs[tp->nr])) {
+			__free_page(page);
+			return -ENOMEM;
+		}
+		tp->ext[tp->nr] = (struct tx_ext){ .off = 0, .len = len };
 		tp->nr++;
 	}
+	tp->copied = n;
 	return 0;
+}
 
-free_page:
-	__free_page(page);
-put:
-	tx_pages_put(tp);
-	return -ENOMEM;
+/* Grant the planned pieces of @skb's fragments, each holding the skb. */
+static int tx_grant(struct xsplit_nf_queue *q, struct sk_buff *skb,
+		    const struct xsplit_nf_tx_plan *pl, struct tx_pages *tp)
+{
+	const struct skb_shared_info *sh = skb_shinfo(skb);
+	unsigned int i;
+
+	for (i = 0; i < pl->nr; i++) {
+		const struct xsplit_nf_tx_piece *p = &pl->p[i];
+		struct xsplit_nf_tx_buf *buf = &tp->bufs[tp->nr];
+		struct page *page;
+		int ref;
+
+		page = xsplit_nth_page(skb_frag_page(&sh->frags[p->frag]),
+				       p->page);
+		ref = xsplit_gnt_grant_page(xsplit_nf_domid(q->nf), page, true);
+		if (ref < 0)
+			return ref;
+		buf->page = page;
+		buf->ref = ref;
+		buf->skb = skb_get(skb);
+		tp->ext[tp->nr] = (struct tx_ext){ .off = p->off, .len = p->len };
+		tp->nr++;
+		tp->granted += p->len;
+	}
+	return 0;
+}
+
+/* Which bytes of @skb a trusted backend gets in place; an error: none. */
+static int tx_plan(const struct sk_buff *skb, struct xsplit_nf_tx_plan *pl)
+{
+	const struct skb_shared_info *sh = skb_shinfo(skb);
+	struct xsplit_nf_tx_frag f[XSPLIT_NF_TX_MAX_SLOTS];
+	unsigned int i;
+
+	/* each non-empty fragment takes a slot at least */
+	if (skb_has_frag_list(skb) || sh->nr_frags > ARRAY_SIZE(f))
+		return -E2BIG;
+	for (i = 0; i < sh->nr_frags; i++) {
+		f[i].off = skb_frag_off(&sh->frags[i]);
+		f[i].len = skb_frag_size(&sh->frags[i]);
+	}
+	return xsplit_nf_tx_plan(pl, skb_headlen(skb), f, sh->nr_frags,
+				 ETH_HLEN, PAGE_SIZE, XSPLIT_NF_TX_MAX_SLOTS);
+}
+
+/* Copy or grant @skb's bytes (see the top of the file); all or nothing. */
+static int tx_pages_fill(struct xsplit_nf_queue *q, struct sk_buff *skb,
+			 struct tx_pages *tp)
+{
+	struct xsplit_nf_tx_plan pl;
+	int err;
+
+	tp->nr = 0;
+	tp->copied = 0;
+	tp->granted = 0;
+	if (READ_ONCE(q->nf->bounce) || tx_plan(skb, &pl))
+		err = tx_copy(q, skb, skb->len, tp);
+	else
+		err = tx_copy(q, skb, pl.copy, tp) ?: tx_grant(q, skb, &pl, tp);
+	if (err) {
+		tx_pages_put(tp);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 static u16 tx_csum_flags(const struct sk_buff *skb)
@@ -119,8 +221,8 @@ static void tx_put_reqs(struct xsplit_nf_queue *q, struct sk_buff *skb,
 		q->tx_bufs[id] = tp->bufs[i];
 		req.gref = tp->bufs[i].ref;
 		req.id = id;
-		req.size = i ? min_t(unsigned int, skb->len - i * PAGE_SIZE,
-				     PAGE_SIZE) : skb->len;
+		req.offset = tp->ext[i].off;
+		req.size = i ? tp->ext[i].len : skb->len;
 		if (i + 1 < tp->nr)
 			req.flags |= XSPLIT_NETTXF_MORE_DATA;
 		if (!i) {
@@ -151,11 +253,14 @@ static bool tx_acceptable(const struct sk_buff *skb)
 	return true;
 }
 
-static void tx_count(struct xsplit_nf_queue *q, const struct sk_buff *skb)
+static void tx_count(struct xsplit_nf_queue *q, const struct sk_buff *skb,
+		     const struct tx_pages *tp)
 {
 	unsigned long flags = u64_stats_update_begin_irqsave(&q->syncp);
 
 	q->stats.tx_packets++;
+	q->stats.tx_bytes_copied += tp->copied;
+	q->stats.tx_bytes_granted += tp->granted;
 	q->stats.tx_bytes += skb->len;
 	q->stats.tx_gso += skb_is_gso(skb);
 	q->stats.tx_csum_partial += skb->ip_summed == CHECKSUM_PARTIAL;
@@ -198,7 +303,7 @@ netdev_tx_t xsplit_nf_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	spin_unlock_irqrestore(&q->tx_lock, flags);
 	if (notify)
 		xsplit_evtchn_notify(&q->tx_ch);
-	tx_count(q, skb);
+	tx_count(q, skb, &tp);
 	skb_tx_timestamp(skb);
 	dev_consume_skb_any(skb);
 	return NETDEV_TX_OK;
@@ -264,6 +369,7 @@ int xsplit_nf_tx_frame(struct xsplit_nf_queue *q, const void *data,
 	spin_unlock_irqrestore(&q->tx_lock, flags);
 	xsplit_nf_count(q, &q->stats.tx_packets, 1);
 	xsplit_nf_count(q, &q->stats.tx_bytes, len);
+	xsplit_nf_count(q, &q->stats.tx_bytes_copied, len);
 	return 0;
 }
 
@@ -280,19 +386,12 @@ void xsplit_nf_tx_push(struct xsplit_nf_queue *q)
 		xsplit_evtchn_notify(&q->tx_ch);
 }
 
-/* One answered id: end the grant and free the page. */
+/* One answered id: end the grant, free the page or drop the skb. */
 static void tx_done(struct xsplit_nf_queue *q, u16 id)
 {
-	struct xsplit_nf_tx_buf *buf = &q->tx_bufs[id];
-
-	if (unlikely(!xsplit_gnt_try_revoke(buf->ref))) {
-		/* The backend answered but still maps the page. */
-		xsplit_gnt_revoke_page(buf->ref, buf->page);
+	/* The backend answered but still maps the page. */
+	if (unlikely(!tx_buf_put(&q->tx_bufs[id])))
 		xsplit_nf_queue_broken(q, "still maps a tx page");
-	} else {
-		__free_page(buf->page);
-	}
-	buf->page = NULL;
 	xsplit_nf_txid_put(&q->txids, id);
 }
 
@@ -347,7 +446,7 @@ bool xsplit_nf_tx_complete(struct xsplit_nf_queue *q)
 	return any;
 }
 
-/* Take back every outstanding tx page; rings disconnected, NAPI off. */
+/* Take back every outstanding tx slot; rings disconnected, NAPI off. */
 void xsplit_nf_tx_release(struct xsplit_nf_queue *q)
 {
 	unsigned int i;

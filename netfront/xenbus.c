@@ -21,6 +21,9 @@
 
 #include "netfront/netfront.h"
 
+/* Written by the toolstack in our directory: 0 if the backend is not trusted. */
+#define KEY_TRUSTED "trusted"
+
 /* The netif keys we write, all device-wide booleans set to 1. */
 static const char *const xsplit_nf_front_keys[] = {
 	"request-rx-copy",		/* the backend copies into our pages */
@@ -156,10 +159,22 @@ static int nf_advertise(struct xsplit_xb_dev *xb)
 	return xsplit_xb_transact(xb, write_keys, nf);
 }
 
+/*
+ * Whether to bounce: as Linux's netfront, unless both the parameter and
+ * the toolstack's key (absent: trusted) trust the backend.
+ */
+static bool wanted_bounce(struct xsplit_xb_dev *xb)
+{
+	return !READ_ONCE(xsplit_nf_trusted) ||
+	       !xenbus_read_unsigned(xb->xdev->nodename, KEY_TRUSTED, 1);
+}
+
 static int nf_connect(struct xsplit_xb_dev *xb)
 {
 	struct xsplit_nf *nf = xb->priv;
 
+	/* no I/O yet: the queues start in xsplit_nf_netdev_connect() */
+	WRITE_ONCE(nf->bounce, wanted_bounce(xb));
 	nf->feat = XSPLIT_NF_FEAT_NONE;
 	nf->feat.sg = back_feature(nf, "feature-sg");
 	nf->feat.gso_tcpv4 = back_feature(nf, "feature-gso-tcpv4");
@@ -169,12 +184,13 @@ static int nf_connect(struct xsplit_xb_dev *xb)
 	xsplit_nf_netdev_connect(nf);
 	rtnl_unlock();
 	/* A queue that fell back to one channel has said so already. */
-	netdev_info(nf->netdev, "connected to domain %u: %u queue(s)%s%s%s\n",
+	netdev_info(nf->netdev, "connected to domain %u: %u queue(s)%s%s%s%s\n",
 		    xsplit_nf_domid(nf), nf->nr_queues,
 		    xsplit_nf_queues_split(nf) == nf->nr_queues ?
 		    ", split event channels" : "",
 		    nf->feat.sg ? ", sg" : "",
-		    nf->feat.gso_tcpv4 ? ", tso" : "");
+		    nf->feat.gso_tcpv4 ? ", tso" : "",
+		    nf->bounce ? ", untrusted: bouncing" : "");
 	return 0;
 }
 

@@ -1,7 +1,8 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
 # $files and the module list are words without blanks, split on purpose.
 # shellcheck disable=SC2086,SC2046,SC2013
-# SPDX-License-Identifier: GPL-2.0
+#
 # No two static functions of one module share a name.  Two respond()s in
 # one module make a backtrace, ftrace or a grep say less than it should,
 # and the compiler cannot tell: each is local to its file.  The modules'

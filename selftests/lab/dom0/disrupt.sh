@@ -160,10 +160,12 @@ load_servers_stop() {
 # load_guest NAME IP DEV FIO_MB STREAM_MB: start guest NAME (address IP,
 # DEV as its xvdb, a vif on xenbr0) with the load job, wait for both loads
 # to run and the backend to see block I/O; the sampler then runs.
+# FIO_RATE, if set, caps fio's IOPS (load-job.sh).
 load_guest() {
 	local log=$CONSOLE_DIR/guest-$1.log _
 	load_job "$LAB_OUT/job.sh" "GIP=$2/24" DISK=/dev/xvdb "FIO_MB=$4" \
-		FIO_DEPTH=32 SPORT=5201 "STREAM_MB=$5" APORT=5202
+		FIO_DEPTH=32 SPORT=5201 "STREAM_MB=$5" APORT=5202 \
+		${FIO_RATE:+"FIO_RATE=$FIO_RATE"}
 	guest_start "$1" "$LAB_OUT/job.sh" "disk = ['phy:$3,xvdb,w']" \
 		"vif = ['bridge=xenbr0']"
 	for _ in $(seq 120); do

@@ -30,6 +30,13 @@ else
 	CYCLES=${LAB_X_CYCLES:-1}
 fi
 FIO_MB=$(( 96 + CYCLES * 48 ))
+# fio must still run at the last cycle, and a migration takes 20-30 s here
+# whatever the pair, while fio's own pace does not: unpaced, the kernel's
+# pair wrote and verified 336 MiB in 75 s, done in cycle 3 of 5
+# (20261206-175339).  Paced at 200 IOPS (16 KiB a request on average),
+# each MiB takes about 0.6 s to write and verify: about 60 s, then 30 s a
+# cycle.
+export FIO_RATE=200
 STREAM_MB=$(( 40 + CYCLES * 60 ))
 export GUEST_MEMORY=384
 # A live migration tracks the pages the guest dirties while it runs (log-

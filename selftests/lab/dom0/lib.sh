@@ -236,7 +236,12 @@ guest_start() {
 	fi
 	if svm_early_fault "$name"; then
 		step "$name: triple fault in early boot under QEMU's emulated SVM (not a driver: none has run), one more try"
-		sleep 2
+		# on_crash's destroy may still hold the name a while
+		timeout 30 xl destroy "$name" >/dev/null 2>&1
+		for _ in $(seq 15); do
+			xl list 2>/dev/null | awk -v n="$name" '$1 == n { f = 1 } END { exit !f }' || break
+			sleep 1
+		done
 		t0=$(now_ms)
 		timeout -k 5 120 xl create "$dir/$name.cfg" >"$dir/xl-create.log" 2>&1 ||
 			{ cat "$dir/xl-create.log"; fail "xl create $name"; }

@@ -41,6 +41,8 @@ class Args(unittest.TestCase):
         self.assertEqual(a.backends, ["blkback", "netback"])
         self.assertEqual(a.ko, {})
         self.assertEqual(a.timeout, 60)
+        self.assertTrue(a.hotplug)
+        self.assertFalse(xu.parse_args(["--no-hotplug"]).hotplug)
 
     def test_ko_pairs(self):
         a = xu.parse_args(["netback", "--ko", "xsplit_netback=/x/nb.ko",

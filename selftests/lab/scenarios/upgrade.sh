@@ -32,11 +32,12 @@ if [ "${LAB_X_FULL:-0}" = 1 ]; then
 else
 	CYCLES=${LAB_X_CYCLES:-2}
 fi
-# At 150 IOPS (4k, every tenth 128k) fio writes ~2.4 MiB/s: ~20 s of
-# writing per cycle, then as long verifying.
+# A cycle takes ~10 s.  At 150 IOPS (4k, every tenth 128k) fio writes
+# ~2.4 MiB/s: ~7 s of writing per cycle beyond the first 25 s, then as
+# long verifying; the stream (10 Mbit/s) ~12 s per cycle beyond 30 s.
 export LOAD_FIO_RATE=150
-FIO_MB=$(( 64 + CYCLES * 48 ))
-STREAM_MB=$(( 40 + CYCLES * 60 ))
+FIO_MB=$(( 64 + CYCLES * 16 ))
+STREAM_MB=$(( 40 + CYCLES * 15 ))
 name=upguest
 gip=10.0.0.2
 

@@ -97,8 +97,9 @@ median_max() {
 	local key=$1
 	shift
 	kv "${key}_median" "$(printf '%s\n' "$@" | sort -n |
-		awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] :
-			int((v[NR / 2] + v[NR / 2 + 1]) / 2) }')"
+		awk '{ v[NR] = $1 }
+			END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+				printf "%.0f\n", m }')"
 	kv "${key}_max" "$(printf '%s\n' "$@" | sort -n | tail -n1)"
 }
 

@@ -7,7 +7,7 @@
 #   make FAULT_INJECTION=1  the same with fault/'s fault points (tests only)
 #   make deps          install the build dependencies (Debian 12, apt)
 #   make check         user-space unit tests of the protocol code and of
-#                      tools/xsplit-stat
+#                      tools/xsplit-stat and tools/xsplit-upgrade
 #   make coverage      unit tests with gcov/lcov, prints ring/ + xenbus/ coverage
 #   make fuzz          run every libFuzzer target (FUZZ_SECONDS, FUZZ_RUNS)
 #   make style         checkpatch --strict over the tree

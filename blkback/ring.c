@@ -519,22 +519,25 @@ static int ring_thread(void *arg)
 	return 0;
 }
 
+/*
+ * Pick the ring up where the frontend has it: at 0 when fresh, at the
+ * published rsp_prod when an earlier instance of this driver handed the
+ * connection over (live upgrade).
+ */
 static int ring_attach(struct xsplit_blk_ring *ring, unsigned int order)
 {
 	void *page = ring->shared.vaddr;
-	/* Resume from where the frontend's ring is (a fresh one is at 0). */
-	u32 idx = READ_ONCE(((struct xsplit_sring *)page)->rsp_prod);
 
 	switch (ring->abi) {
 	case XSPLIT_BLK_ABI_X86_32:
-		return xsplit_blkif_x86_32_back_attach(&ring->back.x86_32,
-						       page, order, idx);
+		return xsplit_blkif_x86_32_back_rejoin(&ring->back.x86_32,
+						       page, order);
 	case XSPLIT_BLK_ABI_X86_64:
-		return xsplit_blkif_x86_64_back_attach(&ring->back.x86_64,
-						       page, order, idx);
+		return xsplit_blkif_x86_64_back_rejoin(&ring->back.x86_64,
+						       page, order);
 	default:
-		return xsplit_blkif_back_attach(&ring->back.native, page,
-						order, idx);
+		return xsplit_blkif_back_rejoin(&ring->back.native, page,
+						order);
 	}
 }
 
@@ -647,6 +650,11 @@ static int ring_start(struct xsplit_blk_ring *ring, unsigned int nr,
 	err = ring_bind(ring, nr);
 	if (err)
 		return err;
+	/*
+	 * Look at the ring at once: requests a rejoined frontend queued
+	 * while no backend was bound came with notifications nobody got.
+	 */
+	set_bit(XSPLIT_BLK_MORE, &ring->flags);
 	ring->thread = kthread_run(ring_thread, ring, "xsplit-blk%u.%u",
 				   be->domid, ring->id);
 	if (IS_ERR(ring->thread)) {

@@ -81,6 +81,17 @@ xsplit_xenbus_otherend_state(struct xenbus_device *dev)
 #endif
 }
 
+/* Our own state as XenStore holds it (the toolstack may have written it). */
+static inline enum xenbus_state
+xsplit_xenbus_own_state(struct xenbus_device *dev)
+{
+#ifdef XSPLIT_HAVE_READ_DRIVER_STATE_DEV
+	return xenbus_read_driver_state(dev, dev->nodename);
+#else
+	return xenbus_read_driver_state(dev->nodename);
+#endif
+}
+
 /**
  * xsplit_gnttab_end_foreign_access - end a grant, then free its page
  * @ref: the grant

@@ -116,8 +116,8 @@ static int ctrl_map(struct xsplit_nb_vif *vif, u32 gref)
 	err = xsplit_xb_ring_map_refs(vif->xb, 0, &vif->ctrl_map);
 	if (err)
 		return err;
-	err = xsplit_netif_ctrl_back_attach(&vif->ctrl_ring,
-					    vif->ctrl_map.vaddr, 0, 0);
+	err = xsplit_netif_ctrl_back_rejoin(&vif->ctrl_ring,
+					    vif->ctrl_map.vaddr, 0);
 	if (err)
 		xsplit_xb_ring_unmap(vif->xb, &vif->ctrl_map);
 	return err;

@@ -114,9 +114,10 @@ static int map_rings(struct xsplit_nb_queue *q, unsigned int nr)
 				 &q->rx_map);
 	if (err)
 		goto unmap_tx;
-	err = xsplit_netif_tx_back_attach(&q->tx, q->tx_map.vaddr, 0, 0);
+	/* Where the frontend has them: 0, or past a live upgrade's hand-over. */
+	err = xsplit_netif_tx_back_rejoin(&q->tx, q->tx_map.vaddr, 0);
 	if (!err)
-		err = xsplit_netif_rx_back_attach(&q->rx, q->rx_map.vaddr, 0, 0);
+		err = xsplit_netif_rx_back_rejoin(&q->rx, q->rx_map.vaddr, 0);
 	if (err)
 		goto unmap_rx;
 	return 0;

@@ -160,6 +160,30 @@ static inline int xsplit_back_attach(struct xsplit_back_ring *r, void *page,
 }
 
 /*
+ * Back end: take over a live ring from an earlier back end (a reload of the
+ * driver while the frontend stays connected).  The earlier one answered
+ * everything it had taken before it let go, so the requests still to serve
+ * start at the published rsp_prod; more of them than the ring holds means
+ * the front end's header is not a ring's.  Returns -EIO then, -EINVAL for
+ * a bad size, 0 with both private indices at rsp_prod.  A fresh ring (all
+ * indices 0) attaches as with xsplit_back_attach(..., 0).
+ */
+static inline int xsplit_back_rejoin(struct xsplit_back_ring *r, void *page,
+				     unsigned int order, size_t slot_size)
+{
+	struct xsplit_sring *sring = page;
+	u32 rsp_prod = READ_ONCE(sring->rsp_prod);
+	u32 req_prod = READ_ONCE(sring->req_prod);
+	u32 nr_ents = xsplit_ring_nr_ents(order, slot_size);
+
+	if (!nr_ents)
+		return -EINVAL;
+	if (req_prod - rsp_prod > nr_ents)
+		return -EIO;
+	return xsplit_back_attach(r, page, order, slot_size, rsp_prod);
+}
+
+/*
  * The notify decision: the consumer asked to be woken when the producer
  * passes 'event'; notify iff event lies in (old, new], computed modulo 2^32.
  */
@@ -412,6 +436,7 @@ static inline void *__xsplit_back_next_rsp(struct xsplit_back_ring *r)
  *   name_sring_init(page, order)              front: clear and reset
  *   name_front_attach(f, page, order, idx)
  *   name_back_attach(b, page, order, idx)
+ *   name_back_rejoin(b, page, order)  back: take over a live ring
  *   name_front_put_req(f, req)   copy a request in; -ENOSPC if full
  *   name_front_copy_rsp(f, rsp)  copy a response out once; 1, 0 empty, -EIO
  *   name_back_copy_req(b, req)   copy a request out once; 1, 0 empty, -EIO
@@ -449,6 +474,12 @@ static inline int name##_back_attach(struct name##_back *b,		\
 {									\
 	return xsplit_back_attach(&b->r, page, order,			\
 				  sizeof(union name##_slot), idx);	\
+}									\
+static inline int name##_back_rejoin(struct name##_back *b,		\
+				     void *page, unsigned int order)	\
+{									\
+	return xsplit_back_rejoin(&b->r, page, order,			\
+				  sizeof(union name##_slot));		\
 }									\
 static inline int name##_front_put_req(struct name##_front *f,		\
 				       const req_t *req)		\

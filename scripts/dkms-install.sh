@@ -30,8 +30,12 @@ for step in $steps; do
 	*)	dkms "$step" -m xsplit -v "$ver" -k "$kver" ;;
 	esac
 done
-# With the modules, the tool that reads their statistics (as the package).
+# With the modules, the tools that read their statistics and replace them
+# live (as the package).
 case " $steps " in
-*" install "*) install -m 755 "$top/tools/xsplit-stat" /usr/sbin/xsplit-stat ;;
+*" install "*)
+	install -m 755 "$top/tools/xsplit-stat" /usr/sbin/xsplit-stat
+	install -m 755 "$top/tools/xsplit-upgrade" /usr/sbin/xsplit-upgrade
+	;;
 esac
 dkms status -m xsplit -v "$ver"

@@ -206,7 +206,7 @@ deb_in() {
 		inchroot "$ddir" apt-get -q -y remove xsplit-dkms ||
 			{ echo "deb-check: apt remove failed"; drc=1; }
 		left=$(cd "$ddir" && { ls -d usr/src/xsplit-* var/lib/dkms/xsplit \
-			usr/lib/modprobe.d/xsplit.conf usr/sbin/xsplit-stat \
+			usr/lib/modprobe.d/xsplit.conf usr/sbin/xsplit-stat usr/sbin/xsplit-upgrade \
 			lib/modules/*/updates/dkms/xsplit_* 2>/dev/null || true; })
 		[ -z "$left" ] || { echo "deb-check: left after remove: $left"; drc=1; }
 	} >"$2" 2>&1

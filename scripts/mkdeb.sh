@@ -5,7 +5,7 @@
 # prints the path of the .deb.  Only dpkg-deb is needed (no debhelper):
 # the package is a DKMS source tree, the maintainer scripts in pkg/deb/
 # the modprobe file that makes xsplit's drivers load in place of the
-# kernel's, and tools/xsplit-stat as /usr/sbin/xsplit-stat.  The test-only parts of the tree (selftests/, CI) are left out.
+# kernel's, and tools/xsplit-stat and tools/xsplit-upgrade in /usr/sbin.  The test-only parts of the tree (selftests/, CI) are left out.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$top}
@@ -42,6 +42,8 @@ fi | (cd "$top" && xargs -0 tar cf - --no-recursion) | tar xf - -C "$src"
 install -m 644 "$pkg/xsplit.modprobe" "$stage/usr/lib/modprobe.d/xsplit.conf"
 # The statistics tool of the backends (python3, standard library only).
 install -D -m 755 "$top/tools/xsplit-stat" "$stage/usr/sbin/xsplit-stat"
+# The live upgrade of the backend modules (python3, standard library).
+install -m 755 "$top/tools/xsplit-upgrade" "$stage/usr/sbin/xsplit-upgrade"
 install -m 644 "$pkg/README.Debian" "$pkg/copyright" "$doc/"
 for f in postinst prerm; do
 	sed "s/@VERSION@/$ver/g" "$pkg/$f.in" >"$stage/DEBIAN/$f"

@@ -28,7 +28,22 @@ static bool dev_online(struct xsplit_xb_dev *dev)
 	return online;
 }
 
-static struct xsplit_fsm_in fsm_input(struct xsplit_xb_dev *dev)
+/*
+ * Our state node as XenStore holds it, for the two events that hand a
+ * connection over between driver instances (an unbind, a probe); other
+ * events need not pay for the read.
+ */
+static unsigned int stored_state(struct xsplit_xb_dev *dev,
+				 enum xsplit_fsm_event ev)
+{
+	if (dev->drv->role != XSPLIT_ROLE_BACKEND ||
+	    (ev != XSPLIT_EV_REMOVE && ev != XSPLIT_EV_PROBED))
+		return XSPLIT_XS_UNKNOWN;
+	return xsplit_xenbus_own_state(dev->xdev);
+}
+
+static struct xsplit_fsm_in fsm_input(struct xsplit_xb_dev *dev,
+				      enum xsplit_fsm_event ev)
 {
 	const struct xsplit_xb_driver *drv = dev->drv;
 
@@ -43,6 +58,9 @@ static struct xsplit_fsm_in fsm_input(struct xsplit_xb_dev *dev)
 		.skip_initialised = drv->skip_initialised,
 		.reconnect = drv->reconnect,
 		.live = dev->live,
+		/* every backend can hand over: see xenbus/driver.c */
+		.rebind = drv->role == XSPLIT_ROLE_BACKEND,
+		.stored = stored_state(dev, ev),
 	};
 }
 
@@ -158,7 +176,7 @@ static enum xsplit_fsm_event dispatch_one(struct xsplit_xb_dev *dev,
 					  enum xsplit_fsm_event ev,
 					  bool *unregister)
 {
-	struct xsplit_fsm_in in = fsm_input(dev);
+	struct xsplit_fsm_in in = fsm_input(dev, ev);
 	struct xsplit_fsm_out out = xsplit_fsm_step(&in, ev);
 	enum xsplit_fsm_event next;
 

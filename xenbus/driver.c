@@ -7,6 +7,16 @@
  * our drivers take "vbd" and "vif" like the in-tree ones; the driver name
  * ("xsplit-vbd") must differ from theirs ("vbd") because driver names are
  * unique per bus.  Whichever driver probes a device first owns it.
+ *
+ * Backends set allow_rebind (there since 5.5): the bus then leaves our
+ * state node alone when a device is unbound, unless the toolstack wrote
+ * Closing there.  The state machine decides (xenbus/fsm.c, "Hand-over"):
+ * an unbind of a connected device stops its I/O and lets go of rings and
+ * channels but leaves XenStore as it is, so that the next instance of
+ * the driver (a reload, a new build: tools/xsplit-upgrade) picks the
+ * connection up where it was.  Each bound device holds a reference on
+ * the driver's module, so a module is replaced by unbinding its devices,
+ * unloading it and loading the new one, whose registration probes them.
  */
 #include "xenbus/internal.h"
 
@@ -263,6 +273,7 @@ int __xsplit_xb_register(struct xsplit_xb_driver *drv, struct module *owner,
 		.suspend = frontend ? xb_suspend : NULL,
 		.resume = frontend ? xb_resume : NULL,
 		.uevent = drv->ops->uevent ? xb_uevent : NULL,
+		.allow_rebind = !frontend,
 	};
 	if (frontend)
 		return __xenbus_register_frontend(&drv->xb, owner, mod_name);

@@ -38,6 +38,16 @@
  *   are C was reset under us (kexec, crash kernel): disconnect and offer
  *   the device again rather than keep its dead rings mapped.
  *
+ *   Hand-over (live upgrade, @rebind): a REMOVE (unbind) while both ends
+ *   are C, online = 1 and our state node still reads C (the toolstack
+ *   writes G there to remove the device) disconnects and frees but writes
+ *   nothing: the node stays C and the frontend sees only a pause.  The
+ *   next instance probes a device whose state is C with nothing held
+ *   (C-): PROBED in C- advertises (and watches hotplug-status when the
+ *   driver waits for it) and stays C; C- then acts as W, connecting on
+ *   the frontend's D/C (over the live rings, see xsplit_back_rejoin()),
+ *   and that CONNECT_OK stays C without a write.  Any other REMOVE goes X as before.
+ *
  * Frontend (valid local states I D C G X 7), on the backend's state S:
  *
  *   S \ local  I                D               C               G   X
@@ -198,7 +208,27 @@ static bool back_may_connect(const struct xsplit_fsm_in *in)
 static bool back_awaits_connect(const struct xsplit_fsm_in *in)
 {
 	return in->local == XSPLIT_XS_INITWAIT ||
-	       (in->local == XSPLIT_XS_RECONFIGURED && !in->live);
+	       (in->local == XSPLIT_XS_RECONFIGURED && !in->live) ||
+	       (in->rebind && in->local == XSPLIT_XS_CONNECTED && !in->live);
+}
+
+/* An earlier instance handed this connected device over to us. */
+static bool back_rejoins(const struct xsplit_fsm_in *in)
+{
+	return in->rebind && in->local == XSPLIT_XS_CONNECTED &&
+	       in->stored == XSPLIT_XS_CONNECTED && !in->live;
+}
+
+/*
+ * An unbind with both ends connected and the toolstack not removing the
+ * device: leave the connection for the next instance of the driver.
+ */
+static bool back_hands_over(const struct xsplit_fsm_in *in)
+{
+	return in->role == XSPLIT_ROLE_BACKEND && in->rebind && in->online &&
+	       in->local == XSPLIT_XS_CONNECTED &&
+	       in->stored == XSPLIT_XS_CONNECTED &&
+	       in->remote == XSPLIT_XS_CONNECTED;
 }
 
 /* Connected, or Reconfigured over a connection. */
@@ -324,7 +354,9 @@ static struct xsplit_fsm_out on_connect_ok(const struct xsplit_fsm_in *in)
 	 */
 	if (in->role == XSPLIT_ROLE_BACKEND)
 		due = in->local == XSPLIT_XS_INITWAIT ||
-		      in->local == XSPLIT_XS_RECONFIGURED;
+		      in->local == XSPLIT_XS_RECONFIGURED ||
+		      /* a rejoin: C with nothing held asked for it */
+		      (in->rebind && in->local == XSPLIT_XS_CONNECTED);
 	else
 		due = in->local == XSPLIT_XS_INITIALISING ||
 		      in->local == XSPLIT_XS_INITIALISED ||
@@ -333,6 +365,9 @@ static struct xsplit_fsm_out on_connect_ok(const struct xsplit_fsm_in *in)
 		       in->local == XSPLIT_XS_CLOSED);
 	if (!due)
 		return to(in->local, XSPLIT_ACT_DISCONNECT);
+	/* A rejoin leaves the node as it was: Connected, nothing to tell. */
+	if (in->local == XSPLIT_XS_CONNECTED)
+		return NOP(in);
 	return to(XSPLIT_XS_CONNECTED, XSPLIT_ACT_WRITE_STATE);
 }
 
@@ -347,6 +382,8 @@ static struct xsplit_fsm_out on_remove(const struct xsplit_fsm_in *in)
 {
 	u32 actions = XSPLIT_ACT_DISCONNECT | XSPLIT_ACT_FREE;
 
+	if (back_hands_over(in))
+		return to(in->local, actions);
 	if (in->local != XSPLIT_XS_CLOSED)
 		actions |= XSPLIT_ACT_WRITE_STATE;
 	return to(XSPLIT_XS_CLOSED, actions);
@@ -357,6 +394,10 @@ static struct xsplit_fsm_out back_step(const struct xsplit_fsm_in *in,
 {
 	switch (ev) {
 	case XSPLIT_EV_PROBED:
+		if (back_rejoins(in))
+			return to(in->local, XSPLIT_ACT_ADVERTISE |
+				  (in->need_hotplug ?
+				   XSPLIT_ACT_WAIT_HOTPLUG : 0));
 		if (in->local != XSPLIT_XS_INITIALISING)
 			return NOP(in);
 		return to(XSPLIT_XS_INITWAIT, XSPLIT_ACT_ADVERTISE |

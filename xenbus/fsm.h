@@ -84,6 +84,14 @@ struct xsplit_fsm_in {
 	bool skip_initialised;	/* frontend: connect at InitWait, no Initialised */
 	bool reconnect;		/* frontend: X -> renegotiate on W */
 	/*
+	 * backend: an unbind may hand the connection over to the next driver
+	 * instance (live upgrade), and what our state node in XenStore holds
+	 * (the toolstack writes Closing there to remove the device; a node
+	 * left Connected by an earlier instance means a rejoin at probe)
+	 */
+	bool rebind;
+	unsigned int stored;
+	/*
 	 * The glue still holds what an advertise or connect set up.  The
 	 * local state alone cannot say so: a state written behind the
 	 * machine's back (xenbus_dev_fatal() from a driver) would otherwise

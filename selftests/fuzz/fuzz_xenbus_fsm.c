@@ -12,13 +12,17 @@
  *   - FATAL always leaves this end Closing or Closed, with nothing held;
  *   - a reconfigure (the frontend's Reconfiguring) comes only to a backend
  *     whose driver answers it, goes Reconfigured, and neither drops nor
- *     starts a connection.
+ *     starts a connection;
+ *   - a REMOVE lets go of everything, and leaves the state as it is (a
+ *     live upgrade's hand-over) only for a backend that may hand over,
+ *     with itself, its state node and the frontend Connected.
  *
  * Input: one byte of flags (role, hotplug, online, skip_initialised,
- * reconnect, reconfigure), then two bytes per step: the event (or a write of our own
- * state behind the machine's back), and a value: the other end's state
- * for REMOTE (any value, most of them outside the ABI), the state written,
- * or whether the callbacks succeed.
+ * reconnect, reconfigure, rebind), then two bytes per step: the event (or
+ * a write of our own state behind the machine's back), and a value: the
+ * other end's state for REMOTE (any value, most of them outside the ABI),
+ * the state written, our state node's for REMOVE and PROBED, or whether
+ * the callbacks succeed.
  */
 #include <stdlib.h>
 
@@ -65,6 +69,15 @@ static enum xsplit_fsm_event glue_step(struct end *e, enum xsplit_fsm_event ev,
 		check(out.next == XSPLIT_XS_RECONFIGURED);
 		check(!(out.actions & (XSPLIT_ACT_DISCONNECT | CALLBACKS)));
 	}
+	if (ev == XSPLIT_EV_REMOVE) {
+		check(!e->live);
+		check(out.next == XSPLIT_XS_CLOSED ||
+		      (e->in.rebind && e->in.role == XSPLIT_ROLE_BACKEND &&
+		       e->in.local == XSPLIT_XS_CONNECTED &&
+		       e->in.stored == XSPLIT_XS_CONNECTED &&
+		       e->in.remote == XSPLIT_XS_CONNECTED &&
+		       !(out.actions & XSPLIT_ACT_WRITE_STATE)));
+	}
 	if (ev == XSPLIT_EV_FATAL) {
 		check(out.next == XSPLIT_XS_CLOSING ||
 		      out.next == XSPLIT_XS_CLOSED);
@@ -104,6 +117,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t len)
 	e.in.skip_initialised = flags & 16;
 	e.in.reconnect = flags & 32;
 	e.in.reconfigure = flags & 64;
+	e.in.rebind = flags & 128;
 	e.in.local = XSPLIT_XS_INITIALISING;
 	for (i = 1; i + 1 < len && i / 2 < MAX_STEPS; i += 2) {
 		enum xsplit_fsm_event ev = data[i] % (XSPLIT_EV_NR + 1);
@@ -120,6 +134,9 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t len)
 		if (ev == XSPLIT_EV_REMOTE)
 			e.in.remote = data[i + 1] < 0x80 ? data[i + 1] % 10 :
 				      0xffffff00U | data[i + 1];
+		/* the glue reads our state node for these two only */
+		e.in.stored = ev == XSPLIT_EV_REMOVE || ev == XSPLIT_EV_PROBED ?
+			      data[i + 1] % XSPLIT_XS_NR : XSPLIT_XS_UNKNOWN;
 		glue_dispatch(&e, ev, !(data[i + 1] & 0x40));
 	}
 	return 0;

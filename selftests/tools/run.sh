@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The tests of tools/xsplit-stat (make check), with promtool beside the
+# The tests of tools/xsplit-stat and tools/xsplit-upgrade (make check),
+# xsplit-stat's with promtool beside the
 # built-in Prometheus format checker when it can be had: on PATH, else
 # the promtool of Debian's prometheus package, unpacked into a cache and
 # never installed (installing the package would start a server).
@@ -43,4 +44,7 @@ if [ "${XSPLIT_PROMTOOL:-1}" = 1 ] && [ -z "${PROMTOOL:-}" ]; then
 	export PROMTOOL
 fi
 echo "xsplit-stat tests: promtool ${PROMTOOL:-not available (built-in checker only)}"
-exec python3 "$here/test_xsplit_stat.py"
+rc=0
+python3 "$here/test_xsplit_stat.py" || rc=1
+python3 "$here/test_xsplit_upgrade.py" || rc=1
+exit "$rc"

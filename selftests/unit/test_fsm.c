@@ -735,6 +735,99 @@ static void test_sim_backend_restart_reconnect(void **state)
 }
 
 /*
+ * Live upgrade: the backend's driver is unbound and a new instance bound
+ * while the frontend stays connected.  The state node never changes, so
+ * the frontend gets no event at all; the new instance connects over the
+ * live rings.  Per case: the frontend's protocol (skip_initialised) and
+ * whether the new instance sees the hotplug status before the frontend's
+ * state.
+ */
+static void hand_over(struct link *lk)
+{
+	lk->back.in.stored = lk->back.in.local;
+	deliver(lk, &lk->back, XSPLIT_EV_REMOVE);
+	/* the new instance: a fresh device struct over the same node */
+	lk->back.in.hotplug_ok = false;
+	lk->back.in.stored = lk->back.in.local;
+	deliver(lk, &lk->back, XSPLIT_EV_PROBED);
+}
+
+static void test_sim_backend_hand_over(void **state)
+{
+	unsigned int cycle, refreshes;
+	struct link lk;
+	int skip, hp_first;
+
+	for (skip = 0; skip < 2; skip++) {
+		for (hp_first = 0; hp_first < 2; hp_first++) {
+			link_up(&lk, skip);
+			lk.back.in.rebind = true;
+			refreshes = lk.front.refreshes;
+			for (cycle = 1; cycle <= 3; cycle++) {
+				hand_over(&lk);
+				assert_int_equal(lk.back.in.local, C);
+				assert_int_equal(lk.back.disconnects, cycle);
+				assert_int_equal(lk.back.connects, cycle);
+				lk.back.in.hotplug_ok = true;
+				if (hp_first)
+					deliver(&lk, &lk.back,
+						XSPLIT_EV_HOTPLUG_OK);
+				/* the bus's new watch fires at once */
+				deliver(&lk, &lk.back, XSPLIT_EV_REMOTE);
+				if (!hp_first)
+					deliver(&lk, &lk.back,
+						XSPLIT_EV_HOTPLUG_OK);
+				assert_int_equal(lk.back.connects, cycle + 1);
+				assert_int_equal(lk.back.in.local, C);
+				assert_int_equal(lk.back.leaks, 0);
+			}
+			assert_int_equal(lk.front.in.local, C);
+			assert_int_equal(lk.front.disconnects, 0);
+			assert_int_equal(lk.front.connects, 1);
+			assert_int_equal(lk.front.refreshes, refreshes);
+		}
+	}
+}
+
+/* Without the conditions of a hand-over an unbind closes, as it always did. */
+static void test_backend_unbind_closes(void **state)
+{
+	struct xsplit_fsm_in in = backend_in(C, C);
+
+	in.rebind = true;
+	in.stored = C;
+	in.live = true;
+	check(&in, XSPLIT_EV_REMOVE, C, DISC | FREE);
+	in.stored = G;		/* the toolstack is removing the device */
+	check(&in, XSPLIT_EV_REMOVE, X, DISC | FREE | WR);
+	in.stored = U;		/* its directory is gone */
+	check(&in, XSPLIT_EV_REMOVE, X, DISC | FREE | WR);
+	in.stored = C;
+	in.online = false;
+	check(&in, XSPLIT_EV_REMOVE, X, DISC | FREE | WR);
+	in.online = true;
+	in.remote = D;		/* the frontend is not connected */
+	check(&in, XSPLIT_EV_REMOVE, X, DISC | FREE | WR);
+	in.remote = C;
+	in.rebind = false;	/* frontends, and the table above */
+	check(&in, XSPLIT_EV_REMOVE, X, DISC | FREE | WR);
+
+	/* a probe finds C only in a node left by an earlier instance */
+	in = backend_in(C, U);
+	in.rebind = true;
+	in.stored = C;
+	check(&in, XSPLIT_EV_PROBED, C, ADV | WAITHP);
+	in.stored = G;
+	check(&in, XSPLIT_EV_PROBED, C, NONE);
+	/* the frontend left meanwhile: close as from C */
+	in.stored = U;
+	in.remote = G;
+	check(&in, XSPLIT_EV_REMOTE, G, DISC | WR);
+	in.remote = I;
+	check(&in, XSPLIT_EV_REMOTE, W, DISC | ADV | WR);
+}
+
+/*
  * Online resize: the backend writes Connected again over Connected (with a
  * new "sectors" in the same transaction).  The frontend re-reads, once per
  * write, and nothing is torn down on either side; a netif-style frontend
@@ -1110,6 +1203,8 @@ int main(void)
 		cmocka_unit_test(test_sim_connect_close_reconnect),
 		cmocka_unit_test(test_sim_backend_restart_reconnect),
 		cmocka_unit_test(test_sim_backend_reannounces),
+		cmocka_unit_test(test_sim_backend_hand_over),
+		cmocka_unit_test(test_backend_unbind_closes),
 		cmocka_unit_test(test_sim_hotplug_late),
 		cmocka_unit_test(test_sim_reconfigure_cycles),
 		cmocka_unit_test(test_sim_reconfigure_before_connect),

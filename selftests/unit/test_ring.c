@@ -183,6 +183,71 @@ static void test_attach_every_order(void **state)
 	}
 }
 
+/*
+ * A new back end takes over a live ring (the driver reloaded under a
+ * connected front end): the old one served some requests and left; the
+ * front end queued more meanwhile.  Per case: where the ring started,
+ * requests served by the old back end, requests queued after it left.
+ */
+struct rejoin_case {
+	u32 start;
+	u32 served;
+	u32 queued;
+};
+
+static const struct rejoin_case rejoin_cases[] = {
+	{ 0, 0, 0 },			/* fresh ring */
+	{ 0, 5, 0 },			/* idle when taken over */
+	{ 0, 5, 7 },			/* requests waiting */
+	{ 0, 0, 128 },			/* a full ring waiting */
+	{ 0xfffffff0, 10, 20 },		/* indices wrap while away */
+	{ 0xffffffff, 1, 31 },
+};
+
+static void test_back_rejoin(void **state)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(rejoin_cases); i++) {
+		const struct rejoin_case *c = &rejoin_cases[i];
+		struct pair *p = pair_new(0, c->start);
+
+		put_reqs(p, c->served, 0);
+		xsplit_front_push_reqs(&p->f.r);
+		serve_reqs(p, c->served, 0);
+		xsplit_back_push_rsps(&p->b.r);
+		memset(&p->b, 0xa5, sizeof(p->b));	/* the old one is gone */
+		take_rsps(p, c->served, 0);
+		put_reqs(p, c->queued, c->served);
+		xsplit_front_push_reqs(&p->f.r);
+		assert_int_equal(t_ring_back_rejoin(&p->b, p->page, 0), 0);
+		assert_int_equal(p->b.r.req_cons, c->start + c->served);
+		assert_int_equal(p->b.r.rsp_prod_pvt, c->start + c->served);
+		assert_int_equal(xsplit_back_reqs_pending(&p->b.r), c->queued);
+		serve_reqs(p, c->queued, c->served);
+		xsplit_back_push_rsps(&p->b.r);
+		take_rsps(p, c->queued, c->served);
+		pair_free(p);
+	}
+}
+
+/* A header with more requests than slots is refused, not attached. */
+static void test_back_rejoin_overfull(void **state)
+{
+	struct pair *p = pair_new(0, 0xfffffff8);
+	u32 n = p->b.r.nr_ents;
+	struct t_ring_back b;
+
+	sring(p)->req_prod = 0xfffffff8 + n + 1;
+	assert_int_equal(t_ring_back_rejoin(&b, p->page, 0), -EIO);
+	sring(p)->req_prod = 0xfffffff8 - 1;	/* behind rsp_prod */
+	assert_int_equal(t_ring_back_rejoin(&b, p->page, 0), -EIO);
+	sring(p)->req_prod = 0xfffffff8 + n;	/* exactly full */
+	assert_int_equal(t_ring_back_rejoin(&b, p->page, 0), 0);
+	assert_int_equal(xsplit_back_rejoin(&b.r, p->page, 0, 0), -EINVAL);
+	pair_free(p);
+}
+
 struct bad_attach {
 	unsigned int order;
 	size_t slot;
@@ -877,6 +942,8 @@ int main(void)
 		cmocka_unit_test(test_unpushed_invisible),
 		cmocka_unit_test(test_typed_blkif_ring),
 		cmocka_unit_test(test_typed_netif_ring),
+		cmocka_unit_test(test_back_rejoin),
+		cmocka_unit_test(test_back_rejoin_overfull),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

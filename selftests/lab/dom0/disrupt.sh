@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 #
-# Helpers of the "disruption under load" scenarios (saverestore,
+# Helpers of the "disruption under load" scenarios (saverestore, upgrade,
 # dd-restart; sourced after lib.sh): the guest job they share, a sampler
 # of dom0's backend counters, and the stall figures taken from it.
 #
@@ -58,7 +58,8 @@ sampler_stop() {
 
 # progress_times RE: the sample times (ms) at which a counter whose name
 # matches the awk regex RE grew, a new device's first non-zero count
-# included.
+# included.  A counter that fell was reset (a reloaded backend module, a
+# recreated vif): a non-zero count there is progress since the reset.
 progress_times() {
 	awk -v re="$1" '{
 		moved = 0
@@ -66,7 +67,8 @@ progress_times() {
 			split($i, kv, "=")
 			if (kv[1] !~ re)
 				continue
-			if (kv[2] + 0 > ((kv[1] in last) ? last[kv[1]] : 0))
+			was = (kv[1] in last) ? last[kv[1]] : 0
+			if (kv[2] + 0 > was || (kv[2] + 0 < was && kv[2] + 0 > 0))
 				moved = 1
 			last[kv[1]] = kv[2] + 0
 		}
@@ -160,12 +162,12 @@ load_servers_stop() {
 # load_guest NAME IP DEV FIO_MB STREAM_MB: start guest NAME (address IP,
 # DEV as its xvdb, a vif on xenbr0) with the load job, wait for both loads
 # to run and the backend to see block I/O; the sampler then runs.
-# FIO_RATE, if set, caps fio's IOPS (load-job.sh).
+# LOAD_FIO_RATE caps fio's IOPS, so that the load lasts a known time.
 load_guest() {
 	local log=$CONSOLE_DIR/guest-$1.log _
 	load_job "$LAB_OUT/job.sh" "GIP=$2/24" DISK=/dev/xvdb "FIO_MB=$4" \
 		FIO_DEPTH=32 SPORT=5201 "STREAM_MB=$5" APORT=5202 \
-		${FIO_RATE:+"FIO_RATE=$FIO_RATE"}
+		${LOAD_FIO_RATE:+"FIO_RATE=$LOAD_FIO_RATE"}
 	guest_start "$1" "$LAB_OUT/job.sh" "disk = ['phy:$3,xvdb,w']" \
 		"vif = ['bridge=xenbr0']"
 	for _ in $(seq 120); do

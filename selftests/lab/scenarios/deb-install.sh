@@ -34,7 +34,7 @@ command -v dkms >/dev/null || fail "no dkms in dom0's image"
 # dkms_left: what of xsplit DKMS and the package leave on disk.
 dkms_left() {
 	ls -d /usr/src/xsplit-* /var/lib/dkms/xsplit /usr/lib/modprobe.d/xsplit.conf \
-		/usr/sbin/xsplit-stat "/lib/modules/$KVER"/updates/dkms/xsplit_* 2>/dev/null
+		/usr/sbin/xsplit-stat /usr/sbin/xsplit-upgrade "/lib/modules/$KVER"/updates/dkms/xsplit_* 2>/dev/null
 }
 
 # guest_job: the guest's disk and network work with whatever frontends
@@ -138,7 +138,7 @@ wait_dev /dev/xvdb 60 || exit 1
 io_check /dev/xvdb || exit 1
 in_debian apt-get remove -y xsplit-dkms || exit 1
 left=$(cd $D && ls -d usr/src/xsplit-* var/lib/dkms/xsplit usr/lib/modprobe.d/xsplit.conf \
-	usr/sbin/xsplit-stat lib/modules/*/updates/dkms/xsplit_* 2>/dev/null)
+	usr/sbin/xsplit-stat usr/sbin/xsplit-upgrade lib/modules/*/updates/dkms/xsplit_* 2>/dev/null)
 [ -z "$left" ] || { echo "left after remove: $left"; exit 1; }
 # Loaded modules outlive the package until unloaded; xenbus pins a
 # driver's module while a device is bound to it, so unbind first.

@@ -36,7 +36,7 @@ FIO_MB=$(( 96 + CYCLES * 48 ))
 # (20261206-175339).  Paced at 200 IOPS (16 KiB a request on average),
 # each MiB takes about 0.6 s to write and verify: about 60 s, then 30 s a
 # cycle.
-export FIO_RATE=200
+export LOAD_FIO_RATE=200
 STREAM_MB=$(( 40 + CYCLES * 60 ))
 export GUEST_MEMORY=384
 # A live migration tracks the pages the guest dirties while it runs (log-

@@ -107,18 +107,17 @@ static void dev_teardown(struct xsplit_xb_dev *dev)
 
 /*
  * A frontend bound again (its module reloaded, a rebind through sysfs)
- * finds in XenStore the Closed its last instance wrote on the way out,
- * while the bus starts the new device at Initialising.  Linux's blkback
- * and netback wait in Closed until the frontend says Initialising before
- * they offer the device again, so say it.  At first boot the node
- * already reads Initialising and nothing is written.
+ * finds its state node at the Closed its last instance wrote on the way
+ * out: the bus keeps the device, and the state it last switched to,
+ * across the rebind.  Linux's blkback and netback wait in Closed until
+ * the frontend says Initialising before they offer the device again, so
+ * start over from there.  At first boot the node reads Initialising and
+ * nothing is written.
  */
 static void front_restart(struct xsplit_xb_dev *dev)
 {
-	u32 state;
-
 	if (dev->drv->role != XSPLIT_ROLE_FRONTEND ||
-	    xsplit_xb_own_state(dev, &state) || state != XenbusStateClosed)
+	    xsplit_xenbus_own_state(dev->xdev) != XenbusStateClosed)
 		return;
 	dev->xdev->state = XenbusStateClosed;
 	xenbus_switch_state(dev->xdev, XenbusStateInitialising);

@@ -28,7 +28,5 @@ void xsplit_xb_hotplug_unwatch(struct xsplit_xb_dev *dev);
 int xsplit_xb_remove(struct xsplit_xb_dev *dev, struct xenbus_transaction xbt,
 		     enum xsplit_key_id id, unsigned int nr_queues,
 		     unsigned int queue);
-/* xs.c: our state node as XenStore has it (not as the bus remembers). */
-int xsplit_xb_own_state(struct xsplit_xb_dev *dev, u32 *state);
 
 #endif /* XSPLIT_XENBUS_INTERNAL_H */

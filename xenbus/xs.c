@@ -67,11 +67,6 @@ static int read_own_state(struct xsplit_xb_dev *dev,
 	return err;
 }
 
-int xsplit_xb_own_state(struct xsplit_xb_dev *dev, u32 *state)
-{
-	return read_own_state(dev, XBT_NIL, state);
-}
-
 static int reannounce_txn(struct xsplit_xb_dev *dev,
 			  struct xenbus_transaction xbt, void *arg)
 {

@@ -70,26 +70,29 @@ static inline void xsplit_xenbus_not_essential(struct xenbus_driver *drv)
 #endif
 }
 
-/* The state the other end of @dev wrote; 7.x also wants the device. */
+/* The state node under @path, one of @dev's; 7.x also wants the device. */
+static inline enum xenbus_state
+xsplit_xenbus_read_state(struct xenbus_device *dev, const char *path)
+{
+#ifdef XSPLIT_HAVE_READ_DRIVER_STATE_DEV
+	return xenbus_read_driver_state(dev, path);
+#else
+	return xenbus_read_driver_state(path);
+#endif
+}
+
+/* The state the other end of @dev wrote. */
 static inline enum xenbus_state
 xsplit_xenbus_otherend_state(struct xenbus_device *dev)
 {
-#ifdef XSPLIT_HAVE_READ_DRIVER_STATE_DEV
-	return xenbus_read_driver_state(dev, dev->otherend);
-#else
-	return xenbus_read_driver_state(dev->otherend);
-#endif
+	return xsplit_xenbus_read_state(dev, dev->otherend);
 }
 
 /* Our own state as XenStore holds it (the toolstack may have written it). */
 static inline enum xenbus_state
 xsplit_xenbus_own_state(struct xenbus_device *dev)
 {
-#ifdef XSPLIT_HAVE_READ_DRIVER_STATE_DEV
-	return xenbus_read_driver_state(dev, dev->nodename);
-#else
-	return xenbus_read_driver_state(dev->nodename);
-#endif
+	return xsplit_xenbus_read_state(dev, dev->nodename);
 }
 
 /**

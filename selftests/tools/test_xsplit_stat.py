@@ -11,8 +11,6 @@ Ends with "xsplit-stat: N passed, N failed".
 """
 
 import contextlib
-import importlib.machinery
-import importlib.util
 import io
 import json
 import os
@@ -22,20 +20,12 @@ import tempfile
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-TOOL = os.path.join(HERE, "..", "..", "tools", "xsplit-stat")
 sys.path.insert(0, HERE)
+import toolload  # noqa: E402  (from HERE)
 import promcheck  # noqa: E402
 
 
-def load_tool():
-    loader = importlib.machinery.SourceFileLoader("xsplit_stat", TOOL)
-    spec = importlib.util.spec_from_loader("xsplit_stat", loader)
-    mod = importlib.util.module_from_spec(spec)
-    loader.exec_module(mod)
-    return mod
-
-
-xs = load_tool()
+xs = toolload.load("xsplit-stat")
 
 # What the modules print (blkback/xstat.c, netback/xstat.c), shortened.
 VBD = """dev rd_req=100 wr_req=50 f_req=2 ds_req=1 rd_sect=800 wr_sect=400 \

@@ -11,8 +11,6 @@ Ends with "xsplit-upgrade: N passed, N failed".
 """
 
 import contextlib
-import importlib.machinery
-import importlib.util
 import io
 import json
 import os
@@ -21,18 +19,11 @@ import unittest
 from unittest import mock
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-TOOL = os.path.join(HERE, "..", "..", "tools", "xsplit-upgrade")
+sys.path.insert(0, HERE)
+import toolload  # noqa: E402  (from HERE)
 
 
-def load_tool():
-    loader = importlib.machinery.SourceFileLoader("xsplit_upgrade", TOOL)
-    spec = importlib.util.spec_from_loader("xsplit_upgrade", loader)
-    mod = importlib.util.module_from_spec(spec)
-    loader.exec_module(mod)
-    return mod
-
-
-xu = load_tool()
+xu = toolload.load("xsplit-upgrade")
 
 
 class Args(unittest.TestCase):

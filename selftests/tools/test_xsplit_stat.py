@@ -394,20 +394,5 @@ class PromcheckTest(unittest.TestCase):
             self.assertNotEqual(promcheck.check(text), [], why)
 
 
-class Result(unittest.TextTestResult):
-    pass
-
-
-def main():
-    suite = unittest.defaultTestLoader.loadTestsFromModule(
-        sys.modules[__name__])
-    res = unittest.TextTestRunner(verbosity=1, resultclass=Result).run(suite)
-    bad = len(res.failures) + len(res.errors)
-    skipped = len(res.skipped)
-    print("xsplit-stat: %d passed, %d failed, %d skipped" %
-          (res.testsRun - bad - skipped, bad, skipped))
-    return 1 if bad else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(toolload.run_tests("xsplit-stat", __name__))

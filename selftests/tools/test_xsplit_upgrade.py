@@ -137,18 +137,5 @@ class Refuses(unittest.TestCase):
         self.assertIn("must run as root", err.getvalue())
 
 
-class Result(unittest.TextTestResult):
-    pass
-
-
-def main():
-    suite = unittest.defaultTestLoader.loadTestsFromModule(
-        sys.modules[__name__])
-    res = unittest.TextTestRunner(verbosity=1, resultclass=Result).run(suite)
-    bad = len(res.failures) + len(res.errors)
-    print("xsplit-upgrade: %d passed, %d failed" % (res.testsRun - bad, bad))
-    return 1 if bad else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(toolload.run_tests("xsplit-upgrade", __name__))

@@ -457,6 +457,23 @@ check_leaks() {
 # kv KEY VALUE: a figure for the report (printed, never asserted).
 kv() { echo "LAB-KV $LAB_TEST $1=$2" | tee -a "$LAB_OUT/figures"; }
 
+# packaged_tool NAME DIR: unpack this run's xsplit-dkms package into DIR
+# (emptied first) and print the path of its /usr/sbin/NAME, so that a
+# scenario runs the tool as the package ships it.  On failure prints why
+# (and the package's file list if the tool is missing) and returns 1.
+packaged_tool() {
+	local deb=$LAB/xsplit-dkms.deb
+	[ -f "$deb" ] || { echo "no xsplit-dkms.deb staged"; return 1; }
+	rm -rf "$2"
+	dpkg-deb -x "$deb" "$2" || { echo "unpack xsplit-dkms.deb"; return 1; }
+	if [ ! -f "$2/usr/sbin/$1" ]; then
+		dpkg-deb -c "$deb" | grep -v /usr/src/
+		echo "the package has no /usr/sbin/$1"
+		return 1
+	fi
+	echo "$2/usr/sbin/$1"
+}
+
 # nullb NAME MB MEMORY_BACKED [ATTR=VALUE...]: make a null_blk disk through
 # configfs and print its /dev path.  Memory-backed disks keep what is
 # written (for fio verify); the others are the benchmark disk, free of

@@ -28,16 +28,9 @@ require_mode blk net
 [ "$LAB_BE" = xsplit ] || skip intree-be "the kernel's backends export no xsplit/stats"
 use_backends
 bridges
-[ -f "$LAB/xsplit-dkms.deb" ] || fail "no xsplit-dkms.deb staged"
 pkg=/var/tmp/lab-stat-pkg
-rm -rf "$pkg"
-dpkg-deb -x "$LAB/xsplit-dkms.deb" "$pkg" || fail "unpack xsplit-dkms.deb"
-XS=$pkg/usr/sbin/xsplit-stat
+XS=$(packaged_tool xsplit-stat "$pkg") || fail "$XS"
 # python3 runs the file (the first run extracted it to /run, noexec)
-[ -f "$XS" ] || {
-	dpkg-deb -c "$LAB/xsplit-dkms.deb" | grep -v /usr/src/
-	fail "the package has no /usr/sbin/xsplit-stat"
-}
 [ "$(stat -c %a "$XS")" = 755 ] || fail "/usr/sbin/xsplit-stat is not 0755"
 xs() { python3 "$XS" "$@"; }
 dev=$(nullb stat 256 1) || fail "$dev"

@@ -45,12 +45,8 @@ require_mode blk net
 [ "$LAB_BE" = xsplit ] || skip intree-be "the kernel's backends cannot be replaced live"
 use_backends
 linux_bridge
-[ -f "$LAB/xsplit-dkms.deb" ] || fail "no xsplit-dkms.deb staged"
 pkg=/var/tmp/lab-upgrade-pkg
-rm -rf "$pkg"
-dpkg-deb -x "$LAB/xsplit-dkms.deb" "$pkg" || fail "unpack xsplit-dkms.deb"
-XU=$pkg/usr/sbin/xsplit-upgrade
-[ -f "$XU" ] || fail "the package has no /usr/sbin/xsplit-upgrade"
+XU=$(packaged_tool xsplit-upgrade "$pkg") || fail "$XU"
 dev=$(nullb updisk $(( FIO_MB + 16 )) 1) || fail "$dev"
 load_servers
 cleanup() {

@@ -212,8 +212,12 @@ guest_start() {
 		fi
 		echo "memory = ${GUEST_MEMORY:-512}"
 		echo "vcpus = ${GUEST_VCPUS:-1}"
-		# A crashed guest must vanish, so guest_wait sees it at once.
+		# A crashed guest must vanish, so guest_wait sees it at once;
+		# so must one that reboots (an HVM container's triple fault is
+		# a reboot): restarted, it would run its job again from the
+		# start and could pass where the first boot died.
 		echo "on_crash = 'destroy'"
+		echo "on_reboot = 'destroy'"
 		printf '%s\n' "$@"
 	} >"$dir/$name.cfg"
 	echo "$name-$$" >"$dir/id"
@@ -362,6 +366,7 @@ guest_wait() {
 			grep -q "LAB-END $id " "$log" 2>/dev/null && break
 			guest_collect "$name"
 			echo "--- console of $name ---"; tail -n 60 "$dir/console.log"
+			xl dmesg | grep -A14 'Triple fault' | tail -n 15
 			fail "guest $name died before its end marker"
 		fi
 		sleep 2

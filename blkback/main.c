@@ -9,6 +9,7 @@
 
 #include "blkback/common.h"
 #include "xenbus/xsplit_counters.h"
+#include "core/xsplit_param.h"
 
 /* Linux's defaults, so a switch of backend changes no behaviour. */
 #define XSPLIT_BLK_DEF_PGRANTS		1056
@@ -42,54 +43,41 @@ unsigned int xsplit_blkback_coalesce_max = XSPLIT_BLK_DEF_COALESCE;
 struct xsplit_blk_live xsplit_blk_live;
 static struct dentry *xsplit_blk_debugfs;
 
-/* A uint parameter whose setter refuses values outside [min, max]. */
-#define XSPLIT_BLK_UINT_PARAM(name, var, min, max, desc)		\
-static int name##_set(const char *val, const struct kernel_param *kp)	\
-{									\
-	return param_set_uint_minmax(val, kp, min, max);		\
-}									\
-static const struct kernel_param_ops name##_ops = {			\
-	.set = name##_set,						\
-	.get = param_get_uint,						\
-};									\
-module_param_cb(name, &name##_ops, &var, 0644);			\
-MODULE_PARM_DESC(name, desc)
+/* All read at each connect or pass of a ring (XSPLIT_PARAM_RUNTIME). */
+XSPLIT_PARAM_UINT(max_queues, xsplit_blkback_max_queues,
+		  0, XSPLIT_KEY_MAX_QUEUES, XSPLIT_PARAM_RUNTIME,
+		  "Most queues per device (default 0: one per CPU)");
+XSPLIT_PARAM_UINT(max_ring_page_order, xsplit_blkback_max_ring_order,
+		  0, XSPLIT_KEY_MAX_RING_ORDER, XSPLIT_PARAM_RUNTIME,
+		  "Largest ring, as a page order (default 4)");
+XSPLIT_PARAM_UINT(max_persistent_grants, xsplit_blkback_max_pgrants,
+		  1, XSPLIT_PGI_MAX_ENTRIES, XSPLIT_PARAM_RUNTIME,
+		  "Persistent grants kept mapped per ring (default 1056)");
+XSPLIT_PARAM_UINT(persistent_grant_unused_seconds,
+		  xsplit_blkback_pgrant_timeout,
+		  0, XSPLIT_BLK_MAX_PGRANT_SECS, XSPLIT_PARAM_RUNTIME,
+		  "Unmap a persistent grant unused this long, 0: never (default 60)");
+XSPLIT_PARAM_UINT(max_indirect_segments, xsplit_blkback_max_indirect_segs,
+		  XSPLIT_BLKIF_MAX_SEGMENTS_PER_REQUEST, XSPLIT_BLK_MAX_SEGS,
+		  XSPLIT_PARAM_RUNTIME,
+		  "Most segments of an indirect request (default 256)");
+XSPLIT_PARAM_UINT(poll_us, xsplit_blkback_poll_us,
+		  0, XSPLIT_BLK_MAX_WINDOW_US, XSPLIT_PARAM_RUNTIME,
+		  "After finding requests, look at the ring again for up to this long before asking for an event; adaptive, 0: off (default 0)");
+XSPLIT_PARAM_UINT(coalesce_us, xsplit_blkback_coalesce_us,
+		  0, XSPLIT_BLK_MAX_WINDOW_US, XSPLIT_PARAM_RUNTIME,
+		  "Hold a response's event up to this long so later responses share it; adaptive, 0: off (default 0)");
+XSPLIT_PARAM_UINT(coalesce_max, xsplit_blkback_coalesce_max,
+		  1, XSPLIT_BLK_MAX_COALESCE, XSPLIT_PARAM_RUNTIME,
+		  "A held event goes out once this many responses wait for it (default 16)");
 
-XSPLIT_BLK_UINT_PARAM(max_queues, xsplit_blkback_max_queues,
-		      0, XSPLIT_KEY_MAX_QUEUES,
-		      "Most queues per device (default 0: one per CPU)");
-XSPLIT_BLK_UINT_PARAM(max_ring_page_order, xsplit_blkback_max_ring_order,
-		      0, XSPLIT_KEY_MAX_RING_ORDER,
-		      "Largest ring, as a page order (default 4)");
-XSPLIT_BLK_UINT_PARAM(max_persistent_grants, xsplit_blkback_max_pgrants,
-		      1, XSPLIT_PGI_MAX_ENTRIES,
-		      "Persistent grants kept mapped per ring (default 1056)");
-XSPLIT_BLK_UINT_PARAM(persistent_grant_unused_seconds,
-		      xsplit_blkback_pgrant_timeout,
-		      0, XSPLIT_BLK_MAX_PGRANT_SECS,
-		      "Unmap a persistent grant unused this long, 0: never (default 60)");
-XSPLIT_BLK_UINT_PARAM(max_indirect_segments, xsplit_blkback_max_indirect_segs,
-		      XSPLIT_BLKIF_MAX_SEGMENTS_PER_REQUEST, XSPLIT_BLK_MAX_SEGS,
-		      "Most segments of an indirect request (default 256)");
-XSPLIT_BLK_UINT_PARAM(poll_us, xsplit_blkback_poll_us,
-		      0, XSPLIT_BLK_MAX_WINDOW_US,
-		      "After finding requests, look at the ring again for up to this long before asking for an event; adaptive, 0: off (default 0)");
-XSPLIT_BLK_UINT_PARAM(coalesce_us, xsplit_blkback_coalesce_us,
-		      0, XSPLIT_BLK_MAX_WINDOW_US,
-		      "Hold a response's event up to this long so later responses share it; adaptive, 0: off (default 0)");
-XSPLIT_BLK_UINT_PARAM(coalesce_max, xsplit_blkback_coalesce_max,
-		      1, XSPLIT_BLK_MAX_COALESCE,
-		      "A held event goes out once this many responses wait for it (default 16)");
-
-module_param_named(feature_persistent, xsplit_blkback_feature_persistent,
-		   bool, 0644);
-MODULE_PARM_DESC(feature_persistent,
-		 "Offer persistent grants (default true)");
-module_param_named(indirect_copy, xsplit_blkback_indirect_copy, bool, 0644);
-MODULE_PARM_DESC(indirect_copy,
-		 "Read indirect segment pages by grant copy, not map+unmap (default true)");
-module_param_named(log_stats, xsplit_blkback_log_stats, bool, 0644);
-MODULE_PARM_DESC(log_stats, "Log request counters every 10 s (default false)");
+XSPLIT_PARAM_BOOL(feature_persistent, xsplit_blkback_feature_persistent,
+		  XSPLIT_PARAM_RUNTIME, "Offer persistent grants (default true)");
+XSPLIT_PARAM_BOOL(indirect_copy, xsplit_blkback_indirect_copy,
+		  XSPLIT_PARAM_RUNTIME,
+		  "Read indirect segment pages by grant copy, not map+unmap (default true)");
+XSPLIT_PARAM_BOOL(log_stats, xsplit_blkback_log_stats, XSPLIT_PARAM_RUNTIME,
+		  "Log request counters every 10 s (default false)");
 
 /* /sys/kernel/debug/xsplit_blkback/ */
 static const struct xsplit_counter xsplit_blk_counters[] = {

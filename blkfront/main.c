@@ -14,6 +14,7 @@
 #include <xen/xen.h>
 
 #include "blkfront/blkfront.h"
+#include "core/xsplit_param.h"
 
 unsigned int xsplit_blkf_max_segs_param = XSPLIT_BLKF_DEF_INDIRECT_SEGS;
 unsigned int xsplit_blkf_max_queues_param = XSPLIT_BLKF_DEF_QUEUES;
@@ -22,52 +23,26 @@ bool xsplit_blkf_persistent_param = true;
 bool xsplit_blkf_trusted_param = true;
 struct xsplit_guest xsplit_blkf_guest;
 
-static int set_segs(const char *val, const struct kernel_param *kp)
-{
-	return param_set_uint_minmax(val, kp, 0, XSPLIT_BLKF_MAX_SEGS);
-}
-
-static int set_queues(const char *val, const struct kernel_param *kp)
-{
-	return param_set_uint_minmax(val, kp, 1, XSPLIT_KEY_MAX_QUEUES);
-}
-
-static int set_order(const char *val, const struct kernel_param *kp)
-{
-	return param_set_uint_minmax(val, kp, 0, XSPLIT_RING_MAX_ORDER);
-}
-
-static const struct kernel_param_ops segs_ops = {
-	.set = set_segs, .get = param_get_uint,
-};
-
-static const struct kernel_param_ops queues_ops = {
-	.set = set_queues, .get = param_get_uint,
-};
-
-static const struct kernel_param_ops order_ops = {
-	.set = set_order, .get = param_get_uint,
-};
-
-module_param_cb(max_indirect_segments, &segs_ops,
-		&xsplit_blkf_max_segs_param, 0444);
-MODULE_PARM_DESC(max_indirect_segments,
-		 "Most segments in one indirect request, 0-1024 (default 32)");
-module_param_cb(max_queues, &queues_ops, &xsplit_blkf_max_queues_param,
-		0444);
-MODULE_PARM_DESC(max_queues,
-		 "Most hardware queues (rings) per disk, 1-64 (default 4, at most one per CPU)");
-module_param_cb(max_ring_page_order, &order_ops,
-		&xsplit_blkf_max_order_param, 0444);
-MODULE_PARM_DESC(max_ring_page_order,
-		 "Log2 of the most pages per ring, 0-4 (default 0)");
-module_param_named(feature_persistent, xsplit_blkf_persistent_param, bool,
-		   0644);
-MODULE_PARM_DESC(feature_persistent,
-		 "Use persistent grants when the backend offers them (default Y)");
-module_param_named(trusted, xsplit_blkf_trusted_param, bool, 0644);
-MODULE_PARM_DESC(trusted,
-		 "Trust backends with our own data pages; N bounces all I/O (default Y)");
+/*
+ * The disk's queue limits come from these when it is created, and every
+ * reconnect must fit them again: fixed at load (as Linux's blkfront has
+ * them).
+ */
+XSPLIT_PARAM_UINT(max_indirect_segments, xsplit_blkf_max_segs_param,
+		  0, XSPLIT_BLKF_MAX_SEGS, XSPLIT_PARAM_FIXED,
+		  "Most segments in one indirect request, 0-1024 (default 32)");
+XSPLIT_PARAM_UINT(max_queues, xsplit_blkf_max_queues_param,
+		  1, XSPLIT_KEY_MAX_QUEUES, XSPLIT_PARAM_FIXED,
+		  "Most hardware queues (rings) per disk, 1-64 (default 4, at most one per CPU)");
+XSPLIT_PARAM_UINT(max_ring_page_order, xsplit_blkf_max_order_param,
+		  0, XSPLIT_RING_MAX_ORDER, XSPLIT_PARAM_FIXED,
+		  "Log2 of the most pages per ring, 0-4 (default 0)");
+/* Read at each connect. */
+XSPLIT_PARAM_BOOL(feature_persistent, xsplit_blkf_persistent_param,
+		  XSPLIT_PARAM_RUNTIME,
+		  "Use persistent grants when the backend offers them (default Y)");
+XSPLIT_PARAM_BOOL(trusted, xsplit_blkf_trusted_param, XSPLIT_PARAM_RUNTIME,
+		  "Trust backends with our own data pages; N bounces all I/O (default Y)");
 
 /* Minor ranges taken on major 202, so two vbds never share one. */
 struct minor_range {

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Module parameters, named like Linux's xen-netback so existing
- * configuration (modprobe.d, kernel command lines) carries over.  Every
- * setter checks its range; a value outside it is refused, not clamped.
+ * configuration (modprobe.d, kernel command lines) carries over.
  */
 #include <linux/moduleparam.h>
 #include <linux/cpumask.h>
 
 #include "netback/common.h"
+#include "core/xsplit_param.h"
 
 #define DRAIN_TIMEOUT_MS_DEFAULT	10000U
 #define STALL_TIMEOUT_MS_DEFAULT	60000U
@@ -27,63 +27,38 @@ unsigned int xsplit_nb_hash_cache_size = HASH_CACHE_DEFAULT;
 bool xsplit_nb_provides_xdp_headroom = true;
 bool xsplit_nb_tx_zerocopy;
 
-static int set_ranged(const char *val, const struct kernel_param *kp,
-		      unsigned int min, unsigned int max)
-{
-	unsigned int v;
-	int err = kstrtouint(val, 0, &v);
+/* All read at each connect (XSPLIT_PARAM_RUNTIME). */
+XSPLIT_PARAM_UINT(max_queues, xsplit_nb_max_queues,
+		  1, XSPLIT_KEY_MAX_QUEUES, XSPLIT_PARAM_RUNTIME,
+		  "Most queues per vif offered to a frontend (default: online CPUs, at most 8; 1-64)");
+XSPLIT_PARAM_UINT(rx_drain_timeout_msecs, xsplit_nb_rx_drain_timeout_msecs,
+		  1, TIMEOUT_MS_MAX, XSPLIT_PARAM_RUNTIME,
+		  "Drop guest-bound packets queued this long (default 10000)");
+XSPLIT_PARAM_UINT(rx_stall_timeout_msecs, xsplit_nb_rx_stall_timeout_msecs,
+		  1, TIMEOUT_MS_MAX, XSPLIT_PARAM_RUNTIME,
+		  "Carrier off after a guest posts no receive buffers this long (default 60000)");
+XSPLIT_PARAM_UINT(fatal_skb_slots, xsplit_nb_fatal_skb_slots,
+		  XSPLIT_NB_MAX_SLOTS_DEFAULT, XSPLIT_NB_FATAL_SLOTS_MAX,
+		  XSPLIT_PARAM_RUNTIME,
+		  "Slots per packet that disable a vif as malicious (default 20, 18-64)");
+XSPLIT_PARAM_UINT(hash_cache_size, xsplit_nb_hash_cache_size,
+		  0, HASH_CACHE_MAX, XSPLIT_PARAM_RUNTIME,
+		  "Accepted for compatibility; hashes are not cached (default 64)");
 
-	if (err)
-		return err;
-	if (v < min || v > max)
-		return -ERANGE;
-	*(unsigned int *)kp->arg = v;
-	return 0;
-}
-
-#define RANGED_PARAM(name, var, min, max, desc)				\
-static int set_##name(const char *val, const struct kernel_param *kp)	\
-{									\
-	return set_ranged(val, kp, min, max);				\
-}									\
-static const struct kernel_param_ops name##_ops = {			\
-	.set = set_##name,						\
-	.get = param_get_uint,						\
-};									\
-module_param_cb(name, &name##_ops, &var, 0644);				\
-MODULE_PARM_DESC(name, desc)
-
-RANGED_PARAM(max_queues, xsplit_nb_max_queues, 1, XSPLIT_KEY_MAX_QUEUES,
-	     "Most queues per vif offered to a frontend (default: online CPUs, at most 8; 1-64)");
-RANGED_PARAM(rx_drain_timeout_msecs, xsplit_nb_rx_drain_timeout_msecs, 1,
-	     TIMEOUT_MS_MAX,
-	     "Drop guest-bound packets queued this long (default 10000)");
-RANGED_PARAM(rx_stall_timeout_msecs, xsplit_nb_rx_stall_timeout_msecs, 1,
-	     TIMEOUT_MS_MAX,
-	     "Carrier off after a guest posts no receive buffers this long (default 60000)");
-RANGED_PARAM(fatal_skb_slots, xsplit_nb_fatal_skb_slots,
-	     XSPLIT_NB_MAX_SLOTS_DEFAULT, XSPLIT_NB_FATAL_SLOTS_MAX,
-	     "Slots per packet that disable a vif as malicious (default 20, 18-64)");
-RANGED_PARAM(hash_cache_size, xsplit_nb_hash_cache_size, 0, HASH_CACHE_MAX,
-	     "Accepted for compatibility; hashes are not cached (default 64)");
-
-module_param_named(separate_tx_rx_irq, xsplit_nb_separate_tx_rx_irq, bool,
-		   0644);
-MODULE_PARM_DESC(separate_tx_rx_irq,
-		 "Offer separate tx and rx event channels (default true)");
-module_param_named(provides_xdp_headroom, xsplit_nb_provides_xdp_headroom,
-		   bool, 0644);
-MODULE_PARM_DESC(provides_xdp_headroom,
-		 "Offer XDP headroom to frontends (default true)");
+XSPLIT_PARAM_BOOL(separate_tx_rx_irq, xsplit_nb_separate_tx_rx_irq,
+		  XSPLIT_PARAM_RUNTIME,
+		  "Offer separate tx and rx event channels (default true)");
+XSPLIT_PARAM_BOOL(provides_xdp_headroom, xsplit_nb_provides_xdp_headroom,
+		  XSPLIT_PARAM_RUNTIME,
+		  "Offer XDP headroom to frontends (default true)");
 /*
  * Ours, not Linux's (which always maps): a bool rather than a size
  * threshold, because the first slot is copied whatever its size and every
  * further slot is a page-sized candidate, so there is no size to tune;
  * read by each queue at connect, so two vifs can be compared at once.
  */
-module_param_named(tx_zerocopy, xsplit_nb_tx_zerocopy, bool, 0644);
-MODULE_PARM_DESC(tx_zerocopy,
-		 "Grant-map guest transmit payload instead of copying it; read at queue connect (default false)");
+XSPLIT_PARAM_BOOL(tx_zerocopy, xsplit_nb_tx_zerocopy, XSPLIT_PARAM_RUNTIME,
+		  "Grant-map guest transmit payload instead of copying it; read at queue connect (default false)");
 
 void xsplit_nb_params_init(void)
 {

@@ -10,35 +10,23 @@
 #include <xen/xen.h>
 
 #include "netfront/netfront.h"
+#include "core/xsplit_param.h"
 
 unsigned int xsplit_nf_max_queues = XSPLIT_NF_MAX_QUEUES;
 bool xsplit_nf_separate_tx_rx_irq = true;
 bool xsplit_nf_trusted = true;
 
-static int max_queues_set(const char *val, const struct kernel_param *kp)
-{
-	return param_set_uint_minmax(val, kp, 1, XSPLIT_NF_MAX_QUEUES);
-}
-
-static const struct kernel_param_ops max_queues_ops = {
-	.set = max_queues_set,
-	.get = param_get_uint,
-};
-
-module_param_cb(max_queues, &max_queues_ops, &xsplit_nf_max_queues, 0644);
-MODULE_PARM_DESC(max_queues,
-		 "Most queues per vif, also capped by online CPUs and the backend (1-8, default 8)");
-
 /* Read at each negotiation: a reconnect or restore picks up a change. */
-module_param_named(separate_tx_rx_irq, xsplit_nf_separate_tx_rx_irq, bool,
-		   0644);
-MODULE_PARM_DESC(separate_tx_rx_irq,
-		 "Use separate tx and rx event channels when the backend offers them (default true)");
+XSPLIT_PARAM_UINT(max_queues, xsplit_nf_max_queues,
+		  1, XSPLIT_NF_MAX_QUEUES, XSPLIT_PARAM_RUNTIME,
+		  "Most queues per vif, also capped by online CPUs and the backend (1-8, default 8)");
+XSPLIT_PARAM_BOOL(separate_tx_rx_irq, xsplit_nf_separate_tx_rx_irq,
+		  XSPLIT_PARAM_RUNTIME,
+		  "Use separate tx and rx event channels when the backend offers them (default true)");
 
 /* Read at each connect, as the device's XenStore "trusted" key is. */
-module_param_named(trusted, xsplit_nf_trusted, bool, 0644);
-MODULE_PARM_DESC(trusted,
-		 "Trust backends with our own pages; N copies every packet and zeroes receive buffers (default Y)");
+XSPLIT_PARAM_BOOL(trusted, xsplit_nf_trusted, XSPLIT_PARAM_RUNTIME,
+		  "Trust backends with our own pages; N copies every packet and zeroes receive buffers (default Y)");
 
 static int __init xsplit_nf_init(void)
 {

@@ -5,7 +5,8 @@
 For blkback, blkfront, netback and netfront this reads the driver's
 sources (no build needed) and lists
   - module parameters: every module_param*() after the file's own macros
-    are expanded (so XSPLIT_BLK_UINT_PARAM, RANGED_PARAM... are seen), with
+    and the core's (core/xsplit_param.h: XSPLIT_PARAM_UINT...) are
+    expanded, with
     the type (module_param_named's, or the ops' param_get_*), mode and
     MODULE_PARM_DESC;
   - statistics: sysfs attributes (DEVICE_ATTR_*, __ATTR, with their
@@ -178,7 +179,8 @@ def collect_macros(texts):
             if params is not None:
                 funcs[name] = ([p.strip() for p in params[1:-1].split(',')
                                 if p.strip()], body)
-            elif literal(body) is not None:
+            elif literal(body) is not None or re.fullmatch(r'0[0-7]+', body):
+                # strings, and octal permissions (XSPLIT_PARAM_RUNTIME)
                 objs[name] = body
     return funcs, objs
 
@@ -775,7 +777,8 @@ def main(argv):
         return 2
     table = core_keys()
     reach = core_helpers(table)
-    core_h = [os.path.join(TOP, 'xenbus', 'keys.h')]
+    core_h = [os.path.join(TOP, 'xenbus', 'keys.h'),
+              os.path.join(TOP, 'core', 'xsplit_param.h')]
     failed = False
     for driver, role in DRIVERS.items():
         src = Source(driver, core_h)

@@ -78,6 +78,7 @@ struct xsplit_blkf_ring {
 	struct xsplit_blkf_tab tab;
 	struct xsplit_blkf_out *tab_ent;
 	u32 *tab_free;
+	u8 *tab_busy;
 	struct xsplit_blkf_shadow *shadow;
 	struct xsplit_blkf_gpage *gpages;
 	struct xsplit_gnt_pool *pool;

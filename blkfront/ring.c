@@ -100,10 +100,12 @@ static void ring_tables_free(struct xsplit_blkf_ring *ring)
 	ring->pool = NULL;
 	kvfree(ring->gpages);
 	kvfree(ring->shadow);
+	kvfree(ring->tab_busy);
 	kvfree(ring->tab_free);
 	kvfree(ring->tab_ent);
 	ring->gpages = NULL;
 	ring->shadow = NULL;
+	ring->tab_busy = NULL;
 	ring->tab_free = NULL;
 	ring->tab_ent = NULL;
 }
@@ -115,11 +117,12 @@ static int ring_tables_alloc(struct xsplit_blkf_ring *ring)
 
 	ring->tab_ent = kvcalloc(n, sizeof(*ring->tab_ent), GFP_KERNEL);
 	ring->tab_free = kvcalloc(n, sizeof(*ring->tab_free), GFP_KERNEL);
+	ring->tab_busy = kvcalloc(n, sizeof(*ring->tab_busy), GFP_KERNEL);
 	ring->shadow = kvcalloc(n, sizeof(*ring->shadow), GFP_KERNEL);
 	ring->gpages = kvcalloc((size_t)n * cap, sizeof(*ring->gpages),
 				GFP_KERNEL);
-	if (!ring->tab_ent || !ring->tab_free || !ring->shadow ||
-	    !ring->gpages)
+	if (!ring->tab_ent || !ring->tab_free || !ring->tab_busy ||
+	    !ring->shadow || !ring->gpages)
 		goto free;
 	for (i = 0; i < n; i++)
 		ring->shadow[i].data = &ring->gpages[(size_t)i * cap];
@@ -134,7 +137,7 @@ static int ring_tables_alloc(struct xsplit_blkf_ring *ring)
 		}
 	}
 	return xsplit_blkf_tab_init(&ring->tab, ring->tab_ent, ring->tab_free,
-				    n);
+				    ring->tab_busy, n);
 free:
 	ring_tables_free(ring);
 	return -ENOMEM;
@@ -170,7 +173,7 @@ static void ring_harvest(struct xsplit_blkf_ring *ring, struct list_head *list)
 
 	spin_lock_irq(&ring->lock);
 	ring->up = false;
-	for (id = 0; ring->shadow && id < ring->tab.nr; id++) {
+	for (id = 0; ring->shadow && id < ring->tab.ids.nr; id++) {
 		if (!xsplit_blkf_tab_busy(&ring->tab, id))
 			continue;
 		sh = &ring->shadow[id];

@@ -9,39 +9,32 @@
  * @tab: the table
  * @ent: @nr entries, owned by the caller
  * @free: room for @nr ids, owned by the caller
+ * @busy: @nr bytes, owned by the caller
  * @nr: ids 0..@nr-1 (the ring's size)
  *
  * Return: 0 or -EINVAL.
  */
 int xsplit_blkf_tab_init(struct xsplit_blkf_tab *tab,
-			 struct xsplit_blkf_out *ent, u32 *free, u32 nr)
+			 struct xsplit_blkf_out *ent, u32 *free, u8 *busy,
+			 u32 nr)
 {
-	u32 i;
-
-	if (!ent || !free || !nr)
+	if (!ent)
 		return -EINVAL;
 	memset(ent, 0, sizeof(*ent) * nr);
-	/* Lowest ids on top, which keeps a fresh ring's ids small. */
-	for (i = 0; i < nr; i++)
-		free[i] = nr - 1 - i;
-	*tab = (struct xsplit_blkf_tab){ ent, free, nr, nr };
-	return 0;
+	tab->ent = ent;
+	return xsplit_ids_init(&tab->ids, free, busy, nr);
 }
 
 /* Take a free id for a request with this operation; -ENOSPC if none. */
 int xsplit_blkf_tab_alloc(struct xsplit_blkf_tab *tab, u8 op, u8 indirect_op)
 {
-	struct xsplit_blkf_out *e;
-	u32 id;
+	int id = xsplit_ids_get(&tab->ids);
 
-	if (!tab->nr_free)
-		return -ENOSPC;
-	id = tab->free[--tab->nr_free];
-	e = &tab->ent[id];
-	e->op = op;
-	e->indirect_op = indirect_op;
-	e->busy = 1;
-	return (int)id;
+	if (id < 0)
+		return id;
+	tab->ent[id].op = op;
+	tab->ent[id].indirect_op = indirect_op;
+	return id;
 }
 
 /*
@@ -50,16 +43,12 @@ int xsplit_blkf_tab_alloc(struct xsplit_blkf_tab *tab, u8 op, u8 indirect_op)
  */
 int xsplit_blkf_tab_release(struct xsplit_blkf_tab *tab, u32 id)
 {
-	if (id >= tab->nr || !tab->ent[id].busy)
-		return -EINVAL;
-	tab->ent[id].busy = 0;
-	tab->free[tab->nr_free++] = id;
-	return 0;
+	return xsplit_ids_put(&tab->ids, id);
 }
 
 bool xsplit_blkf_tab_busy(const struct xsplit_blkf_tab *tab, u32 id)
 {
-	return id < tab->nr && tab->ent[id].busy;
+	return xsplit_ids_busy(&tab->ids, id);
 }
 
 /* Does the response's operation echo the request's? */
@@ -110,11 +99,11 @@ int xsplit_blkf_rsp_check(struct xsplit_blkf_tab *tab,
 	u64 id = rsp->id;
 	int ret;
 
-	if (id >= tab->nr)
+	if (id >= tab->ids.nr)
 		return -ERANGE;
-	e = &tab->ent[id];
-	if (!e->busy)
+	if (!xsplit_ids_busy(&tab->ids, (u32)id))
 		return -EALREADY;
+	e = &tab->ent[id];
 	if (!op_matches(e, rsp->operation))
 		return -EPROTO;
 	done->id = (u32)id;

@@ -15,20 +15,18 @@
 #define XSPLIT_BLKF_RSP_H
 
 #include "ring/blkif.h"
+#include "ring/xsplit_ids.h"
 
 /* What we remember of a request while the backend holds it. */
 struct xsplit_blkf_out {
 	u8 op;			/* operation we wrote */
 	u8 indirect_op;		/* READ/WRITE inside an INDIRECT request */
-	u8 busy;		/* on the ring, response not yet seen */
-	u8 _pad;
 };
 
+/* An id is outstanding (ids) while its request is on the ring. */
 struct xsplit_blkf_tab {
-	struct xsplit_blkf_out *ent;	/* nr entries */
-	u32 *free;			/* stack of free ids, nr deep */
-	u32 nr;
-	u32 nr_free;
+	struct xsplit_blkf_out *ent;	/* ids.nr entries */
+	struct xsplit_ids ids;
 };
 
 /* A response that passed the checks. */
@@ -39,7 +37,8 @@ struct xsplit_blkf_done {
 };
 
 int xsplit_blkf_tab_init(struct xsplit_blkf_tab *tab,
-			 struct xsplit_blkf_out *ent, u32 *free, u32 nr);
+			 struct xsplit_blkf_out *ent, u32 *free, u8 *busy,
+			 u32 nr);
 int xsplit_blkf_tab_alloc(struct xsplit_blkf_tab *tab, u8 op, u8 indirect_op);
 int xsplit_blkf_tab_release(struct xsplit_blkf_tab *tab, u32 id);
 bool xsplit_blkf_tab_busy(const struct xsplit_blkf_tab *tab, u32 id);

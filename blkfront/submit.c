@@ -228,7 +228,7 @@ static void parts_undo(struct xsplit_blkf_ring *ring, const u32 *ids,
 
 static bool ring_room(struct xsplit_blkf_ring *ring, unsigned int parts)
 {
-	return parts <= ring->tab.nr_free &&
+	return parts <= ring->tab.ids.nr_free &&
 	       parts <= xsplit_front_free_reqs(&ring->front.r);
 }
 
@@ -239,7 +239,7 @@ static bool ring_room(struct xsplit_blkf_ring *ring, unsigned int parts)
  */
 static bool never_fits(struct xsplit_blkf_ring *ring, unsigned int parts)
 {
-	if (parts <= MAX_PARTS && parts <= ring->tab.nr &&
+	if (parts <= MAX_PARTS && parts <= ring->tab.ids.nr &&
 	    parts <= ring->front.r.nr_ents)
 		return false;
 	dev_err_ratelimited(&ring->info->dev->xdev->dev,

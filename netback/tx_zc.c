@@ -29,6 +29,7 @@
 
 #include "netback/common.h"
 #include "netback/tx_zc.h"
+#include "ring/xsplit_ids.h"
 
 /* Teardown waits this long past the guest-receive drain timeout. */
 #define ZC_TEARDOWN_GRACE_MS	5000U
@@ -70,8 +71,8 @@ struct xsplit_nb_zc {
 	u32 nr;
 	struct zc_slot *slots;
 
-	spinlock_t lock;		/* both index rings */
-	struct xsplit_nb_idx_ring free;	/* NAPI takes, worker returns */
+	spinlock_t lock;		/* free and done */
+	struct xsplit_ids free;		/* NAPI takes, worker returns */
 	struct xsplit_nb_idx_ring done;	/* callbacks add, worker takes */
 	atomic_t held;			/* slots off the free ring */
 	wait_queue_head_t idle_wq;
@@ -90,7 +91,8 @@ struct xsplit_nb_zc {
 	u16 *unmap_slot;
 	u16 *batch;
 
-	u16 *free_idx;
+	u32 *free_ids;
+	u8 *free_busy;
 	u16 *done_idx;
 };
 
@@ -189,13 +191,14 @@ bool xsplit_nb_zc_take(struct xsplit_nb_zc *zc, struct xsplit_nb_tx_pkt *pkt,
 
 	/* irqsave: netpoll runs NAPI with interrupts off. */
 	spin_lock_irqsave(&zc->lock, flags);
-	shape.pool_free = xsplit_nb_idx_count(&zc->free);
+	shape.pool_free = zc->free.nr_free;
 	if (!xsplit_nb_zc_eligible(&shape)) {
 		spin_unlock_irqrestore(&zc->lock, flags);
 		return false;
 	}
+	/* eligible: pool_free >= n, so every get succeeds */
 	for (i = 0; i < n; i++)
-		xsplit_nb_idx_get(&zc->free, &idx[i]);
+		idx[i] = (u16)xsplit_ids_get(&zc->free);
 	spin_unlock_irqrestore(&zc->lock, flags);
 	atomic_add(n, &zc->held);
 
@@ -400,7 +403,7 @@ static void zc_recycle(struct xsplit_nb_zc *zc, u32 n)
 	spin_lock_irqsave(&zc->lock, flags);
 	for (i = 0; i < n; i++)
 		if (zc->slots[zc->batch[i]].page)
-			xsplit_nb_idx_put(&zc->free, zc->batch[i]);
+			xsplit_ids_put(&zc->free, zc->batch[i]);
 	spin_unlock_irqrestore(&zc->lock, flags);
 }
 
@@ -441,7 +444,8 @@ static void zc_free_arrays(struct xsplit_nb_zc *zc)
 	kvfree(zc->unmap_pages);
 	kvfree(zc->unmap_slot);
 	kvfree(zc->batch);
-	kvfree(zc->free_idx);
+	kvfree(zc->free_ids);
+	kvfree(zc->free_busy);
 	kvfree(zc->done_idx);
 }
 
@@ -457,11 +461,12 @@ static int zc_alloc_arrays(struct xsplit_nb_zc *zc, u32 ring_size)
 	zc->unmap_pages = kvcalloc(n, sizeof(*zc->unmap_pages), GFP_KERNEL);
 	zc->unmap_slot = kvcalloc(n, sizeof(*zc->unmap_slot), GFP_KERNEL);
 	zc->batch = kvcalloc(n, sizeof(*zc->batch), GFP_KERNEL);
-	zc->free_idx = kvcalloc(ring_size, sizeof(u16), GFP_KERNEL);
+	zc->free_ids = kvcalloc(n, sizeof(*zc->free_ids), GFP_KERNEL);
+	zc->free_busy = kvcalloc(n, sizeof(*zc->free_busy), GFP_KERNEL);
 	zc->done_idx = kvcalloc(ring_size, sizeof(u16), GFP_KERNEL);
 	if (!zc->slots || !zc->map_ops || !zc->map_pages || !zc->map_slot ||
 	    !zc->unmap_ops || !zc->unmap_pages || !zc->unmap_slot ||
-	    !zc->batch || !zc->free_idx || !zc->done_idx)
+	    !zc->batch || !zc->free_ids || !zc->free_busy || !zc->done_idx)
 		return -ENOMEM;
 	return 0;
 }
@@ -487,7 +492,6 @@ static int zc_alloc_pages(struct xsplit_nb_zc *zc)
 		}
 		zc->slots[i].zc = zc;
 		zc->slots[i].handle = XSPLIT_GNT_INVALID_HANDLE;
-		xsplit_nb_idx_put(&zc->free, i);
 	}
 	return 0;
 }
@@ -568,7 +572,8 @@ void xsplit_nb_zc_create(struct xsplit_nb_queue *q)
 	zc->nr = xsplit_nb_zc_pool_size(ring_size, XSPLIT_NB_FATAL_SLOTS_MAX);
 	if (!zc->nr || zc_alloc_arrays(zc, ring_size))
 		goto free;
-	xsplit_nb_idx_init(&zc->free, zc->free_idx, ring_size);
+	/* every slot free: the pages come next, or the pool is not made */
+	xsplit_ids_init(&zc->free, zc->free_ids, zc->free_busy, zc->nr);
 	xsplit_nb_idx_init(&zc->done, zc->done_idx, ring_size);
 	if (zc_alloc_pages(zc))
 		goto free;

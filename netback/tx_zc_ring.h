@@ -3,8 +3,9 @@
  * Pure bookkeeping of zero-copy guest transmit (tx_zc.c), free of kernel
  * calls so the unit tests exercise it in user space:
  *
- *  - a ring of slot indices: the pool's free slots, and the slots the
- *    stack has let go of and that wait for their unmap and response;
+ *  - a ring of slot indices: the slots the stack has let go of and that
+ *    wait for their unmap and response, in the order they came back (the
+ *    pool's free slots are outstanding ids, ring/xsplit_ids.h);
  *  - which slots the copied headers use up, and whether the rest of one
  *    guest packet is mapped or the whole packet copied.
  *

@@ -213,7 +213,7 @@ static void tx_put_reqs(struct xsplit_nf_queue *q, struct sk_buff *skb,
 
 	for (i = 0; i < tp->nr; i++) {
 		struct xsplit_netif_tx_request req = { 0 };
-		int id = xsplit_nf_txid_get(&q->txids);
+		int id = xsplit_ids_get(&q->txids.ids);
 
 		/* Room on the ring means a free id: ids <= ring slots. */
 		if (WARN_ON_ONCE(id < 0))
@@ -240,7 +240,7 @@ static void tx_put_reqs(struct xsplit_nf_queue *q, struct sk_buff *skb,
 static bool tx_room(const struct xsplit_nf_queue *q)
 {
 	return xsplit_front_free_reqs(&q->tx.r) >= XSPLIT_NF_TX_STOP_THRESH &&
-	       q->txids.nr_free >= XSPLIT_NF_TX_MAX_SLOTS;
+	       q->txids.ids.nr_free >= XSPLIT_NF_TX_MAX_SLOTS;
 }
 
 static bool tx_acceptable(const struct sk_buff *skb)
@@ -354,7 +354,7 @@ int xsplit_nf_tx_frame(struct xsplit_nf_queue *q, const void *data,
 		tx_buf_put(&buf);
 		return -ENOSPC;
 	}
-	id = xsplit_nf_txid_get(&q->txids);
+	id = xsplit_ids_get(&q->txids.ids);
 	/* Room on the ring means a free id: ids <= ring slots. */
 	if (WARN_ON_ONCE(id < 0))
 		id = 0;
@@ -392,7 +392,7 @@ static void tx_done(struct xsplit_nf_queue *q, u16 id)
 	/* The backend answered but still maps the page. */
 	if (unlikely(!tx_buf_put(&q->tx_bufs[id])))
 		xsplit_nf_queue_broken(q, "still maps a tx page");
-	xsplit_nf_txid_put(&q->txids, id);
+	xsplit_ids_put(&q->txids.ids, id);
 }
 
 /* Handle one response; false if the backend broke the protocol. */
@@ -455,6 +455,6 @@ void xsplit_nf_tx_release(struct xsplit_nf_queue *q)
 		if (!q->tx_bufs[i].page)
 			continue;
 		tx_buf_put(&q->tx_bufs[i]);
-		xsplit_nf_txid_put(&q->txids, i);
+		xsplit_ids_put(&q->txids.ids, i);
 	}
 }

@@ -7,43 +7,13 @@
 
 /* ---- tx ids ---- */
 
+/* @nr ids, at most the ring's; none (every get -ENOSPC) for 0. */
 void xsplit_nf_txids_init(struct xsplit_nf_txids *t, u16 nr)
 {
-	unsigned int i;
-
 	if (nr > XSPLIT_NF_TX_RING_SIZE)
 		nr = XSPLIT_NF_TX_RING_SIZE;
-	memset(t, 0, sizeof(*t));
-	t->nr = nr;
-	t->nr_free = nr;
-	t->free_head = nr ? 0 : XSPLIT_NF_TXID_END;
-	for (i = 0; i < nr; i++)
-		t->next[i] = i + 1 < nr ? (u16)(i + 1) : XSPLIT_NF_TXID_END;
-}
-
-/* Returns a free id, now outstanding, or -ENOSPC. */
-int xsplit_nf_txid_get(struct xsplit_nf_txids *t)
-{
-	u16 id = t->free_head;
-
-	if (id == XSPLIT_NF_TXID_END)
-		return -ENOSPC;
-	t->free_head = t->next[id];
-	t->busy[id] = true;
-	t->nr_free--;
-	return id;
-}
-
-/* Ends an outstanding id; -EINVAL if it was not (a second answer). */
-int xsplit_nf_txid_put(struct xsplit_nf_txids *t, u16 id)
-{
-	if (id >= t->nr || !t->busy[id])
-		return -EINVAL;
-	t->busy[id] = false;
-	t->next[id] = t->free_head;
-	t->free_head = id;
-	t->nr_free++;
-	return 0;
+	if (xsplit_ids_init(&t->ids, t->free, t->busy, nr))
+		t->ids = (struct xsplit_ids){ t->free, t->busy, 0, 0 };
 }
 
 /**
@@ -58,7 +28,7 @@ enum xsplit_nf_tx_verdict
 xsplit_nf_tx_check(const struct xsplit_nf_txids *t,
 		   const struct xsplit_netif_tx_response *rsp)
 {
-	bool ours = rsp->id < t->nr && t->busy[rsp->id];
+	bool ours = xsplit_ids_busy(&t->ids, rsp->id);
 
 	switch (rsp->status) {
 	case XSPLIT_NETIF_RSP_NULL:

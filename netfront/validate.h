@@ -24,6 +24,7 @@
 #define XSPLIT_NETFRONT_VALIDATE_H
 
 #include "ring/netif.h"
+#include "ring/xsplit_ids.h"
 
 /* One-page rings: the only layout tx-ring-ref / rx-ring-ref can name. */
 #define XSPLIT_NF_TX_RING_SIZE \
@@ -35,21 +36,17 @@ static_assert(XSPLIT_NF_RX_RING_SIZE == 256);
 
 /* Smallest frame we hand to the stack: an Ethernet header. */
 #define XSPLIT_NF_MIN_FRAME 14U
-/* End of the free list of tx ids. */
-#define XSPLIT_NF_TXID_END 0xffffU
-
-/* The tx ids: a free list plus the set of ids the backend owes us. */
+/*
+ * The tx ids (ring/xsplit_ids.h): the ids the backend owes us an answer
+ * for are outstanding, with their storage.
+ */
 struct xsplit_nf_txids {
-	u16 nr;
-	u16 free_head;
-	u16 nr_free;
-	u16 next[XSPLIT_NF_TX_RING_SIZE];
-	bool busy[XSPLIT_NF_TX_RING_SIZE];
+	struct xsplit_ids ids;
+	u32 free[XSPLIT_NF_TX_RING_SIZE];
+	u8 busy[XSPLIT_NF_TX_RING_SIZE];
 };
 
 void xsplit_nf_txids_init(struct xsplit_nf_txids *t, u16 nr);
-int xsplit_nf_txid_get(struct xsplit_nf_txids *t);
-int xsplit_nf_txid_put(struct xsplit_nf_txids *t, u16 id);
 
 enum xsplit_nf_tx_verdict {
 	XSPLIT_NF_TX_NULL,	/* answers an extra-info slot: nothing to do */

@@ -60,6 +60,7 @@ struct fe {
 	struct xsplit_blkf_tab tab;
 	struct xsplit_blkf_out ent[MAX_ENTS];
 	u32 free[MAX_ENTS];
+	u8 busy[MAX_ENTS];
 	/* model */
 	bool out[MAX_ENTS];
 	u8 op[MAX_ENTS], iop[MAX_ENTS];
@@ -100,7 +101,7 @@ static void complete(struct fe *fe, const struct xsplit_blkif_response *r)
 		fe->broken = true;
 		return;
 	}
-	check(d.id < fe->tab.nr && fe->out[d.id]);
+	check(d.id < fe->tab.ids.nr && fe->out[d.id]);
 	check(r->operation == fe->op[d.id] || r->operation == fe->iop[d.id]);
 	check(d.op == fe->op[d.id]);
 	check(d.status == 0 || d.status == -EIO || d.status == -EOPNOTSUPP);
@@ -157,8 +158,8 @@ static void answer_good(struct fe *fe, struct input *in)
 	u32 i, start = take8(in);
 
 	memset(&r, 0, sizeof(r));
-	for (i = 0; i < fe->tab.nr; i++) {
-		u32 id = (start + i) % fe->tab.nr;
+	for (i = 0; i < fe->tab.ids.nr; i++) {
+		u32 id = (start + i) % fe->tab.ids.nr;
 
 		if (fe->out[id]) {
 			r.id = id;
@@ -189,7 +190,7 @@ static void step(struct fe *fe, struct input *in)
 		WRITE_ONCE(fe->front.r.sring->rsp_prod, fe->rsp_prod);
 		break;
 	}
-	check(fe->tab.nr_free + fe->nr_out == fe->tab.nr);
+	check(fe->tab.ids.nr_free + fe->nr_out == fe->tab.ids.nr);
 }
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t len)
@@ -203,7 +204,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t len)
 	check(xsplit_blkif_sring_init(page, order) == 0);
 	check(xsplit_blkif_front_attach(&fe->front, page, order, 0) == 0);
 	check(fe->front.r.nr_ents <= MAX_ENTS);
-	check(xsplit_blkf_tab_init(&fe->tab, fe->ent, fe->free,
+	check(xsplit_blkf_tab_init(&fe->tab, fe->ent, fe->free, fe->busy,
 				   fe->front.r.nr_ents) == 0);
 	while (in.pos < in.len)
 		step(fe, &in);

@@ -40,18 +40,18 @@ static void fuzz_tx(struct xsplit_nf_txids *t, struct input *in)
 	int id;
 
 	/* Keep some ids outstanding, as a sending front end would. */
-	while (t->nr_free > t->nr / 2) {
-		id = xsplit_nf_txid_get(t);
-		check(id >= 0 && id < t->nr && t->busy[id]);
+	while (t->ids.nr_free > t->ids.nr / 2) {
+		id = xsplit_ids_get(&t->ids);
+		check(id >= 0 && xsplit_ids_busy(&t->ids, id));
 	}
 	if (!take(in, &rsp, sizeof(rsp)))
 		return;
-	was_busy = rsp.id < t->nr && t->busy[rsp.id];
+	was_busy = xsplit_ids_busy(&t->ids, rsp.id);
 	v = xsplit_nf_tx_check(t, &rsp);
 	if (v == XSPLIT_NF_TX_OK || v == XSPLIT_NF_TX_ERR) {
 		check(was_busy);
-		check(xsplit_nf_txid_put(t, rsp.id) == 0);
-		check(xsplit_nf_txid_put(t, rsp.id) == -EINVAL);
+		check(xsplit_ids_put(&t->ids, rsp.id) == 0);
+		check(xsplit_ids_put(&t->ids, rsp.id) == -EINVAL);
 	} else if (v == XSPLIT_NF_TX_BAD) {
 		check(!was_busy || rsp.status != XSPLIT_NETIF_RSP_OKAY);
 	}

@@ -17,13 +17,14 @@ struct tab_fixture {
 	struct xsplit_blkf_tab tab;
 	struct xsplit_blkf_out ent[NR];
 	u32 free[NR];
+	u8 busy[NR];
 };
 
 static struct tab_fixture fx;
 
 static int setup(void **state)
 {
-	assert_int_equal(xsplit_blkf_tab_init(&fx.tab, fx.ent, fx.free, NR), 0);
+	assert_int_equal(xsplit_blkf_tab_init(&fx.tab, fx.ent, fx.free, fx.busy, NR), 0);
 	return 0;
 }
 
@@ -42,9 +43,14 @@ static void test_init_rejects(void **state)
 {
 	struct xsplit_blkf_tab t;
 
-	assert_int_equal(xsplit_blkf_tab_init(&t, NULL, fx.free, NR), -EINVAL);
-	assert_int_equal(xsplit_blkf_tab_init(&t, fx.ent, NULL, NR), -EINVAL);
-	assert_int_equal(xsplit_blkf_tab_init(&t, fx.ent, fx.free, 0), -EINVAL);
+	assert_int_equal(xsplit_blkf_tab_init(&t, NULL, fx.free, fx.busy, NR),
+			 -EINVAL);
+	assert_int_equal(xsplit_blkf_tab_init(&t, fx.ent, NULL, fx.busy, NR),
+			 -EINVAL);
+	assert_int_equal(xsplit_blkf_tab_init(&t, fx.ent, fx.free, NULL, NR),
+			 -EINVAL);
+	assert_int_equal(xsplit_blkf_tab_init(&t, fx.ent, fx.free, fx.busy, 0),
+			 -EINVAL);
 }
 
 static void test_alloc_all_then_full(void **state)
@@ -70,7 +76,7 @@ static void test_good_response(void **state)
 	assert_int_equal(d.status, 0);
 	assert_int_equal(d.op, XSPLIT_BLKIF_OP_WRITE);
 	assert_false(xsplit_blkf_tab_busy(&fx.tab, id));
-	assert_int_equal(fx.tab.nr_free, NR);
+	assert_int_equal(fx.tab.ids.nr_free, NR);
 }
 
 /* A second response for the same id is refused: completed once only. */
@@ -83,7 +89,7 @@ static void test_duplicate_refused(void **state)
 	r = rsp(id, XSPLIT_BLKIF_OP_READ, XSPLIT_BLKIF_RSP_OKAY);
 	assert_int_equal(xsplit_blkf_rsp_check(&fx.tab, &r, &d), 0);
 	assert_int_equal(xsplit_blkf_rsp_check(&fx.tab, &r, &d), -EALREADY);
-	assert_int_equal(fx.tab.nr_free, NR);
+	assert_int_equal(fx.tab.ids.nr_free, NR);
 }
 
 struct id_case {
@@ -113,7 +119,7 @@ static void test_ids_outside(void **state)
 	}
 	/* nothing moved: id 0 is still out */
 	assert_true(xsplit_blkf_tab_busy(&fx.tab, 0));
-	assert_int_equal(fx.tab.nr_free, NR - 1);
+	assert_int_equal(fx.tab.ids.nr_free, NR - 1);
 }
 
 struct op_case {
@@ -155,7 +161,7 @@ static void test_operation_echo(void **state)
 		if (cases[i].ret)
 			xsplit_blkf_tab_release(&fx.tab, id);
 	}
-	assert_int_equal(fx.tab.nr_free, NR);
+	assert_int_equal(fx.tab.ids.nr_free, NR);
 }
 
 struct status_case {
@@ -198,7 +204,7 @@ static void test_release_twice(void **state)
 	assert_int_equal(xsplit_blkf_tab_release(&fx.tab, id), 0);
 	assert_int_equal(xsplit_blkf_tab_release(&fx.tab, id), -EINVAL);
 	assert_int_equal(xsplit_blkf_tab_release(&fx.tab, NR), -EINVAL);
-	assert_int_equal(fx.tab.nr_free, NR);
+	assert_int_equal(fx.tab.ids.nr_free, NR);
 }
 
 /* Out-of-order answers, as a backend with several workers gives them. */
@@ -216,7 +222,7 @@ static void test_out_of_order(void **state)
 		assert_int_equal(xsplit_blkf_rsp_check(&fx.tab, &r, &d), 0);
 		assert_int_equal(d.id, order[i]);
 	}
-	assert_int_equal(fx.tab.nr_free, NR);
+	assert_int_equal(fx.tab.ids.nr_free, NR);
 	r = rsp(order[0], XSPLIT_BLKIF_OP_WRITE, 0);
 	assert_int_equal(xsplit_blkf_rsp_check(&fx.tab, &r, &d), -EALREADY);
 }

@@ -26,17 +26,17 @@ static void test_txids_cycle(void **state)
 
 	xsplit_nf_txids_init(&t, XSPLIT_NF_TX_RING_SIZE);
 	for (i = 0; i < XSPLIT_NF_TX_RING_SIZE; i++) {
-		id = xsplit_nf_txid_get(&t);
+		id = xsplit_ids_get(&t.ids);
 		assert_true(id >= 0 && (unsigned int)id < XSPLIT_NF_TX_RING_SIZE);
 	}
-	assert_int_equal(xsplit_nf_txid_get(&t), -ENOSPC);
-	assert_int_equal(t.nr_free, 0);
-	assert_int_equal(xsplit_nf_txid_put(&t, 7), 0);
-	assert_int_equal(xsplit_nf_txid_put(&t, 7), -EINVAL);
-	assert_int_equal(xsplit_nf_txid_get(&t), 7);
-	assert_int_equal(xsplit_nf_txid_put(&t, XSPLIT_NF_TX_RING_SIZE),
+	assert_int_equal(xsplit_ids_get(&t.ids), -ENOSPC);
+	assert_int_equal(t.ids.nr_free, 0);
+	assert_int_equal(xsplit_ids_put(&t.ids, 7), 0);
+	assert_int_equal(xsplit_ids_put(&t.ids, 7), -EINVAL);
+	assert_int_equal(xsplit_ids_get(&t.ids), 7);
+	assert_int_equal(xsplit_ids_put(&t.ids, XSPLIT_NF_TX_RING_SIZE),
 			 -EINVAL);
-	assert_int_equal(xsplit_nf_txid_put(&t, 0xffff), -EINVAL);
+	assert_int_equal(xsplit_ids_put(&t.ids, 0xffff), -EINVAL);
 }
 
 static void test_txids_small_and_oversized(void **state)
@@ -44,9 +44,9 @@ static void test_txids_small_and_oversized(void **state)
 	struct xsplit_nf_txids t;
 
 	xsplit_nf_txids_init(&t, 0);
-	assert_int_equal(xsplit_nf_txid_get(&t), -ENOSPC);
+	assert_int_equal(xsplit_ids_get(&t.ids), -ENOSPC);
 	xsplit_nf_txids_init(&t, 1000);
-	assert_int_equal(t.nr, XSPLIT_NF_TX_RING_SIZE);
+	assert_int_equal(t.ids.nr, XSPLIT_NF_TX_RING_SIZE);
 }
 
 static void test_tx_verdicts(void **state)
@@ -73,7 +73,7 @@ static void test_tx_verdicts(void **state)
 
 	xsplit_nf_txids_init(&t, 8);
 	for (i = 0; i < 4; i++)
-		xsplit_nf_txid_get(&t);		/* ids 0..3 outstanding */
+		xsplit_ids_get(&t.ids);		/* ids 0..3 outstanding */
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct xsplit_netif_tx_response r = {
 			cases[i].id, cases[i].status

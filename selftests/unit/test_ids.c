@@ -62,7 +62,7 @@ static void test_put_refuses(void **state)
 	id = xsplit_ids_get(&ids);
 	assert_int_equal(xsplit_ids_put(&ids, id), 0);
 	assert_int_equal(xsplit_ids_put(&ids, id), -EINVAL);	/* twice */
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		assert_int_equal(xsplit_ids_put(&ids, bad[i]), -EINVAL);
 		assert_false(xsplit_ids_busy(&ids, bad[i]));
 	}

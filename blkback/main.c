@@ -8,7 +8,7 @@
 #include <xen/xen.h>
 
 #include "blkback/common.h"
-#include "xenbus/xsplit_counters.h"
+#include "core/xsplit_counters.h"
 #include "core/xsplit_param.h"
 
 /* Linux's defaults, so a switch of backend changes no behaviour. */

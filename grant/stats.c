@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Grant counters, shown in debugfs by xenbus/stats.c:
+ * Grant counters, shown in debugfs by core/stats.c:
  *   grants_mapped  foreign grants mapped by xsplit_gnt_map() and not yet
  *                  unmapped (persistent-grant caches included), and those
  *                  a driver maps itself into its own pages and accounts

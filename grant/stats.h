@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Module-wide grant counters of xsplit_core, read-only in debugfs
- * (/sys/kernel/debug/xsplit_core/, shown by xenbus/stats.c): what a
+ * (/sys/kernel/debug/xsplit_core/, shown by core/stats.c): what a
  * backend has mapped right now, and the pages lost to grants that could
  * not be unmapped.  Leak checks compare them before and after a guest's
  * life.

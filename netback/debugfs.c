@@ -13,7 +13,7 @@
 #include <linux/seq_file.h>
 
 #include "netback/common.h"
-#include "xenbus/xsplit_counters.h"
+#include "core/xsplit_counters.h"
 
 /* "io_ring_q" and a queue number */
 #define XSPLIT_NB_DEBUGFS_NAME	24

@@ -7,7 +7,7 @@
 #include <xen/xen.h>
 
 #include "netback/common.h"
-#include "xenbus/xsplit_counters.h"
+#include "core/xsplit_counters.h"
 
 struct xsplit_nb_live xsplit_nb_live;
 struct dentry *xsplit_nb_debugfs;

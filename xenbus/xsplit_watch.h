@@ -32,7 +32,7 @@ static inline bool xsplit_xb_watch_accept(unsigned int nr_pending)
 struct xenbus_watch;
 
 /*
- * What the bound does, for the lab (xenbus/stats.c shows them): the most
+ * What the bound does, for the lab (core/stats.c shows them): the most
  * events one bounded watch had queued at once (the one just accepted
  * included), and the events dropped.
  */

@@ -561,7 +561,7 @@ leak_snapshot() {
 leak_value() { awk -v k="$2" '$1 == k { print $2 }' "$1"; }
 
 # leak_tally KEY: a counter that only grows while its module is loaded
-# (a peak or a running total, xenbus/stats.c), not something held: the
+# (a peak or a running total, core/stats.c), not something held: the
 # leak checks skip it.
 leak_tally() { case $1 in *_peak | *_total) true ;; *) false ;; esac; }
 

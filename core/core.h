@@ -2,7 +2,7 @@
 /*
  * Module-level plumbing of xsplit_core.ko: each concern (xenbus, grant,
  * evtchn) that needs set-up at load time provides an init/exit pair and is
- * listed once in xenbus/main.c.
+ * listed once in core/main.c.
  */
 #ifndef XSPLIT_CORE_H
 #define XSPLIT_CORE_H

@@ -9,7 +9,7 @@
 #include <linux/module.h>
 #include <linux/seq_file.h>
 
-#include "xenbus/xsplit_counters.h"
+#include "core/xsplit_counters.h"
 #include "ring/xsplit_ring.h"
 
 /* Every counter file is read-only: the module alone moves its counters. */

@@ -13,8 +13,8 @@
 #include <linux/kernel.h>
 
 #include "grant/stats.h"
-#include "xenbus/stats.h"
-#include "xenbus/xsplit_counters.h"
+#include "core/stats.h"
+#include "core/xsplit_counters.h"
 #include "xenbus/xsplit_watch.h"
 
 static const struct xsplit_counter xsplit_core_counters[] = {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The core module's debugfs counters (xenbus/stats.c). */
+/* The core module's debugfs counters (core/stats.c). */
 #ifndef XSPLIT_XENBUS_STATS_H
 #define XSPLIT_XENBUS_STATS_H
 

@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * xsplit_core.ko: module init and exit only.  The shared core of the xsplit
- * split drivers (XenBus state machine, grant and event-channel helpers) is
- * in the files next to this one and in grant/ and evtchn/.
+ * split drivers is in xenbus/ (the XenBus state machine, XenStore keys),
+ * grant/, evtchn/ and ring/; this folder holds what ties them into one
+ * module and what every module shares (the counters registry, the
+ * parameter helper).
  */
 #include <linux/module.h>
 #include <linux/init.h>
 #include <xen/xen.h>
 
-#include "xenbus/core.h"
-#include "xenbus/stats.h"
+#include "core/core.h"
+#include "core/stats.h"
 #include "fault/xsplit_fault.h"
 
 /* Brought up in order, torn down in reverse. */

@@ -2,12 +2,14 @@
 /*
  * xsplit blkfront: private structures shared by its files.
  *
- *   main.c    module init/exit, parameters, minor numbers
- *   xenbus.c  the XenBus callbacks: negotiation, connect, reconnect
- *   ring.c    rings and event channels, requests onto the ring,
- *             responses off it (through the validator of rsp.c)
- *   grants.c  the pages the backend sees: direct, bounced or persistent
- *   queue.c   blk-mq and the gendisk
+ *   main.c      module init/exit, parameters, minor numbers
+ *   xenbus.c    the XenBus callbacks: negotiation, connect, reconnect
+ *   ring.c      rings and event channels; in-flight requests handed back
+ *               to blk-mq on disconnect
+ *   submit.c    a blk request onto the ring as one or more ring requests
+ *   complete.c  responses off the ring, through the validator of rsp.c
+ *   grants.c    the pages the backend sees: direct, bounced or persistent
+ *   queue.c     blk-mq and the gendisk
  *   vdev.c, rsp.c   pure code, unit-tested in user space
  */
 #ifndef XSPLIT_BLKFRONT_H

@@ -2,7 +2,8 @@
 /*
  * The XenBus device state machine as a pure function: no XenStore, no
  * kernel objects, so every input can be tested in user space.  The glue in
- * xenbus.c feeds it events and carries out the actions it returns.
+ * dispatch.c feeds it events and carries out the actions it returns
+ * (reconf.c for a backend's reconfiguration).
  */
 #ifndef XSPLIT_XENBUS_FSM_H
 #define XSPLIT_XENBUS_FSM_H

@@ -183,7 +183,7 @@ struct rx_dest {
 
 /*
  * The next posted buffer, below what rx_avail() saw: never fails, for
- * slots_needed() counts every slot that build() takes.
+ * slots_needed() counts every slot that rx_build() takes.
  */
 static u16 take_req(struct rx_dest *d)
 {
@@ -322,8 +322,8 @@ static void plan_extras(struct rx_dest *d, struct sk_buff *skb)
 	}
 }
 
-static void build(struct xsplit_nb_queue *q, struct sk_buff *skb,
-		  u16 headroom)
+static void rx_build(struct xsplit_nb_queue *q, struct sk_buff *skb,
+		     u16 headroom)
 {
 	struct xsplit_nb_rx_pkt *pkt = &q->rx_pkts[q->nr_rx_pkts++];
 	struct rx_dest d = { .q = q, .pkt = pkt };
@@ -391,7 +391,7 @@ static void rx_respond(struct xsplit_nb_queue *q, struct xsplit_nb_rx_pkt *pkt)
 	dev_consume_skb_any(pkt->skb);
 }
 
-static void flush(struct xsplit_nb_queue *q)
+static void rx_copy_and_answer(struct xsplit_nb_queue *q)
 {
 	unsigned int i;
 
@@ -436,10 +436,10 @@ static unsigned int rx_action(struct xsplit_nb_queue *q)
 		}
 		q->rx_last_ok = jiffies;
 		WRITE_ONCE(q->rx_need, 1);
-		build(q, rx_dequeue(q), headroom);
+		rx_build(q, rx_dequeue(q), headroom);
 		built++;
 	}
-	flush(q);
+	rx_copy_and_answer(q);
 	return built;
 }
 

@@ -379,7 +379,7 @@ static void build_packet(struct xsplit_nb_queue *q)
 	q->nr_tx_pkts++;
 }
 
-static void handle(struct xsplit_nb_queue *q, int verdict)
+static void tx_act_on(struct xsplit_nb_queue *q, int verdict)
 {
 	const struct xsplit_netif_extra_info *e;
 	int err = 0;
@@ -564,7 +564,7 @@ int xsplit_nb_tx_poll(struct napi_struct *napi, int budget)
 		if (ret == TX_EMPTY || ret == TX_THROTTLED ||
 		    ret == XSPLIT_NB_TXV_FATAL)
 			break;
-		handle(q, ret);
+		tx_act_on(q, ret);
 		done++;
 	}
 	finish_all(q);

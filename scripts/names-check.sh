@@ -7,9 +7,12 @@
 # one module make a backtrace, ftrace or a grep say less than it should,
 # and the compiler cannot tell: each is local to its file.  The modules'
 # files come from the Kbuild.inc lists ("xsplit_X-y += dir/a.o dir/b.o").
+# Nor is a function of a module's own named by a bare verb (GENERIC): in a
+# backtrace handle() or flush() says nothing about what was handled.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
+GENERIC="handle build flush process run work check update do_work"
 bad=0
 list=$(mktemp)
 trap 'rm -f "$list"' EXIT
@@ -26,6 +29,12 @@ for mod in $(cut -d' ' -f1 "$list" | sort -u); do
 	for f in $dups; do
 		echo "names: $mod has more than one static $f():" \
 			$(grep -l "^static [^=(]*[ *]$f(" $files) >&2
+		bad=1
+	done
+	for f in $GENERIC; do
+		hits=$(grep -l "^static [^=(]*[ *]$f(" $files || true)
+		[ -z "$hits" ] && continue
+		echo "names: $mod has a static $f(), a bare verb:" $hits >&2
 		bad=1
 	done
 done

@@ -1,8 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
-# ring/: the generic shared ring, the blkif/netif wire formats and the
-# netif offload rules both network drivers share; the outstanding-id sets.
-TESTS += test_ring test_wire test_netif_offload test_ids
+# ring/: the generic shared ring, the blkif/netif wire formats, the
+# outstanding-id sets.
+TESTS += test_ring test_wire test_ids
 test_ring_SRCS := test_ring.c
 test_wire_SRCS := test_wire.c
-test_netif_offload_SRCS := test_netif_offload.c
 test_ids_SRCS := test_ids.c

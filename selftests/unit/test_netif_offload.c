@@ -12,7 +12,7 @@
 
 #include "table.h"
 
-#include "ring/netif_offload.h"
+#include "net/netif_offload.h"
 
 #define SG	NETIF_F_SG
 #define IPC	NETIF_F_IP_CSUM

@@ -28,7 +28,7 @@
 #include "grant/xsplit_grant.h"
 #include "evtchn/xsplit_evtchn.h"
 #include "ring/netif.h"
-#include "net/netif_offload.h"
+#include "netif/offload.h"
 #include "netback/txval.h"
 #include "netback/ctrl.h"
 #include "netback/tx_zc.h"

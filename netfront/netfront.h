@@ -25,7 +25,7 @@
 #include "compat/xsplit_compat_net.h"
 #include "xenbus/xsplit_xenbus.h"
 #include "evtchn/xsplit_evtchn.h"
-#include "net/netif_offload.h"
+#include "netif/offload.h"
 #include "netfront/validate.h"
 
 /* Most queues we ask for, whatever the backend offers. */

@@ -12,7 +12,7 @@
 
 #include "table.h"
 
-#include "net/netif_offload.h"
+#include "netif/offload.h"
 
 #define SG	NETIF_F_SG
 #define IPC	NETIF_F_IP_CSUM

@@ -1,4 +1,4 @@
 # SPDX-License-Identifier: GPL-2.0
-# net/: what both network drivers share (the netif offload rules).
+# netif/: what both network drivers share (the netif offload rules).
 TESTS += test_netif_offload
 test_netif_offload_SRCS := test_netif_offload.c

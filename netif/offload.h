@@ -6,8 +6,8 @@
  * the backend's.  Free of kernel calls so that the unit tests exercise it
  * in user space.
  */
-#ifndef XSPLIT_NET_NETIF_OFFLOAD_H
-#define XSPLIT_NET_NETIF_OFFLOAD_H
+#ifndef XSPLIT_NETIF_OFFLOAD_H
+#define XSPLIT_NETIF_OFFLOAD_H
 
 #include "ring/netif.h"
 
@@ -70,4 +70,4 @@ xsplit_netif_max_mtu(const struct xsplit_netif_offload *peer,
 	return peer->sg ? XSPLIT_NETIF_SG_MAX_MTU(l2_hlen) : ETH_DATA_LEN;
 }
 
-#endif /* XSPLIT_NET_NETIF_OFFLOAD_H */
+#endif /* XSPLIT_NETIF_OFFLOAD_H */

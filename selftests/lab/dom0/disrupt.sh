@@ -138,10 +138,7 @@ device_states() {
 # wait_connected NAME SECONDS; on failure print the device states.
 wait_connected() {
 	local _
-	for _ in $(seq "$2"); do
-		connected "$1" && return 0
-		sleep 1
-	done
+	wait_for "$2" "$1's devices Connected" connected "$1" && return 0
 	device_states "$1"
 	return 1
 }
@@ -164,17 +161,13 @@ load_servers_stop() {
 # to run and the backend to see block I/O; the sampler then runs.
 # LOAD_FIO_RATE caps fio's IOPS, so that the load lasts a known time.
 load_guest() {
-	local log=$CONSOLE_DIR/guest-$1.log _
 	load_job "$LAB_OUT/job.sh" "GIP=$2/24" DISK=/dev/xvdb "FIO_MB=$4" \
 		FIO_DEPTH=32 SPORT=5201 "STREAM_MB=$5" APORT=5202 \
 		${LOAD_FIO_RATE:+"FIO_RATE=$LOAD_FIO_RATE"}
 	guest_start "$1" "$LAB_OUT/job.sh" "disk = ['phy:$3,xvdb,w']" \
 		"vif = ['bridge=xenbr0']"
-	for _ in $(seq 120); do
-		grep -q LAB-SR-FIO-START "$log" 2>/dev/null && break
-		sleep 2
-	done
-	grep -q LAB-SR-FIO-START "$log" || { guest_collect "$1"; fail "fio never started"; }
+	wait_for 240 "fio started in $1" console_has "$1" LAB-SR-FIO-START ||
+		{ guest_collect "$1"; fail "fio never started"; }
 	sampler_start "$LAB_OUT/progress.log"
 	progress_after ^vbd 0 120 || { guest_collect "$1"; fail "no block I/O at the backend"; }
 }

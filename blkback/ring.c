@@ -207,11 +207,11 @@ static void ring_account(struct xsplit_blk_ring *ring,
 		atomic64_add(d->nr_sectors, &st->wr_sect);
 }
 
-/* Unmap, answer, and give the request back to the pool. */
+/* Unmap (or copy out), answer, and give the request back to the pool. */
 static void ring_retire(struct xsplit_blk_ring *ring,
 			struct xsplit_blk_req *req, int err)
 {
-	xsplit_blk_finish(ring, req);
+	err = xsplit_blk_finish(ring, req, err);
 	if (!err)
 		ring_account(ring, &req->d);
 	xsplit_blk_respond(ring, req->d.id, req->d.rsp_op, err);
@@ -541,11 +541,23 @@ static int ring_attach(struct xsplit_blk_ring *ring, unsigned int order)
 	}
 }
 
-static void ring_pool_free(struct xsplit_blk_ring *ring)
+/* Copy mode's pages of one pool entry, those it ever used. */
+static void ring_bufs_free(struct xsplit_blk_req *req, unsigned int segs)
+{
+	unsigned int i;
+
+	for (i = 0; req->bufs && i < segs; i++)
+		if (req->bufs[i])
+			__free_page(req->bufs[i]);
+	kvfree(req->bufs);
+}
+
+static void ring_pool_free(struct xsplit_blk_ring *ring, unsigned int segs)
 {
 	unsigned int i;
 
 	for (i = 0; ring->pool && i < ring->pool_size; i++) {
+		ring_bufs_free(&ring->pool[i], segs);
 		kvfree(ring->pool[i].maps);
 		kvfree(ring->pool[i].segs);
 		kvfree(ring->pool[i].wire);
@@ -573,6 +585,12 @@ static int ring_pool_alloc(struct xsplit_blk_ring *ring, unsigned int segs)
 		req->wire = kvcalloc(segs, sizeof(*req->wire), GFP_KERNEL);
 		if (!req->maps || !req->segs || !req->wire)
 			return -ENOMEM;
+		if (ring->copy) {
+			req->bufs = kvcalloc(segs, sizeof(*req->bufs),
+					     GFP_KERNEL);
+			if (!req->bufs)
+				return -ENOMEM;
+		}
 		list_add_tail(&req->node, &ring->free);
 	}
 	return 0;
@@ -592,6 +610,13 @@ static int ring_bind(struct xsplit_blk_ring *ring, unsigned int nr)
 	snprintf(name, sizeof(name), "xsplit-blk%u-%u", be->domid, ring->id);
 	return xsplit_evtchn_bind_backend(&ring->evtchn, be->xdev, port, name,
 					  ring_event, ring);
+}
+
+/* Segments a request of this device may have: the pool's entries' size. */
+static unsigned int ring_segs(struct xsplit_blk_dev *be)
+{
+	return max_t(unsigned int, be->lim.max_indirect_segs,
+		     XSPLIT_BLKIF_MAX_SEGMENTS_PER_REQUEST);
 }
 
 static void ring_stop(struct xsplit_blk_ring *ring)
@@ -615,15 +640,29 @@ static void ring_stop(struct xsplit_blk_ring *ring)
 	if (ring->shared.vaddr)
 		atomic_dec(&xsplit_blk_live.rings);
 	xsplit_xb_ring_unmap(ring->be->xb, &ring->shared);
-	ring_pool_free(ring);
+	ring_pool_free(ring, ring_segs(ring->be));
+	if (ring->cbatch.ops)
+		xsplit_gnt_copy_free(&ring->cbatch);
+}
+
+/*
+ * Copy mode: one batch of a request's segments, so one hypercall moves a
+ * request's data (256 segments: 1 MiB).
+ */
+static int ring_copy_init(struct xsplit_blk_ring *ring, unsigned int segs)
+{
+	ring->copy = xsplit_blk_use_copy(ring->be->adv_copy,
+					 ring->be->persistent);
+	if (!ring->copy)
+		return 0;
+	return xsplit_gnt_copy_init(&ring->cbatch, segs, NULL, NULL);
 }
 
 static int ring_start(struct xsplit_blk_ring *ring, unsigned int nr,
 		      unsigned int order)
 {
 	struct xsplit_blk_dev *be = ring->be;
-	unsigned int segs = max_t(unsigned int, be->lim.max_indirect_segs,
-				  XSPLIT_BLKIF_MAX_SEGMENTS_PER_REQUEST);
+	unsigned int segs = ring_segs(be);
 	int err;
 
 	err = xsplit_xb_ring_map(be->xb, XSPLIT_KEY_RING_REF, nr, ring->id,
@@ -632,6 +671,9 @@ static int ring_start(struct xsplit_blk_ring *ring, unsigned int nr,
 		return err;
 	atomic_inc(&xsplit_blk_live.rings);
 	err = ring_attach(ring, order);
+	if (err)
+		return err;
+	err = ring_copy_init(ring, segs);
 	if (err)
 		return err;
 	err = ring_pool_alloc(ring, segs);

@@ -107,6 +107,7 @@ struct xsplit_blkf_info {
 	unsigned int seg_cap;		/* segments one ring request carries */
 	enum xsplit_blkf_gmode gmode;
 	bool bounce;			/* trusted = 0 */
+	bool ask_persistent;		/* what we wrote at advertise */
 	u8 flush_op;			/* 0: no flush */
 	bool fua;			/* FUA writes go as barriers */
 	bool discard;

@@ -18,6 +18,7 @@
 #define KEY_TRUSTED		"trusted"
 #define KEY_PROTOCOL		"protocol"
 #define KEY_PERSISTENT		"feature-persistent"
+#define KEY_GRANT_COPY		"feature-grant-copy"
 
 static struct xsplit_blkf_info *to_info(struct xsplit_xb_dev *dev)
 {
@@ -121,7 +122,7 @@ static int write_keys(struct xsplit_xb_dev *dev, struct xenbus_transaction xbt,
 				   XEN_IO_PROTO_ABI_NATIVE);
 	if (!err)
 		err = xenbus_printf(xbt, dev->xdev->nodename, KEY_PERSISTENT,
-				    "%u", xsplit_blkf_persistent_param);
+				    "%u", info->ask_persistent);
 	return err;
 }
 
@@ -137,6 +138,15 @@ static int blkf_advertise(struct xsplit_xb_dev *dev)
 	info->bounce = !xsplit_blkf_trusted_param ||
 		       !xenbus_read_unsigned(dev->xdev->nodename, KEY_TRUSTED,
 					     1);
+	/*
+	 * A trusted backend that copies the data itself (xsplit's
+	 * feature-grant-copy) gets the bio's own pages: no persistent
+	 * grants, no copy in this guest.  An untrusted one keeps bouncing.
+	 */
+	info->ask_persistent = xsplit_blkf_persistent_param &&
+			       (info->bounce ||
+				!xenbus_read_unsigned(dev->xdev->otherend,
+						      KEY_GRANT_COPY, 0));
 	err = xsplit_xb_ring_choose_order(dev,
 					  min_t(u32, xsplit_blkf_max_order_param,
 						XSPLIT_RING_MAX_ORDER),
@@ -253,8 +263,7 @@ static void read_features(struct xsplit_blkf_info *info)
 	info->seg_cap = max_t(unsigned int, segs,
 			      XSPLIT_BLKIF_MAX_SEGMENTS_PER_REQUEST);
 
-	if (xsplit_blkf_persistent_param &&
-	    backend_u32(info, KEY_PERSISTENT, 0))
+	if (info->ask_persistent && backend_u32(info, KEY_PERSISTENT, 0))
 		info->gmode = XSPLIT_BLKF_PERSISTENT;
 	else
 		info->gmode = info->bounce ? XSPLIT_BLKF_BOUNCE :

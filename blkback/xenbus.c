@@ -234,7 +234,8 @@ static int blk_negotiate(struct xsplit_blk_dev *be, unsigned int *nr,
 			 xenbus_read_unsigned(be->xdev->otherend,
 					      "feature-persistent", 0);
 	dev_info(&be->xdev->dev, "%u queue(s), ring order %u, abi %d%s\n",
-		 *nr, *order, *abi, be->persistent ? ", persistent grants" : "");
+		 *nr, *order, *abi, be->persistent ? ", persistent grants" :
+		 xsplit_blk_use_copy(be->adv_copy, false) ? ", grant copy" : "");
 	return 0;
 }
 

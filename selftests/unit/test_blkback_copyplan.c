@@ -44,7 +44,7 @@ static void test_cseg(void **state)
 	struct xsplit_blk_cseg cs;
 	size_t i;
 
-	for (i = 0; i < sizeof(segs) / sizeof(segs[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(segs); i++) {
 		memset(&cs, 0x5a, sizeof(cs));
 		s.first_sect = segs[i].first;
 		s.last_sect = segs[i].last;

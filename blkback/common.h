@@ -54,6 +54,7 @@ extern unsigned int xsplit_blkback_max_ring_order;
 extern unsigned int xsplit_blkback_max_pgrants;
 extern unsigned int xsplit_blkback_pgrant_timeout;
 extern unsigned int xsplit_blkback_max_indirect_segs;
+extern unsigned int xsplit_blkback_copy_pages;
 extern bool xsplit_blkback_feature_persistent;
 extern bool xsplit_blkback_indirect_copy;
 extern bool xsplit_blkback_data_copy;
@@ -91,7 +92,8 @@ struct xsplit_blk_req {
 	/*
 	 * Copy mode: our pages the data goes through, one per segment,
 	 * allocated at first use and kept with the pool entry (reused by
-	 * every later request of this slot, freed with the ring).
+	 * every later request of this slot, freed with the ring), as long
+	 * as the ring keeps no more than copy_pages.
 	 */
 	struct page **bufs;
 };
@@ -165,6 +167,9 @@ struct xsplit_blk_ring {
 	struct xsplit_pgrant_cache *pcache;	/* NULL: not persistent */
 	bool copy;		/* data moved by grant copy (copyplan.h) */
 	struct xsplit_gnt_copy_batch cbatch;	/* the thread's, if copy */
+	unsigned int bufs_kept;		/* pages in the slots' bufs */
+	unsigned int bufs_max;		/* copy_pages, read at connect */
+	unsigned int pool_segs;		/* entries of each slot's arrays */
 	unsigned long next_purge;		/* jiffies */
 	unsigned long next_log;
 

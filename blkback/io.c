@@ -116,11 +116,32 @@ static bool xsplit_blk_seg_cached(struct xsplit_blk_ring *ring,
  * Copy mode: our page for segment @i, allocated at the slot's first use
  * of it and reused by every later request of the slot.
  */
-static struct page *xsplit_blk_buf(struct xsplit_blk_req *req, unsigned int i)
+static struct page *xsplit_blk_buf(struct xsplit_blk_ring *ring,
+				   struct xsplit_blk_req *req, unsigned int i)
 {
-	if (!req->bufs[i])
+	if (!req->bufs[i]) {
 		req->bufs[i] = alloc_page(GFP_NOIO | __GFP_NOWARN);
+		if (req->bufs[i])
+			ring->bufs_kept++;
+	}
 	return req->bufs[i];
+}
+
+/* A ring over its copy_pages gives back the pages of a request that ended. */
+static void xsplit_blk_bufs_trim(struct xsplit_blk_ring *ring,
+				 struct xsplit_blk_req *req)
+{
+	unsigned int i;
+
+	for (i = 0; i < ring->pool_segs; i++) {
+		if (ring->bufs_kept <= ring->bufs_max)
+			return;
+		if (!req->bufs[i])
+			continue;
+		__free_page(req->bufs[i]);
+		req->bufs[i] = NULL;
+		ring->bufs_kept--;
+	}
 }
 
 /* One segment's copy op, between the frontend's grant and our page. */
@@ -191,7 +212,7 @@ static int xsplit_blk_copy_in(struct xsplit_blk_ring *ring,
 	for (i = 0; i < req->d.nr_segs; i++) {
 		seg = &req->segs[i];
 		*seg = (struct xsplit_blk_seg){ .pslot = -1, .map = -1 };
-		seg->page = xsplit_blk_buf(req, i);
+		seg->page = xsplit_blk_buf(ring, req, i);
 		if (!seg->page)
 			return -ENOMEM;
 	}
@@ -256,6 +277,8 @@ int xsplit_blk_finish(struct xsplit_blk_ring *ring, struct xsplit_blk_req *req,
 	if (ring->copy && !err && req->d.kind == XSPLIT_BLK_READ &&
 	    req->d.nr_segs)
 		err = xsplit_blk_copy(ring, req, true);
+	if (ring->copy)
+		xsplit_blk_bufs_trim(ring, req);
 	if (req->nr_maps)
 		xsplit_gnt_unmap(req->maps, req->nr_maps);
 	req->nr_maps = 0;

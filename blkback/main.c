@@ -14,6 +14,13 @@
 #define XSPLIT_BLK_DEF_PGRANTS		1056
 #define XSPLIT_BLK_DEF_PGRANT_SECS	60
 #define XSPLIT_BLK_DEF_INDIRECT_SEGS	256
+/*
+ * Copy mode's pages a ring keeps between requests: 16 MiB, a 1 MiB
+ * request at queue depth 16 (a slot's pages beyond it are freed as its
+ * request ends, so a frontend cannot make us hold ring slots x segments).
+ */
+#define XSPLIT_BLK_DEF_COPY_PAGES	4096
+#define XSPLIT_BLK_MAX_COPY_PAGES	262144	/* 1 GiB */
 /* Largest idle time we accept, one day: a typo must not pin grants. */
 #define XSPLIT_BLK_MAX_PGRANT_SECS	86400
 /*
@@ -32,6 +39,7 @@ unsigned int xsplit_blkback_max_ring_order = XSPLIT_KEY_MAX_RING_ORDER;
 unsigned int xsplit_blkback_max_pgrants = XSPLIT_BLK_DEF_PGRANTS;
 unsigned int xsplit_blkback_pgrant_timeout = XSPLIT_BLK_DEF_PGRANT_SECS;
 unsigned int xsplit_blkback_max_indirect_segs = XSPLIT_BLK_DEF_INDIRECT_SEGS;
+unsigned int xsplit_blkback_copy_pages = XSPLIT_BLK_DEF_COPY_PAGES;
 bool xsplit_blkback_feature_persistent = true;
 bool xsplit_blkback_indirect_copy = true;
 bool xsplit_blkback_data_copy;
@@ -72,6 +80,9 @@ XSPLIT_BLK_UINT_PARAM(persistent_grant_unused_seconds,
 XSPLIT_BLK_UINT_PARAM(max_indirect_segments, xsplit_blkback_max_indirect_segs,
 		      XSPLIT_BLKIF_MAX_SEGMENTS_PER_REQUEST, XSPLIT_BLK_MAX_SEGS,
 		      "Most segments of an indirect request (default 256)");
+XSPLIT_BLK_UINT_PARAM(copy_pages, xsplit_blkback_copy_pages,
+		      0, XSPLIT_BLK_MAX_COPY_PAGES,
+		      "Copy mode: pages a ring keeps for reuse between requests (default 4096)");
 XSPLIT_BLK_UINT_PARAM(poll_us, xsplit_blkback_poll_us,
 		      0, XSPLIT_BLK_MAX_WINDOW_US,
 		      "After finding requests, look at the ring again for up to this long before asking for an event; adaptive, 0: off (default 0)");

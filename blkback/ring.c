@@ -541,23 +541,28 @@ static int ring_attach(struct xsplit_blk_ring *ring, unsigned int order)
 	}
 }
 
-/* Copy mode's pages of one pool entry, those it ever used. */
-static void ring_bufs_free(struct xsplit_blk_req *req, unsigned int segs)
+/* Copy mode's pages of one pool entry, those it holds. */
+static void ring_bufs_free(struct xsplit_blk_ring *ring,
+			   struct xsplit_blk_req *req)
 {
 	unsigned int i;
 
-	for (i = 0; req->bufs && i < segs; i++)
-		if (req->bufs[i])
-			__free_page(req->bufs[i]);
+	for (i = 0; req->bufs && i < ring->pool_segs; i++) {
+		if (!req->bufs[i])
+			continue;
+		__free_page(req->bufs[i]);
+		ring->bufs_kept--;
+	}
 	kvfree(req->bufs);
+	req->bufs = NULL;
 }
 
-static void ring_pool_free(struct xsplit_blk_ring *ring, unsigned int segs)
+static void ring_pool_free(struct xsplit_blk_ring *ring)
 {
 	unsigned int i;
 
 	for (i = 0; ring->pool && i < ring->pool_size; i++) {
-		ring_bufs_free(&ring->pool[i], segs);
+		ring_bufs_free(ring, &ring->pool[i]);
 		kvfree(ring->pool[i].maps);
 		kvfree(ring->pool[i].segs);
 		kvfree(ring->pool[i].wire);
@@ -573,6 +578,7 @@ static int ring_pool_alloc(struct xsplit_blk_ring *ring, unsigned int segs)
 	unsigned int i;
 
 	ring->pool_size = ring_r(ring)->nr_ents;
+	ring->pool_segs = segs;
 	ring->pool = kvcalloc(ring->pool_size, sizeof(*ring->pool),
 			      GFP_KERNEL);
 	if (!ring->pool)
@@ -612,13 +618,6 @@ static int ring_bind(struct xsplit_blk_ring *ring, unsigned int nr)
 					  ring_event, ring);
 }
 
-/* Segments a request of this device may have: the pool's entries' size. */
-static unsigned int ring_segs(struct xsplit_blk_dev *be)
-{
-	return max_t(unsigned int, be->lim.max_indirect_segs,
-		     XSPLIT_BLKIF_MAX_SEGMENTS_PER_REQUEST);
-}
-
 static void ring_stop(struct xsplit_blk_ring *ring)
 {
 	struct xsplit_blk_stats *st = &ring->be->stats;
@@ -640,7 +639,9 @@ static void ring_stop(struct xsplit_blk_ring *ring)
 	if (ring->shared.vaddr)
 		atomic_dec(&xsplit_blk_live.rings);
 	xsplit_xb_ring_unmap(ring->be->xb, &ring->shared);
-	ring_pool_free(ring, ring_segs(ring->be));
+	ring_pool_free(ring);
+	/* every page counted went back with its slot */
+	WARN_ON_ONCE(ring->bufs_kept);
 	if (ring->cbatch.ops)
 		xsplit_gnt_copy_free(&ring->cbatch);
 }
@@ -655,6 +656,7 @@ static int ring_copy_init(struct xsplit_blk_ring *ring, unsigned int segs)
 					 ring->be->persistent);
 	if (!ring->copy)
 		return 0;
+	ring->bufs_max = READ_ONCE(xsplit_blkback_copy_pages);
 	return xsplit_gnt_copy_init(&ring->cbatch, segs, NULL, NULL);
 }
 
@@ -662,7 +664,8 @@ static int ring_start(struct xsplit_blk_ring *ring, unsigned int nr,
 		      unsigned int order)
 {
 	struct xsplit_blk_dev *be = ring->be;
-	unsigned int segs = ring_segs(be);
+	unsigned int segs = max_t(unsigned int, be->lim.max_indirect_segs,
+				  XSPLIT_BLKIF_MAX_SEGMENTS_PER_REQUEST);
 	int err;
 
 	err = xsplit_xb_ring_map(be->xb, XSPLIT_KEY_RING_REF, nr, ring->id,

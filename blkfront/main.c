@@ -52,7 +52,7 @@ static const struct kernel_param_ops order_ops = {
 module_param_cb(max_indirect_segments, &segs_ops,
 		&xsplit_blkf_max_segs_param, 0444);
 MODULE_PARM_DESC(max_indirect_segments,
-		 "Most segments in one indirect request, 0-1024 (default 32)");
+		 "Most segments in one indirect request, 0-1024 (default 32; at least 256 with a grant-copy backend)");
 module_param_cb(max_queues, &queues_ops, &xsplit_blkf_max_queues_param,
 		0444);
 MODULE_PARM_DESC(max_queues,

@@ -143,10 +143,11 @@ static int blkf_advertise(struct xsplit_xb_dev *dev)
 	 * feature-grant-copy) gets the bio's own pages: no persistent
 	 * grants, no copy in this guest.  An untrusted one keeps bouncing.
 	 */
+	info->grant_copy = !info->bounce &&
+			   xenbus_read_unsigned(dev->xdev->otherend,
+						KEY_GRANT_COPY, 0);
 	info->ask_persistent = xsplit_blkf_persistent_param &&
-			       (info->bounce ||
-				!xenbus_read_unsigned(dev->xdev->otherend,
-						      KEY_GRANT_COPY, 0));
+			       !info->grant_copy;
 	err = xsplit_xb_ring_choose_order(dev,
 					  min_t(u32, xsplit_blkf_max_order_param,
 						XSPLIT_RING_MAX_ORDER),
@@ -257,7 +258,7 @@ static void read_features(struct xsplit_blkf_info *info)
 	info->fua = info->flush_op == XSPLIT_BLKIF_OP_WRITE_BARRIER;
 
 	segs = backend_u32(info, "feature-max-indirect-segments", 0);
-	segs = min3(segs, xsplit_blkf_max_segs_param, XSPLIT_BLKF_MAX_SEGS);
+	segs = min3(segs, xsplit_blkf_want_segs(info), XSPLIT_BLKF_MAX_SEGS);
 	if (info->fua)
 		segs = 0;
 	info->seg_cap = max_t(unsigned int, segs,

@@ -42,7 +42,7 @@ unsigned int xsplit_blkback_max_indirect_segs = XSPLIT_BLK_DEF_INDIRECT_SEGS;
 unsigned int xsplit_blkback_copy_pages = XSPLIT_BLK_DEF_COPY_PAGES;
 bool xsplit_blkback_feature_persistent = true;
 bool xsplit_blkback_indirect_copy = true;
-bool xsplit_blkback_data_copy;
+bool xsplit_blkback_data_copy = true;
 bool xsplit_blkback_log_stats;
 unsigned int xsplit_blkback_poll_us;
 unsigned int xsplit_blkback_coalesce_us;
@@ -102,7 +102,7 @@ MODULE_PARM_DESC(indirect_copy,
 		 "Read indirect segment pages by grant copy, not map+unmap (default true)");
 module_param_named(data_copy, xsplit_blkback_data_copy, bool, 0644);
 MODULE_PARM_DESC(data_copy,
-		 "Move data by grant copy through our own pages, not by mapping, for frontends without persistent grants; offer feature-grant-copy (default false)");
+		 "Move data by grant copy through our own pages, not by mapping, for frontends without persistent grants; offer feature-grant-copy (default true)");
 module_param_named(log_stats, xsplit_blkback_log_stats, bool, 0644);
 MODULE_PARM_DESC(log_stats, "Log request counters every 10 s (default false)");
 

@@ -32,6 +32,7 @@
 #include "ring/blkif.h"
 #include "blkback/validate.h"
 #include "blkback/window.h"
+#include "blkback/copyplan.h"
 
 /*
  * What the module holds right now, over all devices (main.c); read-only in
@@ -53,8 +54,10 @@ extern unsigned int xsplit_blkback_max_ring_order;
 extern unsigned int xsplit_blkback_max_pgrants;
 extern unsigned int xsplit_blkback_pgrant_timeout;
 extern unsigned int xsplit_blkback_max_indirect_segs;
+extern unsigned int xsplit_blkback_copy_pages;
 extern bool xsplit_blkback_feature_persistent;
 extern bool xsplit_blkback_indirect_copy;
+extern bool xsplit_blkback_data_copy;
 extern bool xsplit_blkback_log_stats;
 extern unsigned int xsplit_blkback_poll_us;
 extern unsigned int xsplit_blkback_coalesce_us;
@@ -86,6 +89,13 @@ struct xsplit_blk_req {
 	struct xsplit_gnt_map *maps;	/* non-persistent mappings */
 	struct xsplit_blk_seg *segs;
 	struct xsplit_blkif_segment *wire; /* private copy of the segments */
+	/*
+	 * Copy mode: our pages the data goes through, one per segment,
+	 * allocated at first use and kept with the pool entry (reused by
+	 * every later request of this slot, freed with the ring), as long
+	 * as the ring keeps no more than copy_pages.
+	 */
+	struct page **bufs;
 };
 
 /* Ring flag bits. */
@@ -117,6 +127,10 @@ struct xsplit_blk_ring_xstat {
 	u64 rd_sect;		/* completed without error */
 	u64 wr_sect;
 	u64 rejects[XSPLIT_BLK_REJ_NR];
+	u64 gc_calls;		/* grant-copy hypercalls (batches) */
+	u64 gc_ops;		/* grant-copy ops issued */
+	u64 gc_bytes;		/* bytes those ops moved */
+	u64 gc_errors;		/* ops Xen failed */
 };
 
 struct xsplit_blk_ring {
@@ -151,6 +165,11 @@ struct xsplit_blk_ring {
 	bool eoi_work;		/* requests taken since the last EOI */
 
 	struct xsplit_pgrant_cache *pcache;	/* NULL: not persistent */
+	bool copy;		/* data moved by grant copy (copyplan.h) */
+	struct xsplit_gnt_copy_batch cbatch;	/* the thread's, if copy */
+	unsigned int bufs_kept;		/* pages in the slots' bufs */
+	unsigned int bufs_max;		/* copy_pages, read at connect */
+	unsigned int pool_segs;		/* entries of each slot's arrays */
 	unsigned long next_purge;		/* jiffies */
 	unsigned long next_log;
 
@@ -195,6 +214,7 @@ struct xsplit_blk_dev {
 	unsigned int adv_order;
 	unsigned int adv_indirect;
 	bool adv_persistent;
+	bool adv_copy;		/* feature-grant-copy */
 
 	/* rings: changed under rings_lock, which sysfs readers take too */
 	struct mutex rings_lock;
@@ -216,7 +236,8 @@ void xsplit_blk_req_done(struct xsplit_blk_req *req);
 
 /* io.c */
 int xsplit_blk_submit(struct xsplit_blk_ring *ring, struct xsplit_blk_req *req);
-void xsplit_blk_finish(struct xsplit_blk_ring *ring, struct xsplit_blk_req *req);
+int xsplit_blk_finish(struct xsplit_blk_ring *ring, struct xsplit_blk_req *req,
+		      int err);
 int xsplit_blk_discard(struct xsplit_blk_ring *ring,
 		       const struct xsplit_blk_desc *d);
 
@@ -234,6 +255,8 @@ void xsplit_blk_xstat_req(struct xsplit_blk_ring *ring,
 void xsplit_blk_xstat_done(struct xsplit_blk_ring *ring,
 			   const struct xsplit_blk_desc *d);
 void xsplit_blk_xstat_reject(struct xsplit_blk_ring *ring, int err);
+void xsplit_blk_xstat_copy(struct xsplit_blk_ring *ring, unsigned int ops,
+			   u64 bytes, unsigned int failed);
 
 /* xenbus.c */
 void xsplit_blk_check_size(struct xsplit_blk_dev *be);

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The block-layer side of a request: map the frontend's pages (from the
- * persistent-grant cache when one is negotiated), copy and check indirect
- * segments, build and submit the bios, and undo the mappings once the bios
- * are done.  Runs in the ring's thread, except the bio end_io.
+ * persistent-grant cache when one is negotiated), or in copy mode move the
+ * data by grant copy through pages of our own, copy and check indirect
+ * segments, build and submit the bios, and undo the mappings (or copy a
+ * read's data out) once the bios are done.  Runs in the ring's thread,
+ * except the bio end_io.
  */
 #include <linux/bio.h>
 #include <linux/highmem.h>
+#include <xen/grant_table.h>
+#include <xen/page.h>
 
 #include "blkback/common.h"
 #include "fault/xsplit_fault.h"
@@ -109,6 +113,115 @@ static bool xsplit_blk_seg_cached(struct xsplit_blk_ring *ring,
 }
 
 /*
+ * Copy mode: our page for segment @i, allocated at the slot's first use
+ * of it and reused by every later request of the slot.
+ */
+static struct page *xsplit_blk_buf(struct xsplit_blk_ring *ring,
+				   struct xsplit_blk_req *req, unsigned int i)
+{
+	if (!req->bufs[i]) {
+		req->bufs[i] = alloc_page(GFP_NOIO | __GFP_NOWARN);
+		if (req->bufs[i])
+			ring->bufs_kept++;
+	}
+	return req->bufs[i];
+}
+
+/* A ring over its copy_pages gives back the pages of a request that ended. */
+static void xsplit_blk_bufs_trim(struct xsplit_blk_ring *ring,
+				 struct xsplit_blk_req *req)
+{
+	unsigned int i;
+
+	for (i = 0; i < ring->pool_segs; i++) {
+		if (ring->bufs_kept <= ring->bufs_max)
+			return;
+		if (!req->bufs[i])
+			continue;
+		__free_page(req->bufs[i]);
+		req->bufs[i] = NULL;
+		ring->bufs_kept--;
+	}
+}
+
+/* One segment's copy op, between the frontend's grant and our page. */
+static void xsplit_blk_copy_op(struct gnttab_copy *op, domid_t domid,
+			       const struct xsplit_blk_cseg *cs,
+			       struct page *page, bool to_guest)
+{
+	struct gnttab_copy_ptr ours = {
+		.u.gmfn = xen_page_to_gfn(page),
+		.domid = DOMID_SELF,
+		.offset = cs->offset,
+	};
+	struct gnttab_copy_ptr theirs = {
+		.u.ref = cs->gref,
+		.domid = domid,
+		.offset = cs->offset,
+	};
+
+	*op = (struct gnttab_copy){
+		.source = to_guest ? ours : theirs,
+		.dest = to_guest ? theirs : ours,
+		.len = cs->len,
+		.flags = to_guest ? GNTCOPY_dest_gref : GNTCOPY_source_gref,
+	};
+}
+
+/*
+ * Move a request's data between the frontend's grants and our pages in
+ * one batched hypercall: in before a write's bios, out after a read's.
+ * Every op's status counts: one failed op fails the request, and the
+ * frontend gets an error response.
+ */
+static int xsplit_blk_copy(struct xsplit_blk_ring *ring,
+			   struct xsplit_blk_req *req, bool to_guest)
+{
+	unsigned int i, failed = 0;
+	struct xsplit_blk_cseg cs;
+	struct gnttab_copy op;
+	u64 bytes = 0;
+
+	for (i = 0; i < req->d.nr_segs; i++) {
+		if (!xsplit_blk_cseg_of(&req->wire[i], &cs)) {
+			failed++;
+			break;
+		}
+		xsplit_blk_copy_op(&op, ring->be->domid, &cs,
+				   req->segs[i].page, to_guest);
+		failed += xsplit_gnt_copy_add(&ring->cbatch, &op, req);
+		bytes += cs.len;
+	}
+	failed += xsplit_gnt_copy_flush(&ring->cbatch);
+	xsplit_blk_xstat_copy(ring, i, bytes, failed);
+	if (!failed)
+		return 0;
+	dev_warn_ratelimited(&ring->be->xdev->dev,
+			     "ring %u: request %llu: %u grant copies failed\n",
+			     ring->id, req->d.id, failed);
+	return -EIO;
+}
+
+/* Copy mode: our pages under every segment, a write's data copied in. */
+static int xsplit_blk_copy_in(struct xsplit_blk_ring *ring,
+			      struct xsplit_blk_req *req)
+{
+	struct xsplit_blk_seg *seg;
+	unsigned int i;
+
+	for (i = 0; i < req->d.nr_segs; i++) {
+		seg = &req->segs[i];
+		*seg = (struct xsplit_blk_seg){ .pslot = -1, .map = -1 };
+		seg->page = xsplit_blk_buf(ring, req, i);
+		if (!seg->page)
+			return -ENOMEM;
+	}
+	if (req->d.kind != XSPLIT_BLK_WRITE)
+		return 0;
+	return xsplit_blk_copy(ring, req, false);
+}
+
+/*
  * Map every data segment.  Outside the cache, a write's pages are mapped
  * read-only: we only read them, and the frontend need not grant more.
  */
@@ -120,6 +233,8 @@ static int xsplit_blk_map_segs(struct xsplit_blk_ring *ring,
 	unsigned int i;
 	int err;
 
+	if (ring->copy)
+		return xsplit_blk_copy_in(ring, req);
 	for (i = 0; i < req->d.nr_segs; i++) {
 		seg = &req->segs[i];
 		*seg = (struct xsplit_blk_seg){ .pslot = -1, .map = -1 };
@@ -147,12 +262,23 @@ static int xsplit_blk_map_segs(struct xsplit_blk_ring *ring,
  * xsplit_blk_finish - undo the mappings of a request whose bios are done
  * @ring: its ring
  * @req: the request; safe on one that mapped nothing or only a part
+ * @err: the request's error so far
+ *
+ * In copy mode a read that succeeded has its data copied out to the
+ * frontend's grants here, before the response.
+ *
+ * Return: the request's error: @err, or the copy's.
  */
-void xsplit_blk_finish(struct xsplit_blk_ring *ring,
-		       struct xsplit_blk_req *req)
+int xsplit_blk_finish(struct xsplit_blk_ring *ring, struct xsplit_blk_req *req,
+		      int err)
 {
 	unsigned int i;
 
+	if (ring->copy && !err && req->d.kind == XSPLIT_BLK_READ &&
+	    req->d.nr_segs)
+		err = xsplit_blk_copy(ring, req, true);
+	if (ring->copy)
+		xsplit_blk_bufs_trim(ring, req);
 	if (req->nr_maps)
 		xsplit_gnt_unmap(req->maps, req->nr_maps);
 	req->nr_maps = 0;
@@ -161,6 +287,7 @@ void xsplit_blk_finish(struct xsplit_blk_ring *ring,
 			xsplit_pgrant_put(ring->pcache, req->segs[i].pslot);
 		req->segs[i].pslot = -1;
 	}
+	return err;
 }
 
 static blk_opf_t xsplit_blk_opf(const struct xsplit_blk_desc *d)
@@ -273,8 +400,9 @@ int xsplit_blk_submit(struct xsplit_blk_ring *ring, struct xsplit_blk_req *req)
 	err = xsplit_blk_map_segs(ring, req);
 	if (err) {
 		dev_warn_ratelimited(&ring->be->xdev->dev,
-				     "ring %u: request %llu: grant map failed: %d\n",
-				     ring->id, req->d.id, err);
+				     "ring %u: request %llu: grant %s failed: %d\n",
+				     ring->id, req->d.id,
+				     ring->copy ? "copy" : "map", err);
 		return err;
 	}
 	xsplit_blk_submit_rw(ring, req);

@@ -15,6 +15,13 @@
 #define XSPLIT_BLK_DEF_PGRANTS		1056
 #define XSPLIT_BLK_DEF_PGRANT_SECS	60
 #define XSPLIT_BLK_DEF_INDIRECT_SEGS	256
+/*
+ * Copy mode's pages a ring keeps between requests: 16 MiB, a 1 MiB
+ * request at queue depth 16 (a slot's pages beyond it are freed as its
+ * request ends, so a frontend cannot make us hold ring slots x segments).
+ */
+#define XSPLIT_BLK_DEF_COPY_PAGES	4096
+#define XSPLIT_BLK_MAX_COPY_PAGES	262144	/* 1 GiB */
 /* Largest idle time we accept, one day: a typo must not pin grants. */
 #define XSPLIT_BLK_MAX_PGRANT_SECS	86400
 /*
@@ -33,8 +40,10 @@ unsigned int xsplit_blkback_max_ring_order = XSPLIT_KEY_MAX_RING_ORDER;
 unsigned int xsplit_blkback_max_pgrants = XSPLIT_BLK_DEF_PGRANTS;
 unsigned int xsplit_blkback_pgrant_timeout = XSPLIT_BLK_DEF_PGRANT_SECS;
 unsigned int xsplit_blkback_max_indirect_segs = XSPLIT_BLK_DEF_INDIRECT_SEGS;
+unsigned int xsplit_blkback_copy_pages = XSPLIT_BLK_DEF_COPY_PAGES;
 bool xsplit_blkback_feature_persistent = true;
 bool xsplit_blkback_indirect_copy = true;
+bool xsplit_blkback_data_copy = true;
 bool xsplit_blkback_log_stats;
 unsigned int xsplit_blkback_poll_us;
 unsigned int xsplit_blkback_coalesce_us;
@@ -71,11 +80,17 @@ XSPLIT_PARAM_UINT(coalesce_max, xsplit_blkback_coalesce_max,
 		  1, XSPLIT_BLK_MAX_COALESCE, XSPLIT_PARAM_RUNTIME,
 		  "A held event goes out once this many responses wait for it (default 16)");
 
+XSPLIT_PARAM_UINT(copy_pages, xsplit_blkback_copy_pages,
+		  0, XSPLIT_BLK_MAX_COPY_PAGES, XSPLIT_PARAM_RUNTIME,
+		  "Copy mode: pages a ring keeps for reuse between requests (default 4096)");
+
 XSPLIT_PARAM_BOOL(feature_persistent, xsplit_blkback_feature_persistent,
 		  XSPLIT_PARAM_RUNTIME, "Offer persistent grants (default true)");
 XSPLIT_PARAM_BOOL(indirect_copy, xsplit_blkback_indirect_copy,
 		  XSPLIT_PARAM_RUNTIME,
 		  "Read indirect segment pages by grant copy, not map+unmap (default true)");
+XSPLIT_PARAM_BOOL(data_copy, xsplit_blkback_data_copy, XSPLIT_PARAM_RUNTIME,
+		  "Move data by grant copy through our own pages, not by mapping, for frontends without persistent grants; offer feature-grant-copy (default true)");
 XSPLIT_PARAM_BOOL(log_stats, xsplit_blkback_log_stats, XSPLIT_PARAM_RUNTIME,
 		  "Log request counters every 10 s (default false)");
 

@@ -207,11 +207,11 @@ static void ring_account(struct xsplit_blk_ring *ring,
 		atomic64_add(d->nr_sectors, &st->wr_sect);
 }
 
-/* Unmap, answer, and give the request back to the pool. */
+/* Unmap (or copy out), answer, and give the request back to the pool. */
 static void ring_retire(struct xsplit_blk_ring *ring,
 			struct xsplit_blk_req *req, int err)
 {
-	xsplit_blk_finish(ring, req);
+	err = xsplit_blk_finish(ring, req, err);
 	if (!err)
 		ring_account(ring, &req->d);
 	xsplit_blk_respond(ring, req->d.id, req->d.rsp_op, err);
@@ -541,11 +541,28 @@ static int ring_attach(struct xsplit_blk_ring *ring, unsigned int order)
 	}
 }
 
+/* Copy mode's pages of one pool entry, those it holds. */
+static void ring_bufs_free(struct xsplit_blk_ring *ring,
+			   struct xsplit_blk_req *req)
+{
+	unsigned int i;
+
+	for (i = 0; req->bufs && i < ring->pool_segs; i++) {
+		if (!req->bufs[i])
+			continue;
+		__free_page(req->bufs[i]);
+		ring->bufs_kept--;
+	}
+	kvfree(req->bufs);
+	req->bufs = NULL;
+}
+
 static void ring_pool_free(struct xsplit_blk_ring *ring)
 {
 	unsigned int i;
 
 	for (i = 0; ring->pool && i < ring->pool_size; i++) {
+		ring_bufs_free(ring, &ring->pool[i]);
 		kvfree(ring->pool[i].maps);
 		kvfree(ring->pool[i].segs);
 		kvfree(ring->pool[i].wire);
@@ -561,6 +578,7 @@ static int ring_pool_alloc(struct xsplit_blk_ring *ring, unsigned int segs)
 	unsigned int i;
 
 	ring->pool_size = ring_r(ring)->nr_ents;
+	ring->pool_segs = segs;
 	ring->pool = kvcalloc(ring->pool_size, sizeof(*ring->pool),
 			      GFP_KERNEL);
 	if (!ring->pool)
@@ -573,6 +591,12 @@ static int ring_pool_alloc(struct xsplit_blk_ring *ring, unsigned int segs)
 		req->wire = kvcalloc(segs, sizeof(*req->wire), GFP_KERNEL);
 		if (!req->maps || !req->segs || !req->wire)
 			return -ENOMEM;
+		if (ring->copy) {
+			req->bufs = kvcalloc(segs, sizeof(*req->bufs),
+					     GFP_KERNEL);
+			if (!req->bufs)
+				return -ENOMEM;
+		}
 		list_add_tail(&req->node, &ring->free);
 	}
 	return 0;
@@ -616,6 +640,24 @@ static void ring_stop(struct xsplit_blk_ring *ring)
 		atomic_dec(&xsplit_blk_live.rings);
 	xsplit_xb_ring_unmap(ring->be->xb, &ring->shared);
 	ring_pool_free(ring);
+	/* every page counted went back with its slot */
+	WARN_ON_ONCE(ring->bufs_kept);
+	if (ring->cbatch.ops)
+		xsplit_gnt_copy_free(&ring->cbatch);
+}
+
+/*
+ * Copy mode: one batch of a request's segments, so one hypercall moves a
+ * request's data (256 segments: 1 MiB).
+ */
+static int ring_copy_init(struct xsplit_blk_ring *ring, unsigned int segs)
+{
+	ring->copy = xsplit_blk_use_copy(ring->be->adv_copy,
+					 ring->be->persistent);
+	if (!ring->copy)
+		return 0;
+	ring->bufs_max = READ_ONCE(xsplit_blkback_copy_pages);
+	return xsplit_gnt_copy_init(&ring->cbatch, segs, NULL, NULL);
 }
 
 static int ring_start(struct xsplit_blk_ring *ring, unsigned int nr,
@@ -632,6 +674,9 @@ static int ring_start(struct xsplit_blk_ring *ring, unsigned int nr,
 		return err;
 	atomic_inc(&xsplit_blk_live.rings);
 	err = ring_attach(ring, order);
+	if (err)
+		return err;
+	err = ring_copy_init(ring, segs);
 	if (err)
 		return err;
 	err = ring_pool_alloc(ring, segs);

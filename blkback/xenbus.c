@@ -91,8 +91,12 @@ static int blk_advertise_txn(struct xsplit_xb_dev *xb,
 			    be->adv_indirect);
 	if (err)
 		return err;
-	return xenbus_printf(xbt, dir, "feature-persistent", "%u",
-			     be->adv_persistent);
+	err = xenbus_printf(xbt, dir, "feature-persistent", "%u",
+			    be->adv_persistent);
+	if (err || !be->adv_copy)
+		return err;
+	/* xsplit's own key: the frontend may leave persistent grants off */
+	return xenbus_write(xbt, dir, "feature-grant-copy", "1");
 }
 
 /* The parameters are read once here, so a later change cannot split us. */
@@ -104,6 +108,7 @@ static int blk_advertise(struct xsplit_xb_dev *xb)
 	be->adv_order = READ_ONCE(xsplit_blkback_max_ring_order);
 	be->adv_indirect = READ_ONCE(xsplit_blkback_max_indirect_segs);
 	be->adv_persistent = READ_ONCE(xsplit_blkback_feature_persistent);
+	be->adv_copy = READ_ONCE(xsplit_blkback_data_copy);
 	return xsplit_xb_transact(xb, blk_advertise_txn, be);
 }
 
@@ -229,7 +234,8 @@ static int blk_negotiate(struct xsplit_blk_dev *be, unsigned int *nr,
 			 xenbus_read_unsigned(be->xdev->otherend,
 					      "feature-persistent", 0);
 	dev_info(&be->xdev->dev, "%u queue(s), ring order %u, abi %d%s\n",
-		 *nr, *order, *abi, be->persistent ? ", persistent grants" : "");
+		 *nr, *order, *abi, be->persistent ? ", persistent grants" :
+		 xsplit_blk_use_copy(be->adv_copy, false) ? ", grant copy" : "");
 	return 0;
 }
 

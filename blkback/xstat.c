@@ -4,7 +4,8 @@
  * keys in blkback/README.md): the device's totals, then one line per
  * ring with its requests, sectors, requests in flight, ring occupancy
  * from the shared indices, persistent-grant cache, event-channel kicks
- * and events, and refused requests by reason.
+ * and events, grant copies of the copy mode, and refused requests by
+ * reason.
  *
  * The ring's thread counts into plain per-ring fields; only the reader
  * takes rings_lock, which keeps the rings from going away under it.
@@ -76,6 +77,20 @@ void xsplit_blk_xstat_reject(struct xsplit_blk_ring *ring, int err)
 	XSTAT_ADD(*n, 1);
 }
 
+/* Copy mode: one batch of @ops grant copies, @bytes in all, @failed of them. */
+void xsplit_blk_xstat_copy(struct xsplit_blk_ring *ring, unsigned int ops,
+			   u64 bytes, unsigned int failed)
+{
+	struct xsplit_blk_ring_xstat *x = &ring->xstat;
+
+	if (!ops)
+		return;
+	XSTAT_ADD(x->gc_calls, 1);
+	XSTAT_ADD(x->gc_ops, ops);
+	XSTAT_ADD(x->gc_bytes, bytes);
+	XSTAT_ADD(x->gc_errors, failed);
+}
+
 static void dev_line(struct xsplit_statbuf *sb, struct xsplit_blk_dev *be)
 {
 	struct xsplit_blk_stats *st = &be->stats;
@@ -133,6 +148,10 @@ static void ring_line(struct xsplit_statbuf *sb, struct xsplit_blk_ring *ring)
 	xsplit_stat_kv(sb, "other_req", READ_ONCE(x->other_req));
 	xsplit_stat_kv(sb, "rd_sect", READ_ONCE(x->rd_sect));
 	xsplit_stat_kv(sb, "wr_sect", READ_ONCE(x->wr_sect));
+	xsplit_stat_kv(sb, "gc_calls", READ_ONCE(x->gc_calls));
+	xsplit_stat_kv(sb, "gc_ops", READ_ONCE(x->gc_ops));
+	xsplit_stat_kv(sb, "gc_bytes", READ_ONCE(x->gc_bytes));
+	xsplit_stat_kv(sb, "gc_errors", READ_ONCE(x->gc_errors));
 	ring_live(sb, ring);
 	for (i = 0; i < XSPLIT_BLK_REJ_NR; i++)
 		xsplit_stat_kv(sb, rej_keys[i], READ_ONCE(x->rejects[i]));

@@ -30,7 +30,7 @@ struct xsplit_guest xsplit_blkf_guest;
  */
 XSPLIT_PARAM_UINT(max_indirect_segments, xsplit_blkf_max_segs_param,
 		  0, XSPLIT_BLKF_MAX_SEGS, XSPLIT_PARAM_FIXED,
-		  "Most segments in one indirect request, 0-1024 (default 32)");
+		  "Most segments in one indirect request, 0-1024 (default 32; at least 256 with a grant-copy backend)");
 XSPLIT_PARAM_UINT(max_queues, xsplit_blkf_max_queues_param,
 		  1, XSPLIT_KEY_MAX_QUEUES, XSPLIT_PARAM_FIXED,
 		  "Most hardware queues (rings) per disk, 1-64 (default 4, at most one per CPU)");

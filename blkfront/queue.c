@@ -218,7 +218,7 @@ static int tag_set_init(struct xsplit_blkf_info *info)
 
 	memset(set, 0, sizeof(*set));
 	/* room for the most any backend may get, so reconnects fit */
-	info->max_sg = clamp_t(unsigned int, xsplit_blkf_max_segs_param,
+	info->max_sg = clamp_t(unsigned int, xsplit_blkf_want_segs(info),
 			       XSPLIT_BLKIF_MAX_SEGMENTS_PER_REQUEST,
 			       XSPLIT_BLKF_MAX_SEGS);
 	set->ops = &xsplit_blkf_mq_ops;

@@ -18,6 +18,7 @@
 #define KEY_TRUSTED		"trusted"
 #define KEY_PROTOCOL		"protocol"
 #define KEY_PERSISTENT		"feature-persistent"
+#define KEY_GRANT_COPY		"feature-grant-copy"
 
 static struct xsplit_blkf_info *to_info(struct xsplit_xb_dev *dev)
 {
@@ -121,7 +122,7 @@ static int write_keys(struct xsplit_xb_dev *dev, struct xenbus_transaction xbt,
 				   XEN_IO_PROTO_ABI_NATIVE);
 	if (!err)
 		err = xenbus_printf(xbt, dev->xdev->nodename, KEY_PERSISTENT,
-				    "%u", xsplit_blkf_persistent_param);
+				    "%u", info->ask_persistent);
 	return err;
 }
 
@@ -137,6 +138,16 @@ static int blkf_advertise(struct xsplit_xb_dev *dev)
 	info->bounce = !xsplit_blkf_trusted_param ||
 		       !xenbus_read_unsigned(dev->xdev->nodename, KEY_TRUSTED,
 					     1);
+	/*
+	 * A trusted backend that copies the data itself (xsplit's
+	 * feature-grant-copy) gets the bio's own pages: no persistent
+	 * grants, no copy in this guest.  An untrusted one keeps bouncing.
+	 */
+	info->grant_copy = !info->bounce &&
+			   xenbus_read_unsigned(dev->xdev->otherend,
+						KEY_GRANT_COPY, 0);
+	info->ask_persistent = xsplit_blkf_persistent_param &&
+			       !info->grant_copy;
 	err = xsplit_xb_ring_choose_order(dev,
 					  min_t(u32, xsplit_blkf_max_order_param,
 						XSPLIT_RING_MAX_ORDER),
@@ -247,14 +258,13 @@ static void read_features(struct xsplit_blkf_info *info)
 	info->fua = info->flush_op == XSPLIT_BLKIF_OP_WRITE_BARRIER;
 
 	segs = backend_u32(info, "feature-max-indirect-segments", 0);
-	segs = min3(segs, xsplit_blkf_max_segs_param, XSPLIT_BLKF_MAX_SEGS);
+	segs = min3(segs, xsplit_blkf_want_segs(info), XSPLIT_BLKF_MAX_SEGS);
 	if (info->fua)
 		segs = 0;
 	info->seg_cap = max_t(unsigned int, segs,
 			      XSPLIT_BLKIF_MAX_SEGMENTS_PER_REQUEST);
 
-	if (xsplit_blkf_persistent_param &&
-	    backend_u32(info, KEY_PERSISTENT, 0))
+	if (info->ask_persistent && backend_u32(info, KEY_PERSISTENT, 0))
 		info->gmode = XSPLIT_BLKF_PERSISTENT;
 	else
 		info->gmode = info->bounce ? XSPLIT_BLKF_BOUNCE :

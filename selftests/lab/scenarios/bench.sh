@@ -14,11 +14,14 @@
 # lines on its console).  bench.csv has every repetition; table.txt the
 # medians, per I/O and per MiB costs and the ratios to the in-tree pair;
 # scripts/bench-plot.sh (make bench) plots them.  Quiet host only.
-#   LAB_X_BENCH_PAIRS  fe/be pairs, each with an optional variant of the
-#                      backend: fe/be:module.param=value,... (its writable
-#                      module parameters, set for that pair only).  Default:
-#                      intree/intree, xsplit/xsplit, xsplit/xsplit with
-#                      indirect_copy=0 (the map path), intree/xsplit.
+#   LAB_X_BENCH_PAIRS  fe/be pairs, each with an optional variant:
+#                      fe/be:module.param=value,... (a backend's writable
+#                      module parameters, set in dom0 for that pair only; a
+#                      frontend's, *front*.param, go on the guest's kernel
+#                      command line).  Default: intree/intree, xsplit/xsplit
+#                      with persistent grants (data_copy=0) and with grant
+#                      copy (data_copy=1), each at 32 and 256 indirect
+#                      segments, intree/xsplit.
 #   LAB_X_BENCH_REPS   repetitions (default 3)
 #   LAB_X_BENCH_SECS   seconds per fio job (default 8)
 #   LAB_X_BENCH_VCPUS  the guests' vCPUs (default 1)
@@ -26,8 +29,12 @@
 # shellcheck source=../dom0/lib.sh
 . "$LAB/dom0/lib.sh"
 
-PAIRS=${LAB_X_BENCH_PAIRS:-intree/intree xsplit/xsplit \
-xsplit/xsplit:xsplit_blkback.indirect_copy=0 intree/xsplit}
+PAIRS=${LAB_X_BENCH_PAIRS:-intree/intree \
+xsplit/xsplit:xsplit_blkback.data_copy=0 \
+xsplit/xsplit:xsplit_blkback.data_copy=1 \
+xsplit/xsplit:xsplit_blkback.data_copy=0,xsplit_blkfront.max_indirect_segments=256 \
+xsplit/xsplit:xsplit_blkback.data_copy=1,xsplit_blkfront.max_indirect_segments=256 \
+intree/xsplit}
 REPS=${LAB_X_BENCH_REPS:-3}
 SECS=${LAB_X_BENCH_SECS:-8}
 MEM_MB=512		# the memory-backed disk: dom0 has 2 GiB
@@ -97,11 +104,25 @@ raw() {
 	[ "${PIPESTATUS[0]}" = 0 ] || fail "fio on $3 in dom0"
 }
 
+# split_variant SETTINGS: the backend's settings (for set_params) in BE_SET,
+# the frontends' (module names with "front") as kernel words in FE_WORDS.
+split_variant() {
+	local kv
+	BE_SET='' FE_WORDS=''
+	for kv in ${1//,/ }; do
+		case ${kv%%.*} in
+		*front*) FE_WORDS="$FE_WORDS${FE_WORDS:+ }$kv" ;;
+		*) BE_SET="$BE_SET${BE_SET:+,}$kv" ;;
+		esac
+	done
+}
+
 # guest REP PAIR N: guest N of the rep, with PAIR's frontend and backend
 # (and its variant), runs the jobs.
 guest() {
 	local pair=${2%%:*} set='' undo='' name=bench-$3-$1 marks
-	[ "$pair" = "$2" ] || set=${2#*:}
+	if [ "$pair" = "$2" ]; then split_variant ''; else split_variant "${2#*:}"; fi
+	set=$BE_SET
 	LAB_FE=${pair%/*} LAB_BE=${pair#*/}
 	export LAB_FE LAB_BE
 	use_backends
@@ -115,7 +136,7 @@ guest() {
 	} >"$LAB_OUT/job-$name.sh"
 	marks=$LAB_OUT/$name.marks
 	bench_watch "$name" "$marks"
-	GUEST_VCPUS=${LAB_X_BENCH_VCPUS:-1} guest_run "$name" \
+	GUEST_CMDLINE=$FE_WORDS GUEST_VCPUS=${LAB_X_BENCH_VCPUS:-1} guest_run "$name" \
 		"$LAB_OUT/job-$name.sh" "disk = ['phy:$DISK,xvdb,w']" \
 		>"$LAB_OUT/$name.log" || { cat "$LAB_OUT/$name.log"; fail "guest $name"; }
 	watch_stop

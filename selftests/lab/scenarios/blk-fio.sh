@@ -14,7 +14,10 @@
 # only those fe/be pairs (the others skip): 1 GiB of 4k under TCG is
 # ~10-15 minutes per pair.  LAB_X_BLK_FIO_SET="module.param=value,..."
 # sets those (writable) module parameters in dom0 for the run, e.g. a
-# backend variant of the bench: it must verify too.
+# backend variant of the bench: it must verify too.  LAB_X_BLK_FIO_GUEST
+# adds words to the guest's kernel command line, e.g. a frontend's
+# parameters ("xen_blkfront.feature_persistent=0": the kernel's frontend
+# granting bio pages per request, as xsplit's grant-copy backend serves).
 # lab: modes=4 timeout=600 timeout_full=2700
 # lab: skips=modes-filter
 # shellcheck source=../dom0/lib.sh
@@ -55,7 +58,8 @@ fio --name=seq1m $v --rw=write --bs=1M --iodepth=4 --size=32M
 fio --name=mixed $v --rw=randwrite --bsrange=4k-256k --iodepth=8 --size=16M --offset=256M
 echo "fio verify: all passed"
 JOB
-	guest_run blkguest "$LAB_OUT/job.sh" "disk = ['phy:$dev,xvdb,w']" ||
+	GUEST_CMDLINE=${LAB_X_BLK_FIO_GUEST:-} \
+		guest_run blkguest "$LAB_OUT/job.sh" "disk = ['phy:$dev,xvdb,w']" ||
 		fail "fio --verify in the guest"
 	blkpat_check "$dev" "$LAB_OUT/blkguest/console.log" ||
 		fail "what the guest wrote is not what dom0 reads"

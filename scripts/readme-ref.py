@@ -229,6 +229,18 @@ def arrays(text):
     return out
 
 
+def id_arrays(text):
+    """name -> XSPLIT_KEY_* names in each static array initializer (the
+    key bindings given to xsplit_xb_publish() and xsplit_xb_gather())."""
+    out = {}
+    for m in re.finditer(r'\b(\w+)\s*\[[^\]]*\]\s*=\s*\{', text):
+        end = match_close(text, m.end() - 1, '{', '}')
+        ids = re.findall(r'XSPLIT_KEY_\w+', text[m.end():end])
+        if ids:
+            out[m.group(1)] = ids
+    return out
+
+
 def functions(text):
     """(name, parameter names, body start, body end) of each definition."""
     out = []
@@ -293,9 +305,11 @@ class Source:
                 self.files[os.path.relpath(p, TOP)] = expand(text, funcs,
                                                              objs)
         self.arrays = {}
+        self.id_arrays = {}
         self.funcs = {}
         for path, text in self.files.items():
             self.arrays.update(arrays(text))
+            self.id_arrays.update(id_arrays(text))
             self.funcs[path] = functions(text)
 
 
@@ -504,18 +518,32 @@ KEY_CHOICE = {
 }
 
 
+KEY_FILES = ['keys.c', 'keys_blkif.c', 'keys_netif.c']
+# a row: "[ID] = {", or "[ID] = FLAG(name, writer)" (keys_netif.c)
+ROW_RE = re.compile(r'^\s*\[(XSPLIT_KEY_\w+)\]\s*=\s*(\{|FLAG\s*\()', re.M)
+
+
+def key_row(body):
+    """(name, written by, per queue) of a row's text."""
+    by = re.search(r'XSPLIT_KEY_BY_(\w+)', body).group(1).lower()
+    by = {'each': 'each end', 'toolstack_front': 'toolstack',
+          'toolstack_each': 'toolstack'}.get(by, by)
+    return (strings(body)[0], by, 'PER_QUEUE' in body)
+
+
 def core_keys():
-    """XSPLIT_KEY_* id -> (name, written by, per queue) from xenbus/keys.c."""
-    text = read_c(os.path.join(TOP, 'xenbus', 'keys.c'))
+    """XSPLIT_KEY_* id -> (name, written by, per queue) from the key
+    tables: xenbus/keys.c (transport), keys_blkif.c, keys_netif.c."""
     out = {}
-    # entries only: "[ID] = {" at the start of a line, not the table's own
-    # "xsplit_keys[XSPLIT_KEY_NR] = {"
-    for m in re.finditer(r'^\s*\[(XSPLIT_KEY_\w+)\]\s*=\s*\{', text, re.M):
-        end = match_close(text, m.end() - 1, '{', '}')
-        body = text[m.end():end]
-        by = re.search(r'XSPLIT_KEY_BY_(\w+)', body).group(1).lower()
-        by = {'each': 'each end'}.get(by, by)
-        out[m.group(1)] = (strings(body)[0], by, 'PER_QUEUE' in body)
+    for f in KEY_FILES:
+        text = read_c(os.path.join(TOP, 'xenbus', f))
+        # entries only: not the table's own "xsplit_keys[...] = {"
+        for m in ROW_RE.finditer(text):
+            if m.group(2) == '{':
+                end = match_close(text, m.end() - 1, '{', '}')
+            else:
+                end = match_close(text, m.end() - 1)
+            out[m.group(1)] = key_row(text[m.end():end])
     return out
 
 
@@ -572,6 +600,8 @@ class Keys:
     def add(self, name, verb, writer=None):
         if not name or not KEY_RE.match(name):
             return
+        if writer == 'each end':	# we read what the other end wrote
+            writer = PEER[self.role]
         if verb in ('reads', 'watches') and writer:
             verb = "%s the %s's" % (verb, writer)
         self.uses.setdefault(name, set()).add(verb)
@@ -609,6 +639,24 @@ def resolve_key(src, path, text, arg, pos, depth=0):
     return out
 
 
+def resolve_ids(src, path, text, arg, pos, depth=0):
+    """The XSPLIT_KEY_* ids an argument of a core call can be: named in it,
+    in a binding array it names, or passed in by the callers of a helper
+    of the driver whose parameter it is."""
+    out = re.findall(r'XSPLIT_KEY_\w+', arg)
+    for name in re.findall(r'\w+', arg):
+        out += src.id_arrays.get(name, [])
+    f = enclosing(src.funcs[path], pos)
+    if out or not f or depth > 2 or arg.strip() not in f[1]:
+        return out
+    idx = f[1].index(arg.strip())
+    for p2, t2 in src.files.items():
+        for _, args, pos2 in calls(t2, f[0]):
+            if enclosing(src.funcs[p2], pos2) and idx < len(args):
+                out += resolve_ids(src, p2, t2, args[idx], pos2, depth + 1)
+    return out
+
+
 def body_at(src, path, pos):
     f = enclosing(src.funcs[path], pos)
     return src.files[path][f[2]:f[3]] if f else ''
@@ -636,7 +684,8 @@ def xenstore_keys(src, role, table, reach):
             verb = verb_of(fn)
             if not verb:
                 continue
-            ids = {i for a in args for i in re.findall(r'XSPLIT_KEY_\w+', a)
+            ids = {i for a in args
+                   for i in resolve_ids(src, path, text, a, pos)
                    if i in table}
             # A helper given the key (xsplit_xb_ring_map(..., ID, ...))
             # touches that key and its indexed forms ("ring-ref" ->

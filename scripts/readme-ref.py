@@ -526,16 +526,23 @@ ROW_RE = re.compile(r'^\s*\[(XSPLIT_KEY_\w+)\]\s*=\s*(\{|FLAG\s*\()', re.M)
 def key_row(body):
     """(name, written by, per queue) of a row's text."""
     by = re.search(r'XSPLIT_KEY_BY_(\w+)', body).group(1).lower()
-    by = {'each': 'each end', 'toolstack_front': 'toolstack',
+    by = {'each': 'each end', 'toolstack_front': 'toolstack (frontend)',
           'toolstack_each': 'toolstack'}.get(by, by)
     return (strings(body)[0], by, 'PER_QUEUE' in body)
 
 
-def core_keys():
+# the protocol tables, and the drivers whose READMEs must list every row
+PROTOCOL_TABLES = {
+    'keys_blkif.c': ('blkback', 'blkfront'),
+    'keys_netif.c': ('netback', 'netfront'),
+}
+
+
+def core_keys(files=KEY_FILES):
     """XSPLIT_KEY_* id -> (name, written by, per queue) from the key
     tables: xenbus/keys.c (transport), keys_blkif.c, keys_netif.c."""
     out = {}
-    for f in KEY_FILES:
+    for f in files:
         text = read_c(os.path.join(TOP, 'xenbus', f))
         # entries only: not the table's own "xsplit_keys[...] = {"
         for m in ROW_RE.finditer(text):
@@ -600,8 +607,13 @@ class Keys:
     def add(self, name, verb, writer=None):
         if not name or not KEY_RE.match(name):
             return
-        if writer == 'each end':	# we read what the other end wrote
+        # named by the directory read, as for a xenbus_* call: the other
+        # end's for a key each end writes; the frontend's for the
+        # toolstack's keys there, unless we are the frontend
+        if writer == 'each end':
             writer = PEER[self.role]
+        elif writer == 'toolstack (frontend)':
+            writer = 'toolstack' if self.role == 'frontend' else 'frontend'
         if verb in ('reads', 'watches') and writer:
             verb = "%s the %s's" % (verb, writer)
         self.uses.setdefault(name, set()).add(verb)
@@ -817,6 +829,22 @@ def known(tok, names):
         for n in names)
 
 
+def unlisted_rows(used):
+    """Every row of a protocol's key table is in one of its drivers'
+    READMEs: a row no driver reads, writes or watches is dead, or a
+    driver reaches its key behind the tables' back."""
+    failed = False
+    for f, drivers in PROTOCOL_TABLES.items():
+        listed = set().union(*(used.get(d, set()) for d in drivers))
+        for name, _, _ in core_keys([f]).values():
+            if name not in listed:
+                print('readme-ref: xenbus/%s: `%s` is in neither %s '
+                      'README (no driver uses the row)' %
+                      (f, name, ' nor '.join(drivers)), file=sys.stderr)
+                failed = True
+    return failed
+
+
 # ---- main ----------------------------------------------------------------
 
 def main(argv):
@@ -829,11 +857,13 @@ def main(argv):
     core_h = [os.path.join(TOP, 'xenbus', 'keys.h'),
               os.path.join(TOP, 'core', 'xsplit_param.h')]
     failed = False
+    used = {}
     for driver, role in DRIVERS.items():
         src = Source(driver, core_h)
         params = parameters(src)
         stats = statistics(src, 'xsplit_' + driver)
         keys = xenstore_keys(src, role, table, reach)
+        used[driver] = set(keys.uses)
         path = os.path.join(TOP, driver, 'README.md')
         with open(path, encoding='utf-8') as f:
             old = f.read()
@@ -863,6 +893,8 @@ def main(argv):
                       '(allowlist: scripts/readme-ref.py)' %
                       (rel, n, tok, heading, driver), file=sys.stderr)
                 failed = True
+    if check:
+        failed |= unlisted_rows(used)
     if check and not failed:
         print('readme-ref: %s READMEs match the code' % len(DRIVERS))
     return 1 if failed else 0

@@ -7,10 +7,11 @@
  *
  * Callback contract (all but wanted called with the device's lock held,
  * in process context, never concurrently for one device):
- *   wanted      optional, before anything else, no lock: is this device
- *               ours at all?  false leaves it untouched (no state, no
- *               error node) for another driver or none, as Linux's
- *               frontends leave an HVM guest's emulated disks
+ *   wanted      optional, before anything else, no lock, dev->priv NULL:
+ *               is this device ours at all?  It may read keys, nothing
+ *               more.  false leaves it untouched (no state, no error
+ *               node) for another driver or none, as Linux's frontends
+ *               leave an HVM guest's emulated disks
  *   probe       allocate per-device state into dev->priv
  *   advertise   backend: write our features (before InitWait);
  *               frontend: negotiate, allocate and grant rings, write keys
@@ -63,7 +64,7 @@
 struct xsplit_xb_dev;
 
 struct xsplit_xb_ops {
-	bool (*wanted)(struct xenbus_device *xdev);
+	bool (*wanted)(struct xsplit_xb_dev *dev);
 	int (*probe)(struct xsplit_xb_dev *dev);
 	int (*advertise)(struct xsplit_xb_dev *dev);
 	int (*connect)(struct xsplit_xb_dev *dev);

@@ -135,20 +135,12 @@ static int blk_read_vbd(struct xsplit_blk_dev *be)
 	return 0;
 }
 
-/* A device-wide flag; absent or malformed reads as the key's default. */
-static bool key_flag(struct xsplit_xb_dev *xb, enum xsplit_key_id id)
-{
-	u32 v;
-
-	xsplit_xb_read_top(xb, id, &v);
-	return v;
-}
-
 static void blk_fill_limits(struct xsplit_blk_dev *be)
 {
 	struct block_device *bdev = be->bdev;
 	struct xsplit_blk_limits *lim = &be->lim;
-	bool discard_ok = key_flag(be->xb, XSPLIT_KEY_DISCARD_ENABLE);
+	bool discard_ok = xsplit_xb_read_flag(be->xb,
+					      XSPLIT_KEY_DISCARD_ENABLE);
 
 	*lim = (struct xsplit_blk_limits){
 		.nr_sectors = bdev_nr_sectors(bdev),
@@ -235,7 +227,7 @@ static int blk_negotiate(struct xsplit_blk_dev *be, unsigned int *nr,
 	if (err)
 		return err;
 	be->persistent = be->adv_persistent &&
-			 key_flag(be->xb, XSPLIT_KEY_FEAT_PERSISTENT);
+			 xsplit_xb_read_flag(be->xb, XSPLIT_KEY_FEAT_PERSISTENT);
 	dev_info(&be->xdev->dev, "%u queue(s), ring order %u, abi %d%s\n",
 		 *nr, *order, *abi, be->persistent ? ", persistent grants" : "");
 	return 0;

@@ -117,15 +117,6 @@ static int write_keys(struct xsplit_xb_dev *dev, struct xenbus_transaction xbt,
 	return err;
 }
 
-/* A device-wide flag; absent or malformed reads as the key's default. */
-static bool key_flag(struct xsplit_xb_dev *dev, enum xsplit_key_id id)
-{
-	u32 v;
-
-	xsplit_xb_read_top(dev, id, &v);
-	return v;
-}
-
 /* Backend in InitWait: choose, grant and announce the rings. */
 static int blkf_advertise(struct xsplit_xb_dev *dev)
 {
@@ -136,7 +127,7 @@ static int blkf_advertise(struct xsplit_xb_dev *dev)
 	int err;
 
 	info->bounce = !xsplit_blkf_trusted_param ||
-		       !key_flag(dev, XSPLIT_KEY_TRUSTED);
+		       !xsplit_xb_read_flag(dev, XSPLIT_KEY_TRUSTED);
 	err = xsplit_xb_ring_choose_order(dev,
 					  min_t(u32, xsplit_blkf_max_order_param,
 						XSPLIT_RING_MAX_ORDER),

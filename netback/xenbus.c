@@ -69,15 +69,6 @@ static const struct xsplit_key_field xsplit_nb_front_keys[] = {
 	FLAG(XSPLIT_KEY_REQ_MCAST_CTRL, mcast_ctrl),
 };
 
-/* A device-wide flag; absent or malformed reads as the key's default. */
-static bool key_flag(struct xsplit_xb_dev *xb, enum xsplit_key_id id)
-{
-	u32 v;
-
-	xsplit_xb_read_top(xb, id, &v);
-	return v;
-}
-
 static int write_offers(struct xsplit_xb_dev *xb,
 			struct xenbus_transaction xbt, void *arg)
 {
@@ -180,7 +171,8 @@ static void mcast_changed(struct xenbus_watch *w, const char *path,
 	struct xsplit_nb_vif *vif = container_of(w, struct xsplit_nb_vif,
 						 mcast_watch);
 
-	WRITE_ONCE(vif->mcast_ctrl, key_flag(vif->xb, XSPLIT_KEY_REQ_MCAST_CTRL));
+	WRITE_ONCE(vif->mcast_ctrl,
+		   xsplit_xb_read_flag(vif->xb, XSPLIT_KEY_REQ_MCAST_CTRL));
 }
 
 /*
@@ -215,7 +207,7 @@ static int read_mac(struct xsplit_nb_vif *vif)
 
 static int read_flags(struct xsplit_nb_vif *vif)
 {
-	if (!key_flag(vif->xb, XSPLIT_KEY_REQ_RX_COPY))
+	if (!xsplit_xb_read_flag(vif->xb, XSPLIT_KEY_REQ_RX_COPY))
 		return -EOPNOTSUPP;	/* page flipping: long gone */
 	/* optional keys only: cannot fail */
 	xsplit_xb_gather(vif->xb, XBT_NIL, xsplit_nb_front_keys,

@@ -61,15 +61,6 @@ static const struct xsplit_key_field xsplit_nf_back_keys[] = {
 	BACK(XSPLIT_KEY_FEAT_IPV6_CSUM, ipv6_csum),
 };
 
-/* A device-wide flag; absent or malformed reads as the key's default. */
-static bool key_flag(struct xsplit_xb_dev *xb, enum xsplit_key_id id)
-{
-	u32 v;
-
-	xsplit_xb_read_top(xb, id, &v);
-	return v;
-}
-
 /* The toolstack's "mac" in our directory, a unicast address. */
 static int read_mac(struct xsplit_xb_dev *xb, u8 *mac)
 {
@@ -165,7 +156,7 @@ static int nf_advertise(struct xsplit_xb_dev *xb)
 	u32 nr;
 	int err;
 
-	if (!key_flag(xb, XSPLIT_KEY_FEAT_RX_COPY)) {
+	if (!xsplit_xb_read_flag(xb, XSPLIT_KEY_FEAT_RX_COPY)) {
 		dev_err(&xb->xdev->dev, "backend cannot copy rx packets\n");
 		return -EOPNOTSUPP;
 	}
@@ -192,7 +183,7 @@ static int nf_advertise(struct xsplit_xb_dev *xb)
 static bool wanted_bounce(struct xsplit_xb_dev *xb)
 {
 	return !READ_ONCE(xsplit_nf_trusted) ||
-	       !key_flag(xb, XSPLIT_KEY_TRUSTED);
+	       !xsplit_xb_read_flag(xb, XSPLIT_KEY_TRUSTED);
 }
 
 static int nf_connect(struct xsplit_xb_dev *xb)

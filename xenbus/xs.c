@@ -248,6 +248,26 @@ int xsplit_xb_read_top(struct xsplit_xb_dev *dev, enum xsplit_key_id id,
 EXPORT_SYMBOL_GPL(xsplit_xb_read_top);
 
 /**
+ * xsplit_xb_read_flag - a device-wide U32 or BOOL key as a yes or no
+ * @dev: the device
+ * @id: the key
+ *
+ * For the feature flags and the like, whose absence is an answer: absent,
+ * malformed or unreadable, it is the key's default (a bad value is
+ * logged), as xenbus_read_unsigned() would have it.
+ *
+ * Return: the value is not 0.
+ */
+bool xsplit_xb_read_flag(struct xsplit_xb_dev *dev, enum xsplit_key_id id)
+{
+	u32 v;
+
+	xsplit_xb_read(dev, XBT_NIL, id, 1, 0, 0, &v);
+	return v;
+}
+EXPORT_SYMBOL_GPL(xsplit_xb_read_flag);
+
+/**
  * xsplit_xb_written - is a device-wide key there at all?
  * @dev: the device
  * @id: the key; its table entry says whose directory holds it

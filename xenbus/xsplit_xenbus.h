@@ -167,6 +167,7 @@ int xsplit_xb_read_top(struct xsplit_xb_dev *dev, enum xsplit_key_id id,
 		       u32 *val);
 char *xsplit_xb_read_str(struct xsplit_xb_dev *dev, enum xsplit_key_id id);
 bool xsplit_xb_written(struct xsplit_xb_dev *dev, enum xsplit_key_id id);
+bool xsplit_xb_read_flag(struct xsplit_xb_dev *dev, enum xsplit_key_id id);
 int xsplit_xb_write(struct xsplit_xb_dev *dev, struct xenbus_transaction xbt,
 		    enum xsplit_key_id id, unsigned int nr_queues,
 		    unsigned int queue, unsigned int index, u32 val);

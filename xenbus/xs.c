@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * XenStore access for the drivers: transactions with bounded retry, and
- * reads and writes of the typed keys of keys.c.  Whatever the other end
+ * reads and writes of the typed keys of keys*.c.  Whatever the other end
  * wrote goes through the key's parser before anyone sees it.
  */
 #include "xenbus/internal.h"

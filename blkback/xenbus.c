@@ -74,11 +74,20 @@ static void blk_free(struct xsplit_xb_dev *xb)
 	atomic_dec(&xsplit_blk_live.devices);
 }
 
+#define BE_KEY(id, field) XSPLIT_KEY_FIELD(id, struct xsplit_blk_dev, field)
+
+/* Our offer besides queues and ring order, as read from the parameters. */
+static const struct xsplit_key_field xsplit_blk_offer_keys[] = {
+	BE_KEY(XSPLIT_KEY_FEAT_MAX_INDIRECT, adv_indirect),
+	BE_KEY(XSPLIT_KEY_FEAT_PERSISTENT, adv_persistent),
+	/* 0 too, so a reconnect with data_copy off takes an old 1 back */
+	BE_KEY(XSPLIT_KEY_FEAT_GRANT_COPY, adv_copy),
+};
+
 static int blk_advertise_txn(struct xsplit_xb_dev *xb,
 			     struct xenbus_transaction xbt, void *arg)
 {
 	struct xsplit_blk_dev *be = arg;
-	const char *dir = xb->xdev->nodename;
 	int err;
 
 	err = xsplit_xb_mq_advertise(xb, xbt, be->adv_queues);
@@ -87,16 +96,8 @@ static int blk_advertise_txn(struct xsplit_xb_dev *xb,
 	err = xsplit_xb_ring_advertise(xb, xbt, be->adv_order);
 	if (err)
 		return err;
-	err = xenbus_printf(xbt, dir, "feature-max-indirect-segments", "%u",
-			    be->adv_indirect);
-	if (err)
-		return err;
-	err = xenbus_printf(xbt, dir, "feature-persistent", "%u",
-			    be->adv_persistent);
-	if (err || !be->adv_copy)
-		return err;
-	/* xsplit's own key: the frontend may leave persistent grants off */
-	return xenbus_write(xbt, dir, "feature-grant-copy", "1");
+	return xsplit_xb_publish(xb, xbt, xsplit_blk_offer_keys,
+				 ARRAY_SIZE(xsplit_blk_offer_keys), be);
 }
 
 /* The parameters are read once here, so a later change cannot split us. */
@@ -115,25 +116,23 @@ static int blk_advertise(struct xsplit_xb_dev *xb)
 /* What the toolstack and hotplug script wrote: device, mode, type. */
 static int blk_read_vbd(struct xsplit_blk_dev *be)
 {
-	struct xenbus_device *xdev = be->xdev;
 	char *str;
-	int n;
+	int err;
 
-	n = xenbus_scanf(XBT_NIL, xdev->nodename, "physical-device", "%x:%x",
-			 &be->major, &be->minor);
-	if (n != 2)
-		return n < 0 ? n : -EINVAL;
+	err = xsplit_xb_read_devnum(be->xb, &be->major, &be->minor);
+	if (err)
+		return err;
 	if (MAJOR(MKDEV(be->major, be->minor)) != be->major ||
 	    MINOR(MKDEV(be->major, be->minor)) != be->minor)
 		return -EINVAL;
-	str = xenbus_read(XBT_NIL, xdev->nodename, "mode", NULL);
+	str = xsplit_xb_read_str(be->xb, XSPLIT_KEY_MODE);
 	if (IS_ERR(str))
 		return PTR_ERR(str);
 	be->readonly = !strchr(str, 'w');
 	kfree(str);
 	/* Linux's backend takes the cdrom hint from the frontend's side. */
-	str = xenbus_read(XBT_NIL, xdev->otherend, "device-type", NULL);
-	be->cdrom = !IS_ERR(str) && !strcmp(str, "cdrom");
+	str = xsplit_xb_read_str(be->xb, XSPLIT_KEY_DEVICE_TYPE);
+	be->cdrom = !IS_ERR_OR_NULL(str) && !strcmp(str, "cdrom");
 	if (!IS_ERR(str))
 		kfree(str);
 	return 0;
@@ -143,8 +142,8 @@ static void blk_fill_limits(struct xsplit_blk_dev *be)
 {
 	struct block_device *bdev = be->bdev;
 	struct xsplit_blk_limits *lim = &be->lim;
-	bool discard_ok = xenbus_read_unsigned(be->xdev->nodename,
-					       "discard-enable", 1);
+	bool discard_ok = xsplit_xb_read_flag(be->xb,
+					      XSPLIT_KEY_DISCARD_ENABLE);
 
 	*lim = (struct xsplit_blk_limits){
 		.nr_sectors = bdev_nr_sectors(bdev),
@@ -231,38 +230,43 @@ static int blk_negotiate(struct xsplit_blk_dev *be, unsigned int *nr,
 	if (err)
 		return err;
 	be->persistent = be->adv_persistent &&
-			 xenbus_read_unsigned(be->xdev->otherend,
-					      "feature-persistent", 0);
+			 xsplit_xb_read_flag(be->xb, XSPLIT_KEY_FEAT_PERSISTENT);
 	dev_info(&be->xdev->dev, "%u queue(s), ring order %u, abi %d%s\n",
 		 *nr, *order, *abi, be->persistent ? ", persistent grants" :
 		 xsplit_blk_use_copy(be->adv_copy, false) ? ", grant copy" : "");
 	return 0;
 }
 
-static int blk_publish_discard(struct xsplit_blk_dev *be,
-			       struct xenbus_transaction xbt)
-{
-	const char *dir = be->xdev->nodename;
-	struct block_device *bdev = be->bdev;
-	int err;
+/* The disk as the frontend sees it, published at connect. */
+struct xsplit_blk_disk {
+	bool flush;
+	bool discard;
+	u32 discard_granularity;	/* with discard only */
+	u32 discard_alignment;
+	bool discard_secure;
+	u64 sectors;
+	u32 info;
+	u32 sector_size;
+	u32 phys_sector_size;
+};
 
-	if (be->lim.discard) {
-		err = xenbus_printf(xbt, dir, "discard-granularity", "%u",
-				    bdev_discard_granularity(bdev));
-		if (err)
-			return err;
-		err = xenbus_printf(xbt, dir, "discard-alignment", "%u",
-				    bdev_discard_alignment(bdev));
-		if (err)
-			return err;
-		err = xenbus_printf(xbt, dir, "discard-secure", "%d",
-				    be->lim.discard_secure);
-		if (err)
-			return err;
-	}
-	return xenbus_printf(xbt, dir, "feature-discard", "%d",
-			     be->lim.discard);
-}
+#define DISK_KEY(id, field) XSPLIT_KEY_FIELD(id, struct xsplit_blk_disk, field)
+
+static const struct xsplit_key_field xsplit_blk_disk_keys[] = {
+	DISK_KEY(XSPLIT_KEY_FEAT_FLUSH_CACHE, flush),
+	DISK_KEY(XSPLIT_KEY_FEAT_BARRIER, flush),
+	DISK_KEY(XSPLIT_KEY_FEAT_DISCARD, discard),
+	DISK_KEY(XSPLIT_KEY_SECTORS, sectors),
+	DISK_KEY(XSPLIT_KEY_INFO, info),
+	DISK_KEY(XSPLIT_KEY_SECTOR_SIZE, sector_size),
+	DISK_KEY(XSPLIT_KEY_PHYS_SECTOR_SIZE, phys_sector_size),
+};
+
+static const struct xsplit_key_field xsplit_blk_discard_keys[] = {
+	DISK_KEY(XSPLIT_KEY_DISCARD_GRANULARITY, discard_granularity),
+	DISK_KEY(XSPLIT_KEY_DISCARD_ALIGNMENT, discard_alignment),
+	DISK_KEY(XSPLIT_KEY_DISCARD_SECURE, discard_secure),
+};
 
 static unsigned int blk_info(struct xsplit_blk_dev *be)
 {
@@ -283,8 +287,8 @@ static int blk_write_sectors(struct xsplit_xb_dev *xb,
 {
 	struct xsplit_blk_dev *be = arg;
 
-	return xenbus_printf(xbt, xb->xdev->nodename, "sectors", "%llu",
-			     READ_ONCE(be->lim.nr_sectors));
+	return xsplit_xb_write_num(xb, xbt, XSPLIT_KEY_SECTORS, 1, 0, 0,
+				   READ_ONCE(be->lim.nr_sectors));
 }
 
 /**
@@ -324,31 +328,29 @@ static int blk_publish_txn(struct xsplit_xb_dev *xb,
 			   struct xenbus_transaction xbt, void *arg)
 {
 	struct xsplit_blk_dev *be = arg;
-	const char *dir = xb->xdev->nodename;
+	struct block_device *bdev = be->bdev;
+	const struct xsplit_blk_disk disk = {
+		.flush = be->lim.flush,
+		.discard = be->lim.discard,
+		.discard_granularity = bdev_discard_granularity(bdev),
+		.discard_alignment = bdev_discard_alignment(bdev),
+		.discard_secure = be->lim.discard_secure,
+		.sectors = READ_ONCE(be->lim.nr_sectors),
+		.info = blk_info(be),
+		.sector_size = bdev_logical_block_size(bdev),
+		.phys_sector_size = bdev_physical_block_size(bdev),
+	};
 	int err;
 
-	err = xenbus_printf(xbt, dir, "feature-flush-cache", "%d",
-			    be->lim.flush);
-	if (err)
-		return err;
-	err = xenbus_printf(xbt, dir, "feature-barrier", "%d", be->lim.flush);
-	if (err)
-		return err;
-	err = blk_publish_discard(be, xbt);
-	if (err)
-		return err;
-	err = blk_write_sectors(xb, xbt, be);
-	if (err)
-		return err;
-	err = xenbus_printf(xbt, dir, "info", "%u", blk_info(be));
-	if (err)
-		return err;
-	err = xenbus_printf(xbt, dir, "sector-size", "%u",
-			    bdev_logical_block_size(be->bdev));
-	if (err)
-		return err;
-	return xenbus_printf(xbt, dir, "physical-sector-size", "%u",
-			     bdev_physical_block_size(be->bdev));
+	if (disk.discard) {
+		err = xsplit_xb_publish(xb, xbt, xsplit_blk_discard_keys,
+					ARRAY_SIZE(xsplit_blk_discard_keys),
+					&disk);
+		if (err)
+			return err;
+	}
+	return xsplit_xb_publish(xb, xbt, xsplit_blk_disk_keys,
+				 ARRAY_SIZE(xsplit_blk_disk_keys), &disk);
 }
 
 static void blk_disconnect(struct xsplit_xb_dev *xb)

@@ -15,28 +15,20 @@
 
 #include "blkfront/blkfront.h"
 
-#define KEY_TRUSTED		"trusted"
-#define KEY_PROTOCOL		"protocol"
-#define KEY_PERSISTENT		"feature-persistent"
-#define KEY_GRANT_COPY		"feature-grant-copy"
-
 static struct xsplit_blkf_info *to_info(struct xsplit_xb_dev *dev)
 {
 	return dev->priv;
 }
 
-static int read_vdevice(struct xenbus_device *xdev, u32 *vdev)
+/* The toolstack's virtual-device, or virtual-device-ext without it. */
+static int read_vdevice(struct xsplit_xb_dev *dev, u32 *vdev)
 {
-	int v, n;
+	int err = xsplit_xb_read_top(dev, XSPLIT_KEY_VIRTUAL_DEVICE, vdev);
 
-	n = xenbus_scanf(XBT_NIL, xdev->nodename, "virtual-device", "%i", &v);
-	if (n != 1)
-		n = xenbus_scanf(XBT_NIL, xdev->nodename,
-				 "virtual-device-ext", "%i", &v);
-	if (n != 1)
-		return n < 0 ? n : -ENODEV;
-	*vdev = (u32)v;
-	return 0;
+	if (err)
+		err = xsplit_xb_read_top(dev, XSPLIT_KEY_VIRTUAL_DEVICE_EXT,
+					 vdev);
+	return err;
 }
 
 /* The device's number in its node name (device/vbd/<handle>). */
@@ -58,17 +50,16 @@ static int read_handle(struct xenbus_device *xdev, u16 *handle)
  * the device model may still emulate it, or it is a cdrom.  A vbd we
  * cannot even read the number of is ours, for probe to fail loudly.
  */
-static bool blkf_wanted(struct xenbus_device *xdev)
+static bool blkf_wanted(struct xsplit_xb_dev *dev)
 {
 	enum xsplit_blkf_verdict v;
 	char *type = NULL;
 	u32 vdev;
 
-	if (read_vdevice(xdev, &vdev))
+	if (read_vdevice(dev, &vdev))
 		return true;
 	if (xsplit_guest_is_hvm(&xsplit_blkf_guest)) {
-		type = xenbus_read(XBT_NIL, xdev->nodename, "device-type",
-				   NULL);
+		type = xsplit_xb_read_str(dev, XSPLIT_KEY_DEVICE_TYPE);
 		if (IS_ERR(type))
 			type = NULL;
 	}
@@ -76,7 +67,7 @@ static bool blkf_wanted(struct xenbus_device *xdev)
 	kfree(type);
 	if (v == XSPLIT_BLKF_TAKE)
 		return true;
-	dev_info(&xdev->dev, "%s guest, virtual-device %#x: %s\n",
+	dev_info(&dev->xdev->dev, "%s guest, virtual-device %#x: %s\n",
 		 xsplit_guest_kind_name(xsplit_blkf_guest.kind), vdev,
 		 xsplit_blkf_verdict_name(v));
 	return false;
@@ -91,7 +82,7 @@ static int blkf_probe(struct xsplit_xb_dev *dev)
 	if (!info)
 		return -ENOMEM;
 	info->dev = dev;
-	err = read_vdevice(dev->xdev, &info->vdevice);
+	err = read_vdevice(dev, &info->vdevice);
 	if (!err)
 		err = read_handle(dev->xdev, &info->handle);
 	if (!err)
@@ -118,11 +109,11 @@ static int write_keys(struct xsplit_xb_dev *dev, struct xenbus_transaction xbt,
 
 	err = xsplit_blkf_rings_publish(info, xbt);
 	if (!err)
-		err = xenbus_write(xbt, dev->xdev->nodename, KEY_PROTOCOL,
-				   XEN_IO_PROTO_ABI_NATIVE);
+		err = xsplit_xb_write_str(dev, xbt, XSPLIT_KEY_PROTOCOL,
+					  XEN_IO_PROTO_ABI_NATIVE);
 	if (!err)
-		err = xenbus_printf(xbt, dev->xdev->nodename, KEY_PERSISTENT,
-				    "%u", info->ask_persistent);
+		err = xsplit_xb_write(dev, xbt, XSPLIT_KEY_FEAT_PERSISTENT, 1, 0,
+				      0, info->ask_persistent);
 	return err;
 }
 
@@ -136,16 +127,14 @@ static int blkf_advertise(struct xsplit_xb_dev *dev)
 	int err;
 
 	info->bounce = !xsplit_blkf_trusted_param ||
-		       !xenbus_read_unsigned(dev->xdev->nodename, KEY_TRUSTED,
-					     1);
+		       !xsplit_xb_read_flag(dev, XSPLIT_KEY_TRUSTED);
 	/*
 	 * A trusted backend that copies the data itself (xsplit's
 	 * feature-grant-copy) gets the bio's own pages: no persistent
 	 * grants, no copy in this guest.  An untrusted one keeps bouncing.
 	 */
 	info->grant_copy = !info->bounce &&
-			   xenbus_read_unsigned(dev->xdev->otherend,
-						KEY_GRANT_COPY, 0);
+			   xsplit_xb_read_flag(dev, XSPLIT_KEY_FEAT_GRANT_COPY);
 	info->ask_persistent = xsplit_blkf_persistent_param &&
 			       !info->grant_copy;
 	err = xsplit_xb_ring_choose_order(dev,
@@ -164,11 +153,48 @@ static int blkf_advertise(struct xsplit_xb_dev *dev)
 	return xsplit_xb_transact(dev, write_keys, info);
 }
 
-static unsigned int backend_u32(struct xsplit_blkf_info *info,
-				const char *key, unsigned int def)
-{
-	return xenbus_read_unsigned(info->dev->xdev->otherend, key, def);
-}
+/* What the backend offers, read at connect. */
+struct xsplit_blkf_offer {
+	bool flush_cache;
+	bool barrier;
+	bool discard;
+	u32 discard_granularity;
+	u32 discard_alignment;
+	bool secure_discard;
+	u32 max_indirect_segs;
+	bool persistent;
+};
+
+#define OFFER(id, field) XSPLIT_KEY_FIELD(id, struct xsplit_blkf_offer, field)
+
+static const struct xsplit_key_field xsplit_blkf_offer_keys[] = {
+	OFFER(XSPLIT_KEY_FEAT_FLUSH_CACHE, flush_cache),
+	OFFER(XSPLIT_KEY_FEAT_BARRIER, barrier),
+	OFFER(XSPLIT_KEY_FEAT_DISCARD, discard),
+	OFFER(XSPLIT_KEY_DISCARD_GRANULARITY, discard_granularity),
+	OFFER(XSPLIT_KEY_DISCARD_ALIGNMENT, discard_alignment),
+	OFFER(XSPLIT_KEY_DISCARD_SECURE, secure_discard),
+	OFFER(XSPLIT_KEY_FEAT_MAX_INDIRECT, max_indirect_segs),
+	OFFER(XSPLIT_KEY_FEAT_PERSISTENT, persistent),
+};
+
+/* The disk, read at connect: all required but the physical sector size. */
+struct xsplit_blkf_geometry {
+	u64 sectors;
+	u32 info;
+	u32 sector_size;
+	u32 phys_sector_size;	/* 0: the logical one */
+};
+
+#define GEOMETRY(id, field) \
+	XSPLIT_KEY_FIELD(id, struct xsplit_blkf_geometry, field)
+
+static const struct xsplit_key_field xsplit_blkf_geometry_keys[] = {
+	GEOMETRY(XSPLIT_KEY_SECTORS, sectors),
+	GEOMETRY(XSPLIT_KEY_INFO, info),
+	GEOMETRY(XSPLIT_KEY_SECTOR_SIZE, sector_size),
+	GEOMETRY(XSPLIT_KEY_PHYS_SECTOR_SIZE, phys_sector_size),
+};
 
 static bool sector_size_ok(u32 size)
 {
@@ -179,60 +205,50 @@ static bool sector_size_ok(u32 size)
 /* The disk's size, the one value that changes on a live connection. */
 static int read_sectors(struct xsplit_blkf_info *info, u64 *sectors)
 {
-	unsigned long long v;
-	int n;
-
-	n = xenbus_scanf(XBT_NIL, info->dev->xdev->otherend, "sectors",
-			 "%llu", &v);
-	if (n != 1)
-		return n < 0 ? n : -EINVAL;
-	*sectors = v;
-	return 0;
+	return xsplit_xb_read_num(info->dev, XBT_NIL, XSPLIT_KEY_SECTORS, 1, 0,
+				  0, sectors);
 }
 
 /* sectors, info, sector-size: required; physical-sector-size optional. */
 static int read_geometry(struct xsplit_blkf_info *info)
 {
-	const char *be = info->dev->xdev->otherend;
-	unsigned int ssize, vinfo;
-	u64 sectors;
+	struct xsplit_blkf_geometry geo;
 	int err;
 
-	err = read_sectors(info, &sectors);
+	err = xsplit_xb_gather(info->dev, XBT_NIL, xsplit_blkf_geometry_keys,
+			       ARRAY_SIZE(xsplit_blkf_geometry_keys), &geo);
 	if (err)
 		return err;
-	err = xenbus_gather(XBT_NIL, be, "info", "%u", &vinfo,
-			    "sector-size", "%u", &ssize, NULL);
-	if (err)
-		return err;
-	if (!sector_size_ok(ssize))
+	if (!sector_size_ok(geo.sector_size))
 		return -EINVAL;
-	info->sectors = sectors;
-	info->vdisk_info = vinfo;
-	info->sector_size = ssize;
-	info->phys_sector_size = backend_u32(info, "physical-sector-size",
-					     ssize);
+	info->sectors = geo.sectors;
+	info->vdisk_info = geo.info;
+	info->sector_size = geo.sector_size;
+	info->phys_sector_size = geo.phys_sector_size ?: geo.sector_size;
 	if (!is_power_of_2(info->phys_sector_size) ||
-	    info->phys_sector_size < ssize)
-		info->phys_sector_size = ssize;
+	    info->phys_sector_size < geo.sector_size)
+		info->phys_sector_size = geo.sector_size;
 	return 0;
 }
 
 static void read_features(struct xsplit_blkf_info *info)
 {
+	struct xsplit_blkf_offer offer;
 	unsigned int segs;
 
+	/* optional keys only: cannot fail */
+	xsplit_xb_gather(info->dev, XBT_NIL, xsplit_blkf_offer_keys,
+			 ARRAY_SIZE(xsplit_blkf_offer_keys), &offer);
 	/* a flush orders like a barrier; prefer it when both are there */
 	info->flush_op = 0;
-	if (backend_u32(info, "feature-flush-cache", 0))
+	if (offer.flush_cache)
 		info->flush_op = XSPLIT_BLKIF_OP_FLUSH_DISKCACHE;
-	else if (backend_u32(info, "feature-barrier", 0))
+	else if (offer.barrier)
 		info->flush_op = XSPLIT_BLKIF_OP_WRITE_BARRIER;
-	info->discard = backend_u32(info, "feature-discard", 0);
-	info->discard_granularity = backend_u32(info, "discard-granularity", 0);
-	info->discard_alignment = backend_u32(info, "discard-alignment", 0);
-	info->secure_discard = info->discard &&
-			       backend_u32(info, "discard-secure", 0);
+	info->discard = offer.discard;
+	info->discard_granularity = offer.discard_granularity;
+	info->discard_alignment = offer.discard_alignment;
+	info->secure_discard = info->discard && offer.secure_discard;
 	if (info->discard_granularity &&
 	    !is_power_of_2(info->discard_granularity))
 		info->discard_granularity = 0;
@@ -257,14 +273,14 @@ static void read_features(struct xsplit_blkf_info *info)
 	 */
 	info->fua = info->flush_op == XSPLIT_BLKIF_OP_WRITE_BARRIER;
 
-	segs = backend_u32(info, "feature-max-indirect-segments", 0);
+	segs = offer.max_indirect_segs;
 	segs = min3(segs, xsplit_blkf_want_segs(info), XSPLIT_BLKF_MAX_SEGS);
 	if (info->fua)
 		segs = 0;
 	info->seg_cap = max_t(unsigned int, segs,
 			      XSPLIT_BLKIF_MAX_SEGMENTS_PER_REQUEST);
 
-	if (info->ask_persistent && backend_u32(info, KEY_PERSISTENT, 0))
+	if (info->ask_persistent && offer.persistent)
 		info->gmode = XSPLIT_BLKF_PERSISTENT;
 	else
 		info->gmode = info->bounce ? XSPLIT_BLKF_BOUNCE :

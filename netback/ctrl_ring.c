@@ -134,14 +134,13 @@ int xsplit_nb_ctrl_connect(struct xsplit_nb_vif *vif, unsigned int nr_queues)
 {
 	struct xenbus_device *xdev = vif->xb->xdev;
 	struct xsplit_nb_ctrl *ctrl;
-	unsigned int gref, port;
+	u32 gref, port;
 	int err;
 
-	if (xenbus_scanf(XBT_NIL, xdev->otherend, "ctrl-ring-ref", "%u",
-			 &gref) != 1)
+	/* absent (or unreadable): the frontend has no control ring */
+	if (xsplit_xb_read_top(vif->xb, XSPLIT_KEY_CTRL_RING_REF, &gref))
 		return 0;
-	if (xenbus_scanf(XBT_NIL, xdev->otherend, "event-channel-ctrl", "%u",
-			 &port) != 1)
+	if (xsplit_xb_read_top(vif->xb, XSPLIT_KEY_EVTCHN_CTRL, &port))
 		return -EINVAL;
 	/* Under a page, so kmalloc's alignment keeps staging in one page. */
 	BUILD_BUG_ON(sizeof(*ctrl) > PAGE_SIZE);

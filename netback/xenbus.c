@@ -23,64 +23,71 @@
 #include "netback/common.h"
 #include "xenbus/xsplit_watch.h"
 
-/* Features we offer (backend directory), written at advertise. */
+/* What we offer (backend directory), written at advertise. */
 struct xsplit_nb_offer {
-	const char *key;
-	u32 val;
+	bool sg;
+	bool gso_tcpv4;
+	bool gso_tcpv6;
+	bool ipv6_csum;
+	bool rx_copy;
+	bool rx_flip;		/* page flipping: long gone */
+	bool mcast_ctrl;
+	bool dyn_mcast_ctrl;
+	bool ctrl_ring;
+	bool xdp_headroom;	/* the parameters say */
+	bool split_evtchn;
 };
 
-static const struct xsplit_nb_offer xsplit_nb_offers[] = {
-	{ "feature-sg", 1 },
-	{ "feature-gso-tcpv4", 1 },
-	{ "feature-gso-tcpv6", 1 },
-	{ "feature-ipv6-csum-offload", 1 },
-	{ "feature-rx-copy", 1 },
-	{ "feature-rx-flip", 0 },
-	{ "feature-multicast-control", 1 },
-	{ "feature-dynamic-multicast-control", 1 },
-	{ "feature-ctrl-ring", 1 },
+#define OFFER(id, field) XSPLIT_KEY_FIELD(id, struct xsplit_nb_offer, field)
+
+static const struct xsplit_key_field xsplit_nb_offer_keys[] = {
+	OFFER(XSPLIT_KEY_FEAT_SG, sg),
+	OFFER(XSPLIT_KEY_FEAT_GSO_TCPV4, gso_tcpv4),
+	OFFER(XSPLIT_KEY_FEAT_GSO_TCPV6, gso_tcpv6),
+	OFFER(XSPLIT_KEY_FEAT_IPV6_CSUM, ipv6_csum),
+	OFFER(XSPLIT_KEY_FEAT_RX_COPY, rx_copy),
+	OFFER(XSPLIT_KEY_FEAT_RX_FLIP, rx_flip),
+	OFFER(XSPLIT_KEY_FEAT_MCAST_CTRL, mcast_ctrl),
+	OFFER(XSPLIT_KEY_FEAT_DYN_MCAST_CTRL, dyn_mcast_ctrl),
+	OFFER(XSPLIT_KEY_FEAT_CTRL_RING, ctrl_ring),
+	OFFER(XSPLIT_KEY_FEAT_XDP_HEADROOM, xdp_headroom),
+	OFFER(XSPLIT_KEY_SPLIT_EVTCHN, split_evtchn),
 };
 
-/* Frontend features read at connect: key, default, where it goes. */
-struct xsplit_nb_flag {
-	const char *key;
-	bool def;
-	bool invert;		/* the key says "no" */
-	size_t offset;		/* of a bool in struct xsplit_nb_vif */
-};
+/* Frontend features read at connect (request-rx-copy apart). */
+#define FLAG(id, field) XSPLIT_KEY_FIELD(id, struct xsplit_nb_vif, field)
 
-#define FLAG(k, d, inv, field) \
-	{ k, d, inv, offsetof(struct xsplit_nb_vif, field) }
-
-static const struct xsplit_nb_flag xsplit_nb_flags[] = {
-	FLAG("feature-sg", false, false, feat.sg),
-	FLAG("feature-gso-tcpv4", false, false, feat.gso_tcpv4),
-	FLAG("feature-gso-tcpv6", false, false, feat.gso_tcpv6),
-	FLAG("feature-no-csum-offload", false, true, feat.ip_csum),
-	FLAG("feature-ipv6-csum-offload", false, false, feat.ipv6_csum),
-	FLAG("feature-rx-notify", false, false, rx_notify),
-	FLAG("request-multicast-control", false, false, mcast_ctrl),
+static const struct xsplit_key_field xsplit_nb_front_keys[] = {
+	FLAG(XSPLIT_KEY_FEAT_SG, feat.sg),
+	FLAG(XSPLIT_KEY_FEAT_GSO_TCPV4, feat.gso_tcpv4),
+	FLAG(XSPLIT_KEY_FEAT_GSO_TCPV6, feat.gso_tcpv6),
+	/* the key says "no" */
+	XSPLIT_KEY_FIELD_NOT(XSPLIT_KEY_FEAT_NO_CSUM, struct xsplit_nb_vif,
+			     feat.ip_csum),
+	FLAG(XSPLIT_KEY_FEAT_IPV6_CSUM, feat.ipv6_csum),
+	FLAG(XSPLIT_KEY_FEAT_RX_NOTIFY, rx_notify),
+	FLAG(XSPLIT_KEY_REQ_MCAST_CTRL, mcast_ctrl),
 };
 
 static int write_offers(struct xsplit_xb_dev *xb,
 			struct xenbus_transaction xbt, void *arg)
 {
-	const char *dir = xb->xdev->nodename;
-	unsigned int i;
+	const struct xsplit_nb_offer offer = {
+		.sg = true,
+		.gso_tcpv4 = true,
+		.gso_tcpv6 = true,
+		.ipv6_csum = true,
+		.rx_copy = true,
+		.mcast_ctrl = true,
+		.dyn_mcast_ctrl = true,
+		.ctrl_ring = true,
+		.xdp_headroom = xsplit_nb_provides_xdp_headroom,
+		.split_evtchn = xsplit_nb_separate_tx_rx_irq,
+	};
 	int err;
 
-	for (i = 0; i < ARRAY_SIZE(xsplit_nb_offers); i++) {
-		err = xenbus_printf(xbt, dir, xsplit_nb_offers[i].key, "%u",
-				    xsplit_nb_offers[i].val);
-		if (err)
-			return err;
-	}
-	err = xenbus_printf(xbt, dir, "feature-xdp-headroom", "%u",
-			    xsplit_nb_provides_xdp_headroom);
-	if (err)
-		return err;
-	err = xsplit_xb_write(xb, xbt, XSPLIT_KEY_SPLIT_EVTCHN, 1, 0, 0,
-			      xsplit_nb_separate_tx_rx_irq);
+	err = xsplit_xb_publish(xb, xbt, xsplit_nb_offer_keys,
+				ARRAY_SIZE(xsplit_nb_offer_keys), &offer);
 	if (err)
 		return err;
 	return xsplit_xb_mq_advertise(xb, xbt, xsplit_nb_max_queues);
@@ -131,24 +138,15 @@ static void headroom_changed(struct xenbus_watch *w, const char *path,
 static void read_rate(struct xsplit_xb_dev *xb, unsigned long *bytes,
 		      unsigned long *usec)
 {
-	char *s = xenbus_read(XBT_NIL, xb->xdev->nodename, "rate", NULL);
-	char *comma;
+	u64 b, u;
 
 	*bytes = ULONG_MAX;
 	*usec = 0;
-	if (IS_ERR(s))
+	if (xsplit_xb_read_rate(xb, &b, &u) ||
+	    b != (unsigned long)b || u != (unsigned long)u)
 		return;
-	comma = strchr(s, ',');
-	if (comma) {
-		*comma = '\0';
-		if (kstrtoul(s, 10, bytes) || kstrtoul(comma + 1, 10, usec)) {
-			*bytes = ULONG_MAX;
-			*usec = 0;
-		}
-	}
-	if (!comma || !*usec)
-		*bytes = ULONG_MAX;
-	kfree(s);
+	*bytes = b;
+	*usec = u;
 }
 
 static void apply_rate(struct xsplit_nb_vif *vif)
@@ -174,8 +172,7 @@ static void mcast_changed(struct xenbus_watch *w, const char *path,
 						 mcast_watch);
 
 	WRITE_ONCE(vif->mcast_ctrl,
-		   !!xenbus_read_unsigned(vif->xb->xdev->otherend,
-					  "request-multicast-control", 0));
+		   xsplit_xb_read_flag(vif->xb, XSPLIT_KEY_REQ_MCAST_CTRL));
 }
 
 /*
@@ -187,49 +184,34 @@ static void mcast_changed(struct xenbus_watch *w, const char *path,
  */
 static void watch_keys(struct xsplit_nb_vif *vif)
 {
-	struct xenbus_device *xdev = vif->xb->xdev;
+	struct xsplit_xb_dev *xb = vif->xb;
 
-	if (xsplit_xb_watch_bounded(&vif->rate_watch, rate_changed, "%s/rate",
-				    xdev->nodename))
+	if (xsplit_xb_watch_key(xb, &vif->rate_watch, XSPLIT_KEY_RATE,
+				rate_changed))
 		netdev_warn(vif->dev, "rate not watched\n");
-	if (xsplit_xb_watch_bounded(&vif->mcast_watch, mcast_changed,
-				    "%s/request-multicast-control",
-				    xdev->otherend))
+	if (xsplit_xb_watch_key(xb, &vif->mcast_watch,
+				XSPLIT_KEY_REQ_MCAST_CTRL, mcast_changed))
 		netdev_warn(vif->dev, "request-multicast-control not watched\n");
-	if (xsplit_xb_watch_bounded(&vif->headroom_watch, headroom_changed,
-				    "%s/xdp-headroom", xdev->otherend))
+	if (xsplit_xb_watch_key(xb, &vif->headroom_watch,
+				XSPLIT_KEY_XDP_HEADROOM, headroom_changed))
 		netdev_warn(vif->dev, "xdp-headroom not watched\n");
 }
 
+/* The toolstack's "mac" in our directory: the frontend's address. */
 static int read_mac(struct xsplit_nb_vif *vif)
 {
-	char *s = xenbus_read(XBT_NIL, vif->xb->xdev->nodename, "mac", NULL);
-	int err;
-
-	if (IS_ERR(s))
-		return PTR_ERR(s);
-	err = mac_pton(s, vif->fe_mac) && strlen(s) == 3 * ETH_ALEN - 1 ?
-	      0 : -EINVAL;
-	kfree(s);
-	return err;
+	return xsplit_xb_read_mac(vif->xb, XSPLIT_KEY_MAC, vif->fe_mac);
 }
 
 /* ---- frontend features ---- */
 
 static int read_flags(struct xsplit_nb_vif *vif)
 {
-	const char *fe = vif->xb->xdev->otherend;
-	const struct xsplit_nb_flag *f;
-	unsigned int i;
-	bool v;
-
-	if (!xenbus_read_unsigned(fe, "request-rx-copy", 0))
+	if (!xsplit_xb_read_flag(vif->xb, XSPLIT_KEY_REQ_RX_COPY))
 		return -EOPNOTSUPP;	/* page flipping: long gone */
-	for (i = 0; i < ARRAY_SIZE(xsplit_nb_flags); i++) {
-		f = &xsplit_nb_flags[i];
-		v = !!xenbus_read_unsigned(fe, f->key, f->def);
-		*(bool *)((u8 *)vif + f->offset) = f->invert ? !v : v;
-	}
+	/* optional keys only: cannot fail */
+	xsplit_xb_gather(vif->xb, XBT_NIL, xsplit_nb_front_keys,
+			 ARRAY_SIZE(xsplit_nb_front_keys), vif);
 	read_headroom(vif);
 	vif->drain_timeout = msecs_to_jiffies(xsplit_nb_rx_drain_timeout_msecs);
 	vif->stall_timeout = msecs_to_jiffies(xsplit_nb_rx_stall_timeout_msecs);
@@ -369,12 +351,13 @@ static void nb_disconnect(struct xsplit_xb_dev *xb)
 
 /* ---- device lifetime ---- */
 
+/* The toolstack's "mtu", if it wrote one. */
 static void apply_mtu(struct xsplit_nb_vif *vif)
 {
-	unsigned int mtu;
+	u32 mtu;
 
-	if (xenbus_scanf(XBT_NIL, vif->xb->xdev->nodename, "mtu", "%u",
-			 &mtu) != 1)
+	if (!xsplit_xb_written(vif->xb, XSPLIT_KEY_MTU) ||
+	    xsplit_xb_read_top(vif->xb, XSPLIT_KEY_MTU, &mtu))
 		return;
 	rtnl_lock();
 	if (dev_set_mtu(vif->dev, mtu))
@@ -404,11 +387,10 @@ static void read_script(struct xsplit_nb_vif *vif)
 static int nb_probe(struct xsplit_xb_dev *xb)
 {
 	struct xsplit_nb_vif *vif;
-	unsigned int handle;
+	u32 handle;
 	int err;
 
-	if (xenbus_scanf(XBT_NIL, xb->xdev->nodename, "handle", "%u",
-			 &handle) != 1)
+	if (xsplit_xb_read_top(xb, XSPLIT_KEY_HANDLE, &handle))
 		return -EINVAL;
 	vif = xsplit_nb_vif_create(xb, handle);
 	if (IS_ERR(vif))
@@ -434,7 +416,7 @@ static void nb_free(struct xsplit_xb_dev *xb)
 	if (!vif)
 		return;
 	/* A later probe must wait for a fresh hotplug run, as in Linux. */
-	xenbus_rm(XBT_NIL, xb->xdev->nodename, "hotplug-status");
+	xsplit_xb_remove(xb, XBT_NIL, XSPLIT_KEY_HOTPLUG_STATUS, 1, 0);
 	kfree(vif->script);
 	xsplit_nb_xstat_del(vif);
 	xsplit_nb_vif_destroy(vif);

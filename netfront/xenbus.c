@@ -21,36 +21,53 @@
 
 #include "netfront/netfront.h"
 
-/* Written by the toolstack in our directory: 0 if the backend is not trusted. */
-#define KEY_TRUSTED "trusted"
-
-/* The netif keys we write, all device-wide booleans set to 1. */
-static const char *const xsplit_nf_front_keys[] = {
-	"request-rx-copy",		/* the backend copies into our pages */
-	"feature-rx-notify",		/* we notify after posting rx buffers */
-	"feature-sg",			/* we take multi-slot rx packets */
-	"feature-gso-tcpv4",		/* ... and GSO rx packets */
-	"feature-gso-tcpv6",
-	"feature-ipv6-csum-offload",
+/* The netif features we offer, written at every advertise. */
+struct xsplit_nf_offer {
+	bool rx_copy;		/* the backend copies into our pages */
+	bool rx_notify;		/* we notify after posting rx buffers */
+	bool sg;		/* we take multi-slot rx packets */
+	bool gso_tcpv4;		/* ... and GSO rx packets */
+	bool gso_tcpv6;
+	bool ipv6_csum;
 };
 
-static bool back_feature(struct xsplit_nf *nf, const char *key)
-{
-	return xenbus_read_unsigned(nf->xb->xdev->otherend, key, 0) != 0;
-}
+static const struct xsplit_nf_offer xsplit_nf_offer = {
+	.rx_copy = true,
+	.rx_notify = true,
+	.sg = true,
+	.gso_tcpv4 = true,
+	.gso_tcpv6 = true,
+	.ipv6_csum = true,
+};
 
-/* "xx:xx:xx:xx:xx:xx" written by the toolstack in our directory. */
+#define OFFER(id, field) XSPLIT_KEY_FIELD(id, struct xsplit_nf_offer, field)
+
+static const struct xsplit_key_field xsplit_nf_offer_keys[] = {
+	OFFER(XSPLIT_KEY_REQ_RX_COPY, rx_copy),
+	OFFER(XSPLIT_KEY_FEAT_RX_NOTIFY, rx_notify),
+	OFFER(XSPLIT_KEY_FEAT_SG, sg),
+	OFFER(XSPLIT_KEY_FEAT_GSO_TCPV4, gso_tcpv4),
+	OFFER(XSPLIT_KEY_FEAT_GSO_TCPV6, gso_tcpv6),
+	OFFER(XSPLIT_KEY_FEAT_IPV6_CSUM, ipv6_csum),
+};
+
+/* The backend's offloads, read at connect. */
+#define BACK(id, field) XSPLIT_KEY_FIELD(id, struct xsplit_nf, feat.field)
+
+static const struct xsplit_key_field xsplit_nf_back_keys[] = {
+	BACK(XSPLIT_KEY_FEAT_SG, sg),
+	BACK(XSPLIT_KEY_FEAT_GSO_TCPV4, gso_tcpv4),
+	BACK(XSPLIT_KEY_FEAT_GSO_TCPV6, gso_tcpv6),
+	BACK(XSPLIT_KEY_FEAT_IPV6_CSUM, ipv6_csum),
+};
+
+/* The toolstack's "mac" in our directory, a unicast address. */
 static int read_mac(struct xsplit_xb_dev *xb, u8 *mac)
 {
-	char *s = xenbus_read(XBT_NIL, xb->xdev->nodename, "mac", NULL);
-	int err = 0;
+	int err = xsplit_xb_read_mac(xb, XSPLIT_KEY_MAC, mac);
 
-	if (IS_ERR(s))
-		return PTR_ERR(s);
-	if (strlen(s) != 3 * ETH_ALEN - 1 || !mac_pton(s, mac) ||
-	    !is_valid_ether_addr(mac))
+	if (!err && !is_valid_ether_addr(mac))
 		err = -EINVAL;
-	kfree(s);
 	return err;
 }
 
@@ -97,7 +114,6 @@ static int write_keys(struct xsplit_xb_dev *xb, struct xenbus_transaction xbt,
 		      void *arg)
 {
 	struct xsplit_nf *nf = arg;
-	unsigned int i;
 	int err;
 
 	err = xsplit_nf_queues_publish(nf, xbt);
@@ -105,9 +121,10 @@ static int write_keys(struct xsplit_xb_dev *xb, struct xenbus_transaction xbt,
 		err = xsplit_xb_mq_publish(xb, xbt, nf->nr_queues);
 	if (!err)
 		err = xsplit_nf_xdp_publish(nf, xbt);
-	for (i = 0; !err && i < ARRAY_SIZE(xsplit_nf_front_keys); i++)
-		err = xenbus_printf(xbt, xb->xdev->nodename,
-				    xsplit_nf_front_keys[i], "%u", 1);
+	if (!err)
+		err = xsplit_xb_publish(xb, xbt, xsplit_nf_offer_keys,
+					ARRAY_SIZE(xsplit_nf_offer_keys),
+					&xsplit_nf_offer);
 	return err;
 }
 
@@ -139,7 +156,7 @@ static int nf_advertise(struct xsplit_xb_dev *xb)
 	u32 nr;
 	int err;
 
-	if (!back_feature(nf, "feature-rx-copy")) {
+	if (!xsplit_xb_read_flag(xb, XSPLIT_KEY_FEAT_RX_COPY)) {
 		dev_err(&xb->xdev->dev, "backend cannot copy rx packets\n");
 		return -EOPNOTSUPP;
 	}
@@ -166,7 +183,7 @@ static int nf_advertise(struct xsplit_xb_dev *xb)
 static bool wanted_bounce(struct xsplit_xb_dev *xb)
 {
 	return !READ_ONCE(xsplit_nf_trusted) ||
-	       !xenbus_read_unsigned(xb->xdev->nodename, KEY_TRUSTED, 1);
+	       !xsplit_xb_read_flag(xb, XSPLIT_KEY_TRUSTED);
 }
 
 static int nf_connect(struct xsplit_xb_dev *xb)
@@ -176,10 +193,9 @@ static int nf_connect(struct xsplit_xb_dev *xb)
 	/* no I/O yet: the queues start in xsplit_nf_netdev_connect() */
 	WRITE_ONCE(nf->bounce, wanted_bounce(xb));
 	nf->feat = XSPLIT_NF_FEAT_NONE;
-	nf->feat.sg = back_feature(nf, "feature-sg");
-	nf->feat.gso_tcpv4 = back_feature(nf, "feature-gso-tcpv4");
-	nf->feat.gso_tcpv6 = back_feature(nf, "feature-gso-tcpv6");
-	nf->feat.ipv6_csum = back_feature(nf, "feature-ipv6-csum-offload");
+	/* optional keys only: cannot fail */
+	xsplit_xb_gather(xb, XBT_NIL, xsplit_nf_back_keys,
+			 ARRAY_SIZE(xsplit_nf_back_keys), nf);
 	rtnl_lock();
 	xsplit_nf_netdev_connect(nf);
 	rtnl_unlock();

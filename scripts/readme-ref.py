@@ -229,6 +229,18 @@ def arrays(text):
     return out
 
 
+def id_arrays(text):
+    """name -> XSPLIT_KEY_* names in each static array initializer (the
+    key bindings given to xsplit_xb_publish() and xsplit_xb_gather())."""
+    out = {}
+    for m in re.finditer(r'\b(\w+)\s*\[[^\]]*\]\s*=\s*\{', text):
+        end = match_close(text, m.end() - 1, '{', '}')
+        ids = re.findall(r'XSPLIT_KEY_\w+', text[m.end():end])
+        if ids:
+            out[m.group(1)] = ids
+    return out
+
+
 def functions(text):
     """(name, parameter names, body start, body end) of each definition."""
     out = []
@@ -293,9 +305,11 @@ class Source:
                 self.files[os.path.relpath(p, TOP)] = expand(text, funcs,
                                                              objs)
         self.arrays = {}
+        self.id_arrays = {}
         self.funcs = {}
         for path, text in self.files.items():
             self.arrays.update(arrays(text))
+            self.id_arrays.update(id_arrays(text))
             self.funcs[path] = functions(text)
 
 
@@ -504,18 +518,39 @@ KEY_CHOICE = {
 }
 
 
-def core_keys():
-    """XSPLIT_KEY_* id -> (name, written by, per queue) from xenbus/keys.c."""
-    text = read_c(os.path.join(TOP, 'xenbus', 'keys.c'))
+KEY_FILES = ['keys.c', 'keys_blkif.c', 'keys_netif.c']
+# a row: "[ID] = {", or "[ID] = FLAG(name, writer)" (keys_netif.c)
+ROW_RE = re.compile(r'^\s*\[(XSPLIT_KEY_\w+)\]\s*=\s*(\{|FLAG\s*\()', re.M)
+
+
+def key_row(body):
+    """(name, written by, per queue) of a row's text."""
+    by = re.search(r'XSPLIT_KEY_BY_(\w+)', body).group(1).lower()
+    by = {'each': 'each end', 'toolstack_front': 'toolstack (frontend)',
+          'toolstack_each': 'toolstack'}.get(by, by)
+    return (strings(body)[0], by, 'PER_QUEUE' in body)
+
+
+# the protocol tables, and the drivers whose READMEs must list every row
+PROTOCOL_TABLES = {
+    'keys_blkif.c': ('blkback', 'blkfront'),
+    'keys_netif.c': ('netback', 'netfront'),
+}
+
+
+def core_keys(files=KEY_FILES):
+    """XSPLIT_KEY_* id -> (name, written by, per queue) from the key
+    tables: xenbus/keys.c (transport), keys_blkif.c, keys_netif.c."""
     out = {}
-    # entries only: "[ID] = {" at the start of a line, not the table's own
-    # "xsplit_keys[XSPLIT_KEY_NR] = {"
-    for m in re.finditer(r'^\s*\[(XSPLIT_KEY_\w+)\]\s*=\s*\{', text, re.M):
-        end = match_close(text, m.end() - 1, '{', '}')
-        body = text[m.end():end]
-        by = re.search(r'XSPLIT_KEY_BY_(\w+)', body).group(1).lower()
-        by = {'each': 'each end'}.get(by, by)
-        out[m.group(1)] = (strings(body)[0], by, 'PER_QUEUE' in body)
+    for f in files:
+        text = read_c(os.path.join(TOP, 'xenbus', f))
+        # entries only: not the table's own "xsplit_keys[...] = {"
+        for m in ROW_RE.finditer(text):
+            if m.group(2) == '{':
+                end = match_close(text, m.end() - 1, '{', '}')
+            else:
+                end = match_close(text, m.end() - 1)
+            out[m.group(1)] = key_row(text[m.end():end])
     return out
 
 
@@ -572,6 +607,13 @@ class Keys:
     def add(self, name, verb, writer=None):
         if not name or not KEY_RE.match(name):
             return
+        # named by the directory read, as for a xenbus_* call: the other
+        # end's for a key each end writes; the frontend's for the
+        # toolstack's keys there, unless we are the frontend
+        if writer == 'each end':
+            writer = PEER[self.role]
+        elif writer == 'toolstack (frontend)':
+            writer = 'toolstack' if self.role == 'frontend' else 'frontend'
         if verb in ('reads', 'watches') and writer:
             verb = "%s the %s's" % (verb, writer)
         self.uses.setdefault(name, set()).add(verb)
@@ -609,6 +651,24 @@ def resolve_key(src, path, text, arg, pos, depth=0):
     return out
 
 
+def resolve_ids(src, path, text, arg, pos, depth=0):
+    """The XSPLIT_KEY_* ids an argument of a core call can be: named in it,
+    in a binding array it names, or passed in by the callers of a helper
+    of the driver whose parameter it is."""
+    out = re.findall(r'XSPLIT_KEY_\w+', arg)
+    for name in re.findall(r'\w+', arg):
+        out += src.id_arrays.get(name, [])
+    f = enclosing(src.funcs[path], pos)
+    if out or not f or depth > 2 or arg.strip() not in f[1]:
+        return out
+    idx = f[1].index(arg.strip())
+    for p2, t2 in src.files.items():
+        for _, args, pos2 in calls(t2, f[0]):
+            if enclosing(src.funcs[p2], pos2) and idx < len(args):
+                out += resolve_ids(src, p2, t2, args[idx], pos2, depth + 1)
+    return out
+
+
 def body_at(src, path, pos):
     f = enclosing(src.funcs[path], pos)
     return src.files[path][f[2]:f[3]] if f else ''
@@ -636,7 +696,8 @@ def xenstore_keys(src, role, table, reach):
             verb = verb_of(fn)
             if not verb:
                 continue
-            ids = {i for a in args for i in re.findall(r'XSPLIT_KEY_\w+', a)
+            ids = {i for a in args
+                   for i in resolve_ids(src, path, text, a, pos)
                    if i in table}
             # A helper given the key (xsplit_xb_ring_map(..., ID, ...))
             # touches that key and its indexed forms ("ring-ref" ->
@@ -768,6 +829,22 @@ def known(tok, names):
         for n in names)
 
 
+def unlisted_rows(used):
+    """Every row of a protocol's key table is in one of its drivers'
+    READMEs: a row no driver reads, writes or watches is dead, or a
+    driver reaches its key behind the tables' back."""
+    failed = False
+    for f, drivers in PROTOCOL_TABLES.items():
+        listed = set().union(*(used.get(d, set()) for d in drivers))
+        for name, _, _ in core_keys([f]).values():
+            if name not in listed:
+                print('readme-ref: xenbus/%s: `%s` is in neither %s '
+                      'README (no driver uses the row)' %
+                      (f, name, ' nor '.join(drivers)), file=sys.stderr)
+                failed = True
+    return failed
+
+
 # ---- main ----------------------------------------------------------------
 
 def main(argv):
@@ -780,11 +857,13 @@ def main(argv):
     core_h = [os.path.join(TOP, 'xenbus', 'keys.h'),
               os.path.join(TOP, 'core', 'xsplit_param.h')]
     failed = False
+    used = {}
     for driver, role in DRIVERS.items():
         src = Source(driver, core_h)
         params = parameters(src)
         stats = statistics(src, 'xsplit_' + driver)
         keys = xenstore_keys(src, role, table, reach)
+        used[driver] = set(keys.uses)
         path = os.path.join(TOP, driver, 'README.md')
         with open(path, encoding='utf-8') as f:
             old = f.read()
@@ -814,6 +893,8 @@ def main(argv):
                       '(allowlist: scripts/readme-ref.py)' %
                       (rel, n, tok, heading, driver), file=sys.stderr)
                 failed = True
+    if check:
+        failed |= unlisted_rows(used)
     if check and not failed:
         print('readme-ref: %s READMEs match the code' % len(DRIVERS))
     return 1 if failed else 0

@@ -131,12 +131,17 @@ static int xb_probe(struct xenbus_device *xdev,
 	bool failed;
 	int err;
 
-	if (ops->wanted && !ops->wanted(xdev))
-		return -ENODEV;
 	dev = dev_alloc(xdev);
 	if (!dev) {
-		xenbus_dev_fatal(xdev, -ENOMEM, "allocating device");
+		/* a device that may not be ours gets no error node */
+		if (!ops->wanted)
+			xenbus_dev_fatal(xdev, -ENOMEM, "allocating device");
 		return -ENOMEM;
+	}
+	/* Asked with a device to read keys through, before anything else. */
+	if (ops->wanted && !ops->wanted(dev)) {
+		dev_free(dev);
+		return -ENODEV;
 	}
 	dev_set_drvdata(&xdev->dev, dev);
 	err = dev->drv->ops->probe ? dev->drv->ops->probe(dev) : 0;

@@ -24,9 +24,8 @@ void xsplit_xb_reconf_cancel(struct xsplit_xb_dev *dev);
 int xsplit_xb_hotplug_watch(struct xsplit_xb_dev *dev);
 void xsplit_xb_hotplug_unwatch(struct xsplit_xb_dev *dev);
 
-/* xs.c: a key of ours that must not linger from an earlier connection. */
-int xsplit_xb_remove(struct xsplit_xb_dev *dev, struct xenbus_transaction xbt,
-		     enum xsplit_key_id id, unsigned int nr_queues,
-		     unsigned int queue);
+/* xs.c: the directory a key is read from, by our role and its writer. */
+const char *xsplit_xb_key_dir(const struct xsplit_xb_dev *dev,
+			      const struct xsplit_key *key);
 
 #endif /* XSPLIT_XENBUS_INTERNAL_H */

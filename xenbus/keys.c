@@ -4,13 +4,15 @@
  * also built in user space for the unit tests and the fuzzer.
  */
 #include "xenbus/keys.h"
-#include "ring/netif.h"
 
 #define U32_LIMIT 0xffffffffU
+#define U64_LIMIT 0xffffffffffffffffULL
 #define DECIMAL_BASE 10U
+#define HEX_BASE 16U
+#define OCTAL_BASE 8U
 #define QUEUE_DIR_PREFIX "queue-"
 
-static const struct xsplit_key xsplit_keys[XSPLIT_KEY_NR] = {
+static const struct xsplit_key xsplit_keys[XSPLIT_KEY_CORE_END] = {
 	[XSPLIT_KEY_MQ_MAX_QUEUES] = {
 		"multi-queue-max-queues", XSPLIT_KEY_U32, XSPLIT_KEY_BY_BACKEND,
 		1, 1, XSPLIT_KEY_MAX_QUEUES, XSPLIT_KEYF_CLAMP },
@@ -66,50 +68,78 @@ static const struct xsplit_key xsplit_keys[XSPLIT_KEY_NR] = {
 		0, 0, U32_LIMIT, 0 },
 	[XSPLIT_KEY_ONLINE] = {
 		"online", XSPLIT_KEY_BOOL, XSPLIT_KEY_BY_TOOLSTACK, 0, 0, 1, 0 },
-	/* netif: bytes before the data in rx buffers; netif.h's bound */
-	[XSPLIT_KEY_XDP_HEADROOM] = {
-		"xdp-headroom", XSPLIT_KEY_U32, XSPLIT_KEY_BY_FRONTEND,
-		0, 0, XSPLIT_NETIF_MAX_XDP_HEADROOM, XSPLIT_KEYF_CLAMP },
 	/* the hotplug script, for the udev rules that run it */
 	[XSPLIT_KEY_SCRIPT] = {
 		"script", XSPLIT_KEY_STRING, XSPLIT_KEY_BY_TOOLSTACK,
 		0, 0, XSPLIT_KEY_MAX_SCRIPT, 0 },
-	/* netif: the backend puts xdp-headroom bytes before rx data */
-	[XSPLIT_KEY_FEAT_XDP_HEADROOM] = {
-		"feature-xdp-headroom", XSPLIT_KEY_BOOL, XSPLIT_KEY_BY_BACKEND,
-		0, 0, 1, 0 },
+	/*
+	 * 0: the backend is not to be trusted with more than the I/O data
+	 * (libxl since Xen 4.17, XSA-403); absent: trusted
+	 */
+	[XSPLIT_KEY_TRUSTED] = {
+		"trusted", XSPLIT_KEY_BOOL, XSPLIT_KEY_BY_TOOLSTACK_FRONT,
+		1, 0, 1, XSPLIT_KEYF_CLAMP },
 };
 
 const struct xsplit_key *xsplit_key_get(enum xsplit_key_id id)
 {
-	if ((unsigned int)id >= XSPLIT_KEY_NR)
-		return NULL;
-	return &xsplit_keys[id];
+	if ((unsigned int)id < XSPLIT_KEY_CORE_END)
+		return &xsplit_keys[id];
+	if ((unsigned int)id < XSPLIT_KEY_BLKIF_END)
+		return xsplit_key_blkif_get(id);
+	return xsplit_key_netif_get(id);
 }
 
-/* Strict unsigned decimal: digits only, no sign, space or base prefix. */
-static int parse_decimal(const char *s, size_t len, u32 *val)
+/* A digit of @base, or -1. */
+static int digit_of(char c, unsigned int base)
 {
-	u32 v = 0;
+	int d = -1;
+
+	if (c >= '0' && c <= '9')
+		d = c - '0';
+	else if (c >= 'a' && c <= 'f')
+		d = c - 'a' + 10;
+	else if (c >= 'A' && c <= 'F')
+		d = c - 'A' + 10;
+	return d >= 0 && (unsigned int)d < base ? d : -1;
+}
+
+/*
+ * Strict unsigned number of @base: digits only, no sign, space or prefix,
+ * at most @limit.
+ */
+static int parse_digits(const char *s, size_t len, unsigned int base,
+			u64 limit, u64 *val)
+{
+	u64 v = 0;
 	size_t i;
 
 	if (!len)
 		return -EINVAL;
 	for (i = 0; i < len; i++) {
-		u32 digit;
+		int digit = digit_of(s[i], base);
 
-		if (s[i] < '0' || s[i] > '9')
+		if (digit < 0)
 			return -EINVAL;
-		digit = (u32)(s[i] - '0');
-		if (v > (U32_LIMIT - digit) / DECIMAL_BASE)
+		if (v > (limit - (u64)digit) / base)
 			return -ERANGE;
-		v = v * DECIMAL_BASE + digit;
+		v = v * base + (u64)digit;
 	}
 	*val = v;
 	return 0;
 }
 
-static int bound_u32(const struct xsplit_key *key, u32 v, u32 *val)
+/* As parse_digits(), the base read from a "0x" or "0" prefix. */
+static int parse_any_base(const char *s, size_t len, u64 limit, u64 *val)
+{
+	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		return parse_digits(s + 2, len - 2, HEX_BASE, limit, val);
+	if (len > 1 && s[0] == '0')
+		return parse_digits(s + 1, len - 1, OCTAL_BASE, limit, val);
+	return parse_digits(s, len, DECIMAL_BASE, limit, val);
+}
+
+static int bound_num(const struct xsplit_key *key, u64 v, u64 *val)
 {
 	if (v < key->min)
 		return -ERANGE;
@@ -122,23 +152,30 @@ static int bound_u32(const struct xsplit_key *key, u32 v, u32 *val)
 	return 0;
 }
 
+static bool is_number(const struct xsplit_key *key)
+{
+	return key->type == XSPLIT_KEY_U32 || key->type == XSPLIT_KEY_BOOL ||
+	       key->type == XSPLIT_KEY_U64;
+}
+
 /**
- * xsplit_key_parse_u32 - parse a U32 or BOOL value read from XenStore
+ * xsplit_key_parse_num - parse a U32, BOOL or U64 value read from XenStore
  * @key: the table entry
  * @s: the value, or NULL when the node is absent; need not be NUL-ended
  * @len: its length in bytes
  * @val: result; set only on success
  *
  * Return: 0, -ENOENT when a required key is absent, -EINVAL when malformed
- * (empty, non-digits, wrong type), -ERANGE when out of bounds or overflowing.
+ * (empty, non-digits, wrong type), -ERANGE when out of bounds or overflowing
+ * the type (a U32 or BOOL past 32 bits, even a clamped one).
  */
-int xsplit_key_parse_u32(const struct xsplit_key *key, const char *s,
-			 size_t len, u32 *val)
+int xsplit_key_parse_num(const struct xsplit_key *key, const char *s,
+			 size_t len, u64 *val)
 {
-	u32 v;
+	u64 limit, v;
 	int err;
 
-	if (!key || key->type == XSPLIT_KEY_STRING)
+	if (!key || !is_number(key))
 		return -EINVAL;
 	if (!s) {
 		if (key->flags & XSPLIT_KEYF_REQUIRED)
@@ -146,10 +183,164 @@ int xsplit_key_parse_u32(const struct xsplit_key *key, const char *s,
 		*val = key->def;
 		return 0;
 	}
-	err = parse_decimal(s, len, &v);
+	limit = key->type == XSPLIT_KEY_U64 ? U64_LIMIT : U32_LIMIT;
+	if (key->flags & XSPLIT_KEYF_ANY_BASE)
+		err = parse_any_base(s, len, limit, &v);
+	else
+		err = parse_digits(s, len, DECIMAL_BASE, limit, &v);
 	if (err)
 		return err;
-	return bound_u32(key, v, val);
+	return bound_num(key, v, val);
+}
+
+/**
+ * xsplit_key_parse_u32 - parse a U32 or BOOL value read from XenStore
+ * @key: the table entry
+ * @s: the value, or NULL when the node is absent; need not be NUL-ended
+ * @len: its length in bytes
+ * @val: result; set only on success
+ *
+ * Return: as xsplit_key_parse_num(); -EINVAL for a U64 key.
+ */
+int xsplit_key_parse_u32(const struct xsplit_key *key, const char *s,
+			 size_t len, u32 *val)
+{
+	u64 v;
+	int err;
+
+	if (!key || key->type == XSPLIT_KEY_U64)
+		return -EINVAL;
+	err = xsplit_key_parse_num(key, s, len, &v);
+	if (!err)
+		*val = (u32)v;
+	return err;
+}
+
+/**
+ * xsplit_key_gather_value - a number as a reader of the key takes it
+ * @key: the table entry, of a U32, BOOL or U64 key
+ * @s: the value, or NULL when absent
+ * @len: its length in bytes
+ * @val: the value, or the key's default whenever an error is returned
+ *
+ * Return: as xsplit_key_parse_num().  A caller takes the default on an
+ * error of an optional key (the peer wrote nonsense: as if it wrote
+ * nothing) and fails on an error of a required one.
+ */
+int xsplit_key_gather_value(const struct xsplit_key *key, const char *s,
+			    size_t len, u64 *val)
+{
+	int err;
+
+	if (!key)
+		return -EINVAL;
+	err = xsplit_key_parse_num(key, s, len, val);
+	if (err)
+		*val = key->def;
+	return err;
+}
+
+/**
+ * xsplit_key_parse_mac - parse a MAC value, "xx:xx:xx:xx:xx:xx" in hex
+ * @key: the table entry, of an ETHER key
+ * @s: the value, or NULL when absent
+ * @len: its length in bytes
+ * @mac: result; set only on success
+ *
+ * Return: 0, -ENOENT when absent, -EINVAL when malformed.  Whether the
+ * address is one to use (unicast, not zero) is the driver's business.
+ */
+int xsplit_key_parse_mac(const struct xsplit_key *key, const char *s,
+			 size_t len, u8 mac[XSPLIT_KEY_MAC_LEN])
+{
+	u8 out[XSPLIT_KEY_MAC_LEN];
+	unsigned int i;
+
+	if (!key || key->type != XSPLIT_KEY_ETHER)
+		return -EINVAL;
+	if (!s)
+		return -ENOENT;
+	if (len != 3 * XSPLIT_KEY_MAC_LEN - 1)
+		return -EINVAL;
+	for (i = 0; i < XSPLIT_KEY_MAC_LEN; i++) {
+		int hi = digit_of(s[3 * i], HEX_BASE);
+		int lo = digit_of(s[3 * i + 1], HEX_BASE);
+
+		if (hi < 0 || lo < 0)
+			return -EINVAL;
+		if (i + 1 < XSPLIT_KEY_MAC_LEN && s[3 * i + 2] != ':')
+			return -EINVAL;
+		out[i] = (u8)(hi * HEX_BASE + lo);
+	}
+	memcpy(mac, out, sizeof(out));
+	return 0;
+}
+
+/**
+ * xsplit_key_field_load - a field's value, as its key is to be written
+ * @f: the binding
+ * @obj: the struct holding the field
+ * @val: the value (a bool as 0 or 1, inverted for XSPLIT_KEY_FIELD_NOT)
+ *
+ * Return: 0, or -EINVAL for a field size the bindings do not have.
+ */
+int xsplit_key_field_load(const struct xsplit_key_field *f, const void *obj,
+			  u64 *val)
+{
+	const u8 *p = (const u8 *)obj + f->offset;
+	u64 v;
+
+	switch (f->size) {
+	case sizeof(bool):
+		v = *(const bool *)p;
+		break;
+	case sizeof(u32):
+		v = *(const u32 *)p;
+		break;
+	case sizeof(u64):
+		v = *(const u64 *)p;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (f->flags & XSPLIT_KEY_FIELD_NOT)
+		v = !v;
+	*val = v;
+	return 0;
+}
+
+/**
+ * xsplit_key_field_store - put a key's value into its field
+ * @f: the binding
+ * @obj: the struct holding the field
+ * @val: the value, already within the key's bounds; a bool field takes
+ *       any non-zero value as true (inverted for XSPLIT_KEY_FIELD_NOT)
+ *
+ * Return: 0, -ERANGE for a value wider than a u32 field (a binding of a
+ * U64 key to a u32 field), or -EINVAL for a size the bindings do not have.
+ */
+int xsplit_key_field_store(const struct xsplit_key_field *f, void *obj,
+			   u64 val)
+{
+	u8 *p = (u8 *)obj + f->offset;
+
+	if (f->flags & XSPLIT_KEY_FIELD_NOT)
+		val = !val;
+	switch (f->size) {
+	case sizeof(bool):
+		*(bool *)p = val != 0;
+		return 0;
+	case sizeof(u32):
+		if (val > U32_LIMIT)
+			return -ERANGE;
+		*(u32 *)p = (u32)val;
+		return 0;
+	case sizeof(u64):
+		*(u64 *)p = val;
+		return 0;
+	default:
+		return -EINVAL;
+	}
 }
 
 /**
@@ -447,9 +638,9 @@ bool xsplit_key_top_queue_key_stale(const char *name, unsigned int nr_queues)
 	if (!name || nr_queues <= 1)
 		return false;
 	for (id = 0; id < XSPLIT_KEY_NR; id++) {
-		const struct xsplit_key *key = &xsplit_keys[id];
+		const struct xsplit_key *key = xsplit_key_get(id);
 
-		if (key->name && (key->flags & XSPLIT_KEYF_PER_QUEUE) &&
+		if (key && key->name && (key->flags & XSPLIT_KEYF_PER_QUEUE) &&
 		    key->writer == XSPLIT_KEY_BY_FRONTEND &&
 		    name_matches(key, name))
 			return true;

@@ -22,10 +22,21 @@
 #define XSPLIT_KEY_MAX_STRLEN 32U
 /* Longest hotplug script path (the toolstack's "script") we accept. */
 #define XSPLIT_KEY_MAX_SCRIPT 255U
+/* Longest "rate" ("bytes,usec", each up to 20 digits) we accept. */
+#define XSPLIT_KEY_MAX_RATE 48U
+/* Bytes of a MAC address. */
+#define XSPLIT_KEY_MAC_LEN 6U
 /* Room for "queue-4294967295/event-channel-tx" and the like, plus NUL. */
 #define XSPLIT_KEY_PATH_MAX 64U
 
+/*
+ * Every key of every protocol, one id space; the rows live in one table
+ * per protocol, in a file of its own: the transport's (rings, queues,
+ * event channels, state, hotplug) in keys.c, blkif's in keys_blkif.c,
+ * netif's in keys_netif.c.
+ */
 enum xsplit_key_id {
+	/* transport: keys.c */
 	XSPLIT_KEY_MQ_MAX_QUEUES,
 	XSPLIT_KEY_MQ_NUM_QUEUES,
 	XSPLIT_KEY_MAX_RING_PAGE_ORDER,
@@ -42,16 +53,67 @@ enum xsplit_key_id {
 	XSPLIT_KEY_HOTPLUG_STATUS,
 	XSPLIT_KEY_STATE,
 	XSPLIT_KEY_ONLINE,
-	XSPLIT_KEY_XDP_HEADROOM,
 	XSPLIT_KEY_SCRIPT,
+	XSPLIT_KEY_TRUSTED,
+	XSPLIT_KEY_CORE_END,
+
+	/* blkif: keys_blkif.c */
+	XSPLIT_KEY_BLKIF_FIRST = XSPLIT_KEY_CORE_END,
+	XSPLIT_KEY_VIRTUAL_DEVICE = XSPLIT_KEY_BLKIF_FIRST,
+	XSPLIT_KEY_VIRTUAL_DEVICE_EXT,
+	XSPLIT_KEY_DEVICE_TYPE,
+	XSPLIT_KEY_PHYSICAL_DEVICE,
+	XSPLIT_KEY_MODE,
+	XSPLIT_KEY_DISCARD_ENABLE,
+	XSPLIT_KEY_FEAT_PERSISTENT,
+	XSPLIT_KEY_FEAT_MAX_INDIRECT,
+	XSPLIT_KEY_FEAT_GRANT_COPY,
+	XSPLIT_KEY_FEAT_FLUSH_CACHE,
+	XSPLIT_KEY_FEAT_BARRIER,
+	XSPLIT_KEY_FEAT_DISCARD,
+	XSPLIT_KEY_DISCARD_GRANULARITY,
+	XSPLIT_KEY_DISCARD_ALIGNMENT,
+	XSPLIT_KEY_DISCARD_SECURE,
+	XSPLIT_KEY_SECTORS,
+	XSPLIT_KEY_INFO,
+	XSPLIT_KEY_SECTOR_SIZE,
+	XSPLIT_KEY_PHYS_SECTOR_SIZE,
+	XSPLIT_KEY_BLKIF_END,
+
+	/* netif: keys_netif.c */
+	XSPLIT_KEY_NETIF_FIRST = XSPLIT_KEY_BLKIF_END,
+	XSPLIT_KEY_MAC = XSPLIT_KEY_NETIF_FIRST,
+	XSPLIT_KEY_HANDLE,
+	XSPLIT_KEY_MTU,
+	XSPLIT_KEY_RATE,
+	XSPLIT_KEY_REQ_RX_COPY,
+	XSPLIT_KEY_FEAT_RX_COPY,
+	XSPLIT_KEY_FEAT_RX_FLIP,
+	XSPLIT_KEY_FEAT_RX_NOTIFY,
+	XSPLIT_KEY_FEAT_SG,
+	XSPLIT_KEY_FEAT_GSO_TCPV4,
+	XSPLIT_KEY_FEAT_GSO_TCPV6,
+	XSPLIT_KEY_FEAT_IPV6_CSUM,
+	XSPLIT_KEY_FEAT_NO_CSUM,
+	XSPLIT_KEY_FEAT_MCAST_CTRL,
+	XSPLIT_KEY_FEAT_DYN_MCAST_CTRL,
+	XSPLIT_KEY_REQ_MCAST_CTRL,
+	XSPLIT_KEY_FEAT_CTRL_RING,
+	XSPLIT_KEY_CTRL_RING_REF,
+	XSPLIT_KEY_EVTCHN_CTRL,
+	XSPLIT_KEY_XDP_HEADROOM,
 	XSPLIT_KEY_FEAT_XDP_HEADROOM,
-	XSPLIT_KEY_NR,
+	XSPLIT_KEY_NETIF_END,
+
+	XSPLIT_KEY_NR = XSPLIT_KEY_NETIF_END,
 };
 
 enum xsplit_key_type {
-	XSPLIT_KEY_U32,
-	XSPLIT_KEY_BOOL,
-	XSPLIT_KEY_STRING,
+	XSPLIT_KEY_U32,		/* decimal; also a grant ref, a port */
+	XSPLIT_KEY_BOOL,	/* 0 or 1 */
+	XSPLIT_KEY_STRING,	/* printable ASCII, max is the longest */
+	XSPLIT_KEY_U64,		/* decimal */
+	XSPLIT_KEY_ETHER,	/* "xx:xx:xx:xx:xx:xx", hex */
 };
 
 /* Whose directory the key lives in, i.e. who may write it. */
@@ -60,6 +122,8 @@ enum xsplit_key_writer {
 	XSPLIT_KEY_BY_FRONTEND,
 	XSPLIT_KEY_BY_TOOLSTACK,	/* in the backend's directory */
 	XSPLIT_KEY_BY_EACH,		/* each end writes its own */
+	XSPLIT_KEY_BY_TOOLSTACK_FRONT,	/* in the frontend's directory */
+	XSPLIT_KEY_BY_TOOLSTACK_EACH,	/* in each end's, read by that end */
 };
 
 enum xsplit_key_flags {
@@ -68,15 +132,17 @@ enum xsplit_key_flags {
 	XSPLIT_KEYF_CLAMP = 1U << 1,
 	XSPLIT_KEYF_PER_QUEUE = 1U << 2, /* under queue-N/ when multi-queue */
 	XSPLIT_KEYF_INDEXED = 1U << 3,	/* name is a "%u" template */
+	/* also "0x" hex and "0" octal, as the C library's "%i" reads */
+	XSPLIT_KEYF_ANY_BASE = 1U << 4,
 };
 
 struct xsplit_key {
 	const char *name;
 	enum xsplit_key_type type;
 	enum xsplit_key_writer writer;
-	u32 def;		/* value when absent (not for REQUIRED) */
-	u32 min;		/* inclusive bounds, for U32 */
-	u32 max;		/* for STRING: longest length */
+	u64 def;		/* value when absent (not for REQUIRED) */
+	u64 min;		/* inclusive bounds, for U32, BOOL, U64 */
+	u64 max;		/* for STRING: longest length */
 	u32 flags;		/* enum xsplit_key_flags */
 };
 
@@ -84,8 +150,51 @@ const struct xsplit_key *xsplit_key_get(enum xsplit_key_id id);
 
 int xsplit_key_parse_u32(const struct xsplit_key *key, const char *s,
 			 size_t len, u32 *val);
+int xsplit_key_parse_num(const struct xsplit_key *key, const char *s,
+			 size_t len, u64 *val);
 int xsplit_key_parse_str(const struct xsplit_key *key, const char *s,
 			 size_t len);
+int xsplit_key_parse_mac(const struct xsplit_key *key, const char *s,
+			 size_t len, u8 mac[XSPLIT_KEY_MAC_LEN]);
+int xsplit_key_gather_value(const struct xsplit_key *key, const char *s,
+			    size_t len, u64 *val);
+
+/*
+ * A driver's binding of keys to the fields of one of its structs: which
+ * key fills (or is published from) which field.  The key's row says where
+ * it lives, its type, bounds and default; the field, where the value goes.
+ * Fields are bool, u32 (unsigned int) or u64.
+ */
+struct xsplit_key_field {
+	enum xsplit_key_id id;
+	u16 offset;
+	u8 size;
+	u8 flags;		/* enum xsplit_key_field_flags */
+};
+
+enum xsplit_key_field_flags {
+	XSPLIT_KEY_FIELD_NOT = 1U << 0,	/* a bool the key says "no" to */
+};
+
+#define XSPLIT_KEY_FIELD_SIZE_OK(sz) ((sz) == 1 || (sz) == 4 || (sz) == 8)
+#define __XSPLIT_KEY_FIELD(key, type, member, fl)			\
+	{								\
+		.id = (key),						\
+		.offset = offsetof(type, member),			\
+		.size = sizeof(((type *)0)->member) +			\
+			BUILD_BUG_ON_ZERO(!XSPLIT_KEY_FIELD_SIZE_OK(	\
+				sizeof(((type *)0)->member))),		\
+		.flags = (fl),						\
+	}
+#define XSPLIT_KEY_FIELD(key, type, member) \
+	__XSPLIT_KEY_FIELD(key, type, member, 0)
+#define XSPLIT_KEY_FIELD_NOT(key, type, member) \
+	__XSPLIT_KEY_FIELD(key, type, member, XSPLIT_KEY_FIELD_NOT)
+
+int xsplit_key_field_load(const struct xsplit_key_field *f, const void *obj,
+			  u64 *val);
+int xsplit_key_field_store(const struct xsplit_key_field *f, void *obj,
+			   u64 val);
 
 int xsplit_key_path(char *buf, size_t size, enum xsplit_key_id id,
 		    unsigned int nr_queues, unsigned int queue,
@@ -123,5 +232,13 @@ enum xsplit_hotplug_status {
 
 enum xsplit_hotplug_status xsplit_key_hotplug_status(const char *s,
 						     size_t len);
+
+/* Per-protocol rows, and the values only one protocol knows how to read. */
+const struct xsplit_key *xsplit_key_blkif_get(enum xsplit_key_id id);
+const struct xsplit_key *xsplit_key_netif_get(enum xsplit_key_id id);
+
+int xsplit_key_parse_devnum(const char *s, size_t len, u32 *major,
+			    u32 *minor);
+int xsplit_key_parse_rate(const char *s, size_t len, u64 *bytes, u64 *usec);
 
 #endif /* XSPLIT_XENBUS_KEYS_H */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * XenStore access for the drivers: transactions with bounded retry, and
- * reads and writes of the typed keys of keys.c.  Whatever the other end
+ * reads and writes of the typed keys of keys*.c.  Whatever the other end
  * wrote goes through the key's parser before anyone sees it.
  */
 #include "xenbus/internal.h"
@@ -116,6 +116,7 @@ int xsplit_xb_reannounce(struct xsplit_xb_dev *dev, xsplit_xb_txn_fn fn,
 }
 EXPORT_SYMBOL_GPL(xsplit_xb_reannounce);
 
+/* Does the key live in our directory (whoever writes it)? */
 static bool key_is_ours(const struct xsplit_xb_dev *dev,
 			const struct xsplit_key *key)
 {
@@ -124,18 +125,39 @@ static bool key_is_ours(const struct xsplit_xb_dev *dev,
 	case XSPLIT_KEY_BY_TOOLSTACK:	/* lives in the backend's directory */
 		return dev->drv->role == XSPLIT_ROLE_BACKEND;
 	case XSPLIT_KEY_BY_FRONTEND:
+	case XSPLIT_KEY_BY_TOOLSTACK_FRONT:
 		return dev->drv->role == XSPLIT_ROLE_FRONTEND;
+	case XSPLIT_KEY_BY_TOOLSTACK_EACH:
+		return true;
 	default:
 		return false;
 	}
 }
 
-/* Where a key is read from: ours for our own and toolstack keys. */
+/* May we write (or remove) the key in our directory? */
+static bool key_is_writable(const struct xsplit_xb_dev *dev,
+			    const struct xsplit_key *key)
+{
+	return key->writer == XSPLIT_KEY_BY_EACH || key_is_ours(dev, key);
+}
+
+/*
+ * Where a key is read from: ours for our own and the toolstack's keys of
+ * our directory; the other end's for its keys and for a key each end
+ * writes (we read what the other end said).
+ */
 static const char *read_dir(const struct xsplit_xb_dev *dev,
 			    const struct xsplit_key *key)
 {
 	return key_is_ours(dev, key) ? dev->xdev->nodename :
 				       dev->xdev->otherend;
+}
+
+/* The directory a key is read from, for the core's other files. */
+const char *xsplit_xb_key_dir(const struct xsplit_xb_dev *dev,
+			      const struct xsplit_key *key)
+{
+	return read_dir(dev, key);
 }
 
 static void log_bad(struct xsplit_xb_dev *dev, const char *dir,
@@ -146,7 +168,7 @@ static void log_bad(struct xsplit_xb_dev *dev, const char *dir,
 }
 
 /**
- * xsplit_xb_read - read and check one typed key
+ * xsplit_xb_read_num - read and check one numeric key (U32, BOOL or U64)
  * @dev: the device
  * @xbt: transaction or XBT_NIL
  * @id: the key; its table entry says whose directory holds it
@@ -158,9 +180,10 @@ static void log_bad(struct xsplit_xb_dev *dev, const char *dir,
  * Return: 0, -ENOENT (required key absent), -EINVAL or -ERANGE (bad value,
  * logged rate-limited) or a XenStore error.
  */
-int xsplit_xb_read(struct xsplit_xb_dev *dev, struct xenbus_transaction xbt,
-		   enum xsplit_key_id id, unsigned int nr_queues,
-		   unsigned int queue, unsigned int index, u32 *val)
+int xsplit_xb_read_num(struct xsplit_xb_dev *dev,
+		       struct xenbus_transaction xbt, enum xsplit_key_id id,
+		       unsigned int nr_queues, unsigned int queue,
+		       unsigned int index, u64 *val)
 {
 	const struct xsplit_key *key = xsplit_key_get(id);
 	char node[XSPLIT_KEY_PATH_MAX];
@@ -179,13 +202,39 @@ int xsplit_xb_read(struct xsplit_xb_dev *dev, struct xenbus_transaction xbt,
 	str = xenbus_read(xbt, dir, node, &len);
 	if (IS_ERR(str) && PTR_ERR(str) != -ENOENT)
 		return PTR_ERR(str);
-	err = xsplit_key_parse_u32(key, IS_ERR(str) ? NULL : str, len, val);
+	err = xsplit_key_gather_value(key, IS_ERR(str) ? NULL : str, len, val);
 	if (!IS_ERR(str))
 		kfree(str);
 	if (err == -EINVAL || err == -ERANGE)
 		log_bad(dev, dir, node, err);
-	if (err)
-		*val = key->def;
+	return err;
+}
+EXPORT_SYMBOL_GPL(xsplit_xb_read_num);
+
+/**
+ * xsplit_xb_read - read and check one U32 or BOOL key
+ * @dev: the device
+ * @xbt: transaction or XBT_NIL
+ * @id: the key
+ * @nr_queues: queues in use
+ * @queue: which queue
+ * @index: for indexed keys
+ * @val: the value; the key's default whenever an error is returned
+ *
+ * Return: as xsplit_xb_read_num(); -EINVAL for a U64 key.
+ */
+int xsplit_xb_read(struct xsplit_xb_dev *dev, struct xenbus_transaction xbt,
+		   enum xsplit_key_id id, unsigned int nr_queues,
+		   unsigned int queue, unsigned int index, u32 *val)
+{
+	const struct xsplit_key *key = xsplit_key_get(id);
+	u64 v;
+	int err;
+
+	if (WARN_ON_ONCE(!key || key->type == XSPLIT_KEY_U64))
+		return -EINVAL;
+	err = xsplit_xb_read_num(dev, xbt, id, nr_queues, queue, index, &v);
+	*val = (u32)v;
 	return err;
 }
 EXPORT_SYMBOL_GPL(xsplit_xb_read);
@@ -197,6 +246,26 @@ int xsplit_xb_read_top(struct xsplit_xb_dev *dev, enum xsplit_key_id id,
 	return xsplit_xb_read(dev, XBT_NIL, id, 1, 0, 0, val);
 }
 EXPORT_SYMBOL_GPL(xsplit_xb_read_top);
+
+/**
+ * xsplit_xb_read_flag - a device-wide U32 or BOOL key as a yes or no
+ * @dev: the device
+ * @id: the key
+ *
+ * For the feature flags and the like, whose absence is an answer: absent,
+ * malformed or unreadable, it is the key's default (a bad value is
+ * logged), as xenbus_read_unsigned() would have it.
+ *
+ * Return: the value is not 0.
+ */
+bool xsplit_xb_read_flag(struct xsplit_xb_dev *dev, enum xsplit_key_id id)
+{
+	u32 v;
+
+	xsplit_xb_read(dev, XBT_NIL, id, 1, 0, 0, &v);
+	return v;
+}
+EXPORT_SYMBOL_GPL(xsplit_xb_read_flag);
 
 /**
  * xsplit_xb_written - is a device-wide key there at all?
@@ -251,7 +320,39 @@ char *xsplit_xb_read_str(struct xsplit_xb_dev *dev, enum xsplit_key_id id)
 EXPORT_SYMBOL_GPL(xsplit_xb_read_str);
 
 /**
- * xsplit_xb_write - write one typed key into our own directory
+ * xsplit_xb_read_mac - read an ETHER key ("mac")
+ * @dev: the device
+ * @id: the key
+ * @mac: the address, set only on success
+ *
+ * Return: 0, -ENOENT when absent, -EINVAL when malformed (logged), or a
+ * XenStore error.
+ */
+int xsplit_xb_read_mac(struct xsplit_xb_dev *dev, enum xsplit_key_id id,
+		       u8 mac[XSPLIT_KEY_MAC_LEN])
+{
+	const struct xsplit_key *key = xsplit_key_get(id);
+	const char *dir;
+	unsigned int len = 0;
+	char *str;
+	int err;
+
+	if (!key || key->type != XSPLIT_KEY_ETHER)
+		return -EINVAL;
+	dir = read_dir(dev, key);
+	str = xenbus_read(XBT_NIL, dir, key->name, &len);
+	if (IS_ERR(str))
+		return PTR_ERR(str);
+	err = xsplit_key_parse_mac(key, str, len, mac);
+	kfree(str);
+	if (err)
+		log_bad(dev, dir, key->name, err);
+	return err;
+}
+EXPORT_SYMBOL_GPL(xsplit_xb_read_mac);
+
+/**
+ * xsplit_xb_write_num - write one numeric key into our own directory
  * @dev: the device
  * @xbt: transaction or XBT_NIL
  * @id: the key; must be one our role writes
@@ -262,9 +363,10 @@ EXPORT_SYMBOL_GPL(xsplit_xb_read_str);
  *
  * Return: 0 or a negative errno.
  */
-int xsplit_xb_write(struct xsplit_xb_dev *dev, struct xenbus_transaction xbt,
-		    enum xsplit_key_id id, unsigned int nr_queues,
-		    unsigned int queue, unsigned int index, u32 val)
+int xsplit_xb_write_num(struct xsplit_xb_dev *dev,
+			struct xenbus_transaction xbt, enum xsplit_key_id id,
+			unsigned int nr_queues, unsigned int queue,
+			unsigned int index, u64 val)
 {
 	const struct xsplit_key *key = xsplit_key_get(id);
 	char node[XSPLIT_KEY_PATH_MAX];
@@ -272,20 +374,52 @@ int xsplit_xb_write(struct xsplit_xb_dev *dev, struct xenbus_transaction xbt,
 
 	/* Writing the other end's key is our bug, not the peer's. */
 	if (WARN_ON_ONCE(!key || key->type == XSPLIT_KEY_STRING ||
-			 !key_is_ours(dev, key)))
+			 key->type == XSPLIT_KEY_ETHER ||
+			 !key_is_writable(dev, key)))
 		return -EINVAL;
 	err = xsplit_key_path(node, sizeof(node), id, nr_queues, queue, index);
 	if (err)
 		return err;
-	return xenbus_printf(xbt, dev->xdev->nodename, node, "%u", val);
+	return xenbus_printf(xbt, dev->xdev->nodename, node, "%llu", val);
+}
+EXPORT_SYMBOL_GPL(xsplit_xb_write_num);
+
+/* One U32 or BOOL key; see xsplit_xb_write_num(). */
+int xsplit_xb_write(struct xsplit_xb_dev *dev, struct xenbus_transaction xbt,
+		    enum xsplit_key_id id, unsigned int nr_queues,
+		    unsigned int queue, unsigned int index, u32 val)
+{
+	return xsplit_xb_write_num(dev, xbt, id, nr_queues, queue, index, val);
 }
 EXPORT_SYMBOL_GPL(xsplit_xb_write);
+
+/**
+ * xsplit_xb_write_str - write a device-wide STRING key into our directory
+ * @dev: the device
+ * @xbt: transaction or XBT_NIL
+ * @id: the key; must be one our role writes
+ * @val: the value; must pass the key's own check
+ *
+ * Return: 0 or a negative errno.
+ */
+int xsplit_xb_write_str(struct xsplit_xb_dev *dev,
+			struct xenbus_transaction xbt, enum xsplit_key_id id,
+			const char *val)
+{
+	const struct xsplit_key *key = xsplit_key_get(id);
+
+	if (WARN_ON_ONCE(!key || !val || !key_is_writable(dev, key) ||
+			 xsplit_key_parse_str(key, val, strlen(val))))
+		return -EINVAL;
+	return xenbus_write(xbt, dev->xdev->nodename, key->name, val);
+}
+EXPORT_SYMBOL_GPL(xsplit_xb_write_str);
 
 /**
  * xsplit_xb_remove - remove one typed key from our own directory
  * @dev: the device
  * @xbt: transaction or XBT_NIL
- * @id: the key; must be one our role writes
+ * @id: the key; must be one that lives in our directory
  * @nr_queues: queues in use
  * @queue: which queue
  *
@@ -299,7 +433,7 @@ int xsplit_xb_remove(struct xsplit_xb_dev *dev, struct xenbus_transaction xbt,
 	char node[XSPLIT_KEY_PATH_MAX];
 	int err;
 
-	if (WARN_ON_ONCE(!key || !key_is_ours(dev, key)))
+	if (WARN_ON_ONCE(!key || !key_is_writable(dev, key)))
 		return -EINVAL;
 	err = xsplit_key_path(node, sizeof(node), id, nr_queues, queue, 0);
 	if (err)
@@ -307,3 +441,4 @@ int xsplit_xb_remove(struct xsplit_xb_dev *dev, struct xenbus_transaction xbt,
 	err = xenbus_rm(xbt, dev->xdev->nodename, node);
 	return err == -ENOENT ? 0 : err;
 }
+EXPORT_SYMBOL_GPL(xsplit_xb_remove);

@@ -7,10 +7,11 @@
  *
  * Callback contract (all but wanted called with the device's lock held,
  * in process context, never concurrently for one device):
- *   wanted      optional, before anything else, no lock: is this device
- *               ours at all?  false leaves it untouched (no state, no
- *               error node) for another driver or none, as Linux's
- *               frontends leave an HVM guest's emulated disks
+ *   wanted      optional, before anything else, no lock, dev->priv NULL:
+ *               is this device ours at all?  It may read keys, nothing
+ *               more.  false leaves it untouched (no state, no error
+ *               node) for another driver or none, as Linux's frontends
+ *               leave an HVM guest's emulated disks
  *   probe       allocate per-device state into dev->priv
  *   advertise   backend: write our features (before InitWait);
  *               frontend: negotiate, allocate and grant rings, write keys
@@ -56,13 +57,14 @@
 #include "xenbus/fsm.h"
 #include "xenbus/guest.h"
 #include "xenbus/keys.h"
+#include "xenbus/xsplit_watch.h"
 
 #define XSPLIT_XB_NAME_MAX 32
 
 struct xsplit_xb_dev;
 
 struct xsplit_xb_ops {
-	bool (*wanted)(struct xenbus_device *xdev);
+	bool (*wanted)(struct xsplit_xb_dev *dev);
 	int (*probe)(struct xsplit_xb_dev *dev);
 	int (*advertise)(struct xsplit_xb_dev *dev);
 	int (*connect)(struct xsplit_xb_dev *dev);
@@ -165,9 +167,47 @@ int xsplit_xb_read_top(struct xsplit_xb_dev *dev, enum xsplit_key_id id,
 		       u32 *val);
 char *xsplit_xb_read_str(struct xsplit_xb_dev *dev, enum xsplit_key_id id);
 bool xsplit_xb_written(struct xsplit_xb_dev *dev, enum xsplit_key_id id);
+bool xsplit_xb_read_flag(struct xsplit_xb_dev *dev, enum xsplit_key_id id);
 int xsplit_xb_write(struct xsplit_xb_dev *dev, struct xenbus_transaction xbt,
 		    enum xsplit_key_id id, unsigned int nr_queues,
 		    unsigned int queue, unsigned int index, u32 val);
+int xsplit_xb_read_num(struct xsplit_xb_dev *dev,
+		       struct xenbus_transaction xbt, enum xsplit_key_id id,
+		       unsigned int nr_queues, unsigned int queue,
+		       unsigned int index, u64 *val);
+int xsplit_xb_write_num(struct xsplit_xb_dev *dev,
+			struct xenbus_transaction xbt, enum xsplit_key_id id,
+			unsigned int nr_queues, unsigned int queue,
+			unsigned int index, u64 val);
+int xsplit_xb_write_str(struct xsplit_xb_dev *dev,
+			struct xenbus_transaction xbt, enum xsplit_key_id id,
+			const char *val);
+int xsplit_xb_read_mac(struct xsplit_xb_dev *dev, enum xsplit_key_id id,
+		       u8 mac[XSPLIT_KEY_MAC_LEN]);
+int xsplit_xb_remove(struct xsplit_xb_dev *dev, struct xenbus_transaction xbt,
+		     enum xsplit_key_id id, unsigned int nr_queues,
+		     unsigned int queue);
+
+/*
+ * Sets of keys bound to the fields of a driver's struct (keys.h's struct
+ * xsplit_key_field): published in one go inside the caller's transaction,
+ * or gathered with the rows' bounds and defaults (see xenbus/keyset.c).
+ */
+int xsplit_xb_publish(struct xsplit_xb_dev *dev,
+		      struct xenbus_transaction xbt,
+		      const struct xsplit_key_field *fields, unsigned int n,
+		      const void *obj);
+int xsplit_xb_gather(struct xsplit_xb_dev *dev, struct xenbus_transaction xbt,
+		     const struct xsplit_key_field *fields, unsigned int n,
+		     void *obj);
+
+/* Values of one protocol's own format (xenbus/keyvals.c). */
+int xsplit_xb_read_devnum(struct xsplit_xb_dev *dev, u32 *major, u32 *minor);
+int xsplit_xb_read_rate(struct xsplit_xb_dev *dev, u64 *bytes, u64 *usec);
+
+/* A bounded watch (xsplit_watch.h) of a device-wide key, where it lives. */
+int xsplit_xb_watch_key(struct xsplit_xb_dev *dev, struct xenbus_watch *w,
+			enum xsplit_key_id id, xsplit_xb_watch_fn fn);
 
 /* Multi-queue negotiation. */
 int xsplit_xb_mq_advertise(struct xsplit_xb_dev *dev,

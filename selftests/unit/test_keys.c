@@ -492,6 +492,344 @@ static void test_top_queue_key_stale(void **state)
 	assert_false(xsplit_key_top_queue_key_stale(NULL, 2));
 }
 
+/* Every row of every protocol table: named once, sane bounds, a getter. */
+static void test_tables_rows(void **state)
+{
+	int id, other;
+
+	for (id = 0; id < XSPLIT_KEY_NR; id++) {
+		const struct xsplit_key *k = xsplit_key_get(id);
+
+		assert_non_null(k);
+		if (!k->name)
+			print_error("key id %d has no row\n", id);
+		assert_non_null(k->name);
+		for (other = 0; other < id; other++)
+			assert_string_not_equal(xsplit_key_get(other)->name,
+						k->name);
+		if (k->type == XSPLIT_KEY_STRING || k->type == XSPLIT_KEY_ETHER)
+			continue;
+		assert_true(k->min <= k->max);
+		/* a default must be a value the row could have parsed */
+		if (!(k->flags & XSPLIT_KEYF_REQUIRED))
+			assert_true(k->def >= k->min && k->def <= k->max);
+		if (k->type == XSPLIT_KEY_BOOL)
+			assert_true(k->max <= 1);
+	}
+	/* each protocol's getter knows its own rows only */
+	assert_non_null(xsplit_key_blkif_get(XSPLIT_KEY_SECTORS));
+	assert_null(xsplit_key_blkif_get(XSPLIT_KEY_MAC));
+	assert_null(xsplit_key_blkif_get(XSPLIT_KEY_RING_REF));
+	assert_non_null(xsplit_key_netif_get(XSPLIT_KEY_MAC));
+	assert_null(xsplit_key_netif_get(XSPLIT_KEY_SECTORS));
+	assert_null(xsplit_key_netif_get(XSPLIT_KEY_NR));
+	assert_null(xsplit_key_get(XSPLIT_KEY_NR));
+}
+
+static void expect_row(enum xsplit_key_id id, const char *name,
+		       enum xsplit_key_type type, enum xsplit_key_writer by,
+		       u64 def)
+{
+	const struct xsplit_key *k = xsplit_key_get(id);
+
+	assert_non_null(k);
+	assert_string_equal(k->name, name);
+	assert_int_equal(k->type, type);
+	assert_int_equal(k->writer, by);
+	assert_int_equal(k->def, def);
+}
+
+/* The rows the drivers' behaviour rests on: names, writers, defaults. */
+static void test_protocol_rows(void **state)
+{
+	static const struct {
+		enum xsplit_key_id id;
+		const char *name;
+		enum xsplit_key_type type;
+		enum xsplit_key_writer by;
+		u64 def;
+	} rows[] = {
+		/* 0 */ { XSPLIT_KEY_TRUSTED, "trusted", XSPLIT_KEY_BOOL,
+			  XSPLIT_KEY_BY_TOOLSTACK_FRONT, 1 },
+		/* 1 */ { XSPLIT_KEY_VIRTUAL_DEVICE, "virtual-device",
+			  XSPLIT_KEY_U32, XSPLIT_KEY_BY_TOOLSTACK_FRONT, 0 },
+		/* 2 */ { XSPLIT_KEY_DEVICE_TYPE, "device-type",
+			  XSPLIT_KEY_STRING, XSPLIT_KEY_BY_TOOLSTACK_FRONT, 0 },
+		/* 3 */ { XSPLIT_KEY_PHYSICAL_DEVICE, "physical-device",
+			  XSPLIT_KEY_STRING, XSPLIT_KEY_BY_TOOLSTACK, 0 },
+		/* 4 */ { XSPLIT_KEY_DISCARD_ENABLE, "discard-enable",
+			  XSPLIT_KEY_BOOL, XSPLIT_KEY_BY_TOOLSTACK, 1 },
+		/* 5 */ { XSPLIT_KEY_FEAT_PERSISTENT, "feature-persistent",
+			  XSPLIT_KEY_BOOL, XSPLIT_KEY_BY_EACH, 0 },
+		/* 6 */ { XSPLIT_KEY_FEAT_MAX_INDIRECT,
+			  "feature-max-indirect-segments", XSPLIT_KEY_U32,
+			  XSPLIT_KEY_BY_BACKEND, 0 },
+		/* 7 */ { XSPLIT_KEY_SECTORS, "sectors", XSPLIT_KEY_U64,
+			  XSPLIT_KEY_BY_BACKEND, 0 },
+		/* 8 */ { XSPLIT_KEY_PHYS_SECTOR_SIZE, "physical-sector-size",
+			  XSPLIT_KEY_U32, XSPLIT_KEY_BY_BACKEND, 0 },
+		/* 9 */ { XSPLIT_KEY_MAC, "mac", XSPLIT_KEY_ETHER,
+			  XSPLIT_KEY_BY_TOOLSTACK_EACH, 0 },
+		/* 10 */ { XSPLIT_KEY_FEAT_SG, "feature-sg", XSPLIT_KEY_BOOL,
+			   XSPLIT_KEY_BY_EACH, 0 },
+		/* 11 */ { XSPLIT_KEY_FEAT_NO_CSUM, "feature-no-csum-offload",
+			   XSPLIT_KEY_BOOL, XSPLIT_KEY_BY_FRONTEND, 0 },
+		/* 12 */ { XSPLIT_KEY_REQ_RX_COPY, "request-rx-copy",
+			   XSPLIT_KEY_BOOL, XSPLIT_KEY_BY_FRONTEND, 0 },
+		/* 13 */ { XSPLIT_KEY_FEAT_RX_FLIP, "feature-rx-flip",
+			   XSPLIT_KEY_BOOL, XSPLIT_KEY_BY_BACKEND, 0 },
+		/* 14 */ { XSPLIT_KEY_CTRL_RING_REF, "ctrl-ring-ref",
+			   XSPLIT_KEY_U32, XSPLIT_KEY_BY_FRONTEND, 0 },
+		/* 15 */ { XSPLIT_KEY_RATE, "rate", XSPLIT_KEY_STRING,
+			   XSPLIT_KEY_BY_TOOLSTACK, 0 },
+		/* 16 */ { XSPLIT_KEY_XDP_HEADROOM, "xdp-headroom",
+			   XSPLIT_KEY_U32, XSPLIT_KEY_BY_FRONTEND, 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++)
+		expect_row(rows[i].id, rows[i].name, rows[i].type, rows[i].by,
+			   rows[i].def);
+	/* what a reader must tell from absent */
+	expect_err(XSPLIT_KEY_CTRL_RING_REF, NULL, -ENOENT);
+	expect_err(XSPLIT_KEY_EVTCHN_CTRL, NULL, -ENOENT);
+	expect_err(XSPLIT_KEY_HANDLE, NULL, -ENOENT);
+	expect_err(XSPLIT_KEY_INFO, NULL, -ENOENT);
+	expect_err(XSPLIT_KEY_SECTOR_SIZE, NULL, -ENOENT);
+	expect_err(XSPLIT_KEY_VIRTUAL_DEVICE, NULL, -ENOENT);
+	expect_ok(XSPLIT_KEY_MTU, NULL, 0);
+	expect_ok(XSPLIT_KEY_TRUSTED, NULL, 1);
+	expect_ok(XSPLIT_KEY_DISCARD_ENABLE, NULL, 1);
+	expect_ok(XSPLIT_KEY_PHYS_SECTOR_SIZE, NULL, 0);
+}
+
+/* A feature flag's "yes" is any number, as xenbus_read_unsigned() had it. */
+static void test_flags(void **state)
+{
+	expect_ok(XSPLIT_KEY_FEAT_SG, NULL, 0);
+	expect_ok(XSPLIT_KEY_FEAT_SG, "0", 0);
+	expect_ok(XSPLIT_KEY_FEAT_SG, "1", 1);
+	expect_ok(XSPLIT_KEY_FEAT_SG, "2", 1);
+	expect_ok(XSPLIT_KEY_FEAT_PERSISTENT, "4294967295", 1);
+	expect_ok(XSPLIT_KEY_TRUSTED, "0", 0);
+	expect_err(XSPLIT_KEY_TRUSTED, "4294967296", -ERANGE);
+	expect_err(XSPLIT_KEY_FEAT_DISCARD, "yes", -EINVAL);
+	expect_ok(XSPLIT_KEY_EVTCHN_CTRL, "5", 5);
+	expect_err(XSPLIT_KEY_EVTCHN_CTRL, "0", -ERANGE);
+}
+
+static int parse64(enum xsplit_key_id id, const char *s, u64 *val)
+{
+	*val = SENTINEL;
+	return xsplit_key_parse_num(xsplit_key_get(id), s, s ? strlen(s) : 0,
+				    val);
+}
+
+static void test_u64(void **state)
+{
+	u64 v;
+
+	assert_int_equal(parse64(XSPLIT_KEY_SECTORS, "0", &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(parse64(XSPLIT_KEY_SECTORS, "8589934592", &v), 0);
+	assert_int_equal(v, 8589934592ULL);
+	assert_int_equal(parse64(XSPLIT_KEY_SECTORS, "18446744073709551615",
+				 &v), 0);
+	assert_true(v == 18446744073709551615ULL);
+	assert_int_equal(parse64(XSPLIT_KEY_SECTORS, "18446744073709551616",
+				 &v), -ERANGE);
+	assert_int_equal(v, SENTINEL);
+	assert_int_equal(parse64(XSPLIT_KEY_SECTORS, "1 ", &v), -EINVAL);
+	assert_int_equal(parse64(XSPLIT_KEY_SECTORS, NULL, &v), -ENOENT);
+	assert_int_equal(parse64(XSPLIT_KEY_PROTOCOL, "1", &v), -EINVAL);
+	/* a U64 row does not fit the u32 parser's result */
+	expect_err(XSPLIT_KEY_SECTORS, "1", -EINVAL);
+}
+
+/* virtual-device takes what sscanf's %i took: 0x hex, 0 octal. */
+static void test_any_base(void **state)
+{
+	expect_ok(XSPLIT_KEY_VIRTUAL_DEVICE, "51712", 51712);
+	expect_ok(XSPLIT_KEY_VIRTUAL_DEVICE, "0xca00", 0xca00);
+	expect_ok(XSPLIT_KEY_VIRTUAL_DEVICE, "0XCA10", 0xca10);
+	expect_ok(XSPLIT_KEY_VIRTUAL_DEVICE_EXT, "0", 0);
+	expect_ok(XSPLIT_KEY_VIRTUAL_DEVICE_EXT, "0377", 255);
+	expect_ok(XSPLIT_KEY_VIRTUAL_DEVICE, "0xffffffff", 0xffffffffU);
+	expect_err(XSPLIT_KEY_VIRTUAL_DEVICE, "0x100000000", -ERANGE);
+	expect_err(XSPLIT_KEY_VIRTUAL_DEVICE, "0x", -EINVAL);
+	expect_err(XSPLIT_KEY_VIRTUAL_DEVICE, "08", -EINVAL);
+	expect_err(XSPLIT_KEY_VIRTUAL_DEVICE, "-1", -EINVAL);
+	expect_err(XSPLIT_KEY_VIRTUAL_DEVICE, "0xg", -EINVAL);
+	/* other keys stay decimal */
+	expect_err(XSPLIT_KEY_INFO, "0x1", -EINVAL);
+	expect_ok(XSPLIT_KEY_INFO, "010", 10);
+}
+
+static void expect_mac(int err, const char *s, const u8 *want)
+{
+	const struct xsplit_key *k = xsplit_key_get(XSPLIT_KEY_MAC);
+	u8 mac[XSPLIT_KEY_MAC_LEN] = { 0xee, 0xee, 0xee, 0xee, 0xee, 0xee };
+	static const u8 untouched[XSPLIT_KEY_MAC_LEN] = {
+		0xee, 0xee, 0xee, 0xee, 0xee, 0xee,
+	};
+
+	assert_int_equal(xsplit_key_parse_mac(k, s, s ? strlen(s) : 0, mac),
+			 err);
+	assert_memory_equal(mac, err ? untouched : want, sizeof(mac));
+}
+
+static void test_mac(void **state)
+{
+	static const u8 a[] = { 0x00, 0x16, 0x3e, 0x12, 0xab, 0xff };
+	const u8 *none = NULL;
+	u8 mac[XSPLIT_KEY_MAC_LEN];
+
+	expect_mac(0, "00:16:3e:12:ab:ff", a);
+	expect_mac(0, "00:16:3E:12:AB:FF", a);
+	expect_mac(-ENOENT, NULL, none);
+	expect_mac(-EINVAL, "00:16:3e:12:ab:f", none);
+	expect_mac(-EINVAL, "00:16:3e:12:ab:ff:", none);
+	expect_mac(-EINVAL, "00-16-3e-12-ab-ff", none);
+	expect_mac(-EINVAL, "00:16:3e:12:ab:fg", none);
+	expect_mac(-EINVAL, "0:016:3e:12:ab:ff", none);
+	expect_mac(-EINVAL, "", none);
+	assert_int_equal(xsplit_key_parse_mac(xsplit_key_get(XSPLIT_KEY_RATE),
+					      "00:16:3e:12:ab:ff", 17, mac),
+			 -EINVAL);
+}
+
+static void expect_devnum(int err, const char *s, u32 major, u32 minor)
+{
+	u32 ma = SENTINEL, mi = SENTINEL;
+
+	assert_int_equal(xsplit_key_parse_devnum(s, s ? strlen(s) : 0, &ma,
+						 &mi), err);
+	assert_int_equal(ma, err ? SENTINEL : major);
+	assert_int_equal(mi, err ? SENTINEL : minor);
+}
+
+/* "physical-device" as the block hotplug script writes it. */
+static void test_devnum(void **state)
+{
+	expect_devnum(0, "fe:0", 0xfe, 0);
+	expect_devnum(0, "7:10", 7, 0x10);
+	expect_devnum(0, "CA:1f", 0xca, 0x1f);
+	expect_devnum(0, "ffffffff:ffffffff", 0xffffffffU, 0xffffffffU);
+	expect_devnum(-EINVAL, "100000000:0", 0, 0);
+	expect_devnum(-EINVAL, "0:100000000", 0, 0);
+	expect_devnum(-EINVAL, ":1", 0, 0);
+	expect_devnum(-EINVAL, "1:", 0, 0);
+	expect_devnum(-EINVAL, "1", 0, 0);
+	expect_devnum(-EINVAL, "1:2:3", 0, 0);
+	expect_devnum(-EINVAL, " 1:2", 0, 0);
+	expect_devnum(-EINVAL, "1:2 ", 0, 0);
+	expect_devnum(-EINVAL, "0x1:2", 0, 0);
+	expect_devnum(-EINVAL, "", 0, 0);
+	expect_devnum(-EINVAL, NULL, 0, 0);
+}
+
+static void expect_rate(int err, const char *s, u64 bytes, u64 usec)
+{
+	u64 b = SENTINEL, u = SENTINEL;
+
+	assert_int_equal(xsplit_key_parse_rate(s, s ? strlen(s) : 0, &b, &u),
+			 err);
+	assert_true(b == (err ? SENTINEL : bytes));
+	assert_true(u == (err ? SENTINEL : usec));
+}
+
+/* netif's "rate": anything but "bytes,usec" with a window is unlimited. */
+static void test_rate(void **state)
+{
+	expect_rate(0, "125000,20000", 125000, 20000);
+	expect_rate(0, "0,1", 0, 1);
+	expect_rate(0, "18446744073709551615,1", 18446744073709551615ULL, 1);
+	expect_rate(-EINVAL, "18446744073709551616,1", 0, 0);
+	expect_rate(-EINVAL, "125000,0", 0, 0);
+	expect_rate(-EINVAL, "125000", 0, 0);
+	expect_rate(-EINVAL, "125000,", 0, 0);
+	expect_rate(-EINVAL, ",20000", 0, 0);
+	expect_rate(-EINVAL, "1,2,3", 0, 0);
+	expect_rate(-EINVAL, "a,2", 0, 0);
+	expect_rate(-EINVAL, "", 0, 0);
+	expect_rate(-EINVAL, NULL, 0, 0);
+}
+
+static int gather(enum xsplit_key_id id, const char *s, u64 *val)
+{
+	*val = SENTINEL;
+	return xsplit_key_gather_value(xsplit_key_get(id), s,
+				       s ? strlen(s) : 0, val);
+}
+
+/* What a gather does per key: the default on any error. */
+static void test_gather_value(void **state)
+{
+	u64 v;
+
+	assert_int_equal(gather(XSPLIT_KEY_TRUSTED, "x", &v), -EINVAL);
+	assert_int_equal(v, 1);
+	assert_int_equal(gather(XSPLIT_KEY_FEAT_SG, NULL, &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(gather(XSPLIT_KEY_SECTORS, NULL, &v), -ENOENT);
+	assert_int_equal(v, 0);
+	assert_int_equal(gather(XSPLIT_KEY_SECTORS, "42", &v), 0);
+	assert_int_equal(v, 42);
+	assert_int_equal(xsplit_key_gather_value(NULL, "1", 1, &v), -EINVAL);
+}
+
+struct fields_obj {
+	bool flag;
+	bool no_flag;
+	u32 num;
+	u64 big;
+};
+
+/* Bindings: each size loads and stores, NOT inverts both ways. */
+static void test_fields(void **state)
+{
+	static const struct xsplit_key_field f[] = {
+		XSPLIT_KEY_FIELD(XSPLIT_KEY_FEAT_SG, struct fields_obj, flag),
+		XSPLIT_KEY_FIELD_NOT(XSPLIT_KEY_FEAT_NO_CSUM, struct fields_obj,
+				     no_flag),
+		XSPLIT_KEY_FIELD(XSPLIT_KEY_INFO, struct fields_obj, num),
+		XSPLIT_KEY_FIELD(XSPLIT_KEY_SECTORS, struct fields_obj, big),
+	};
+	struct xsplit_key_field bad = f[0];
+	struct fields_obj o = { 0 };
+	u64 v;
+
+	assert_int_equal(f[0].size, sizeof(bool));
+	assert_int_equal(f[2].size, sizeof(u32));
+	assert_int_equal(f[3].size, sizeof(u64));
+	assert_int_equal(xsplit_key_field_store(&f[0], &o, 7), 0);
+	assert_true(o.flag);
+	assert_int_equal(xsplit_key_field_store(&f[1], &o, 1), 0);
+	assert_false(o.no_flag);
+	assert_int_equal(xsplit_key_field_store(&f[1], &o, 0), 0);
+	assert_true(o.no_flag);
+	assert_int_equal(xsplit_key_field_store(&f[2], &o, 0xffffffffU), 0);
+	assert_int_equal(o.num, 0xffffffffU);
+	assert_int_equal(xsplit_key_field_store(&f[2], &o, 0x100000000ULL),
+			 -ERANGE);
+	assert_int_equal(o.num, 0xffffffffU);
+	assert_int_equal(xsplit_key_field_store(&f[3], &o, 1ULL << 40), 0);
+	assert_true(o.big == 1ULL << 40);
+
+	assert_int_equal(xsplit_key_field_load(&f[0], &o, &v), 0);
+	assert_int_equal(v, 1);
+	assert_int_equal(xsplit_key_field_load(&f[1], &o, &v), 0);
+	assert_int_equal(v, 0);	/* no_flag true: the key says 0 */
+	assert_int_equal(xsplit_key_field_load(&f[2], &o, &v), 0);
+	assert_int_equal(v, 0xffffffffU);
+	assert_int_equal(xsplit_key_field_load(&f[3], &o, &v), 0);
+	assert_true(v == 1ULL << 40);
+
+	bad.size = 2;
+	assert_int_equal(xsplit_key_field_load(&bad, &o, &v), -EINVAL);
+	assert_int_equal(xsplit_key_field_store(&bad, &o, 1), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -519,6 +857,16 @@ int main(void)
 		cmocka_unit_test(test_ring_ref_id),
 		cmocka_unit_test(test_evtchn_ids),
 		cmocka_unit_test(test_negotiation_checks),
+		cmocka_unit_test(test_tables_rows),
+		cmocka_unit_test(test_protocol_rows),
+		cmocka_unit_test(test_flags),
+		cmocka_unit_test(test_u64),
+		cmocka_unit_test(test_any_base),
+		cmocka_unit_test(test_mac),
+		cmocka_unit_test(test_devnum),
+		cmocka_unit_test(test_rate),
+		cmocka_unit_test(test_gather_value),
+		cmocka_unit_test(test_fields),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

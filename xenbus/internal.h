@@ -24,6 +24,14 @@ void xsplit_xb_reconf_cancel(struct xsplit_xb_dev *dev);
 int xsplit_xb_hotplug_watch(struct xsplit_xb_dev *dev);
 void xsplit_xb_hotplug_unwatch(struct xsplit_xb_dev *dev);
 
+/*
+ * xs.c: one numeric key of a queue (or the device), within the table's
+ * bounds; the drivers use the typed helpers of xsplit_xenbus.h.
+ */
+int xsplit_xb_read(struct xsplit_xb_dev *dev, struct xenbus_transaction xbt,
+		   enum xsplit_key_id id, unsigned int nr_queues,
+		   unsigned int queue, unsigned int index, u32 *val);
+
 /* xs.c: the directory a key is read from, by our role and its writer. */
 const char *xsplit_xb_key_dir(const struct xsplit_xb_dev *dev,
 			      const struct xsplit_key *key);

@@ -66,7 +66,6 @@ int xsplit_xb_watch_bounded(struct xenbus_watch *w, xsplit_xb_watch_fn fn,
 	}
 	return err;
 }
-EXPORT_SYMBOL_GPL(xsplit_xb_watch_bounded);
 
 /**
  * xsplit_xb_unwatch - unregister a watch; idempotent

@@ -237,7 +237,6 @@ int xsplit_xb_read(struct xsplit_xb_dev *dev, struct xenbus_transaction xbt,
 	*val = (u32)v;
 	return err;
 }
-EXPORT_SYMBOL_GPL(xsplit_xb_read);
 
 /* A device-wide key, outside any transaction. */
 int xsplit_xb_read_top(struct xsplit_xb_dev *dev, enum xsplit_key_id id,

@@ -160,9 +160,6 @@ int xsplit_xb_reconfigure(struct xsplit_xb_dev *dev, xsplit_xb_txn_fn fn,
 			  void *arg, unsigned long timeout);
 
 /* Typed keys: the directory follows from the table's writer and our role. */
-int xsplit_xb_read(struct xsplit_xb_dev *dev, struct xenbus_transaction xbt,
-		   enum xsplit_key_id id, unsigned int nr_queues,
-		   unsigned int queue, unsigned int index, u32 *val);
 int xsplit_xb_read_top(struct xsplit_xb_dev *dev, enum xsplit_key_id id,
 		       u32 *val);
 char *xsplit_xb_read_str(struct xsplit_xb_dev *dev, enum xsplit_key_id id);

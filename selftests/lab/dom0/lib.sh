@@ -25,6 +25,10 @@ KVER=$(uname -r)
 GUEST_KERNEL=/boot/vmlinuz-$KVER
 [ ! -f "$LAB/guest-vmlinuz" ] || GUEST_KERNEL=$LAB/guest-vmlinuz
 CONSOLE_DIR=/var/log/xen/console
+# The guests' disks by Xen's number (202 << 8 | 16 * N for xvd<a+N>), as
+# their vbd devices are named in XenStore and sysfs.
+# shellcheck disable=SC2034  # used by the scenarios
+VBD_XVDA=51712 VBD_XVDB=51728 VBD_XVDC=51744 VBD_XVDD=51760
 
 # step: progress, in the test's log and live on the console (the host
 # echoes LAB-STEP lines as they come).

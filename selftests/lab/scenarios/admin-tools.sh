@@ -28,7 +28,7 @@
 set -o pipefail
 
 LAB_FE=intree
-XVDB=51728
+XVDB=$VBD_XVDB
 SECT_SLACK=64		# sectors: xentop against the guest's own count
 NET_PCT=5		# NETTX/NETRX against the guest's eth0 bytes
 IDLE_S=40		# the guest idles this long after its I/O for dom0

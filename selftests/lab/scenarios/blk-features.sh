@@ -226,15 +226,15 @@ nok() { echo "CHECK FAILED: $*"; bad=1; }
 declare -A S
 snap() {
 	local v s dir
-	for v in 51728 51744; do
+	for v in $VBD_XVDB $VBD_XVDC; do
 		dir=/sys/bus/xen-backend/devices/vbd-$domid-$v/statistics
 		for s in f_req ds_req wr_req rd_req; do
 			S[$1.$v.$s]=$(cat "$dir/$s" 2>/dev/null || echo -1)
 		done
 	done
-	echo "LAB-STEP phase $1: xvdb f_req=${S[$1.51728.f_req]} ds_req=${S[$1.51728.ds_req]}" \
-		"wr_req=${S[$1.51728.wr_req]}; xvdc wr_req=${S[$1.51744.wr_req]}" \
-		"rd_req=${S[$1.51744.rd_req]}"
+	echo "LAB-STEP phase $1: xvdb f_req=${S[$1.$VBD_XVDB.f_req]} ds_req=${S[$1.$VBD_XVDB.ds_req]}" \
+		"wr_req=${S[$1.$VBD_XVDB.wr_req]}; xvdc wr_req=${S[$1.$VBD_XVDC.wr_req]}" \
+		"rd_req=${S[$1.$VBD_XVDC.rd_req]}"
 }
 
 # follow PHASE: wait (at most 240 s) for the guest to reach PHASE, then snap.
@@ -257,8 +257,8 @@ GUEST_VCPUS=2 guest_start blkfeat "$LAB_OUT/job.sh" \
 domid=$(xl domid blkfeat) || fail "no domid"
 phases_ok=1
 if follow start; then
-	fe=/local/domain/$domid/device/vbd/51728
-	be=/local/domain/0/backend/vbd/$domid/51728
+	fe=/local/domain/$domid/device/vbd/$VBD_XVDB
+	be=/local/domain/0/backend/vbd/$domid/$VBD_XVDB
 	echo "--- negotiated (frontend $fe) ---"
 	xenstore-ls -f "$fe" | grep -E 'multi-queue|ring-page-order|ring-ref|event-channel|protocol|feature'
 	echo "--- offered (backend $be) ---"
@@ -292,7 +292,7 @@ st() { echo "${S[$1.$2.$3]:--1}"; }
 [ "$rc" = 0 ] || nok "guest checks failed (rc=$rc, GUEST-FAIL lines above)"
 [ "$phases_ok" = 1 ] || nok "did not see every phase of the guest"
 
-b=51728
+b=$VBD_XVDB
 kv f_req_flush $(( $(st flushed $b f_req) - $(st start $b f_req) ))
 kv ds_req_blkdiscard $(( $(st discarded $b ds_req) - $(st flushed $b ds_req) ))
 kv ds_req_fstrim $(( $(st trimmed $b ds_req) - $(st discarded $b ds_req) ))
@@ -303,7 +303,7 @@ kv ds_req_fstrim $(( $(st trimmed $b ds_req) - $(st discarded $b ds_req) ))
 [ "$(st trimmed $b ds_req)" -gt "$(st discarded $b ds_req)" ] ||
 	nok "fstrim did not reach the backend (ds_req $(st discarded $b ds_req) -> $(st trimmed $b ds_req))"
 
-c=51744
+c=$VBD_XVDC
 if [ "$(st start $c wr_req)" != 0 ] || [ "$(st end $c wr_req)" != 0 ]; then
 	nok "read-only disk: backend wr_req $(st start $c wr_req) -> $(st end $c wr_req)"
 fi

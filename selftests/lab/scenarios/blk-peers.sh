@@ -27,7 +27,7 @@ FIO_MB=64
 QEMU_DM=/usr/libexec/xen-qemu-system-i386
 QEMU_PID=/run/lab-qemu-dom0.pid
 BOOT_IMG=/run/lab-guests/pvgrub.img
-XVDA=51712 XVDB=51728	# the devices' numbers (xvda, xvdb)
+XVDA=$VBD_XVDA XVDB=$VBD_XVDB	# the devices' numbers (xvda, xvdb)
 
 require_mode blk
 use_backends

@@ -54,7 +54,7 @@ run_guest() {
 	if [ "$3" = 0 ]; then
 		# before the guest boots far enough to load its frontend
 		domid=$(xl domid "$name")
-		xenstore-write "/local/domain/$domid/device/vbd/51728/trusted" 0 ||
+		xenstore-write "/local/domain/$domid/device/vbd/$VBD_XVDB/trusted" 0 ||
 			fail "write trusted=0"
 	fi
 	guest_wait "$name" || rc=$?

@@ -51,7 +51,7 @@ GUESTS="intree xsplit"
 declare -A gip=([intree]=10.0.0.11 [xsplit]=10.0.0.12)
 declare -A port=([intree]=5301 [xsplit]=5303)
 declare -A dddisk=([intree]=/dev/xvdb [xsplit]=/dev/xvdc)
-declare -A ddvbd=([intree]=51728 [xsplit]=51744)
+declare -A ddvbd=([intree]=$VBD_XVDB [xsplit]=$VBD_XVDC)
 
 # dom0 serves only the driver domain (its disks and uplink), with the
 # kernel's backends: xsplit's under test run in the driver domain alone.

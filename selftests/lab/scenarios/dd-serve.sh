@@ -68,7 +68,7 @@ serve_guest() {
 	# The driver domain's xl devd removes them after its hotplug scripts
 	# (the per-guest directory above them may stay: a driver domain may
 	# not remove it, see libxl's driver_domain).
-	xs_gone "/local/domain/$ddid/backend/vbd/$gid/51728" 60
+	xs_gone "/local/domain/$ddid/backend/vbd/$gid/$VBD_XVDB" 60
 	xs_gone "/local/domain/$ddid/backend/vif/$gid/0" 60
 	echo "PASS: $1 backends in the driver domain, $2 frontends"
 }

@@ -169,14 +169,14 @@ for c in $(seq "$N"); do
 	backends_bound "$name"
 	mark "LC-XVDC-FIO $c" 180
 	sleep 4
-	wr=$(xenstore-read "/local/domain/0/backend/vbd/$domid/51744/state" 2>/dev/null)
+	wr=$(xenstore-read "/local/domain/0/backend/vbd/$domid/$VBD_XVDC/state" 2>/dev/null)
 	step "cycle $c: fio runs on xvdc (backend state $wr); block-detach"
 	t1=$(now_ms)
 	xl_retry block-detach "$name" xvdc || fail "block-detach $c"
 	kv "cycle$c.block_detach_ms" $(( $(now_ms) - t1 ))
 	mark "LC-XVDC-GONE $c" 90
 	grep "LC-XVDC-FIO-END $c " "$log"
-	xs_gone "/local/domain/0/backend/vbd/$domid/51744" 30
+	xs_gone "/local/domain/0/backend/vbd/$domid/$VBD_XVDC" 30
 	if [ -n "$blk0" ]; then
 		for _ in $(seq 15); do
 			[ "$(live xsplit_blkback.devices)" = "$blk0" ] && break

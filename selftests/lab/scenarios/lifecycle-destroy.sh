@@ -75,7 +75,7 @@ for c in $(seq "$N"); do
 	start_guest "$c" "$spec"
 	domid=$(xl domid "$name") || fail "cycle $c: guest gone"
 	console_mark "$name" "LC-LOAD $c" 240
-	vbd=/sys/bus/xen-backend/devices/vbd-$domid-51728/statistics
+	vbd=/sys/bus/xen-backend/devices/vbd-$domid-$VBD_XVDB/statistics
 	vif=/sys/class/net/vif$domid.0/statistics
 	# Both loads must be moving before the destroy; a guest slowed by a
 	# loaded host may take a while to issue its first write.

@@ -61,7 +61,7 @@ for t in pv pvh; do
 		unbound=""
 		if [ "$t" = pvh ]; then
 			want="xvdb xvdc"
-			unbound="lab.unbound=vbd-51760"
+			unbound="lab.unbound=vbd-$VBD_XVDD"
 		fi
 		job "$want" >"$LAB_OUT/job-$g.sh"
 		LAB_FE=$fe GUEST_TYPE=$t GUEST_MEMORY=384 GUEST_CMDLINE=$unbound \

@@ -100,8 +100,8 @@ xs --once --prometheus --output "$LAB_OUT/xsplit.prom" ||
 guest_wait statguest || fail "the guest's job"
 wait
 cat "$LAB_OUT"/live-*.txt
-grep -q "vbd-$domid-51728" "$LAB_OUT/live-blk.txt" ||
-	fail "the live view shows no vbd-$domid-51728"
+grep -q "vbd-$domid-$VBD_XVDB" "$LAB_OUT/live-blk.txt" ||
+	fail "the live view shows no vbd-$domid-$VBD_XVDB"
 grep -q "^xsplit_vbd_queue_rd_req_total{domid=\"$domid\"" "$LAB_OUT/xsplit.prom" ||
 	fail "no per-queue rd_req in the Prometheus output"
 

@@ -144,28 +144,28 @@ static void xsplit_blk_bufs_trim(struct xsplit_blk_ring *ring,
 	}
 }
 
-/* One segment's copy op, between the frontend's grant and our page. */
+/*
+ * One segment's copy op, between the frontend's grant and our page.  The
+ * two ends are set field by field: older kernels (5.10) have no name for
+ * their type (struct gnttab_copy_ptr).
+ */
 static void xsplit_blk_copy_op(struct gnttab_copy *op, domid_t domid,
 			       const struct xsplit_blk_cseg *cs,
 			       struct page *page, bool to_guest)
 {
-	struct gnttab_copy_ptr ours = {
-		.u.gmfn = xen_page_to_gfn(page),
-		.domid = DOMID_SELF,
-		.offset = cs->offset,
-	};
-	struct gnttab_copy_ptr theirs = {
-		.u.ref = cs->gref,
-		.domid = domid,
-		.offset = cs->offset,
-	};
+	typeof(op->source) *ours = to_guest ? &op->source : &op->dest;
+	typeof(op->source) *theirs = to_guest ? &op->dest : &op->source;
 
 	*op = (struct gnttab_copy){
-		.source = to_guest ? ours : theirs,
-		.dest = to_guest ? theirs : ours,
 		.len = cs->len,
 		.flags = to_guest ? GNTCOPY_dest_gref : GNTCOPY_source_gref,
 	};
+	ours->u.gmfn = xen_page_to_gfn(page);
+	ours->domid = DOMID_SELF;
+	ours->offset = cs->offset;
+	theirs->u.ref = cs->gref;
+	theirs->domid = domid;
+	theirs->offset = cs->offset;
 }
 
 /*

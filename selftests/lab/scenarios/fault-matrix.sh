@@ -90,9 +90,12 @@ iperf3 -s -D -I "$LAB_OUT/iperf3.pid" --logfile "$LAB_OUT/iperf3-server.log" ||
 pgrants0=$(cat "$PGRANTS_PARAM") || fail "no $PGRANTS_PARAM"
 echo "$PGRANTS" >"$PGRANTS_PARAM" || fail "max_persistent_grants=$PGRANTS"
 copy_undo=$(set_params xsplit_blkback.data_copy=0) || exit 1
+# The test unloads the backends at its end: restore only a loaded one.
 trap 'kill "$(cat "$LAB_OUT/iperf3.pid")" 2>/dev/null
-	set_params "$copy_undo" >/dev/null
-	echo "$pgrants0" >"$PGRANTS_PARAM"' EXIT
+	if loaded xsplit_blkback; then
+		set_params "$copy_undo" >/dev/null
+		echo "$pgrants0" >"$PGRANTS_PARAM"
+	fi' EXIT
 
 # arm POINT PERCENT [TIMES] / disarm POINT
 arm() {

@@ -34,8 +34,38 @@ struct xsplit_gnt_map {
 
 int xsplit_gnt_map(struct xsplit_gnt_map *maps, unsigned int n);
 void xsplit_gnt_unmap(struct xsplit_gnt_map *maps, unsigned int n);
-/* Grants a driver maps by itself, into its own pages: keep counts true. */
-void xsplit_gnt_account(int mapped, int leaked);
+/*
+ * Maps into pages the caller keeps (a pool), many per hypercall, in any
+ * context (batch.c).  Queue ops with *_add(), flush, read each op's
+ * outcome, then xsplit_gnt_batch_reset() before queueing more.
+ */
+struct xsplit_gnt_batch {
+	struct gnttab_map_grant_ref *map_ops;
+	struct gnttab_unmap_grant_ref *unmap_ops;
+	struct page **pages;
+	unsigned int nr;
+	unsigned int max;
+};
+
+int xsplit_gnt_batch_init(struct xsplit_gnt_batch *b, unsigned int max);
+void xsplit_gnt_batch_free(struct xsplit_gnt_batch *b);
+unsigned int xsplit_gnt_batch_map_add(struct xsplit_gnt_batch *b,
+				      struct page *page, grant_ref_t gref,
+				      domid_t domid, bool readonly);
+unsigned int xsplit_gnt_batch_map(struct xsplit_gnt_batch *b);
+grant_handle_t xsplit_gnt_batch_handle(const struct xsplit_gnt_batch *b,
+				       unsigned int i);
+unsigned int xsplit_gnt_batch_unmap_add(struct xsplit_gnt_batch *b,
+					struct page *page,
+					grant_handle_t handle);
+unsigned int xsplit_gnt_batch_unmap(struct xsplit_gnt_batch *b);
+bool xsplit_gnt_batch_unmapped(const struct xsplit_gnt_batch *b,
+			       unsigned int i);
+
+static inline void xsplit_gnt_batch_reset(struct xsplit_gnt_batch *b)
+{
+	b->nr = 0;
+}
 
 /* Persistent-grant cache of one ring (backend). */
 struct xsplit_pgrant_cache;

@@ -80,15 +80,12 @@ struct xsplit_nb_zc {
 	struct work_struct free_work;	/* detached: the last page is back */
 
 	/* NAPI: this poll's map batch */
-	struct gnttab_map_grant_ref *map_ops;
-	struct page **map_pages;
-	u16 *map_slot;
-	u32 nr_map;
+	struct xsplit_gnt_batch mapb;
+	u16 *map_slot;			/* per op of mapb: its slot */
 
 	/* worker */
-	struct gnttab_unmap_grant_ref *unmap_ops;
-	struct page **unmap_pages;
-	u16 *unmap_slot;
+	struct xsplit_gnt_batch unmapb;
+	u16 *unmap_slot;		/* per op of unmapb: its slot */
 	u16 *batch;
 
 	u32 *free_ids;
@@ -100,11 +97,6 @@ static struct workqueue_struct *zc_wq;
 /* Pools detached from their queue, waiting for the stack's last page. */
 static atomic_t zc_detached = ATOMIC_INIT(0);
 static DECLARE_WAIT_QUEUE_HEAD(zc_detached_wq);
-
-static unsigned long zc_vaddr(struct page *page)
-{
-	return (unsigned long)pfn_to_kaddr(page_to_pfn(page));
-}
 
 static u16 zc_index(struct xsplit_nb_zc *zc, struct zc_slot *s)
 {
@@ -146,7 +138,7 @@ static void zc_prepare(struct xsplit_nb_zc *zc, u16 idx,
 		       const struct xsplit_netif_tx_request *req, u32 skip)
 {
 	struct zc_slot *s = &zc->slots[idx];
-	struct gnttab_map_grant_ref *op = &zc->map_ops[zc->nr_map];
+	unsigned int op;
 
 	s->gref = req->gref;
 	s->id = req->id;
@@ -156,13 +148,9 @@ static void zc_prepare(struct xsplit_nb_zc *zc, u16 idx,
 	s->status = XSPLIT_NETIF_RSP_ERROR;
 	s->map_failed = false;
 	s->copied = false;
-	gnttab_set_map_op(op, zc_vaddr(s->page),
-			  GNTMAP_host_map | GNTMAP_readonly, s->gref, zc->domid);
-	/* An op Xen never reached must not look mapped. */
-	op->status = GNTST_general_error;
-	op->handle = XSPLIT_GNT_INVALID_HANDLE;
-	zc->map_pages[zc->nr_map] = s->page;
-	zc->map_slot[zc->nr_map++] = idx;
+	op = xsplit_gnt_batch_map_add(&zc->mapb, s->page, s->gref, zc->domid,
+				      true);
+	zc->map_slot[op] = idx;
 }
 
 /**
@@ -216,26 +204,15 @@ bool xsplit_nb_zc_take(struct xsplit_nb_zc *zc, struct xsplit_nb_tx_pkt *pkt,
 /* All maps of this poll in one batch; per-op statuses decide. */
 void xsplit_nb_zc_map_flush(struct xsplit_nb_zc *zc)
 {
-	struct gnttab_map_grant_ref *op;
-	unsigned int i, mapped = 0;
-	int err;
+	unsigned int i;
 
-	if (!zc->nr_map)
+	if (!zc->mapb.nr)
 		return;
-	err = gnttab_map_refs(zc->map_ops, NULL, zc->map_pages, zc->nr_map);
-	if (err)
-		net_warn_ratelimited("%s: gnttab_map_refs: %d\n", zc->name,
-				     err);
-	for (i = 0; i < zc->nr_map; i++) {
-		op = &zc->map_ops[i];
-		if (op->status != GNTST_okay ||
-		    op->handle == XSPLIT_GNT_INVALID_HANDLE)
-			continue;
-		zc->slots[zc->map_slot[i]].handle = op->handle;
-		mapped++;
-	}
-	xsplit_gnt_account(mapped, 0);
-	zc->nr_map = 0;
+	xsplit_gnt_batch_map(&zc->mapb);
+	for (i = 0; i < zc->mapb.nr; i++)
+		zc->slots[zc->map_slot[i]].handle =
+			xsplit_gnt_batch_handle(&zc->mapb, i);
+	xsplit_gnt_batch_reset(&zc->mapb);
 }
 
 /* Give a packet's slots to the worker without the stack ever seeing them. */
@@ -322,35 +299,28 @@ static u32 zc_grab(struct xsplit_nb_zc *zc)
 static void zc_unmap(struct xsplit_nb_zc *zc, u32 n)
 {
 	struct zc_slot *s;
-	u32 i, cnt = 0, leaked = 0;
-	int err;
+	unsigned int op;
+	u32 i;
 
 	for (i = 0; i < n; i++) {
 		s = &zc->slots[zc->batch[i]];
 		if (s->handle == XSPLIT_GNT_INVALID_HANDLE)
 			continue;
-		gnttab_set_unmap_op(&zc->unmap_ops[cnt], zc_vaddr(s->page),
-				    GNTMAP_host_map, s->handle);
-		zc->unmap_ops[cnt].status = GNTST_general_error;
-		zc->unmap_pages[cnt] = s->page;
-		zc->unmap_slot[cnt++] = zc->batch[i];
+		op = xsplit_gnt_batch_unmap_add(&zc->unmapb, s->page, s->handle);
+		zc->unmap_slot[op] = zc->batch[i];
 	}
-	if (!cnt)
-		return;
-	err = gnttab_unmap_refs(zc->unmap_ops, NULL, zc->unmap_pages, cnt);
-	for (i = 0; i < cnt; i++) {
+	xsplit_gnt_batch_unmap(&zc->unmapb);
+	for (i = 0; i < zc->unmapb.nr; i++) {
 		s = &zc->slots[zc->unmap_slot[i]];
 		s->handle = XSPLIT_GNT_INVALID_HANDLE;
-		if (!err && zc->unmap_ops[i].status == GNTST_okay)
+		if (xsplit_gnt_batch_unmapped(&zc->unmapb, i))
 			continue;
 		/* Still mapped to the guest's frame: never reuse the page. */
-		pr_warn_ratelimited("%s: unmap of grant %u failed (%d/%d), page leaked\n",
-				    zc->name, s->gref, err,
-				    zc->unmap_ops[i].status);
+		pr_warn_ratelimited("%s: unmap of grant %u failed, page leaked\n",
+				    zc->name, s->gref);
 		s->page = NULL;
-		leaked++;
 	}
-	xsplit_gnt_account(-(int)cnt, leaked);
+	xsplit_gnt_batch_reset(&zc->unmapb);
 }
 
 /* Caller holds q_lock and q is set: answer every slot, then kick. */
@@ -437,11 +407,9 @@ static void zc_work(struct work_struct *work)
 static void zc_free_arrays(struct xsplit_nb_zc *zc)
 {
 	kvfree(zc->slots);
-	kvfree(zc->map_ops);
-	kvfree(zc->map_pages);
+	xsplit_gnt_batch_free(&zc->mapb);
 	kvfree(zc->map_slot);
-	kvfree(zc->unmap_ops);
-	kvfree(zc->unmap_pages);
+	xsplit_gnt_batch_free(&zc->unmapb);
 	kvfree(zc->unmap_slot);
 	kvfree(zc->batch);
 	kvfree(zc->free_ids);
@@ -453,19 +421,17 @@ static int zc_alloc_arrays(struct xsplit_nb_zc *zc, u32 ring_size)
 {
 	u32 n = zc->nr;
 
+	if (xsplit_gnt_batch_init(&zc->mapb, n) ||
+	    xsplit_gnt_batch_init(&zc->unmapb, n))
+		return -ENOMEM;
 	zc->slots = kvcalloc(n, sizeof(*zc->slots), GFP_KERNEL);
-	zc->map_ops = kvcalloc(n, sizeof(*zc->map_ops), GFP_KERNEL);
-	zc->map_pages = kvcalloc(n, sizeof(*zc->map_pages), GFP_KERNEL);
 	zc->map_slot = kvcalloc(n, sizeof(*zc->map_slot), GFP_KERNEL);
-	zc->unmap_ops = kvcalloc(n, sizeof(*zc->unmap_ops), GFP_KERNEL);
-	zc->unmap_pages = kvcalloc(n, sizeof(*zc->unmap_pages), GFP_KERNEL);
 	zc->unmap_slot = kvcalloc(n, sizeof(*zc->unmap_slot), GFP_KERNEL);
 	zc->batch = kvcalloc(n, sizeof(*zc->batch), GFP_KERNEL);
 	zc->free_ids = kvcalloc(n, sizeof(*zc->free_ids), GFP_KERNEL);
 	zc->free_busy = kvcalloc(n, sizeof(*zc->free_busy), GFP_KERNEL);
 	zc->done_idx = kvcalloc(ring_size, sizeof(u16), GFP_KERNEL);
-	if (!zc->slots || !zc->map_ops || !zc->map_pages || !zc->map_slot ||
-	    !zc->unmap_ops || !zc->unmap_pages || !zc->unmap_slot ||
+	if (!zc->slots || !zc->map_slot || !zc->unmap_slot ||
 	    !zc->batch || !zc->free_ids || !zc->free_busy || !zc->done_idx)
 		return -ENOMEM;
 	return 0;

@@ -21,11 +21,7 @@
 
 #include "grant/xsplit_grant.h"
 #include "grant/stats.h"
-
-static unsigned long batch_vaddr(struct page *page)
-{
-	return (unsigned long)pfn_to_kaddr(page_to_pfn(page));
-}
+#include "grant/internal.h"
 
 /**
  * xsplit_gnt_batch_init - room for @max map and @max unmap ops
@@ -73,7 +69,7 @@ unsigned int xsplit_gnt_batch_map_add(struct xsplit_gnt_batch *b,
 	struct gnttab_map_grant_ref *op = &b->map_ops[b->nr];
 	u32 flags = GNTMAP_host_map | (readonly ? GNTMAP_readonly : 0);
 
-	gnttab_set_map_op(op, batch_vaddr(page), flags, gref, domid);
+	gnttab_set_map_op(op, xsplit_gnt_vaddr(page), flags, gref, domid);
 	/* An op Xen never reached must not look mapped. */
 	op->status = GNTST_general_error;
 	op->handle = XSPLIT_GNT_INVALID_HANDLE;
@@ -135,7 +131,7 @@ unsigned int xsplit_gnt_batch_unmap_add(struct xsplit_gnt_batch *b,
 {
 	struct gnttab_unmap_grant_ref *op = &b->unmap_ops[b->nr];
 
-	gnttab_set_unmap_op(op, batch_vaddr(page), GNTMAP_host_map, handle);
+	gnttab_set_unmap_op(op, xsplit_gnt_vaddr(page), GNTMAP_host_map, handle);
 	/* An op Xen never reached must not look done. */
 	op->status = GNTST_general_error;
 	b->pages[b->nr] = page;

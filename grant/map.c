@@ -15,6 +15,7 @@
 
 #include "grant/xsplit_grant.h"
 #include "grant/stats.h"
+#include "grant/internal.h"
 #include "fault/xsplit_fault.h"
 
 /* Ops per hypercall; the scratch arrays for one chunk live on the stack. */
@@ -37,11 +38,6 @@ static int xsplit_gnt_errno(s16 status)
 	default:
 		return -EIO;
 	}
-}
-
-static unsigned long xsplit_gnt_vaddr(struct page *page)
-{
-	return (unsigned long)pfn_to_kaddr(page_to_pfn(page));
 }
 
 /* Record one op's outcome in its entry. */

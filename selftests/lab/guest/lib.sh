@@ -286,17 +286,78 @@ cost_diff() {
 	}'
 }
 
+# Where the kernel's CPU time goes, with the kernel's own tick profiler
+# (CONFIG_PROFILING, the guest booted with "profile=2"): /proc/profile is
+# one u32 (the bytes per bucket), then a hit count per bucket of the
+# core kernel's text, from _stext; a tick outside it (any module: the
+# drivers under test, xsplit's or the kernel's) lands in the last bucket.
+# Kernel-mode ticks only: fio's own user time is not in it.
+PROF=/proc/profile
+PROF_SYMS=/proc/kallsyms
+
+# prof_on: is the profiler there to use?
+prof_on() {
+	[ "${BENCH_PROFILE:-0}" = 1 ] && [ -r $PROF ]
+}
+
+# prof_reset: start counting from zero (any write that is not one u32).
+prof_reset() {
+	prof_on || return 0
+	printf 'reset' >$PROF
+}
+
+# prof_report NAME TOP: "BENCH-PROF NAME total TICKS", then "BENCH-PROF
+# NAME SYMBOL TICKS" for the TOP busiest functions.  Addresses are taken
+# as offsets from _stext in their low 32 bits (busybox awk has no 64-bit
+# integers; the core kernel's text is far smaller than 4 GiB).  One sort
+# merges symbols (A) and buckets (B): each bucket goes to the symbol
+# before it.
+prof_report() {
+	prof_on || return 0
+	{
+		awk '
+		function hex32(s,   i, v) {
+			s = tolower(substr(s, length(s) - 7)); v = 0
+			for (i = 1; i <= 8; i++)
+				v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+			return v
+		}
+		$3 == "_stext" { base = hex32($1) }
+		$2 ~ /^[tT]$/ && base != "" { print hex32($1) - base, "A", $3 }
+		$3 == "_etext" { exit }' $PROF_SYMS
+		# one bucket a line, the line number its index (busybox awk
+		# reads od's zero-padded offsets as octal)
+		od -A n -t u4 -v -w4 $PROF | awk '
+		NR == 1 { step = $1; next }
+		NF == 1 { if (last != "" && cnt > 0) print last * step, "B", cnt
+			last = NR - 2; cnt = $1 }
+		# the last bucket: every tick outside the core kernel text
+		END { print 4294967295, "A", "[modules]"; print 4294967295, "B", cnt + 0 }'
+	} | sort -n -k1,1 -k2,2 | awk '
+	$2 == "A" { sym = $3; next }
+	$3 > 0 { t[sym == "" ? "[unknown]" : sym] += $3 }
+	END { for (s in t) print t[s], s }' >/tmp/prof.$$ || return 1
+	echo "BENCH-PROF $1 total $(awk '{ s += $1 } END { print s + 0 }' /tmp/prof.$$)"
+	sort -rn /tmp/prof.$$ | head -n "$2" |
+		awk -v name="$1" '{ print "BENCH-PROF", name, $2, $1 }'
+	rm -f /tmp/prof.$$
+}
+
 # bench_fio NAME FIO-ARGS...: fio_fig between two cost snapshots, then
 # "BENCH-COST NAME <figures> <cost deltas>".  The BENCH-MARK lines around
 # it let dom0 take its own snapshots while a guest runs it (bench_watch).
+# With BENCH_PROFILE=1, the kernel's profile of the job comes after
+# (prof_report), outside both snapshots.
 bench_fio() {
 	bench_name=$1
 	echo "BENCH-MARK start $bench_name"
 	sleep 1
+	prof_reset
 	bench_a=$(cost_snap)
 	fio_fig "$@" >/tmp/bench.$$ || { cat /tmp/bench.$$; return 1; }
 	bench_b=$(cost_snap)
 	echo "BENCH-MARK end $bench_name"
 	echo "BENCH-COST $bench_name $(sed 's/^LAB-FIG [^ ]* //' /tmp/bench.$$)" \
 		"$(cost_diff "$bench_a" "$bench_b")"
+	prof_report "$bench_name" "${PROF_TOP:-25}"
 }

@@ -25,6 +25,9 @@
 #   LAB_X_BENCH_REPS   repetitions (default 3)
 #   LAB_X_BENCH_SECS   seconds per fio job (default 8)
 #   LAB_X_BENCH_VCPUS  the guests' vCPUs (default 1)
+#   LAB_X_BENCH_PROFILE=1  the guests boot with the kernel's tick profiler
+#                      and print where their kernel spent each job's ticks
+#                      (guest/lib.sh prof_report); profile.txt has them
 # lab: timeout=3000
 # shellcheck source=../dom0/lib.sh
 . "$LAB/dom0/lib.sh"
@@ -36,6 +39,8 @@ xsplit/xsplit:xsplit_blkback.data_copy=0,xsplit_blkfront.max_indirect_segments=2
 xsplit/xsplit:xsplit_blkback.data_copy=1,xsplit_blkfront.max_indirect_segments=256 \
 intree/xsplit}
 REPS=${LAB_X_BENCH_REPS:-3}
+PROFILE=${LAB_X_BENCH_PROFILE:-0}
+PROF_SHIFT=4		# profile=4: 16 bytes of kernel text a bucket
 SECS=${LAB_X_BENCH_SECS:-8}
 MEM_MB=512		# the memory-backed disk: dom0 has 2 GiB
 RAW=$LAB_OUT/bench.raw	# one BENCH-COST line per job, tagged
@@ -132,14 +137,18 @@ guest() {
 		cat "$LAB_OUT/bench-jobs.sh"
 		echo 'wait_dev /dev/xvdb 60 || exit 1'
 		echo 'cost_setup || { echo "no kprobe events"; exit 1; }'
+		echo "BENCH_PROFILE=$PROFILE"
 		echo 'bench_jobs /dev/xvdb'
 	} >"$LAB_OUT/job-$name.sh"
+	[ "$PROFILE" = 1 ] && FE_WORDS="$FE_WORDS${FE_WORDS:+ }profile=$PROF_SHIFT"
 	marks=$LAB_OUT/$name.marks
 	bench_watch "$name" "$marks"
 	GUEST_CMDLINE=$FE_WORDS GUEST_VCPUS=${LAB_X_BENCH_VCPUS:-1} guest_run "$name" \
 		"$LAB_OUT/job-$name.sh" "disk = ['phy:$DISK,xvdb,w']" \
 		>"$LAB_OUT/$name.log" || { cat "$LAB_OUT/$name.log"; fail "guest $name"; }
 	watch_stop
+	tr -d '\r' <"$LAB_OUT/$name.log" | sed -n "s|^BENCH-PROF |rep=$1 what=${2//,/+} |p" \
+		>>"$LAB_OUT/profile.txt"
 	tr -d '\r' <"$LAB_OUT/$name.log" | grep '^BENCH-COST' |
 		while read -r _ job rest; do
 			echo "BENCH rep=$1 what=${2//,/+} job=$job $rest" \
@@ -148,6 +157,18 @@ guest() {
 	# a broken watcher shows at the first guest, not after the whole run
 	grep -q 'd_missing=1' "$RAW" && fail "dom0 missed $name's BENCH-MARK lines"
 	[ -z "$undo" ] || set_params "$undo" >/dev/null || exit 1
+}
+
+# bench_profile FILE: per job and what, the busiest kernel functions over
+# all repetitions, as shares of the kernel's ticks in the guest.
+bench_profile() {
+	awk '{ for (i = 1; i <= 2; i++) sub(/^[a-z]*=/, "", $i)
+		id = $3 " " $2
+		if ($4 == "total") { tot[id] += $5; next }
+		t[id " " $4] += $5 }
+	END { for (k in t) { split(k, f, " ")
+		printf "%s %s %5.1f%% %s\n", f[1], f[2], 100 * t[k] / tot[f[1] " " f[2]], f[3] } }' "$1" |
+		sort -k1,1 -k2,2 -k3,3rn | awk '{ n[$1 " " $2]++ } n[$1 " " $2] <= 12'
 }
 
 # The CSV's columns: the tags, the figures, the guest's costs, dom0's.
@@ -239,4 +260,8 @@ grep -c . "$RAW" | sed 's/^/measurements: /'
 bench_table "$RAW" >"$LAB_OUT/table.txt"
 bench_csv "$RAW" >"$LAB_OUT/bench.csv"
 cat "$LAB_OUT/table.txt"
+if [ "$PROFILE" = 1 ]; then
+	bench_profile "$LAB_OUT/profile.txt" >"$LAB_OUT/profile-top.txt"
+	cat "$LAB_OUT/profile-top.txt"
+fi
 check_leaks

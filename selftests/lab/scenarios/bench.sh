@@ -25,9 +25,12 @@
 #   LAB_X_BENCH_REPS   repetitions (default 3)
 #   LAB_X_BENCH_SECS   seconds per fio job (default 8)
 #   LAB_X_BENCH_VCPUS  the guests' vCPUs (default 1)
-#   LAB_X_BENCH_PROFILE=1  the guests boot with the kernel's tick profiler
-#                      and print where their kernel spent each job's ticks
-#                      (guest/lib.sh prof_report); profile.txt has them
+#   LAB_X_BENCH_PROFILE=1  the first repetition's guests boot with the
+#                      kernel's tick profiler and print where their kernel
+#                      spent each job's ticks (guest/lib.sh prof_report);
+#                      profile.txt has them.  A distribution, not a figure:
+#                      one repetition shows it, and reading it out costs
+#                      the guest ~10 s a job under TCG
 # lab: timeout=3000
 # shellcheck source=../dom0/lib.sh
 . "$LAB/dom0/lib.sh"
@@ -125,7 +128,8 @@ split_variant() {
 # guest REP PAIR N: guest N of the rep, with PAIR's frontend and backend
 # (and its variant), runs the jobs.
 guest() {
-	local pair=${2%%:*} set='' undo='' name=bench-$3-$1 marks
+	local pair=${2%%:*} set='' undo='' name=bench-$3-$1 marks prof=0
+	[ "$PROFILE" = 1 ] && [ "$1" = 1 ] && prof=1
 	if [ "$pair" = "$2" ]; then split_variant ''; else split_variant "${2#*:}"; fi
 	set=$BE_SET
 	LAB_FE=${pair%/*} LAB_BE=${pair#*/}
@@ -137,10 +141,10 @@ guest() {
 		cat "$LAB_OUT/bench-jobs.sh"
 		echo 'wait_dev /dev/xvdb 60 || exit 1'
 		echo 'cost_setup || { echo "no kprobe events"; exit 1; }'
-		echo "BENCH_PROFILE=$PROFILE"
+		echo "BENCH_PROFILE=$prof"
 		echo 'bench_jobs /dev/xvdb'
 	} >"$LAB_OUT/job-$name.sh"
-	[ "$PROFILE" = 1 ] && FE_WORDS="$FE_WORDS${FE_WORDS:+ }profile=$PROF_SHIFT"
+	[ "$prof" = 1 ] && FE_WORDS="$FE_WORDS${FE_WORDS:+ }profile=$PROF_SHIFT"
 	marks=$LAB_OUT/$name.marks
 	bench_watch "$name" "$marks"
 	GUEST_CMDLINE=$FE_WORDS GUEST_VCPUS=${LAB_X_BENCH_VCPUS:-1} guest_run "$name" \

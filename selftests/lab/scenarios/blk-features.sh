@@ -211,6 +211,12 @@ elif insmod "$ko" max_ring_page_order=2 &&
 		bad "fio --verify on 4-page rings"
 else
 	bad "reload of $m with max_ring_page_order=2"
+	# what each vbd's XenBus device says: bound or not, and its state
+	for d in /sys/bus/xen/devices/vbd-*; do
+		echo "${d##*/}: state=$(cat "$d/state" 2>/dev/null)" \
+			"driver=$(basename "$(readlink "$d/driver" 2>/dev/null)")"
+	done
+	ls /sys/block
 fi
 phase ring2
 dmesg | grep -i 'xvd\|blkfront\|xsplit' | tail -n 20

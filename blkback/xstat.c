@@ -158,8 +158,8 @@ static void ring_line(struct xsplit_statbuf *sb, struct xsplit_blk_ring *ring)
 	xsplit_stat_end(sb);
 }
 
-static ssize_t stats_show(struct device *dev, struct device_attribute *attr,
-			  char *buf)
+static ssize_t blk_stats_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
 {
 	struct xsplit_xb_dev *xb = dev_get_drvdata(dev);
 	struct xsplit_blk_dev *be = xb ? xb->priv : NULL;
@@ -176,17 +176,8 @@ static ssize_t stats_show(struct device *dev, struct device_attribute *attr,
 	mutex_unlock(&be->rings_lock);
 	return xsplit_stat_finish(&sb);
 }
-static DEVICE_ATTR_RO(stats);
 
-static struct attribute *xsplit_blk_xstat_attrs[] = {
-	&dev_attr_stats.attr,
-	NULL,
-};
-
-static const struct attribute_group xsplit_blk_xstat_group = {
-	.name = "xsplit",
-	.attrs = xsplit_blk_xstat_attrs,
-};
+DEFINE_XSPLIT_STAT_GROUP(xsplit_blk_xstat_group, blk_stats_show);
 
 int xsplit_blk_xstat_add(struct xsplit_blk_dev *be)
 {

@@ -96,8 +96,8 @@ static void queue_line(struct xsplit_statbuf *sb, struct xsplit_nb_queue *q)
 	xsplit_stat_end(sb);
 }
 
-static ssize_t stats_show(struct device *dev, struct device_attribute *attr,
-			  char *buf)
+static ssize_t nb_stats_show(struct device *dev,
+			     struct device_attribute *attr, char *buf)
 {
 	struct xsplit_xb_dev *xb = dev_get_drvdata(dev);
 	struct xsplit_nb_vif *vif = xb ? xb->priv : NULL;
@@ -124,17 +124,8 @@ static ssize_t stats_show(struct device *dev, struct device_attribute *attr,
 	rcu_read_unlock();
 	return xsplit_stat_finish(&sb);
 }
-static DEVICE_ATTR_RO(stats);
 
-static struct attribute *xsplit_nb_xstat_attrs[] = {
-	&dev_attr_stats.attr,
-	NULL,
-};
-
-static const struct attribute_group xsplit_nb_xstat_group = {
-	.name = "xsplit",
-	.attrs = xsplit_nb_xstat_attrs,
-};
+DEFINE_XSPLIT_STAT_GROUP(xsplit_nb_xstat_group, nb_stats_show);
 
 int xsplit_nb_xstat_add(struct xsplit_nb_vif *vif)
 {

@@ -16,7 +16,9 @@
 #define XSPLIT_STAT_H
 
 #include <linux/kernel.h>
+#include <linux/device.h>
 #include <linux/mm.h>
+#include <linux/sysfs.h>
 #include <linux/types.h>
 
 /* Room always kept for the "truncated 1" line. */
@@ -82,6 +84,21 @@ static inline void xsplit_stat_end(struct xsplit_statbuf *sb)
 	sb->full = true;
 	sb->pos = sb->len;
 }
+
+/*
+ * DEFINE_XSPLIT_STAT_GROUP(group, show): the attribute group of the
+ * "xsplit" directory with its one file, "stats", which @show writes with
+ * the helpers above; each backend adds it to its XenBus devices.
+ */
+#define DEFINE_XSPLIT_STAT_GROUP(group, show)				\
+	static struct device_attribute group##_file =			\
+		__ATTR(stats, 0444, show, NULL);			\
+	static struct attribute *group##_attrs[] = {			\
+		&group##_file.attr, NULL				\
+	};								\
+	static const struct attribute_group group = {			\
+		.name = "xsplit", .attrs = group##_attrs,		\
+	}
 
 /* The byte count for sysfs, after the "truncated 1" line if needed. */
 static inline ssize_t xsplit_stat_finish(struct xsplit_statbuf *sb)

@@ -41,7 +41,11 @@ unsigned int xsplit_blkback_max_pgrants = XSPLIT_BLK_DEF_PGRANTS;
 unsigned int xsplit_blkback_pgrant_timeout = XSPLIT_BLK_DEF_PGRANT_SECS;
 unsigned int xsplit_blkback_max_indirect_segs = XSPLIT_BLK_DEF_INDIRECT_SEGS;
 unsigned int xsplit_blkback_copy_pages = XSPLIT_BLK_DEF_COPY_PAGES;
-bool xsplit_blkback_feature_persistent = true;
+/*
+ * Off by default: with data_copy, grant copy serves every frontend, and
+ * dom0 then maps no data page of any guest (see README).
+ */
+bool xsplit_blkback_feature_persistent;
 bool xsplit_blkback_indirect_copy = true;
 bool xsplit_blkback_data_copy = true;
 bool xsplit_blkback_log_stats;
@@ -85,7 +89,8 @@ XSPLIT_PARAM_UINT(copy_pages, xsplit_blkback_copy_pages,
 		  "Copy mode: pages a ring keeps for reuse between requests (default 4096)");
 
 XSPLIT_PARAM_BOOL(feature_persistent, xsplit_blkback_feature_persistent,
-		  XSPLIT_PARAM_RUNTIME, "Offer persistent grants (default true)");
+		  XSPLIT_PARAM_RUNTIME,
+		  "Offer persistent grants (default false: data_copy serves every frontend)");
 XSPLIT_PARAM_BOOL(indirect_copy, xsplit_blkback_indirect_copy,
 		  XSPLIT_PARAM_RUNTIME,
 		  "Read indirect segment pages by grant copy, not map+unmap (default true)");

@@ -19,9 +19,11 @@
 #                      module parameters, set in dom0 for that pair only; a
 #                      frontend's, *front*.param, go on the guest's kernel
 #                      command line).  Default: intree/intree, xsplit/xsplit
-#                      with persistent grants (data_copy=0) and with grant
-#                      copy (data_copy=1), each at 32 and 256 indirect
-#                      segments, intree/xsplit.
+#                      with persistent grants (data_copy=0,
+#                      feature_persistent=1) and as it comes (grant copy,
+#                      256 segments), intree/xsplit with persistent grants
+#                      offered (as Linux's blkback does) and as it comes
+#                      (grant copy for the kernel's frontend too).
 #   LAB_X_BENCH_REPS   repetitions (default 3)
 #   LAB_X_BENCH_SECS   seconds per fio job (default 8)
 #   LAB_X_BENCH_VCPUS  the guests' vCPUs (default 1)
@@ -36,10 +38,9 @@
 . "$LAB/dom0/lib.sh"
 
 PAIRS=${LAB_X_BENCH_PAIRS:-intree/intree \
-xsplit/xsplit:xsplit_blkback.data_copy=0 \
-xsplit/xsplit:xsplit_blkback.data_copy=1 \
-xsplit/xsplit:xsplit_blkback.data_copy=0,xsplit_blkfront.max_indirect_segments=256 \
-xsplit/xsplit:xsplit_blkback.data_copy=1,xsplit_blkfront.max_indirect_segments=256 \
+xsplit/xsplit:xsplit_blkback.data_copy=0,xsplit_blkback.feature_persistent=1 \
+xsplit/xsplit \
+intree/xsplit:xsplit_blkback.feature_persistent=1 \
 intree/xsplit}
 REPS=${LAB_X_BENCH_REPS:-3}
 PROFILE=${LAB_X_BENCH_PROFILE:-0}

@@ -21,9 +21,9 @@
 # guest connects): a 1M request's data pages then come partly through the
 # cache and partly through a map for that request alone, so grant_map and
 # unmap fail both paths, the second with batches of which a part mapped.
-# The grant-copy data path (data_copy) is turned off for the test: these
-# faults are the map path's, which it keeps for frontends with
-# persistent grants.  The unmap phase also runs with
+# The grant-copy data path (data_copy) is turned off and persistent
+# grants offered (feature_persistent) for the test: these faults are
+# the map path's, which a dom0 set up like Linux's blkback runs.  The unmap phase also runs with
 # xsplit_blkback.indirect_copy=N, so that
 # indirect pages go through map and unmap too (by default they are
 # grant-copied).
@@ -89,7 +89,7 @@ iperf3 -s -D -I "$LAB_OUT/iperf3.pid" --logfile "$LAB_OUT/iperf3-server.log" ||
 	fail "iperf3 server"
 pgrants0=$(cat "$PGRANTS_PARAM") || fail "no $PGRANTS_PARAM"
 echo "$PGRANTS" >"$PGRANTS_PARAM" || fail "max_persistent_grants=$PGRANTS"
-copy_undo=$(set_params xsplit_blkback.data_copy=0) || exit 1
+copy_undo=$(set_params xsplit_blkback.data_copy=0,xsplit_blkback.feature_persistent=1) || exit 1
 # The test unloads the backends at its end: restore only a loaded one.
 trap 'kill "$(cat "$LAB_OUT/iperf3.pid")" 2>/dev/null
 	if loaded xsplit_blkback; then

@@ -35,7 +35,7 @@ plot_job() {
 	stats "$job" "\$c[\"$col\"]" >"$dat"
 	[ -s "$dat" ] || { echo "no $job figures"; rm -f "$dat"; return 0; }
 	gnuplot <<-GP
-		set terminal pngcairo size 800,480
+		set terminal pngcairo noenhanced size 800,480
 		set output "$out/bench-$job.png"
 		set title "fio $job: median of the repetitions, min-max bars"
 		set ylabel "$unit"
@@ -58,7 +58,7 @@ plot_costs() {
 	stats 1M-seqread '($c["gnttab_map_refs"] + $c["gnttab_unmap_refs"] + $c["gnttab_batch_copy"] + $c["d_gnttab_map_refs"] + $c["d_gnttab_unmap_refs"] + $c["d_gnttab_batch_copy"]) / ($c["kib"] / 1024)' |
 		grep -v '^dom0-' >"$hc"
 	gnuplot <<-GP
-		set terminal pngcairo size 1000,480
+		set terminal pngcairo noenhanced size 1000,480
 		set output "$out/bench-costs.png"
 		set multiplot layout 1,2
 		set style data histogram

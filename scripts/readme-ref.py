@@ -421,6 +421,9 @@ def sysfs_stats(text):
         name = m.group(1) or m.group(2)
         out.append((attr_dir.get(name, '') + name,
                     'sysfs, the device\'s directory'))
+    # the core's group (xenbus/xsplit_stat.h): xsplit/stats
+    for m in re.finditer(r'\bDEFINE_XSPLIT_STAT_GROUP\s*\(', text):
+        out.append(('xsplit/stats', 'sysfs, the device\'s directory'))
     return out
 
 

@@ -37,16 +37,10 @@ disk=$(nullb hostiledisk 64 1) || fail "$disk"
 # (30 s each); the job bounds the whole run and reports the guest's view.
 hostile_job() {
 	cat <<-JOB
+		summary() { dmesg | grep -q 'hostile-vbd: .* done scenario='; }
 		insmod /lab/modules/$MODULE.ko cycles=$N || exit 1
-		n=0
-		until dmesg | grep -q 'hostile-vbd: .* done scenario='; do
-			n=\$((n + 1))
-			if [ \$n -gt $1 ]; then
-				echo "HOSTILE: no summary after $1 s"
-				break
-			fi
-			sleep 1
-		done
+		wait_for $1 "the module's summary" summary ||
+			echo "HOSTILE: no summary after $1 s"
 		dmesg | grep 'hostile-vbd:'
 		rmmod $MODULE || echo "HOSTILE: rmmod $MODULE failed"
 		dmesg >/tmp/dmesg.end && kernel_bad /tmp/dmesg.end &&

@@ -31,6 +31,7 @@ ip addr show dev xenbr0 | grep -q 10.0.2.1 || ip addr add 10.0.2.1/24 dev xenbr0
 root=$(nullb lcaroot 64 1) || fail "$root"
 hot=$(nullb lcahot 128 1) || fail "$hot"
 name=lcattach
+DEVICES_BACK_S=15	# blkback's device count, after a detach
 log=$CONSOLE_DIR/guest-$name.log
 iperf_pids=()
 trap 'kill "${iperf_pids[@]}" 2>/dev/null' EXIT
@@ -40,15 +41,10 @@ trap 'kill "${iperf_pids[@]}" 2>/dev/null' EXIT
 {
 	echo "N=$N"
 	cat <<'JOB'
-# A dom0-driven detach: the device must go within LIMIT seconds.
-gone() {
-	i=0
-	while [ -e "$1" ]; do
-		i=$((i + 1))
-		[ "$i" -le "$2" ] || { echo "$1 still there after $2 s"; return 1; }
-		sleep 1
-	done
-}
+# gone PATH LIMIT: a dom0-driven detach: the device must go within LIMIT
+# seconds.
+gone() { wait_for "$2" "$1 gone" absent "$1"; }
+absent() { [ ! -e "$1" ]; }
 # Only the second vif answers for its address.
 echo 1 >/proc/sys/net/ipv4/conf/all/arp_ignore
 net_up eth0 10.0.0.2/24 || exit 1
@@ -150,6 +146,8 @@ xl_retry() {
 
 # live BLKBACK-KEY: an xsplit blkback counter (empty for the in-tree one).
 live() { leak_counters | awk -v k="$1" '$1 == k { print $2 }'; }
+# live_is KEY VALUE: that counter is VALUE now.
+live_is() { [ "$(live "$1")" = "$2" ]; }
 
 GUEST_MEMORY=384 guest_start "$name" "$LAB_OUT/job.sh" \
 	"disk = ['phy:$root,xvdb,w']" "vif = ['bridge=xenbr0']"
@@ -178,11 +176,8 @@ for c in $(seq "$N"); do
 	grep "LC-XVDC-FIO-END $c " "$log"
 	xs_gone "/local/domain/0/backend/vbd/$domid/$VBD_XVDC" 30
 	if [ -n "$blk0" ]; then
-		for _ in $(seq 15); do
-			[ "$(live xsplit_blkback.devices)" = "$blk0" ] && break
-			sleep 1
-		done
-		[ "$(live xsplit_blkback.devices)" = "$blk0" ] ||
+		wait_for "$DEVICES_BACK_S" "blkback back to $blk0 devices" \
+			live_is xsplit_blkback.devices "$blk0" ||
 			fail "cycle $c: blkback still has $(live xsplit_blkback.devices) devices, not $blk0"
 		[ "$(live xsplit_blkback.bios_inflight)" = 0 ] ||
 			fail "cycle $c: $(live xsplit_blkback.bios_inflight) bios in flight on an idle xvdb"

@@ -59,6 +59,8 @@ T=$T
 UDP_RATE=$UDP_RATE
 JOB
 cat >>"$LAB_OUT/job.sh" <<'JOB'
+CARRIER_S=30	# a vif's link, from probe on
+VERDICT_S=300	# dom0 fetching and checking the guest's payload
 # udp_fig NAME IPERF3-ARGS...: a UDP transfer; prints the receiver's rate
 # and its loss (lost/total datagrams, %); fails unless datagrams arrived.
 udp_fig() {
@@ -89,12 +91,7 @@ ip -6 addr add fd00::2/64 dev eth0 && ip -6 addr add fd00:1::2/64 dev eth1 ||
 	exit 1
 # The netdevs exist from probe on; the carrier comes with the connection.
 for i in eth0 eth1 eth2; do
-	n=0
-	until [ "$(cat /sys/class/net/$i/carrier 2>/dev/null)" = 1 ]; do
-		n=$((n + 1))
-		[ "$n" -le 30 ] || { echo "$i: no carrier after 30s"; exit 1; }
-		sleep 1
-	done
+	wait_for "$CARRIER_S" "$i carrier" has_carrier $i || exit 1
 done
 ip link set eth2 mtu 9000 || { echo "eth2: mtu 9000 refused"; exit 1; }
 # The receive-buffer attributes Linux's netfront has (the in-tree
@@ -139,12 +136,9 @@ payload_check 10.0.2.1 rx-jumbo
 payload_make /tmp/payload
 srv=$(payload_serve /tmp/payload)
 echo "LAB-PAYLOAD-READY"
-n=0
-until busybox wget -q -O /tmp/verdict http://10.0.0.1:$PAYLOAD_PORT/tx-verdict; do
-	n=$((n + 1))
-	[ "$n" -le 300 ] || { echo "no payload verdict from dom0"; exit 1; }
-	sleep 1
-done
+wait_for "$VERDICT_S" "dom0's payload verdict" \
+	busybox wget -q -O /tmp/verdict http://10.0.0.1:$PAYLOAD_PORT/tx-verdict ||
+	exit 1
 kill "$srv"
 echo "dom0 checked the guest's payload: $(cat /tmp/verdict)"
 set +e

@@ -92,6 +92,8 @@ stat() { /lab/bin/xdp-pass stats eth0 | awk -v k="$1" '$1 == k { print $2 }'; }
 
 # delta NAME BEFORE: how much NAME grew since BEFORE.
 delta() { echo $(( $(stat "$1") - $2 )); }
+# grown NAME BEFORE N: NAME grew by N or more since BEFORE.
+grown() { [ "$(delta "$1" "$2")" -ge "$3" ]; }
 
 attach() {
 	within 30 "attach $1" /lab/bin/xdp-pass attach eth0 "$1" || return 1
@@ -143,7 +145,8 @@ guest_pings() {
 
 # dom0_pings VERDICT COUNTER [COUNTER2]: dom0 pings us 10 times (it waits
 # for our READY line) and the program answers; COUNTER (and COUNTER2)
-# must grow by 10 or more, within 90 s.
+# must grow by 10 or more, within DOM0_PINGS_S.
+DOM0_PINGS_S=90
 dom0_pings() {
 	v=$1 c1=$2 c2=${3:-$2}
 	echo 1 >/proc/sys/net/ipv4/icmp_echo_ignore_all
@@ -151,12 +154,8 @@ dom0_pings() {
 	b1=$(stat "$c1")
 	b2=$(stat "$c2")
 	echo "LAB-XDP-READY $v"
-	n=0
-	until [ "$(delta "$c1" "$b1")" -ge 10 ]; do
-		n=$((n + 1))
-		[ "$n" -le 90 ] || break
-		sleep 1
-	done
+	wait_for "$DOM0_PINGS_S" "dom0's pings counted in $c1" grown "$c1" "$b1" 10 ||
+		true	# the verdict below says by how much
 	sleep 2
 	d1=$(delta "$c1" "$b1")
 	d2=$(delta "$c2" "$b2")

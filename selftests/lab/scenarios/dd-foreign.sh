@@ -46,14 +46,11 @@ wait_state() {
 # these ring references from "its frontend" (dom0); check the refusal.
 hostile_frontend() {
 	local kind=$1 ref=$2 name=hostile$1 gid fe be j err
-	cat >"$LAB_OUT/job-$kind.sh" <<'JOB'
-sleep 600
-JOB
 	if [ "$kind" = vbd ]; then
-		LAB_FE=none guest_start "$name" "$LAB_OUT/job-$kind.sh" \
+		LAB_FE=none guest_start "$name" "$(guest_job idle)" \
 			"disk = ['backend=xsdd,format=raw,vdev=xvdb,access=rw,target=/dev/nullb0']"
 	else
-		LAB_FE=none guest_start "$name" "$LAB_OUT/job-$kind.sh" \
+		LAB_FE=none guest_start "$name" "$(guest_job idle)" \
 			"vif = ['backend=xsdd,bridge=ddbr0']"
 	fi
 	gid=$(xl domid "$name")
@@ -92,12 +89,7 @@ if kernel_bad "$LAB_OUT/dd-console-so-far.log"; then
 	fail "driver domain kernel complained"
 fi
 grep -i 'xsplit.*\(grant\|map\)' "$LAB_OUT/dd-console-so-far.log" | head -n 12
-cat >"$LAB_OUT/job.sh" <<'JOB'
-wait_dev /dev/xvdb 60 || exit 1
-fio --name=after --filename=/dev/xvdb --direct=1 --ioengine=libaio \
-	--verify=crc32c --verify_fatal=1 --rw=randwrite --bs=4k --size=4M
-JOB
-LAB_FE=xsplit guest_run okguest "$LAB_OUT/job.sh" \
+LAB_FE=xsplit guest_run okguest "$(guest_job dd-foreign)" \
 	"disk = ['backend=xsdd,format=raw,vdev=xvdb,access=rw,target=/dev/nullb0']" ||
 	{ dd_stop xsdd; fail "driver domain no longer serves"; }
 dd_stop xsdd

@@ -34,6 +34,9 @@ set -euo pipefail
 . "$LAB_DIR/host/qemu.sh"
 # shellcheck source=host/kernels.sh
 . "$LAB_DIR/host/kernels.sh"
+# header: the scenarios' "# lab:" lines, parsed as dom0's runner does
+# shellcheck source=dom0/lib/header.sh
+. "$LAB_DIR/dom0/lib/header.sh"
 
 QUICK_SUITE="boot blk-fio net-iperf net-xdp blk-peers core-load dd-foreign hostile-vbd hostile-vif fault-matrix"
 # frontend/backend pairs for "# lab: modes=4" scenarios; "# lab: modes=be"
@@ -201,20 +204,6 @@ pack() {
 	tar -C "$stage" -cf "$RES/in.tar" .
 }
 
-# header SCENARIO KEY DEFAULT: read "# lab: KEY=VALUE" from a scenario.
-# In a full run (LAB_X_FULL=1), KEY_full wins over KEY where it is given.
-header() {
-	local f=$LAB_DIR/scenarios/$1.sh v=""
-	[ "${LAB_X_FULL:-0}" = 1 ] && v=$(header_value "$f" "$2_full")
-	[ -n "$v" ] || v=$(header_value "$f" "$2")
-	echo "${v:-$3}"
-}
-
-# header_value FILE KEY: the value of one "# lab:" key, or nothing.
-header_value() {
-	sed -n "/^# lab:/s/.*[: ]$2=\\([^ ]*\\).*/\\1/p" "$1" 2>/dev/null | head -n1
-}
-
 # backends: the backends of LAB_MODES, each once, in their first order.
 backends() {
 	# shellcheck disable=SC2086  # one mode a word
@@ -231,7 +220,7 @@ frontends() {
 tests() {
 	local s m
 	for s in "$@"; do
-		case $(header "$s" modes 1) in
+		case $(header "$LAB_DIR/scenarios/$s.sh" modes 1) in
 		4) for m in $LAB_MODES; do
 			echo "$s:${m%/*}-fe/${m#*/}-be"
 		done ;;
@@ -409,13 +398,13 @@ main() {
 	choose_accel
 	deadline=$BOOT_TIMEOUT
 	for s in $scenarios; do
-		case $(header "$s" modes 1) in
+		case $(header "$LAB_DIR/scenarios/$s.sh" modes 1) in
 		4) n=$(echo "$LAB_MODES" | wc -w) ;;
 		be) n=$(backends | wc -l) ;;
 		fe) n=$(frontends | wc -l) ;;
 		*) n=1 ;;
 		esac
-		deadline=$((deadline + ($(header "$s" timeout 300) + 30) * n))
+		deadline=$((deadline + ($(header "$LAB_DIR/scenarios/$s.sh" timeout 300) + 30) * n))
 	done
 	log "booting Xen (deadline ${deadline}s)"
 	run_lab "$dom0img" "$deadline"

@@ -21,6 +21,8 @@
 
 DD_CPIO=/run/lab-dd/dd.cpio
 DD_OVS_CPIO=/run/lab-dd/dd-ovs.cpio
+DD_READY_S=240	# a driver domain, from xl create to its backends serving
+DD_COUNTERS_SETTLE_S=20	# its xsplit counters, once its last guest is gone
 
 # dd_add_binary ROOT FILE [AS]: FILE (as AS) and every library it loads.
 dd_add_binary() {
@@ -113,7 +115,7 @@ dd_ovs_cpio() {
 # size (MiB), DD_VCPUS its vCPUs, DD_OVS=1 adds Open vSwitch.  Its own
 # frontend (the uplink vif) is the kernel's: dom0 serves it.
 dd_start() {
-	local name=$1 be=$2 log t0 cpio=$DD_CPIO
+	local name=$1 be=$2 log t0 left cpio=$DD_CPIO
 	local vif="'bridge=xenbr0,mac=00:16:3e:dd:00:01'"
 	shift 2
 	dd_cpio
@@ -133,42 +135,56 @@ JOB
 		GUEST_VCPUS=${DD_VCPUS:-1} \
 		guest_start "$name" "$LAB_OUT/dd-job.sh" "driver_domain = 1" \
 		"vif = [$vif]" "$@"
-	while ! grep -q DD-READY "$log" 2>/dev/null; do
-		if grep -q 'DD-FAIL\|LAB-END' "$log" 2>/dev/null ||
-			[ $(( $(now_ms) - t0 )) -gt 240000 ]; then
-			guest_collect "$name"
-			echo "--- console of $name ---"
-			tail -n 60 "$LAB_OUT/$name/console.log"
-			fail "driver domain $name did not come up"
-		fi
-		sleep 2
-	done
+	# DD_READY_S counts from xl create on
+	left=$(( DD_READY_S - ($(now_ms) - t0) / 1000 ))
+	wait_for "$(( left > 0 ? left : 0 ))" "driver domain $name up" \
+		dd_up_or_down "$log"
+	if ! grep -q DD-READY "$log" 2>/dev/null; then
+		guest_collect "$name"
+		echo "--- console of $name ---"
+		tail -n 60 "$LAB_OUT/$name/console.log"
+		fail "driver domain $name did not come up"
+	fi
 	kv dd_ready_ms "$(( $(now_ms) - t0 ))"
 	step "driver domain $name ready ($be backends)"
 }
 
+# dd_up_or_down LOG: the driver domain whose console is LOG is ready, or
+# has failed or ended.
+dd_up_or_down() { grep -q 'DD-READY\|DD-FAIL\|LAB-END' "$1" 2>/dev/null; }
+
 # dd_counters_zero NAME: with no guest left (only dom0 and the driver
 # domain run), the last DD-COUNTERS line of the driver domain's console
 # (dd-init.sh's watcher) must show every xsplit counter at 0: its modules
-# loaded with it, so grants_leaked counts from 0 too.  20 s to settle.
+# loaded with it, so grants_leaked counts from 0 too.  They get
+# DD_COUNTERS_SETTLE_S to settle.
 # With guests still up (a scenario failing half-way) it checks nothing.
 # Peaks and running totals (*_peak, *_total: see leak_tally) hold nothing
 # and are skipped.
 dd_counters_zero() {
-	local log=$CONSOLE_DIR/guest-$1.log line _
+	local log=$CONSOLE_DIR/guest-$1.log
 	xl list | awk -v n="$1" 'NR > 1 && $1 != "Domain-0" && $1 != n' |
 		grep -q . && return 0
-	for _ in $(seq 20); do
-		line=$(tr -d '\r' <"$log" | grep -ao 'DD-COUNTERS.*' | tail -n1)
-		if ! echo "$line" | tr ' ' '\n' | grep -Ev '_(peak|total)=' |
-			grep -Eq '=-?[1-9]'; then
-			echo "driver domain $1, no guest left: ${line:-no xsplit counters}"
-			return 0
-		fi
-		sleep 1
-	done
-	echo "leak: driver domain $1 with no guest left: $line"
+	if wait_for "$DD_COUNTERS_SETTLE_S" "driver domain $1's counters at 0" \
+		dd_counters_clean "$log" >/dev/null; then
+		echo "driver domain $1, no guest left: $(dd_counters "$log")"
+		return 0
+	fi
+	echo "leak: driver domain $1 with no guest left: $(dd_counters "$log")"
 	return 1
+}
+
+# dd_counters LOG: the last DD-COUNTERS line of a driver domain's console.
+dd_counters() {
+	local line
+	line=$(tr -d '\r' <"$1" | grep -ao 'DD-COUNTERS.*' | tail -n1)
+	echo "${line:-no xsplit counters}"
+}
+
+# dd_counters_clean LOG: no counter but peaks and totals is nonzero there.
+dd_counters_clean() {
+	! dd_counters "$1" | tr ' ' '\n' | grep -Ev '_(peak|total)=' |
+		grep -Eq '=-?[1-9]'
 }
 
 # dd_stop NAME: check the driver domain's xsplit counters, destroy it,

@@ -72,12 +72,13 @@ measure() {
 
 # settle BEFORE: give a destroyed guest's connections SETTLE_S to go.
 settle() {
-	local _
-	for _ in $(seq "$SETTLE_S"); do
-		[ "$(be_threads)" -le "$(leak_value "$1" threads)" ] &&
-			[ "$(evtchns)" -le "$(leak_value "$1" evtchns)" ] && return 0
-		sleep 1
-	done
+	wait_for "$SETTLE_S" "backend threads and event channels back" \
+		settled "$1" || true	# the rows after say what is left
+}
+# settled BEFORE: no more backend threads or event channels than BEFORE.
+settled() {
+	[ "$(be_threads)" -le "$(leak_value "$1" threads)" ] &&
+		[ "$(evtchns)" -le "$(leak_value "$1" evtchns)" ]
 }
 
 # row LABEL BEFORE AFTER VERDICT: one line of the table; the verdict is

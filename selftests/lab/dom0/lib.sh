@@ -14,7 +14,8 @@
 # and as a failure otherwise: a test that cannot run is not a pass.
 #
 # Pipelines fail if any of their commands does (guest/lib.sh, sourced
-# below, sets pipefail for dom0 too).
+# below, sets pipefail for dom0 too).  guest/lib.sh also brings wait_for,
+# the one bounded wait of dom0 and the guests.
 
 KSFT_SKIP=4
 LAB_FE=${LAB_FE:-intree}
@@ -29,6 +30,11 @@ CONSOLE_DIR=/var/log/xen/console
 # their vbd devices are named in XenStore and sysfs.
 # shellcheck disable=SC2034  # used by the scenarios
 VBD_XVDA=51712 VBD_XVDB=51728 VBD_XVDC=51744 VBD_XVDD=51760
+# The xenbus states a scenario waits for (xen/include/public/io/xenbus.h).
+# shellcheck disable=SC2034  # used by the scenarios
+XENBUS_INITWAIT=2 XENBUS_INITIALISED=3 XENBUS_CONNECTED=4
+# shellcheck disable=SC2034
+XENBUS_CLOSING=5 XENBUS_CLOSED=6
 
 # step: progress, in the test's log and live on the console (the host
 # echoes LAB-STEP lines as they come).
@@ -42,26 +48,14 @@ skip() {
 	exit "$KSFT_SKIP"
 }
 
+# xs_is PATH VALUE: XenStore node PATH holds VALUE (a wait_for condition).
+xs_is() { [ "$(xenstore-read "$1" 2>/dev/null)" = "$2" ]; }
+
 # now_ms: wall clock in milliseconds, for the timings we report.
 now_ms() { date +%s%3N; }
 
 # kv KEY VALUE: a figure for the report (printed, never asserted).
 kv() { echo "LAB-KV $LAB_TEST $1=$2" | tee -a "$LAB_OUT/figures"; }
-
-# wait_for SECONDS WHAT CMD...: run CMD once a second until it succeeds;
-# after SECONDS say what did not happen and return 1.  Every bounded wait
-# of the helpers is one of these.
-wait_for() {
-	local limit=$1 what=$2 _
-	shift 2
-	for _ in $(seq "$limit"); do
-		"$@" && return 0
-		sleep 1
-	done
-	"$@" && return 0
-	echo "timeout: $what after $limit s"
-	return 1
-}
 
 # shellcheck source=../guest/lib.sh
 . "$LAB/guest/lib.sh"

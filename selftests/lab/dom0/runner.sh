@@ -28,6 +28,9 @@ export LAB
 # kernel_bad, KERNEL_BAD
 # shellcheck source=../guest/lib.sh
 . "$LAB/guest/lib.sh"
+# header: the scenarios' "# lab:" lines, parsed as the host's lab.sh does
+# shellcheck source=lib/header.sh
+. "$LAB/dom0/lib/header.sh"
 
 say() { echo "$*" | tee -a "$RES/runner.log" >/dev/console; }
 
@@ -35,20 +38,6 @@ say() { echo "$*" | tee -a "$RES/runner.log" >/dev/console; }
 save() {
 	tar -cf "$OUTDISK" -C "$RES" . 2>/dev/null
 	sync
-}
-
-# header FILE KEY DEFAULT: "# lab: KEY=VALUE" lines configure a scenario;
-# in a full run (LAB_X_FULL=1) KEY_full wins over KEY where it is given.
-header() {
-	local v=""
-	[ "${LAB_X_FULL:-0}" = 1 ] && v=$(header_value "$1" "$2_full")
-	[ -n "$v" ] || v=$(header_value "$1" "$2")
-	echo "${v:-$3}"
-}
-
-# header_value FILE KEY: the value of one "# lab:" key, or nothing.
-header_value() {
-	sed -n "/^# lab:/s/.*[: ]$2=\\([^ ]*\\).*/\\1/p" "$1" | head -n1
 }
 
 # cleanup_after OUT: whatever a failed test left behind must not break the

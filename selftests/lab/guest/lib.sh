@@ -10,14 +10,32 @@
 # shellcheck disable=SC3040
 set -o pipefail
 
-# wait_dev DEV [SECONDS]: xenbus devices appear asynchronously after insmod.
-wait_dev() {
-	i=0
-	while [ ! -e "$1" ]; do
-		i=$((i + 1))
-		[ "$i" -le "${2:-30}" ] || { echo "no $1 after ${2:-30}s"; return 1; }
+# wait_for SECONDS WHAT CMD...: run CMD once a second until it succeeds;
+# after SECONDS say what did not happen and return 1.  Every bounded wait
+# of the helpers and jobs, in dom0 (lib.sh sources this file) and in the
+# guests, is one of these.  CMD is run afresh each time: a condition that
+# needs $(...) or a pipeline goes in a small function.
+# shellcheck disable=SC3043  # busybox ash and bash both have local
+wait_for() {
+	local limit="$1" what="$2" _
+	shift 2
+	for _ in $(seq "$limit"); do
+		"$@" && return 0
 		sleep 1
 	done
+	"$@" && return 0
+	echo "timeout: $what after $limit s"
+	return 1
+}
+
+# has_carrier IFACE: IFACE's link is up (a netfront's carrier comes with
+# its connection to the backend).
+has_carrier() { [ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" = 1 ]; }
+
+# wait_dev DEV [SECONDS]: xenbus devices appear asynchronously after insmod.
+wait_dev() {
+	wait_for "${2:-30}" "$1" test -e "$1" >/dev/null ||
+		{ echo "no $1 after ${2:-30}s"; return 1; }
 }
 
 # net_up IFACE ADDR/PREFIX: static addressing, no DHCP in the lab.
@@ -29,13 +47,11 @@ net_up() {
 # wait_ping ADDR SECONDS: until ADDR answers one ping (a peer guest may
 # boot later than this one).
 wait_ping() {
-	n=0
-	until ping -c 1 -W 2 "$1" >/dev/null 2>&1; do
-		n=$((n + 1))
-		[ "$n" -le "$2" ] || { echo "no answer from $1"; return 1; }
-		sleep 1
-	done
+	wait_for "$2" "$1" answers_ping "$1" >/dev/null ||
+		{ echo "no answer from $1"; return 1; }
 }
+# answers_ping ADDR: ADDR answers one ping within 2 s.
+answers_ping() { ping -c 1 -W 2 "$1" >/dev/null 2>&1; }
 
 # io_check DEV: 1 MiB of random data written to DEV and read back intact,
 # then eth0 up as 10.0.0.2 and dom0 answering; 1 (with a line) if not.

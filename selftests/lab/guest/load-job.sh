@@ -21,14 +21,7 @@
 # stream (0: it survived, stuck: killed after 180 s).
 
 # carrier SECONDS: until eth0 has its link.
-carrier() {
-	n=0
-	until [ "$(cat /sys/class/net/eth0/carrier 2>/dev/null)" = 1 ]; do
-		n=$((n + 1))
-		[ "$n" -le "$1" ] || { echo "eth0: no carrier after $1 s"; return 1; }
-		sleep 1
-	done
-}
+carrier() { wait_for "$1" "eth0 carrier" has_carrier eth0; }
 # Generous: a loaded driver domain runs the hotplug scripts slowly.
 net_up eth0 "$GIP" && carrier 180 || exit 1
 wait_dev "$DISK" 180 || exit 1

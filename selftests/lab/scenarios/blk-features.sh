@@ -244,18 +244,11 @@ snap() {
 }
 
 # follow PHASE: wait (at most 240 s) for the guest to reach PHASE, then snap.
+# The guest holds each phase 5 s for it.
 follow() {
-	local i log=$CONSOLE_DIR/guest-blkfeat.log
-	for i in $(seq 480); do
-		if grep -q "LAB-PHASE $1" "$log" 2>/dev/null; then
-			snap "$1"
-			return 0
-		fi
-		xl domid blkfeat >/dev/null 2>&1 || break
-		sleep 0.5
-	done
-	echo "guest never reached phase $1"
-	return 1
+	console_wait blkfeat "LAB-PHASE $1" 240 ||
+		{ echo "guest never reached phase $1"; return 1; }
+	snap "$1"
 }
 
 GUEST_VCPUS=2 guest_start blkfeat "$LAB_OUT/job.sh" \

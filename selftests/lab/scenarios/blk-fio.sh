@@ -40,26 +40,9 @@ if [ "${LAB_X_FULL:-0}" != 1 ]; then
 	dev=$(nullb verify 512 1) || fail "$dev"
 	# Checked from the other side too (dom0/lib.sh, blkpat_*).
 	pats=$(blkpat_write "$dev") || fail "dom0's block patterns"
-	cat >"$LAB_OUT/job.sh" <<JOB
-cat >/tmp/blkpat.exp <<'EOF'
-$pats
-EOF
-cat >/tmp/blkpat.wr <<'EOF'
-$BLKPAT_GUEST
-EOF
-JOB
-	cat >>"$LAB_OUT/job.sh" <<'JOB'
-wait_dev /dev/xvdb 60 || exit 1
-blkpat_guest /dev/xvdb /tmp/blkpat.exp /tmp/blkpat.wr || exit 1
-v="--filename=/dev/xvdb --direct=1 --ioengine=libaio --verify=crc32c --verify_fatal=1"
-set -e
-fio --name=rand4k $v --rw=randwrite --bs=4k --iodepth=16 --size=4M
-fio --name=seq1m $v --rw=write --bs=1M --iodepth=4 --size=32M
-fio --name=mixed $v --rw=randwrite --bsrange=4k-256k --iodepth=8 --size=16M --offset=256M
-echo "fio verify: all passed"
-JOB
+	job=$(guest_job blk-fio "PATS=$pats" "WRITE=$BLKPAT_GUEST")
 	GUEST_CMDLINE=${LAB_X_BLK_FIO_GUEST:-} \
-		guest_run blkguest "$LAB_OUT/job.sh" "disk = ['phy:$dev,xvdb,w']" ||
+		guest_run blkguest "$job" "disk = ['phy:$dev,xvdb,w']" ||
 		fail "fio --verify in the guest"
 	blkpat_check "$dev" "$LAB_OUT/blkguest/console.log" ||
 		fail "what the guest wrote is not what dom0 reads"
@@ -70,34 +53,7 @@ fi
 
 free -m
 dev=$(nullb verifyfull 1088 1) || fail "$dev"
-cat >"$LAB_OUT/job.sh" <<'JOB'
-wait_dev /dev/xvdb 60 || exit 1
-echo "xvdb: $(cat /sys/block/xvdb/size) sectors, hw queues: $(ls /sys/block/xvdb/mq | wc -l), vcpus: $(nproc)"
-# Two jobs, one per CPU (so one per hw queue), each on its own 512 MiB:
-# 1 GiB written and verified in all.
-v="--filename=/dev/xvdb --direct=1 --ioengine=libaio --iodepth=32
- --verify=crc32c --verify_fatal=1 --numjobs=2 --size=512M
- --offset_increment=512M --cpus_allowed=0-1 --cpus_allowed_policy=split
- --group_reporting --eta=never"
-rc=0
-for j in "rand4k --rw=randwrite --bs=4k" "seq1m --rw=write --bs=1M"; do
-	name=${j%% *}
-	t0=$(date +%s)
-	# shellcheck disable=SC2086
-	fio --name=$name $v ${j#* } --output=/tmp/$name.out
-	r=$?
-	t=$(( $(date +%s) - t0 ))
-	grep -E 'err=|WRITE:|READ:|verify|error' /tmp/$name.out
-	errs=$(sed -n 's/.*err= *\([0-9]*\).*/\1/p' /tmp/$name.out | head -n1)
-	# io= of the WRITE: line: what was written (and then verified)
-	io=$(sed -n 's/.*WRITE:.* io=\([^ ]*\) .*/\1/p' /tmp/$name.out)
-	echo "LAB-FIG verify-$name written=${io:-?} seconds=$t fio_rc=$r err=${errs:-?}"
-	[ "$r" = 0 ] && [ "${errs:-1}" = 0 ] || rc=1
-done
-[ "$rc" = 0 ] && echo "fio verify 2x1 GiB: all passed"
-exit $rc
-JOB
-GUEST_VCPUS=2 GUEST_MEMORY=768 guest_run blkfull "$LAB_OUT/job.sh" \
+GUEST_VCPUS=2 GUEST_MEMORY=768 guest_run blkfull "$(guest_job blk-fio-full)" \
 	"disk = ['phy:$dev,xvdb,w']" || fail "1 GiB fio --verify in the guest"
 free -m
 kv dom0_mem_available_mib "$(awk '/MemAvailable/ { print int($2 / 1024) }' /proc/meminfo)"

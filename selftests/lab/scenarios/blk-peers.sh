@@ -28,6 +28,7 @@ QEMU_DM=/usr/libexec/xen-qemu-system-i386
 QEMU_PID=/run/lab-qemu-dom0.pid
 BOOT_IMG=/run/lab-guests/pvgrub.img
 XVDA=$VBD_XVDA XVDB=$VBD_XVDB	# the devices' numbers (xvda, xvdb)
+QDISK_CONNECT_S=120	# QEMU's backend of xvdb, from xl create on
 
 require_mode blk
 use_backends
@@ -51,35 +52,17 @@ qemu_stop
 step "QEMU qdisk backend up, pid $(cat "$QEMU_PID")"
 
 dev=$(nullb peers "$QDISK_MB" 1) || fail "$dev"
-cat >"$LAB_OUT/job.sh" <<JOB
-FIO_MB=$FIO_MB
-JOB
-cat >>"$LAB_OUT/job.sh" <<'JOB'
-echo "LAB-PEERS booted through GRUB: $(cat /proc/cmdline)"
-wait_dev /dev/xvda 60 || exit 1
-wait_dev /dev/xvdb 60 || exit 1
-fio --name=qdisk --filename=/dev/xvdb --direct=1 --ioengine=libaio \
-	--rw=randwrite --bsrange=4k-1M --iodepth=8 --size=${FIO_MB}M \
-	--verify=crc32c --verify_fatal=1 --output-format=terse >/tmp/fio.out 2>&1
-rc=$?
-cat /tmp/fio.out
-echo "LAB-PEERS qdisk fio rc=$rc errors=$(cut -d';' -f5 /tmp/fio.out | head -n1)"
-exit $rc
-JOB
 
 domid_of() { xl domid "$1" 2>/dev/null; }
-GUEST_PVGRUB=$BOOT_IMG guest_start peers "$LAB_OUT/job.sh" \
+GUEST_PVGRUB=$BOOT_IMG guest_start peers "$(guest_job blk-peers "FIO_MB=$FIO_MB")" \
 	"disk = ['format=raw,vdev=xvda,access=ro,target=$BOOT_IMG', 'backendtype=qdisk,format=raw,vdev=xvdb,access=rw,target=$dev']"
 domid=$(domid_of peers) || fail "peers guest gone at once"
 qstate=/local/domain/0/backend/qdisk/$domid/$XVDB/state
-q=""
-for _ in $(seq 120); do
-	q=$(xenstore-read "$qstate" 2>/dev/null)
-	[ "$q" = 4 ] && break
-	sleep 1
-done
+wait_for "$QDISK_CONNECT_S" "xvdb's qdisk backend Connected" \
+	xs_is "$qstate" "$XENBUS_CONNECTED" || true	# the check below says
+q=$(xenstore-read "$qstate" 2>/dev/null)
 kv qdisk_state "${q:-none}"
-[ "$q" = 4 ] || fail "QEMU's backend of xvdb never went Connected (state ${q:-none})"
+[ "$q" = "$XENBUS_CONNECTED" ] || fail "QEMU's backend of xvdb never went Connected (state ${q:-none})"
 # xvda's backend counters once Linux runs (GRUB's reads, if the backend
 # keeps its counters across a reconnect, plus Linux's): a figure only
 console_mark peers LAB-PEERS 300

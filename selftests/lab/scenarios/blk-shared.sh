@@ -70,13 +70,13 @@ wait_dev /dev/xvdb 60 || exit 1
 wait_dev /dev/xvdc 60 || exit 1
 sum=$(dd if=/dev/xvdb bs=1M iflag=direct 2>/dev/null | md5sum | cut -d' ' -f1)
 echo "LAB-SHARED-READ ro=$(cat /sys/block/xvdb/ro) md5=$sum"
-i=0
-until dd if=/dev/xvdc of=/tmp/box bs=4k skip="$box" count=1 iflag=direct \
-	2>/dev/null && grep -q GO /tmp/box; do
-	i=$((i + 1))
-	[ "$i" -le 300 ] || { echo "GUEST-FAIL: no GO from dom0"; exit 1; }
-	sleep 1
-done
+GO_S=300	# dom0 starts the writers once every guest has read
+# go: dom0 wrote GO in this guest's mailbox block of xvdc.
+go() {
+	dd if=/dev/xvdc of=/tmp/box bs=4k skip="$box" count=1 iflag=direct \
+		2>/dev/null && grep -q GO /tmp/box
+}
+wait_for "$GO_S" "GO from dom0" go || { echo "GUEST-FAIL: no GO from dom0"; exit 1; }
 echo "LAB-SHARED-GO"
 fio --name=shared --filename=/dev/xvdc --direct=1 --ioengine=libaio \
 	--verify=crc32c --verify_fatal=1 --rw=randwrite --bs=4k --iodepth=8 \

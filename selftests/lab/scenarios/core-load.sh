@@ -17,12 +17,5 @@ grep -q '^xsplit_core ' /proc/modules || fail "not in /proc/modules"
 rmmod xsplit_core || fail "rmmod in dom0"
 dmesg | grep xsplit | tail -n 5
 
-cat >"$LAB_OUT/job.sh" <<'JOB'
-insmod /lab/modules/xsplit_core.ko || exit 1
-grep '^xsplit_core ' /proc/modules || exit 1
-rmmod xsplit_core || exit 1
-dmesg | grep xsplit | tail -n 5
-echo "guest: load/unload ok"
-JOB
-guest_run coreguest "$LAB_OUT/job.sh" || fail "load/unload in the guest"
+guest_run coreguest "$(guest_job core-load)" || fail "load/unload in the guest"
 check_leaks

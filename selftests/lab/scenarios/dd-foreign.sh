@@ -26,15 +26,19 @@ ddid=$(xl domid xsdd)
 # state_of PATH: a XenStore state node, or "gone".
 state_of() { xenstore-read "$1/state" 2>/dev/null || echo gone; }
 
-# wait_state PATH STATES SECONDS: until PATH's state is one of STATES.
+# state_in PATH STATES: PATH's state is one of STATES.
+state_in() {
+	case " $2 " in *" $(state_of "$1") "*) return 0 ;; esac
+	return 1
+}
+
+# wait_state PATH STATES: until PATH's state is one of STATES, for at
+# most STATE_WAIT_S.
+STATE_WAIT_S=60
 wait_state() {
-	local i s
-	for i in $(seq "$3"); do
-		s=$(state_of "$1")
-		case " $2 " in *" $s "*) return 0 ;; esac
-		sleep 1
-	done
-	echo "$1: state $s after ${3}s, wanted one of: $2"
+	wait_for "$STATE_WAIT_S" "$1: state one of $2" state_in "$1" "$2" &&
+		return 0
+	echo "$1: state $(state_of "$1")"
 	return 1
 }
 
@@ -42,21 +46,18 @@ wait_state() {
 # these ring references from "its frontend" (dom0); check the refusal.
 hostile_frontend() {
 	local kind=$1 ref=$2 name=hostile$1 gid fe be j err
-	cat >"$LAB_OUT/job-$kind.sh" <<'JOB'
-sleep 600
-JOB
 	if [ "$kind" = vbd ]; then
-		LAB_FE=none guest_start "$name" "$LAB_OUT/job-$kind.sh" \
+		LAB_FE=none guest_start "$name" "$(guest_job idle)" \
 			"disk = ['backend=xsdd,format=raw,vdev=xvdb,access=rw,target=/dev/nullb0']"
 	else
-		LAB_FE=none guest_start "$name" "$LAB_OUT/job-$kind.sh" \
+		LAB_FE=none guest_start "$name" "$(guest_job idle)" \
 			"vif = ['backend=xsdd,bridge=ddbr0']"
 	fi
 	gid=$(xl domid "$name")
 	j=$(xenstore-list "/local/domain/$gid/device/$kind" | head -n1)
 	fe=/local/domain/$gid/device/$kind/$j
 	be=/local/domain/$ddid/backend/$kind/$gid/$j
-	wait_state "$be" 2 60 || fail "$kind backend never reached InitWait"
+	wait_state "$be" "$XENBUS_INITWAIT" || fail "$kind backend never reached InitWait"
 	step "$kind: dom0 writes ring reference $ref as guest $gid's frontend"
 	if [ "$kind" = vbd ]; then
 		xenstore-write "$fe/ring-ref" "$ref" "$fe/event-channel" 9 \
@@ -65,8 +66,8 @@ JOB
 		xenstore-write "$fe/tx-ring-ref" "$ref" "$fe/rx-ring-ref" "$ref" \
 			"$fe/event-channel" 9 "$fe/request-rx-copy" 1
 	fi
-	xenstore-write "$fe/state" 3
-	wait_state "$be" "5 6" 60 || fail "$kind backend did not refuse ring ref $ref"
+	xenstore-write "$fe/state" "$XENBUS_INITIALISED"
+	wait_state "$be" "$XENBUS_CLOSING $XENBUS_CLOSED" || fail "$kind backend did not refuse ring ref $ref"
 	# xenbus_dev_fatal's node, for this device only.
 	err=$(xenstore-read "/local/domain/$ddid/error/backend/$kind/$gid/$j/error" 2>/dev/null) ||
 		fail "$kind: no error node for the refused map of ring-ref $ref"
@@ -88,12 +89,7 @@ if kernel_bad "$LAB_OUT/dd-console-so-far.log"; then
 	fail "driver domain kernel complained"
 fi
 grep -i 'xsplit.*\(grant\|map\)' "$LAB_OUT/dd-console-so-far.log" | head -n 12
-cat >"$LAB_OUT/job.sh" <<'JOB'
-wait_dev /dev/xvdb 60 || exit 1
-fio --name=after --filename=/dev/xvdb --direct=1 --ioengine=libaio \
-	--verify=crc32c --verify_fatal=1 --rw=randwrite --bs=4k --size=4M
-JOB
-LAB_FE=xsplit guest_run okguest "$LAB_OUT/job.sh" \
+LAB_FE=xsplit guest_run okguest "$(guest_job dd-foreign)" \
 	"disk = ['backend=xsdd,format=raw,vdev=xvdb,access=rw,target=/dev/nullb0']" ||
 	{ dd_stop xsdd; fail "driver domain no longer serves"; }
 dd_stop xsdd

@@ -28,17 +28,17 @@ ddlog=$CONSOLE_DIR/guest-xsdd.log
 # ovs_ports: the driver domain's last report of ddovs0's ports.
 ovs_ports() { grep -a '^DD-OVS-PORTS' "$ddlog" | tail -n1 | cut -d' ' -f2-; }
 
-# wait_ports WHAT SECONDS CMD...: until CMD (given the ports) succeeds.
+# wait_ports WHAT SECONDS CMD...: until CMD (given the ports) succeeds,
+# else fail with WHAT.
 wait_ports() {
-	local what=$1 n=$2 _
+	local what=$1 n=$2
 	shift 2
-	for _ in $(seq "$n"); do
-		"$@" "$(ovs_ports)" && return 0
-		sleep 1
-	done
+	wait_for "$n" "ddovs0's ports" with_ports "$@" && return 0
 	echo "ddovs0 ports: $(ovs_ports)"
 	fail "driver domain's ddovs0: $what"
 }
+# with_ports CMD...: CMD with the ports as its last argument.
+with_ports() { "$@" "$(ovs_ports)"; }
 has_vif() { [[ " $2 " == *" $1 "* ]]; }
 no_vif() { ! has_vif "$@"; }
 
@@ -49,13 +49,9 @@ wait_ports "no uplink port" 60 has_vif eth1
 cat >"$LAB_OUT/job.sh" <<'JOB'
 # The vif comes by network-attach once the guest runs, maybe twice (a
 # first one that fails goes away): wait for a connected one.
-n=0
-until ip link set eth0 up 2>/dev/null &&
-	[ "$(cat /sys/class/net/eth0/carrier 2>/dev/null)" = 1 ]; do
-	n=$((n + 1))
-	[ "$n" -le 300 ] || { echo "eth0: no carrier after 300 s"; exit 1; }
-	sleep 1
-done
+CARRIER_S=300	# from the guest's boot: dom0 attaches the vif later
+eth0_up() { ip link set eth0 up 2>/dev/null && has_carrier eth0; }
+wait_for "$CARRIER_S" "eth0 carrier" eth0_up || exit 1
 ip addr add 10.0.0.6/24 dev eth0 || exit 1
 wait_ping 10.0.0.1 60 || exit 1
 set -e
@@ -73,22 +69,31 @@ vif=(backend=xsdd bridge=ddovs0 script=vif-openvswitch)
 # the hotplug script failed (dom0's xl does not wait for a driver
 # domain's scripts).  Sets devid.
 attach() {
-	local be hs st _
+	local be
 	timeout 120 xl -v network-attach ddovs "${vif[@]}" >"$LAB_OUT/attach-$1.log" 2>&1 ||
 		{ cat "$LAB_OUT/attach-$1.log"; return 1; }
 	devid=$(xenstore-list "/local/domain/$ddid/backend/vif/$gid" 2>/dev/null | tail -n1)
 	[ -n "$devid" ] || fail "the guest's vif is not served by the driver domain"
 	be=/local/domain/$ddid/backend/vif/$gid/$devid
-	for _ in $(seq 120); do
-		hs=$(xenstore-read "$be/hotplug-status" 2>/dev/null)
-		st=$(xenstore-read "$be/state" 2>/dev/null)
-		[ "$hs" = connected ] && [ "$st" = 4 ] && return 0
-		[ "$hs" = error ] || [ "$st" = 5 ] || [ "$st" = 6 ] && break
-		sleep 1
-	done
-	echo "attach $1: backend state $st, hotplug-status $hs," \
+	wait_for "$ATTACH_S" "vif $devid's verdict" attach_settled "$be"
+	xs_is "$be/hotplug-status" connected &&
+		xs_is "$be/state" "$XENBUS_CONNECTED" && return 0
+	echo "attach $1: backend state $(xenstore-read "$be/state" 2>/dev/null)," \
+		"hotplug-status $(xenstore-read "$be/hotplug-status" 2>/dev/null)," \
 		"hotplug-error $(xenstore-read "$be/hotplug-error" 2>&1)"
 	return 1
+}
+ATTACH_S=120	# the driver domain's hotplug script and backend
+
+# attach_settled BE: the vif backend BE is Connected with its hotplug
+# script done, or one of them failed.
+attach_settled() {
+	local hs st
+	hs=$(xenstore-read "$1/hotplug-status" 2>/dev/null)
+	st=$(xenstore-read "$1/state" 2>/dev/null)
+	[ "$hs" = connected ] && [ "$st" = "$XENBUS_CONNECTED" ] && return 0
+	[ "$hs" = error ] || [ "$st" = "$XENBUS_CLOSING" ] ||
+		[ "$st" = "$XENBUS_CLOSED" ]
 }
 
 # vif-openvswitch labels the port with the guest's name and uuid, which it

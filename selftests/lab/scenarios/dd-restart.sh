@@ -100,11 +100,9 @@ ip addr add "$GATE/24" dev xenbr0 || fail "gate address"
 sampler_start "$LAB_OUT/progress.log"
 for fe in $GUESTS; do
 	log=$CONSOLE_DIR/guest-ddr$fe.log
-	for _ in $(seq 150); do
-		grep -q LAB-SR-FIO-START "$log" 2>/dev/null && break
-		grep -q LAB-END "$log" 2>/dev/null && break
-		sleep 2
-	done
+	# fio's start, or the job's end (the check below tells them apart)
+	wait_for 300 "fio started in ddr$fe" \
+		grep -qs 'LAB-SR-FIO-START\|LAB-END' "$log" || true
 	grep -q LAB-SR-FIO-START "$log" || {
 		tail -n 40 "$log"
 		device_states "ddr$fe"

@@ -58,6 +58,7 @@ PING_N=40		# pings per vif, 4 a second
 RUNTIME=15		# fio's time per disk
 IO_S=50			# after this, a disk's fio that has not ended is stuck
 GONE_S=60		# a destroyed domain must leave xl list by then
+SETTLE_S=30		# after that, its devices' summaries and event channels
 MEM_SLACK_KB=16384	# MemAvailable: noise, not a leak
 LETTERS="b c d e f g h i j k l m n o p"
 
@@ -78,6 +79,13 @@ trap leave EXIT
 bad=0
 
 evtchns() { grep -c 'xen-dyn' /proc/interrupts; }
+# evtchns_back N: no more than N of them.
+evtchns_back() { [ "$(evtchns)" -le "$1" ]; }
+# summaries_in: every hostile device's thread printed its summary.
+summaries_in() {
+	[ "$(dmesg | grep -c "hostile-..tbe: backend/v.../$DOMID/.*: done")" -ge \
+		"$(echo "$SCENARIOS $NET_SCENARIOS" | wc -w)" ]
+}
 
 # disks: one null_blk disk per scenario (libxl wants a block device to
 # choose the phy backend; the hostile backend never touches it); sets
@@ -113,7 +121,6 @@ hbe_job() {
 		for l in $LETTERS_USED; do
 			wait_dev /dev/xvd\$l 60 || echo "HBE-IO xvd\$l rc=nodisk"
 		done
-		# v, not i: wait_dev (lib.sh) sets i
 		for v in $VIF_IDS; do
 			net_up eth\$v 10.9.\$v.2/24 || continue
 			# no one answers: a static neighbour makes every ping a frame
@@ -131,16 +138,15 @@ hbe_job() {
 				--size=32M >/tmp/fio-\$l 2>/tmp/fio-\$l.err
 			 echo \$? >/tmp/rc-\$l) &
 		done
-		n=0
-		while [ \$n -lt $IO_S ]; do
-			left=0
+		# fio_ended: every disk there is has its fio's exit code
+		fio_ended() {
 			for l in $LETTERS_USED; do
-				[ -e /dev/xvd\$l ] && [ ! -e /tmp/rc-\$l ] && left=1
+				[ -e /dev/xvd\$l ] && [ ! -e /tmp/rc-\$l ] && return 1
 			done
-			[ \$left = 0 ] && break
-			sleep 1
-			n=\$((n + 1))
-		done
+			return 0
+		}
+		# what did not end is reported "stuck" below
+		wait_for $IO_S "fio on every disk" fio_ended >/dev/null
 		for l in $LETTERS_USED; do
 			[ -e /dev/xvd\$l ] || continue
 			# requests blk-mq still holds (reads + writes)
@@ -155,12 +161,12 @@ hbe_job() {
 				echo "HBE-IO xvd\$l rc=stuck inflight=\$inf"
 			fi
 		done
-		for n in \$(seq $PING_N); do
-			left=0
-			for v in $VIF_IDS; do [ -e /tmp/prc-\$v ] || left=1; done
-			[ \$left = 0 ] && break
-			sleep 1
-		done
+		# ping_ended: every vif's ping has its exit code
+		ping_ended() {
+			for v in $VIF_IDS; do [ -e /tmp/prc-\$v ] || return 1; done
+		}
+		# what did not end is reported "running" below
+		wait_for $PING_N "ping on every vif" ping_ended >/dev/null
 		for v in $VIF_IDS; do
 			d=/sys/class/net/eth\$v
 			echo "HBE-NET eth\$v rx=\$(cat \$d/statistics/rx_packets 2>/dev/null)" \\
@@ -267,11 +273,7 @@ done
 kv destroy_ms $(( $(now_ms) - t0 ))
 guest_collect hbe
 # the devices' threads print their summary as the toolstack removes them
-for _ in $(seq 30); do
-	[ "$(dmesg | grep -c "hostile-..tbe: backend/v.../$DOMID/.*: done")" -ge \
-		"$(echo "$SCENARIOS $NET_SCENARIOS" | wc -w)" ] && break
-	sleep 1
-done
+wait_for "$SETTLE_S" "every device's summary" summaries_in || true
 dmesg | grep 'hostile-..tbe:' | sed 's/^/dom0: /'
 
 # io_ok IO: a disk's HBE-IO line says fio ended without an error and
@@ -332,10 +334,8 @@ if [ -n "$gone" ]; then
 else
 	row FAIL "guest still in xl list ${GONE_S}s after xl destroy"
 fi
-for _ in $(seq 30); do
-	[ "$(evtchns)" -le "$ev0" ] && break
-	sleep 1
-done
+wait_for "$SETTLE_S" "dom0's event channels back to $ev0" evtchns_back "$ev0" ||
+	true	# the row below says
 n=$(evtchns)
 row "$([ "$n" -le "$ev0" ] && echo ok || echo FAIL)" "dom0 event channels: $ev0 before, $n after"
 if unload "$MODULE" "$NET_MODULE"; then

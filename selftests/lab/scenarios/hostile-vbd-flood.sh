@@ -72,21 +72,15 @@ nbdisk=$(nullb neighbour 256 1) || fail "$nbdisk"
 # hostile_job LIMIT: the guest's job, each scenario bounded by LIMIT s.
 hostile_job() {
 	cat <<-JOB
+		summary() { dmesg | grep -q "done scenario=\$1 "; }
 		run() {
 			sc=\$1
 			shift
 			echo "HOSTILE-RUN \$sc"
 			insmod /lab/modules/$HOSTILE_MODULE.ko scenario=\$sc "\$@" ||
 				{ echo "HOSTILE: insmod \$sc failed"; return; }
-			n=0
-			until dmesg | grep -q "done scenario=\$sc "; do
-				n=\$((n + 1))
-				if [ \$n -gt $1 ]; then
-					echo "HOSTILE: no summary of \$sc after $1 s"
-					break
-				fi
-				sleep 1
-			done
+			wait_for $1 "the summary of \$sc" summary \$sc ||
+				echo "HOSTILE: no summary of \$sc after $1 s"
 			dmesg | grep "hostile-vbd: .*\\(: \$sc \\|scenario=\$sc \\)"
 			# A bound xenbus driver holds its module: unbind first.
 			for d in /sys/bus/xen/drivers/vbd/vbd-*; do

@@ -33,36 +33,14 @@ RESERVE_S=330		# after the hostile guest: destroy, settle, ok guest
 hostile_setup vbd
 disk=$(nullb hostiledisk 64 1) || fail "$disk"
 
-# hostile_job: the guest's job.  The module's own waits are bounded
-# (30 s each); the job bounds the whole run and reports the guest's view.
-hostile_job() {
-	cat <<-JOB
-		insmod /lab/modules/$MODULE.ko cycles=$N || exit 1
-		n=0
-		until dmesg | grep -q 'hostile-vbd: .* done scenario='; do
-			n=\$((n + 1))
-			if [ \$n -gt $1 ]; then
-				echo "HOSTILE: no summary after $1 s"
-				break
-			fi
-			sleep 1
-		done
-		dmesg | grep 'hostile-vbd:'
-		rmmod $MODULE || echo "HOSTILE: rmmod $MODULE failed"
-		dmesg >/tmp/dmesg.end && kernel_bad /tmp/dmesg.end &&
-			echo "HOSTILE: the guest's kernel complained"
-		echo HOSTILE-END
-		sleep 3600
-	JOB
-}
-
 # run_hostile: boot the hostile guest, wait for its summary, destroy it and
 # time how long its domain takes to leave xl list.  Sets SUMMARY, GONE.
 run_hostile() {
-	local limit domid
+	local limit domid job
 	limit=$((LAB_DEADLINE - $(date +%s) - RESERVE_S))
-	hostile_job $((limit - 90)) >"$LAB_OUT/job-hostile.sh"
-	LAB_FE=none guest_start hostile "$LAB_OUT/job-hostile.sh" \
+	job=$(guest_job hostile-vbd "MODULE=$MODULE" "N=$N" \
+		"LIMIT=$((limit - 90))")
+	LAB_FE=none guest_start hostile "$job" \
 		"disk = ['phy:$disk,xvdb,w']"
 	domid=$(xl domid hostile) || fail "hostile guest gone at once"
 	console_mark hostile HOSTILE-END "$limit"
@@ -78,13 +56,7 @@ field() { echo "$SUMMARY" | sed -n "s/.* $1=\\([0-9]*\\).*/\\1/p"; }
 
 # ok_guest: a well-behaved guest (in-tree frontend) on the same disk.
 ok_guest() {
-	cat >"$LAB_OUT/job-ok.sh" <<-'JOB'
-		wait_dev /dev/xvdb 60 || exit 1
-		fio --name=after --filename=/dev/xvdb --direct=1 --ioengine=libaio \
-			--iodepth=8 --verify=crc32c --verify_fatal=1 --rw=randwrite \
-			--bs=4k --size=1M
-	JOB
-	LAB_FE=intree guest_run okguest "$LAB_OUT/job-ok.sh" \
+	LAB_FE=intree guest_run okguest "$(guest_job hostile-vbd-ok)" \
 		"disk = ['phy:$disk,xvdb,w']"
 }
 

@@ -214,73 +214,6 @@ jumbo() {
 	done
 }
 
-# hostile_job LIMIT: the guest's job, one insmod per plan line; each
-# waits for its summary line (the module's own waits are bounded too).
-hostile_job() {
-	echo "n=0"
-	echo "IFS=';'"
-	echo "for line in \$(echo '$PLAN'); do"
-	cat <<-'JOB'
-		IFS=' '
-		set -- $line
-		s=$1
-		shift
-		done0=$(dmesg | grep -c 'hostile-vif: .* done scenario=')
-		t0=$(cut -d. -f1 /proc/uptime)
-		echo "HOSTILE-PLAN $s $*"
-		insmod /lab/modules/xsplit_hostile_vif.ko scenario=$s "$@" ||
-			{ echo "HOSTILE: insmod $s failed"; continue; }
-		until [ "$(dmesg | grep -c 'hostile-vif: .* done scenario=')" -gt "$done0" ]; do
-			n=$((n + 1))
-	JOB
-	echo "		if [ \$n -gt $1 ]; then"
-	cat <<-'JOB'
-				echo "HOSTILE: no summary for $s in time"
-				break
-			fi
-			sleep 1
-		done
-		echo "HOSTILE-TIME $s $(( $(cut -d. -f1 /proc/uptime) - t0 ))s"
-		# A bound xenbus device pins its driver's module: unbind first.
-		for d in /sys/bus/xen/drivers/vif/vif-*; do
-			[ -e "$d" ] && echo "${d##*/}" >/sys/bus/xen/drivers/vif/unbind
-		done
-		rmmod xsplit_hostile_vif || echo "HOSTILE: rmmod failed"
-		IFS=';'
-	done
-	echo "HOSTILE-PLAN end"
-	dmesg | grep 'hostile-vif:'
-	dmesg >/tmp/dmesg.end && kernel_bad /tmp/dmesg.end &&
-		echo "HOSTILE: the guest's kernel complained"
-	echo HOSTILE-END
-	sleep 3600
-	JOB
-}
-
-# neighbour_job SECONDS: a well-behaved guest on xenbr0 beside the
-# hostile one: rounds of iperf3 (5 s) and ping (5) against dom0 until
-# dom0 serves it a stop file (or SECONDS pass); one summary line.
-neighbour_job() {
-	cat <<-JOB
-		net_up eth0 10.0.0.2/24 || exit 1
-		wait_ping 10.0.0.1 60 || exit 1
-		echo NEIGHBOUR-READY
-		end=\$(( \$(cut -d. -f1 /proc/uptime) + $1 ))
-		r=0 bad=0 sent=0 got=0
-		until busybox wget -q -O /dev/null http://10.0.0.1:$STOP_PORT/stop 2>/dev/null; do
-			[ \$(cut -d. -f1 /proc/uptime) -lt \$end ] || break
-			r=\$((r + 1))
-			iperf_fig neighbour -c 10.0.0.1 -p $NB_PORT -t 5 || bad=\$((bad + 1))
-			p=\$(ping -q -c 5 -i 0.2 10.0.0.1 2>&1 | grep 'packets transmitted')
-			t=\$(echo "\$p" | sed -n 's/^\\([0-9]*\\) packets tr.*/\\1/p')
-			g=\$(echo "\$p" | sed -n 's/.* \\([0-9]*\\) packets rec.*/\\1/p')
-			sent=\$((sent + \${t:-5})) got=\$((got + \${g:-0}))
-		done
-		echo "NEIGHBOUR rounds=\$r iperf_failed=\$bad ping_sent=\$sent ping_got=\$got"
-		[ \$r -ge 1 ] && [ \$bad = 0 ] && [ \$(( (sent - got) * 100 )) -le \$(( sent * $NB_LOSS_PCT )) ]
-	JOB
-}
-
 # field SCENARIO NAME: a number from that plan line's summary.
 field() {
 	grep -a "hostile-vif: .* done scenario=$1 " "$CONSOLE_DIR/guest-hostile.log" |
@@ -321,12 +254,14 @@ malformed_sent() {
 # neighbour_start LIMIT: the neighbour up and moving data first, so
 # that all of the hostile run happens beside it.
 neighbour_start() {
+	local job
 	mkdir -p "$LAB_OUT/nbstop"
 	busybox httpd -f -p "$STOP_PORT" -h "$LAB_OUT/nbstop" >/dev/null 2>&1 &
 	HTTPD=$!
 	iperf3 -s -D -p "$NB_PORT" -I "$LAB_OUT/iperf3.pid" || fail "iperf3 server"
-	neighbour_job "$1" >"$LAB_OUT/job-neighbour.sh"
-	LAB_FE=intree guest_start neighbour "$LAB_OUT/job-neighbour.sh" \
+	job=$(guest_job hostile-vif-neighbour "RUN_S=$1" "STOP_PORT=$STOP_PORT" \
+		"NB_PORT=$NB_PORT" "NB_LOSS_PCT=$NB_LOSS_PCT")
+	LAB_FE=intree guest_start neighbour "$job" \
 		"vif = ['bridge=xenbr0,mac=00:16:3e:48:56:03']"
 	console_mark neighbour NEIGHBOUR-READY 300
 }
@@ -343,12 +278,12 @@ neighbour_stop() {
 # run_hostile: the neighbour (full), the hostile guest to its end and
 # destroyed (GONE), the sampler meanwhile.
 run_hostile() {
-	local limit domid
+	local limit domid job
 	limit=$((LAB_DEADLINE - $(date +%s) - RESERVE_S))
 	[ "$NEIGHBOUR" = 1 ] && neighbour_start "$limit"
 	limit=$((LAB_DEADLINE - $(date +%s) - RESERVE_S))
-	hostile_job $((limit - 90)) >"$LAB_OUT/job-hostile.sh"
-	LAB_FE=none guest_start hostile "$LAB_OUT/job-hostile.sh" \
+	job=$(guest_job hostile-vif "PLAN=$PLAN" "LIMIT=$((limit - 90))")
+	LAB_FE=none guest_start hostile "$job" \
 		"vif = ['bridge=$HBR,mac=$HMAC']"
 	domid=$(xl domid hostile) || fail "hostile guest gone at once"
 	sampler "$domid" "$LAB_OUT/samples" &

@@ -31,106 +31,10 @@ ip addr show dev xenbr0 | grep -q 10.0.2.1 || ip addr add 10.0.2.1/24 dev xenbr0
 root=$(nullb lcaroot 64 1) || fail "$root"
 hot=$(nullb lcahot 128 1) || fail "$hot"
 name=lcattach
+DEVICES_BACK_S=15	# blkback's device count, after a detach
 log=$CONSOLE_DIR/guest-$name.log
 iperf_pids=()
 trap 'kill "${iperf_pids[@]}" 2>/dev/null' EXIT
-
-# The guest's side: N rounds of "wait for xvdc, fio until it goes, wait
-# for eth1, traffic until it goes", each wait bounded.
-{
-	echo "N=$N"
-	cat <<'JOB'
-# A dom0-driven detach: the device must go within LIMIT seconds.
-gone() {
-	i=0
-	while [ -e "$1" ]; do
-		i=$((i + 1))
-		[ "$i" -le "$2" ] || { echo "$1 still there after $2 s"; return 1; }
-		sleep 1
-	done
-}
-# Only the second vif answers for its address.
-echo 1 >/proc/sys/net/ipv4/conf/all/arp_ignore
-net_up eth0 10.0.0.2/24 || exit 1
-wait_dev /dev/xvdb 60 || exit 1
-echo "LC-READY"
-c=1
-while [ "$c" -le "$N" ]; do
-	wait_dev /dev/xvdc 180 || exit 1
-	echo "LC-XVDC-UP $c"
-	# write then verify, over and over, until the disk goes away; the
-	# timeout only catches a hang
-	timeout 240 fio --name=hot$c --filename=/dev/xvdc --direct=1 \
-		--ioengine=libaio --iodepth=16 --rw=randwrite --bs=4k \
-		--size=32M --verify=crc32c --loops=1000 >/tmp/fio.log 2>&1 &
-	fpid=$!
-	sleep 1
-	echo "LC-XVDC-FIO $c"
-	wait "$fpid"
-	frc=$?
-	grep -E 'err=|error|verify' /tmp/fio.log | head -n 6
-	echo "LC-XVDC-FIO-END $c rc=$frc"
-	[ "$frc" != 0 ] || { echo "fio ended without an error: detach not seen"; exit 1; }
-	[ "$frc" -lt 124 ] || { echo "fio hung (rc=$frc)"; exit 1; }
-	# The detach shows as an I/O error (EIO, ENXIO, ENODEV); data that
-	# does not verify (fio's EILSEQ, "verify: bad ...") or any other
-	# failure is a failure, not the detach.
-	if grep -Eq 'verify: |verify failed|err= *84[/ ]|Invalid or incomplete multibyte' /tmp/fio.log; then
-		cat /tmp/fio.log
-		echo "fio: data read back from xvdc did not verify"
-		exit 1
-	fi
-	grep -Eq 'err= *(5|6|19)[/ ]|Input/output error|No such device' /tmp/fio.log || {
-		cat /tmp/fio.log
-		echo "fio failed (rc=$frc), but not with the I/O error of a detach"
-		exit 1
-	}
-	gone /dev/xvdc 60 || exit 1
-	echo "LC-XVDC-GONE $c"
-
-	wait_dev /sys/class/net/eth1 180 || exit 1
-	net_up eth1 10.0.2.2/24 || exit 1
-	echo "LC-ETH1-UP $c"
-	ping -c 2 -W 5 10.0.2.1 || echo "ping over eth1 failed"
-	ping -q -i 0.2 10.0.2.1 >/tmp/ping.log 2>&1 &
-	ppid=$!
-	# --forceflush: iperf3 is killed at the detach, its interval lines
-	# must be in the file by then
-	timeout 200 iperf3 --forceflush -c 10.0.2.1 -p $((5300 + c)) -t 180 \
-		>/tmp/iperf.log 2>&1 &
-	ipid=$!
-	sleep 2
-	echo "LC-ETH1-TRAFFIC $c"
-	gone /sys/class/net/eth1 180 || exit 1
-	kill "$ppid" "$ipid" 2>/dev/null
-	wait "$ppid" "$ipid"
-	tail -n 2 /tmp/ping.log
-	# iperf3's result: intervals that moved data over eth1 before it went
-	moved=$(awk '/bits\/sec/ { for (i = 1; i < NF; i++) if ($i == "sec") {
-			if ($(i + 1) + 0 > 0) n++
-			break
-		} } END { print n + 0 }' /tmp/iperf.log)
-	grep -E 'sec .*bits/sec' /tmp/iperf.log | tail -n 2
-	echo "LC-ETH1-IPERF $c intervals_with_data=$moved"
-	[ "$moved" -gt 0 ] || {
-		cat /tmp/iperf.log
-		echo "iperf3 moved no data over eth1 before the detach"
-		exit 1
-	}
-	echo "LC-ETH1-GONE $c"
-	c=$((c + 1))
-done
-# dom0 snapshots its memory with this guest idle, then attaches xvdc
-# once more: the go-ahead for the last I/O (and a disk left attached
-# when the guest powers off).
-wait_dev /dev/xvdc 180 || exit 1
-echo "after $N cycles: I/O on xvdb"
-fio --name=xvdb --filename=/dev/xvdb --direct=1 --ioengine=libaio \
-	--iodepth=16 --rw=randwrite --bs=4k --size=16M --verify=crc32c || exit 1
-echo "LC-XVDB-OK"
-ping -c 2 -W 5 10.0.0.1 || exit 1
-JOB
-} >"$LAB_OUT/job.sh"
 
 # mark TEXT SECONDS: wait for a line of the guest's console.
 mark() { console_mark "$name" "$@"; }
@@ -150,8 +54,10 @@ xl_retry() {
 
 # live BLKBACK-KEY: an xsplit blkback counter (empty for the in-tree one).
 live() { leak_counters | awk -v k="$1" '$1 == k { print $2 }'; }
+# live_is KEY VALUE: that counter is VALUE now.
+live_is() { [ "$(live "$1")" = "$2" ]; }
 
-GUEST_MEMORY=384 guest_start "$name" "$LAB_OUT/job.sh" \
+GUEST_MEMORY=384 guest_start "$name" "$(guest_job lifecycle-attach "N=$N")" \
 	"disk = ['phy:$root,xvdb,w']" "vif = ['bridge=xenbr0']"
 domid=$(xl domid "$name")
 # The guest's frontends are up once xvdb and eth0 are; dom0 starts then.
@@ -178,11 +84,8 @@ for c in $(seq "$N"); do
 	grep "LC-XVDC-FIO-END $c " "$log"
 	xs_gone "/local/domain/0/backend/vbd/$domid/$VBD_XVDC" 30
 	if [ -n "$blk0" ]; then
-		for _ in $(seq 15); do
-			[ "$(live xsplit_blkback.devices)" = "$blk0" ] && break
-			sleep 1
-		done
-		[ "$(live xsplit_blkback.devices)" = "$blk0" ] ||
+		wait_for "$DEVICES_BACK_S" "blkback back to $blk0 devices" \
+			live_is xsplit_blkback.devices "$blk0" ||
 			fail "cycle $c: blkback still has $(live xsplit_blkback.devices) devices, not $blk0"
 		[ "$(live xsplit_blkback.bios_inflight)" = 0 ] ||
 			fail "cycle $c: $(live xsplit_blkback.bios_inflight) bios in flight on an idle xvdb"

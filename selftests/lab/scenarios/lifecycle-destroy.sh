@@ -25,12 +25,12 @@ name=lcdestroy
 srv=
 trap 'kill $srv 2>/dev/null' EXIT
 
-# start_guest CYCLE BRIDGE-SPEC: xl create, with one more try when the
+# start_guest CYCLE BRIDGE-SPEC JOB: xl create, with one more try when the
 # vif hotplug script outlasts libxl's 40 s on a loaded host (logged).
 start_guest() {
 	local try
 	for try in 1 2; do
-		(guest_start "$name" "$LAB_OUT/job-$1.sh" \
+		(guest_start "$name" "$3" \
 			"disk = ['phy:$disk,xvdb,w']" "vif = ['$2']") && return 0
 		grep -q 'because of timeout' "$LAB_OUT/$name/xl-create.log" ||
 			fail "cycle $1: xl create"
@@ -57,22 +57,10 @@ for c in $(seq "$N"); do
 		br=ovsbr0 net=10.0.1 spec="bridge=ovsbr0,script=vif-openvswitch"
 	fi
 	port=$((5400 + c))
-	cat >"$LAB_OUT/job-$c.sh" <<-JOB
-		net_up eth0 $net.2/24 || exit 1
-		wait_dev /dev/xvdb 60 || exit 1
-		iperf3 -c $net.1 -p $port -t 300 >/tmp/iperf.log 2>&1 &
-		fio --name=destroy --filename=/dev/xvdb --direct=1 --ioengine=libaio \\
-			--iodepth=32 --rw=randwrite --bs=4k --size=200M \\
-			--time_based --runtime=300 >/tmp/fio.log 2>&1 &
-		sleep 2
-		echo "LC-LOAD $c"
-		wait
-		echo "the load ended before xl destroy"
-		exit 1
-	JOB
 	timeout 400 iperf3 -s -1 -p "$port" >"$LAB_OUT/iperf3-server-$c.log" 2>&1 &
 	srv=$!
-	start_guest "$c" "$spec"
+	start_guest "$c" "$spec" \
+		"$(guest_job lifecycle-destroy "CYCLE=$c" "NET=$net" "PORT=$port")"
 	domid=$(xl domid "$name") || fail "cycle $c: guest gone"
 	console_mark "$name" "LC-LOAD $c" 240
 	vbd=/sys/bus/xen-backend/devices/vbd-$domid-$VBD_XVDB/statistics

@@ -30,6 +30,11 @@ ports() {
 	fi | grep '^vif' | sort
 }
 
+# ports_gone KIND VIF1 VIF2: neither vif is a port of KIND's bridge.
+# shellcheck disable=SC2143  # grep -q would end the pipe early: pipefail
+ports_gone() { [ -z "$(ports "$1" | grep -x -e "$2" -e "$3")" ]; }
+PORTS_GONE_S=30	# the hotplug scripts' offline step, after xl destroy
+
 # pair KIND BRIDGE-CFG NET: guests KIND-a (.11) and KIND-b (.12) on NET.
 pair() {
 	local kind=$1 cfg=$2 net=$3 a=ng-$1-a b=ng-$1-b da db va vb v p rc
@@ -41,12 +46,9 @@ payload_make /tmp/payload && payload_serve /tmp/payload >/dev/null || exit 1
 wait_ping $net.12 120 || exit 1
 echo "LAB-NG-PING-OK"
 # b's files, once b serves them
-n=0
-until busybox wget -q -O /dev/null http://$net.12:\$PAYLOAD_PORT/SHA256SUMS; do
-	n=\$((n + 1))
-	[ "\$n" -le 120 ] || break
-	sleep 2
-done
+wait_for 240 "b's payload served" \
+	busybox wget -q -O /dev/null http://$net.12:\$PAYLOAD_PORT/SHA256SUMS ||
+	true	# payload_check says what is missing
 if payload_check $net.12 $kind-b-to-a; then
 	echo "LAB-NG-PAYLOAD ok"
 else
@@ -110,11 +112,9 @@ JOB
 	[ "$rc" = 0 ] || fail "$kind: ping/iperf3/payload between the guests"
 
 	# The hotplug scripts' offline step takes the ports away.
-	for _ in $(seq 1 30); do
-		p=$(ports "$kind" | grep -x -e "$va" -e "$vb" | tr '\n' ' ')
-		[ -z "$p" ] && break
-		sleep 1
-	done
+	wait_for "$PORTS_GONE_S" "$va and $vb off the bridge" \
+		ports_gone "$kind" "$va" "$vb" || true	# the check below says
+	p=$(ports "$kind" | grep -x -e "$va" -e "$vb" | tr '\n' ' ')
 	[ -z "$p" ] || { ovs-vsctl show; bridge link show; fail "$kind: ports left after xl destroy: $p"; }
 	echo "$kind: $va and $vb gone from the bridge after xl destroy"
 }

@@ -69,13 +69,7 @@ JOB
 guest_start rxguest "$LAB_OUT/job.sh" "vif = ['bridge=xenbr0,mac=$MAC']"
 domid=$(xl domid rxguest) || fail "rxguest vanished"
 vif=vif$domid.0
-log=$CONSOLE_DIR/guest-rxguest.log
-for _ in $(seq 1 240); do
-	grep -q LAB-RX-READY "$log" 2>/dev/null && break
-	xl domid rxguest >/dev/null 2>&1 || break
-	sleep 1
-done
-grep -q LAB-RX-READY "$log" || { guest_collect rxguest; cat "$LAB_OUT/rxguest/console.log"; fail "guest not ready"; }
+console_wait rxguest LAB-RX-READY 240 || { guest_collect rxguest; cat "$LAB_OUT/rxguest/console.log"; fail "guest not ready"; }
 [ "$(carrier)" = 1 ] || fail "$vif: no carrier before the test"
 ping -c 3 -W 5 $GUEST || fail "ping before the pause"
 # dom0 keeps sending to the paused guest instead of giving up on ARP.

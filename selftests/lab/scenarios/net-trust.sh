@@ -50,14 +50,8 @@ cat >>"$LAB_OUT/job-common.sh" <<'JOB'
 stat() { /lab/bin/xdp-pass stats "$1" | awk -v k="$2" '$1 == k { print $2 }'; }
 
 # carrier IF: wait for the link (the carrier comes with the connection).
-carrier() {
-	n=0
-	until [ "$(cat "/sys/class/net/$1/carrier" 2>/dev/null)" = 1 ]; do
-		n=$((n + 1))
-		[ "$n" -le 30 ] || { echo "$1: no carrier after 30s"; return 1; }
-		sleep 1
-	done
-}
+CARRIER_S=30
+carrier() { wait_for "$CARRIER_S" "$1 carrier" has_carrier "$1"; }
 
 # copy_fig IF NAME IPERF3-ARGS...: a guest->dom0 transfer and what
 # xsplit's netfront copied for it: LAB-FIG NAME-copy with the bytes
@@ -115,13 +109,17 @@ carrier eth0
 wait_ping 10.0.0.1 60
 echo "LAB-MAC eth0 $old -> $NEWMAC, dom0 answers"
 # dom0 looks at its side now; it answers on its server
-n=0
-until busybox wget -q -O /tmp/seen http://10.0.0.1:$PAYLOAD_PORT/mac-seen; do
-	n=$((n + 1))
-	[ "$n" -le 60 ] || { echo "no word from dom0 on the MAC"; exit 1; }
+DOM0_WORD_S=60
+# dom0_word: dom0's word on the MAC, fetched; while it is not there, a
+# ping keeps dom0's neighbour entry fresh.
+dom0_word() {
+	busybox wget -q -O /tmp/seen http://10.0.0.1:$PAYLOAD_PORT/mac-seen &&
+		return 0
 	ping -c 1 -W 1 10.0.0.1 >/dev/null || true
-	sleep 1
-done
+	return 1
+}
+wait_for "$DOM0_WORD_S" "dom0's word on the MAC" dom0_word ||
+	{ echo "no word from dom0 on the MAC"; exit 1; }
 echo "LAB-MAC dom0: $(cat /tmp/seen)"
 if [ "$FE" = xsplit ]; then
 	[ "$(stat eth0 bounce)" = 0 ] || { echo "eth0 (trusted=1) bounces"; exit 1; }
@@ -180,16 +178,19 @@ dmesg | grep -i 'xsplit\|netfront\|bouncing' | tail -n 10
 exit 0
 JOB
 
+# fdb_entry DOMID: xenbr0's forwarding entry for NEWMAC on the guest's
+# vif, printed; false if there is none.
+fdb_entry() { bridge fdb show br xenbr0 | grep -i "^$NEWMAC dev vif$1.0 "; }
+FDB_S=10	# the bridge learning the new MAC
+
 # What dom0 sees of the guest's new MAC, served to the guest (its wget
 # waits for the file): the bridge's forwarding entry, XenStore's mac.
 mac_seen() {
-	local domid=$1 dir=$2 _ fdb xs
+	local domid=$1 dir=$2 fdb xs
 	console_wait trustguest 'LAB-MAC eth0 .* dom0 answers' 300 || return 0
-	for _ in $(seq 10); do
-		fdb=$(bridge fdb show br xenbr0 | grep -i "^$NEWMAC dev vif$domid.0 ")
-		[ -z "$fdb" ] || break
-		sleep 1
-	done
+	wait_for "$FDB_S" "the bridge's entry for $NEWMAC" fdb_entry "$domid" >/dev/null ||
+		true	# "none" below
+	fdb=$(fdb_entry "$domid")
 	xs=$(xenstore-read "/local/domain/0/backend/vif/$domid/0/mac")
 	echo "fdb: ${fdb:-none}; xenstore backend mac: $xs" | tee "$LAB_OUT/mac-seen"
 	cp "$LAB_OUT/mac-seen" "$dir/mac-seen"

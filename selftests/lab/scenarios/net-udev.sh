@@ -34,6 +34,8 @@ RULES=/run/udev/rules.d/60-lab-xen-backend.rules
 XLCONF=/etc/xen/xl.conf
 WRAP=/etc/xen/scripts/lab-udev-vif
 WRAPLOG=/run/lab-udev-vif.log
+HOTPLUG_S=60	# the vif's hotplug script, from xl create on
+OFFLINE_S=10	# udevd logging the offline uevent after the destroy
 
 require_mode net
 use_backends
@@ -102,20 +104,17 @@ JOB
 guest_start udev "$LAB_OUT/job.sh" "vif = ['bridge=xenbr0,script=$WRAP']"
 domid=$(xl domid udev)
 be=/local/domain/0/backend/vif/$domid/0
-for _ in $(seq 60); do
-	[ "$(xenstore-read "$be/hotplug-status" 2>/dev/null)" = connected ] && break
-	sleep 1
-done
+wait_for "$HOTPLUG_S" "hotplug-status connected" xs_is "$be/hotplug-status" connected ||
+	true	# the figure below says what it is
 kv hotplug_status "$(xenstore-read "$be/hotplug-status" 2>/dev/null || echo absent)"
 kv vif_master "$(basename "$(readlink "/sys/class/net/vif$domid.0/master")" 2>/dev/null)"
 rc=0
 guest_wait udev || rc=$?
 sed -n '/LAB-GUEST-UP/,$p' "$LAB_OUT/udev/console.log" | grep -E 'LAB-|packet loss|no answer'
 # offline comes with the destroy; give udevd a moment to log it
-for _ in $(seq 10); do
-	grep -q '^ACTION=offline' "$LAB_OUT/uevents.log" && break
-	sleep 1
-done
+wait_for "$OFFLINE_S" "the offline uevent" \
+	grep -q '^ACTION=offline' "$LAB_OUT/uevents.log" ||
+	true	# the checks below say what came
 echo "--- who ran the vif's script ---"
 cat "$WRAPLOG"
 echo "--- uevents of xen-backend devices ---"

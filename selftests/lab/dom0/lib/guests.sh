@@ -23,7 +23,7 @@ guest_start() {
 	local name=$1 job=$2 dir=$LAB_OUT/$1 tmp=${LAB_GUEST_TMP:-/run/lab-guests}/$1 t0 extra
 	shift 2
 	mkdir -p "$dir" "$tmp/job/lab"
-	cp "$job" "$tmp/job/lab/job.sh"
+	cp "$job" "$tmp/job/lab/job.sh" || fail "guest $name: no job '$job'"
 	# The ramdisk: cached base + this run's /init and modules + the job.
 	# Kept out of LAB_OUT: it is big and the results disk is not.
 	(cd "$tmp/job" && find . | cpio -o -H newc --quiet -R 0:0) >"$tmp/job.cpio"
@@ -93,6 +93,25 @@ guest_start() {
 	echo "$t0 $(now_ms)" >"$dir/t-create"
 	step "$name created in $(( $(now_ms) - t0 )) ms"
 	backends_bound "$name"
+}
+
+# guest_job NAME [VAR=VALUE...]: the guest job guest/jobs/NAME.sh with
+# these settings in front (each VALUE quoted for the guest's sh, so it
+# may hold spaces or lines), as $LAB_OUT/job-NAME.sh; prints that path,
+# for guest_start or guest_run.  Nothing if there is no such job.
+guest_job() {
+	local name=$1 f=$LAB_OUT/job-$1.sh a q="'" v
+	shift
+	[ -f "$LAB/guest/jobs/$name.sh" ] ||
+		{ echo "no guest job $name" >&2; return 1; }
+	{
+		for a in "$@"; do
+			v=${a#*=}
+			printf "%s='%s'\n" "${a%%=*}" "${v//$q/$q\\$q$q}"
+		done
+		cat "$LAB/guest/jobs/$name.sh"
+	} >"$f"
+	echo "$f"
 }
 
 # QEMU's TCG emulation of SVM now and then hands a PVH guest a state with

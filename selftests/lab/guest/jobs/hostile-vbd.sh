@@ -1,0 +1,18 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
+#
+# hostile-vbd's hostile guest: the test-only MODULE (xsplit_hostile_vbd)
+# runs N connect-corrupt-close cycles against dom0's blkback.  The
+# module's own waits are bounded (30 s each); LIMIT (seconds) bounds the
+# whole run.  The guest's view: the module's summary line, "HOSTILE:"
+# lines for what went wrong here, HOSTILE-END; then dom0 destroys it.
+summary() { dmesg | grep -q 'hostile-vbd: .* done scenario='; }
+insmod "/lab/modules/$MODULE.ko" cycles="$N" || exit 1
+wait_for "$LIMIT" "the module's summary" summary ||
+	echo "HOSTILE: no summary after $LIMIT s"
+dmesg | grep 'hostile-vbd:'
+rmmod "$MODULE" || echo "HOSTILE: rmmod $MODULE failed"
+dmesg >/tmp/dmesg.end && kernel_bad /tmp/dmesg.end &&
+	echo "HOSTILE: the guest's kernel complained"
+echo HOSTILE-END
+sleep 3600

@@ -137,58 +137,40 @@ int xsplit_gnt_map(struct xsplit_gnt_map *maps, unsigned int n)
 EXPORT_SYMBOL_GPL(xsplit_gnt_map);
 
 /*
- * Did Xen unmap op @op?  An injected failure comes after the real unmap,
- * so the page it keeps is no longer foreign; what is tested is that a
- * failed op's page is never freed and never silently lost.
+ * Unmap the mapped entries of @maps, free the pages batch.c proved
+ * unmapped and say which were kept.  The line a kept page gets is the one
+ * fault-matrix counts: "(0/0)" there is an injected failure.
  */
-static bool xsplit_gnt_unmapped(int err, const struct gnttab_unmap_grant_ref *op)
-{
-	if (err || op->status != GNTST_okay)
-		return false;
-	return !xsplit_fault(XSPLIT_FAULT_UNMAP);
-}
-
 static void xsplit_gnt_unmap_chunk(struct xsplit_gnt_map *maps,
 				   unsigned int n)
 {
 	struct gnttab_unmap_grant_ref ops[XSPLIT_GNT_CHUNK];
 	struct page *pages[XSPLIT_GNT_CHUNK];
 	struct xsplit_gnt_map *owner[XSPLIT_GNT_CHUNK];
-	struct gntab_unmap_queue_data q = {};
-	unsigned int i, cnt = 0;
+	struct xsplit_gnt_batch b = {
+		.unmap_ops = ops, .pages = pages, .max = XSPLIT_GNT_CHUNK,
+	};
+	struct xsplit_gnt_map *m;
+	unsigned int i, op;
 	int err;
 
 	for (i = 0; i < n; i++) {
-		if (!maps[i].page || maps[i].handle == XSPLIT_GNT_INVALID_HANDLE)
+		m = &maps[i];
+		if (!m->page || m->handle == XSPLIT_GNT_INVALID_HANDLE)
 			continue;
-		gnttab_set_unmap_op(&ops[cnt], xsplit_gnt_vaddr(maps[i].page),
-				    GNTMAP_host_map, maps[i].handle);
-		/* An op Xen never reached must not look done. */
-		ops[cnt].status = GNTST_general_error;
-		pages[cnt] = maps[i].page;
-		owner[cnt++] = &maps[i];
+		op = xsplit_gnt_batch_unmap_add(&b, m->page, m->handle);
+		owner[op] = m;
 	}
-	if (!cnt)
-		return;
-
-	q.unmap_ops = ops;
-	q.kunmap_ops = NULL;
-	q.pages = pages;
-	q.count = cnt;
-	/* Waits until nobody else holds a reference to the pages. */
-	err = gnttab_unmap_refs_sync(&q);
-
-	for (i = 0; i < cnt; i++) {
-		atomic_dec(&xsplit_gnt_nr_mapped);
-		if (xsplit_gnt_unmapped(err, &ops[i])) {
-			gnttab_free_pages(1, &pages[i]);
-		} else {
-			atomic_inc(&xsplit_gnt_nr_leaked);
+	err = xsplit_gnt_batch_unmap_sync(&b);
+	for (op = 0; op < b.nr; op++) {
+		m = owner[op];
+		if (xsplit_gnt_batch_unmapped(&b, op))
+			gnttab_free_pages(1, &pages[op]);
+		else
 			pr_warn_ratelimited("grant %u: unmap failed (%d/%d), page leaked\n",
-					    owner[i]->gref, err, ops[i].status);
-		}
-		owner[i]->page = NULL;
-		owner[i]->handle = XSPLIT_GNT_INVALID_HANDLE;
+					    m->gref, err, ops[op].status);
+		m->page = NULL;
+		m->handle = XSPLIT_GNT_INVALID_HANDLE;
 	}
 }
 

@@ -2,16 +2,15 @@
 /*
  * Backend: map grants into pages the caller keeps, many per hypercall.
  *
- * xsplit_gnt_map() allocates a page per grant and may sleep; a driver that
+ * This is the one place that issues grant map and unmap ops, checks each
+ * op's status on its own and keeps the grant counters true.  A driver that
  * keeps a pool of pages for the whole connection (netback's zero-copy
- * transmit) maps from NAPI instead, a whole poll's grants in one call.  A
- * batch holds the ops; flushing it issues them, checks every op's status
- * on its own and keeps the grant counters true; map.c's unmap uses a
- * batch too.  A page whose unmap cannot be proven is counted leaked and
- * dropped from the batch: it may still show the peer's frame, so its
- * owner must never reuse it.  A batch is used from one context at a time:
- * a driver that maps in one (NAPI) and unmaps in another (a worker) keeps
- * a batch for each.
+ * transmit) uses a batch directly, from NAPI; map.c puts one on the stack
+ * for callers that want a page allocated per grant.  A page whose unmap
+ * cannot be proven is counted leaked and dropped from the batch: it may
+ * still show the peer's frame, so its owner must never reuse it.  A batch
+ * is used from one context at a time: a driver that maps in one (NAPI) and
+ * unmaps in another (a worker) keeps a batch for each.
  */
 #include <linux/kernel.h>
 #include <linux/mm.h>
@@ -22,8 +21,16 @@
 
 #include "grant/xsplit_grant.h"
 #include "grant/stats.h"
-#include "grant/internal.h"
 #include "fault/xsplit_fault.h"
+
+static_assert(PAGE_SIZE == XEN_PAGE_SIZE,
+	      "xsplit maps one grant per page");
+
+/* The kernel address a grant op names: one page, one Xen page. */
+static unsigned long xsplit_gnt_vaddr(struct page *page)
+{
+	return (unsigned long)pfn_to_kaddr(page_to_pfn(page));
+}
 
 /**
  * xsplit_gnt_batch_init - room for @max map and @max unmap ops

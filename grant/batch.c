@@ -2,15 +2,15 @@
 /*
  * Backend: map grants into pages the caller keeps, many per hypercall.
  *
- * xsplit_gnt_map() allocates a page per grant and may sleep; a driver that
+ * This is the one place that issues grant map and unmap ops, checks each
+ * op's status on its own and keeps the grant counters true.  A driver that
  * keeps a pool of pages for the whole connection (netback's zero-copy
- * transmit) maps from NAPI instead, a whole poll's grants in one call.  A
- * batch holds the ops; flushing it issues them, checks every op's status
- * on its own and keeps the grant counters true.  The rule of map.c holds
- * here too: a page whose unmap cannot be proven is reported leaked, and
- * its owner must never reuse it.  A batch is used from one context at a
- * time: a driver that maps in one (NAPI) and unmaps in another (a worker)
- * keeps a batch for each.
+ * transmit) uses a batch directly, from NAPI; map.c puts one on the stack
+ * for callers that want a page allocated per grant.  A page whose unmap
+ * cannot be proven is counted leaked and dropped from the batch: it may
+ * still show the peer's frame, so its owner must never reuse it.  A batch
+ * is used from one context at a time: a driver that maps in one (NAPI) and
+ * unmaps in another (a worker) keeps a batch for each.
  */
 #include <linux/kernel.h>
 #include <linux/mm.h>
@@ -21,7 +21,16 @@
 
 #include "grant/xsplit_grant.h"
 #include "grant/stats.h"
-#include "grant/internal.h"
+#include "fault/xsplit_fault.h"
+
+static_assert(PAGE_SIZE == XEN_PAGE_SIZE,
+	      "xsplit maps one grant per page");
+
+/* The kernel address a grant op names: one page, one Xen page. */
+static unsigned long xsplit_gnt_vaddr(struct page *page)
+{
+	return (unsigned long)pfn_to_kaddr(page_to_pfn(page));
+}
 
 /**
  * xsplit_gnt_batch_init - room for @max map and @max unmap ops
@@ -139,6 +148,29 @@ unsigned int xsplit_gnt_batch_unmap_add(struct xsplit_gnt_batch *b,
 }
 EXPORT_SYMBOL_GPL(xsplit_gnt_batch_unmap_add);
 
+/*
+ * Settle the unmap flush whose hypercall returned @err.  Only an op Xen
+ * says is done frees its page for reuse; any other page may still show
+ * the peer's frame, so the batch drops it and counts it leaked.  @inject
+ * arms the unmap fault point, which fails an op only after Xen did it:
+ * what it tests is that such a page is kept and counted, never freed.
+ */
+static void xsplit_gnt_batch_unmap_done(struct xsplit_gnt_batch *b, int err,
+					bool inject)
+{
+	unsigned int i, leaked = 0;
+
+	for (i = 0; i < b->nr; i++) {
+		if (!err && b->unmap_ops[i].status == GNTST_okay &&
+		    !(inject && xsplit_fault(XSPLIT_FAULT_UNMAP)))
+			continue;
+		b->pages[i] = NULL;
+		leaked++;
+	}
+	atomic_sub(b->nr, &xsplit_gnt_nr_mapped);
+	atomic_add(leaked, &xsplit_gnt_nr_leaked);
+}
+
 /**
  * xsplit_gnt_batch_unmap - issue the queued unmaps in one hypercall
  * @b: the batch
@@ -147,11 +179,11 @@ EXPORT_SYMBOL_GPL(xsplit_gnt_batch_unmap_add);
  * op afterwards: a page not unmapped may still show the peer's frame and
  * must never be reused.
  *
- * Return: how many pages are leaked so.
+ * Return: the hypercall's own result, for log lines only: each op's
+ * outcome is what xsplit_gnt_batch_unmapped() says.
  */
-unsigned int xsplit_gnt_batch_unmap(struct xsplit_gnt_batch *b)
+int xsplit_gnt_batch_unmap(struct xsplit_gnt_batch *b)
 {
-	unsigned int i, leaked = 0;
 	int err;
 
 	if (!b->nr)
@@ -159,21 +191,47 @@ unsigned int xsplit_gnt_batch_unmap(struct xsplit_gnt_batch *b)
 	err = gnttab_unmap_refs(b->unmap_ops, NULL, b->pages, b->nr);
 	if (err)
 		pr_warn_ratelimited("gnttab_unmap_refs: %d\n", err);
-	for (i = 0; i < b->nr; i++) {
-		if (err)
-			b->unmap_ops[i].status = GNTST_general_error;
-		leaked += !xsplit_gnt_batch_unmapped(b, i);
-	}
-	atomic_sub(b->nr, &xsplit_gnt_nr_mapped);
-	atomic_add(leaked, &xsplit_gnt_nr_leaked);
-	return leaked;
+	xsplit_gnt_batch_unmap_done(b, err, false);
+	return err;
 }
 EXPORT_SYMBOL_GPL(xsplit_gnt_batch_unmap);
 
-/* Was op @i of the last unmap flush done? */
+/**
+ * xsplit_gnt_batch_unmap_sync - unmap the queued ops once the pages are idle
+ * @b: the batch
+ *
+ * Sleeps until nobody else holds a reference to the pages (a socket of a
+ * block device on the network may, after its I/O completed): a page still
+ * in use must keep showing the peer's data until its user lets go.  The
+ * unmap fault point fails ops on this path only (map.c's, which the
+ * fault-matrix test counts); netback's pool never sees it.
+ *
+ * Return: as xsplit_gnt_batch_unmap().
+ */
+int xsplit_gnt_batch_unmap_sync(struct xsplit_gnt_batch *b)
+{
+	struct gntab_unmap_queue_data q = {
+		.unmap_ops = b->unmap_ops,
+		.pages = b->pages,
+		.count = b->nr,
+	};
+	int err;
+
+	if (!b->nr)
+		return 0;
+	err = gnttab_unmap_refs_sync(&q);
+	xsplit_gnt_batch_unmap_done(b, err, true);
+	return err;
+}
+EXPORT_SYMBOL_GPL(xsplit_gnt_batch_unmap_sync);
+
+/*
+ * Was op @i of the last unmap flush done?  If not, the batch no longer
+ * holds its page.
+ */
 bool xsplit_gnt_batch_unmapped(const struct xsplit_gnt_batch *b,
 			       unsigned int i)
 {
-	return b->unmap_ops[i].status == GNTST_okay;
+	return b->pages[i];
 }
 EXPORT_SYMBOL_GPL(xsplit_gnt_batch_unmapped);

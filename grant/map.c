@@ -1,28 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Backend: batched map and unmap of grants a frontend offered.
+ * Backend: map grants a frontend offered, each into a page of its own.
  *
- * Every op's status is checked on its own, so one bad grant fails only the
- * request that carried it.  A page that may still be mapped to a foreign
- * frame (an op we cannot prove unmapped) is leaked, never freed: reusing
- * it would hand the peer's memory to whoever gets the page next.
+ * For callers without a page pool (blkback, the persistent-grant cache):
+ * a page is allocated per grant and each op's outcome lands in its entry
+ * as an errno, so one bad grant fails only the request that carried it.
+ * The ops, their status checks and the grant counters are batch.c's, on a
+ * batch over arrays on the stack.  A page that may still be mapped to a
+ * foreign frame is leaked, never freed: reusing it would hand the peer's
+ * memory to whoever gets the page next.
  */
 #include <linux/kernel.h>
-#include <linux/mm.h>
 #include <linux/module.h>
 #include <xen/grant_table.h>
-#include <xen/page.h>
 
 #include "grant/xsplit_grant.h"
-#include "grant/stats.h"
-#include "grant/internal.h"
 #include "fault/xsplit_fault.h"
 
-/* Ops per hypercall; the scratch arrays for one chunk live on the stack. */
+/* Ops per hypercall; the arrays of one chunk's batch live on the stack. */
 #define XSPLIT_GNT_CHUNK 16
-
-static_assert(PAGE_SIZE == XEN_PAGE_SIZE,
-	      "xsplit maps one grant per page");
 
 static int xsplit_gnt_errno(s16 status)
 {
@@ -40,40 +36,40 @@ static int xsplit_gnt_errno(s16 status)
 	}
 }
 
-/* Record one op's outcome in its entry. */
-static void xsplit_gnt_map_one_done(struct xsplit_gnt_map *m,
-				    const struct gnttab_map_grant_ref *op,
-				    struct page *page)
+/*
+ * Record op @i of the map flush @b in entry @m.  A failed op's page is
+ * freed, unless Xen mapped it without a handle to unmap it with: batch.c
+ * counted that page leaked, and leaked it stays.
+ */
+static int xsplit_gnt_map_take(struct xsplit_gnt_map *m,
+			       const struct xsplit_gnt_batch *b, unsigned int i)
 {
-	if (op->status == GNTST_okay &&
-	    op->handle != XSPLIT_GNT_INVALID_HANDLE) {
-		m->page = page;
-		m->handle = op->handle;
-		m->status = 0;
-		atomic_inc(&xsplit_gnt_nr_mapped);
-		return;
-	}
+	s16 status = b->map_ops[i].status;
+
 	m->page = NULL;
-	m->handle = XSPLIT_GNT_INVALID_HANDLE;
-	if (op->status == GNTST_okay) {
-		/* Mapped, but we cannot unmap it: keep the page forever. */
-		atomic_inc(&xsplit_gnt_nr_leaked);
-		pr_warn_ratelimited("grant %u from dom%u: no handle, page leaked\n",
-				    m->gref, m->domid);
+	m->handle = xsplit_gnt_batch_handle(b, i);
+	if (m->handle != XSPLIT_GNT_INVALID_HANDLE) {
+		m->page = b->pages[i];
+		m->status = 0;
+	} else if (status == GNTST_okay) {
 		m->status = -EIO;
-		return;
+	} else {
+		m->status = xsplit_gnt_errno(status);
+		pr_debug("grant %u from dom%u: map status %d\n",
+			 m->gref, m->domid, status);
+		gnttab_free_pages(1, &b->pages[i]);
 	}
-	m->status = xsplit_gnt_errno(op->status);
-	pr_debug("grant %u from dom%u: map status %d\n",
-		 m->gref, m->domid, op->status);
+	return m->status;
 }
 
 static int xsplit_gnt_map_chunk(struct xsplit_gnt_map *maps, unsigned int n)
 {
 	struct gnttab_map_grant_ref ops[XSPLIT_GNT_CHUNK];
 	struct page *pages[XSPLIT_GNT_CHUNK];
+	struct xsplit_gnt_batch b = {
+		.map_ops = ops, .pages = pages, .max = XSPLIT_GNT_CHUNK,
+	};
 	unsigned int i, failed = 0;
-	u32 flags;
 	int err;
 
 	/* An injected failure takes the path of a real shortage. */
@@ -87,27 +83,13 @@ static int xsplit_gnt_map_chunk(struct xsplit_gnt_map *maps, unsigned int n)
 		}
 		return -ENOMEM;
 	}
-	for (i = 0; i < n; i++) {
-		flags = GNTMAP_host_map;
-		if (maps[i].readonly)
-			flags |= GNTMAP_readonly;
-		gnttab_set_map_op(&ops[i], xsplit_gnt_vaddr(pages[i]), flags,
-				  maps[i].gref, maps[i].domid);
-		ops[i].handle = XSPLIT_GNT_INVALID_HANDLE;
-	}
-	/* The per-op statuses are authoritative, whatever this returns. */
-	err = gnttab_map_refs(ops, NULL, pages, n);
-	if (err)
-		pr_warn_ratelimited("gnttab_map_refs: %d\n", err);
-
-	for (i = 0; i < n; i++) {
-		xsplit_gnt_map_one_done(&maps[i], &ops[i], pages[i]);
-		if (!maps[i].status)
-			continue;
-		failed++;
-		if (ops[i].status != GNTST_okay)
-			gnttab_free_pages(1, &pages[i]);
-	}
+	/* Queued in order: op i is entry i, its page pages[i]. */
+	for (i = 0; i < n; i++)
+		xsplit_gnt_batch_map_add(&b, pages[i], maps[i].gref,
+					 maps[i].domid, maps[i].readonly);
+	xsplit_gnt_batch_map(&b);
+	for (i = 0; i < n; i++)
+		failed += xsplit_gnt_map_take(&maps[i], &b, i) != 0;
 	return failed ? -EIO : 0;
 }
 
@@ -137,58 +119,40 @@ int xsplit_gnt_map(struct xsplit_gnt_map *maps, unsigned int n)
 EXPORT_SYMBOL_GPL(xsplit_gnt_map);
 
 /*
- * Did Xen unmap op @op?  An injected failure comes after the real unmap,
- * so the page it keeps is no longer foreign; what is tested is that a
- * failed op's page is never freed and never silently lost.
+ * Unmap the mapped entries of @maps, free the pages batch.c proved
+ * unmapped and say which were kept.  The line a kept page gets is the one
+ * fault-matrix counts: "(0/0)" there is an injected failure.
  */
-static bool xsplit_gnt_unmapped(int err, const struct gnttab_unmap_grant_ref *op)
-{
-	if (err || op->status != GNTST_okay)
-		return false;
-	return !xsplit_fault(XSPLIT_FAULT_UNMAP);
-}
-
 static void xsplit_gnt_unmap_chunk(struct xsplit_gnt_map *maps,
 				   unsigned int n)
 {
 	struct gnttab_unmap_grant_ref ops[XSPLIT_GNT_CHUNK];
 	struct page *pages[XSPLIT_GNT_CHUNK];
 	struct xsplit_gnt_map *owner[XSPLIT_GNT_CHUNK];
-	struct gntab_unmap_queue_data q = {};
-	unsigned int i, cnt = 0;
+	struct xsplit_gnt_batch b = {
+		.unmap_ops = ops, .pages = pages, .max = XSPLIT_GNT_CHUNK,
+	};
+	struct xsplit_gnt_map *m;
+	unsigned int i, op;
 	int err;
 
 	for (i = 0; i < n; i++) {
-		if (!maps[i].page || maps[i].handle == XSPLIT_GNT_INVALID_HANDLE)
+		m = &maps[i];
+		if (!m->page || m->handle == XSPLIT_GNT_INVALID_HANDLE)
 			continue;
-		gnttab_set_unmap_op(&ops[cnt], xsplit_gnt_vaddr(maps[i].page),
-				    GNTMAP_host_map, maps[i].handle);
-		/* An op Xen never reached must not look done. */
-		ops[cnt].status = GNTST_general_error;
-		pages[cnt] = maps[i].page;
-		owner[cnt++] = &maps[i];
+		op = xsplit_gnt_batch_unmap_add(&b, m->page, m->handle);
+		owner[op] = m;
 	}
-	if (!cnt)
-		return;
-
-	q.unmap_ops = ops;
-	q.kunmap_ops = NULL;
-	q.pages = pages;
-	q.count = cnt;
-	/* Waits until nobody else holds a reference to the pages. */
-	err = gnttab_unmap_refs_sync(&q);
-
-	for (i = 0; i < cnt; i++) {
-		atomic_dec(&xsplit_gnt_nr_mapped);
-		if (xsplit_gnt_unmapped(err, &ops[i])) {
-			gnttab_free_pages(1, &pages[i]);
-		} else {
-			atomic_inc(&xsplit_gnt_nr_leaked);
+	err = xsplit_gnt_batch_unmap_sync(&b);
+	for (op = 0; op < b.nr; op++) {
+		m = owner[op];
+		if (xsplit_gnt_batch_unmapped(&b, op))
+			gnttab_free_pages(1, &pages[op]);
+		else
 			pr_warn_ratelimited("grant %u: unmap failed (%d/%d), page leaked\n",
-					    owner[i]->gref, err, ops[i].status);
-		}
-		owner[i]->page = NULL;
-		owner[i]->handle = XSPLIT_GNT_INVALID_HANDLE;
+					    m->gref, err, ops[op].status);
+		m->page = NULL;
+		m->handle = XSPLIT_GNT_INVALID_HANDLE;
 	}
 }
 

@@ -36,8 +36,9 @@ int xsplit_gnt_map(struct xsplit_gnt_map *maps, unsigned int n);
 void xsplit_gnt_unmap(struct xsplit_gnt_map *maps, unsigned int n);
 /*
  * Maps into pages the caller keeps (a pool), many per hypercall, in any
- * context (batch.c).  Queue ops with *_add(), flush, read each op's
- * outcome, then xsplit_gnt_batch_reset() before queueing more.
+ * context; unmaps in process context (batch.c).  Queue ops with *_add(),
+ * flush, read each op's outcome, then xsplit_gnt_batch_reset() before
+ * queueing more.
  */
 struct xsplit_gnt_batch {
 	struct gnttab_map_grant_ref *map_ops;
@@ -58,7 +59,8 @@ grant_handle_t xsplit_gnt_batch_handle(const struct xsplit_gnt_batch *b,
 unsigned int xsplit_gnt_batch_unmap_add(struct xsplit_gnt_batch *b,
 					struct page *page,
 					grant_handle_t handle);
-unsigned int xsplit_gnt_batch_unmap(struct xsplit_gnt_batch *b);
+int xsplit_gnt_batch_unmap(struct xsplit_gnt_batch *b);
+int xsplit_gnt_batch_unmap_sync(struct xsplit_gnt_batch *b);
 bool xsplit_gnt_batch_unmapped(const struct xsplit_gnt_batch *b,
 			       unsigned int i);
 

@@ -303,7 +303,7 @@ cost_diff() {
 }
 
 # Where the kernel's CPU time goes, with the kernel's own tick profiler
-# (CONFIG_PROFILING, the guest booted with "profile=2"): /proc/profile is
+# (CONFIG_PROFILING, the guest booted with "profile=N"): /proc/profile is
 # one u32 (the bytes per bucket), then a hit count per bucket of the
 # core kernel's text, from _stext; a tick outside it (any module: the
 # drivers under test, xsplit's or the kernel's) lands in the last bucket.

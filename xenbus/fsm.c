@@ -56,7 +56,8 @@
  *   W          adv, D (**)      -               -               -   (***)
  *   D          -                -               -               -   -
  *   C          -                connect         refresh         -   -
- *   G, X       X                disc, X         disc, X         X   -
+ *   G          X                disc, X         disc, X         X   -
+ *   X          - (****)         disc, X         disc, X         X   -
  *   7, 8       -                -               -               -   -
  *   > 8        fatal, G         disc, fatal, G  disc, fatal, G  -   -
  *
@@ -68,6 +69,11 @@
  *   as in C, except that the backend's C (or 8) asks for nothing.
  *
  *   (***) adv, D when the driver sets reconnect, else -.
+ *   (****) a frontend probed again (module reload, sysfs rebind) finds
+ *   the backend still in the Closed that ended the last connection: it
+ *   answers our I with W (so do Linux's blkback and netback), and a
+ *   backend being removed takes the device away.  Closing here is
+ *   different: the toolstack detaching it, or the backend failing.
  *   C in C: the backend wrote Connected again without leaving it, which
  *   blkif uses to announce a changed disk size (online resize); the
  *   driver re-reads what may change while connected.
@@ -311,7 +317,10 @@ static struct xsplit_fsm_out front_back_waiting(const struct xsplit_fsm_in *in)
 
 static struct xsplit_fsm_out front_back_gone(const struct xsplit_fsm_in *in)
 {
-	/* Nothing set up yet: the backend may still be on its way. */
+	/*
+	 * Nothing set up yet: the backend may still be on its way (gone),
+	 * or still in the Closed of our last connection (see (****)).
+	 */
 	if (in->local == XSPLIT_XS_INITIALISING)
 		return NOP(in);
 	return close_to(in, XSPLIT_XS_CLOSED);
@@ -330,8 +339,9 @@ static struct xsplit_fsm_out front_remote(const struct xsplit_fsm_in *in)
 		if (in->local == XSPLIT_XS_CONNECTED)
 			return to(in->local, XSPLIT_ACT_REFRESH);
 		return NOP(in);
-	case XSPLIT_XS_CLOSING:
 	case XSPLIT_XS_CLOSED:
+		return front_back_gone(in);
+	case XSPLIT_XS_CLOSING:
 		return close_to(in, XSPLIT_XS_CLOSED);
 	case XSPLIT_XS_INITIALISING:
 	case XSPLIT_XS_INITIALISED:

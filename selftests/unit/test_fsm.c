@@ -118,7 +118,7 @@ static const struct row frontend_rows[] = {
 		{ I, NONE }, { I, NONE },	/* U I */
 		{ D, ADV | WR }, { I, NONE },	/* W D */
 		{ I, NONE }, { X, WR },	/* C G */
-		{ X, WR }, { I, NONE },	/* X 7 */
+		{ I, NONE }, { I, NONE },	/* X 7 */
 		{ I, NONE }, { G, FATAL | WR },	/* 8 >8 */
 	} },
 	CORRUPT_ROW(W),
@@ -707,6 +707,37 @@ static void test_sim_connect_close_reconnect(void **state)
 	}
 }
 
+/*
+ * A frontend probed again (module reload, rebind) may look at the backend
+ * before the backend saw its Initialising: the backend still reads the
+ * Closed of the last connection.  The frontend waits for the backend's
+ * InitWait instead of closing, which would leave both ends Closed.
+ */
+static void test_sim_reprobe_sees_stale_closed(void **state)
+{
+	struct link lk;
+	int skip;
+
+	for (skip = 0; skip < 2; skip++) {
+		link_up(&lk, skip);
+		publish(&lk, &lk.front, G);
+		assert_int_equal(lk.back.in.local, X);
+
+		/* the new instance writes I; its first event reads X */
+		lk.front.in.local = I;
+		lk.back.passive = true;
+		publish(&lk, &lk.front, I);
+		deliver(&lk, &lk.front, XSPLIT_EV_REMOTE);
+		assert_int_equal(lk.front.in.local, I);
+		/* then the backend answers our I */
+		lk.back.passive = false;
+		deliver(&lk, &lk.back, XSPLIT_EV_REMOTE);
+		assert_int_equal(lk.back.in.local, C);
+		assert_int_equal(lk.front.in.local, C);
+		assert_int_equal(lk.front.connects, 2);
+	}
+}
+
 /* A frontend that opted in follows a restarted backend back to C. */
 static void test_sim_backend_restart_reconnect(void **state)
 {
@@ -1201,6 +1232,7 @@ int main(void)
 		cmocka_unit_test(test_fatal),
 		cmocka_unit_test(test_live_overrides_state),
 		cmocka_unit_test(test_sim_connect_close_reconnect),
+		cmocka_unit_test(test_sim_reprobe_sees_stale_closed),
 		cmocka_unit_test(test_sim_backend_restart_reconnect),
 		cmocka_unit_test(test_sim_backend_reannounces),
 		cmocka_unit_test(test_sim_backend_hand_over),

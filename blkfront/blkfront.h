@@ -30,6 +30,8 @@
 
 /* Largest request we ever build, whatever a backend offers (4 MiB). */
 #define XSPLIT_BLKF_MAX_SEGS		1024U
+/* Most answers one event may wait for (rsp_batch); a ring holds 32 and up. */
+#define XSPLIT_BLKF_MAX_RSP_BATCH	32U
 #define XSPLIT_BLKF_DEF_INDIRECT_SEGS	32U
 /*
  * With a backend that grant-copies (feature-grant-copy): a 1 MiB request
@@ -49,6 +51,7 @@ extern unsigned int xsplit_blkf_max_queues_param;
 extern unsigned int xsplit_blkf_max_order_param;
 extern bool xsplit_blkf_persistent_param;
 extern bool xsplit_blkf_trusted_param;
+extern unsigned int xsplit_blkf_rsp_batch_param;
 /* This guest's kind and emulated disks, read once at load (main.c). */
 extern struct xsplit_guest xsplit_blkf_guest;
 

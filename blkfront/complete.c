@@ -98,6 +98,7 @@ static void handle_rsp(struct xsplit_blkf_ring *ring,
 /* Consume every response; true if there was any. */
 static bool ring_drain(struct xsplit_blkf_ring *ring)
 {
+	u32 batch = READ_ONCE(xsplit_blkf_rsp_batch_param);
 	struct xsplit_blkif_response rsp;
 	bool work = false;
 	int ret;
@@ -111,7 +112,8 @@ static bool ring_drain(struct xsplit_blkf_ring *ring)
 		}
 		/* empty: ask for an event, then look once more */
 		if (!ret)
-			ret = xsplit_front_final_check(&ring->front.r);
+			ret = xsplit_front_final_check_batch(&ring->front.r,
+							     batch);
 		if (ret < 0) {
 			ring_break(ring, "response index out of range", ret);
 			break;

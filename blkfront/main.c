@@ -21,6 +21,7 @@ unsigned int xsplit_blkf_max_queues_param = XSPLIT_BLKF_DEF_QUEUES;
 unsigned int xsplit_blkf_max_order_param;
 bool xsplit_blkf_persistent_param = true;
 bool xsplit_blkf_trusted_param = true;
+unsigned int xsplit_blkf_rsp_batch_param = 1;
 struct xsplit_guest xsplit_blkf_guest;
 
 /*
@@ -43,6 +44,10 @@ XSPLIT_PARAM_BOOL(feature_persistent, xsplit_blkf_persistent_param,
 		  "Use persistent grants when the backend offers them (default Y)");
 XSPLIT_PARAM_BOOL(trusted, xsplit_blkf_trusted_param, XSPLIT_PARAM_RUNTIME,
 		  "Trust backends with our own data pages; N bounces all I/O (default Y)");
+/* Read at each event: a change applies at once. */
+XSPLIT_PARAM_UINT(rsp_batch, xsplit_blkf_rsp_batch_param,
+		  1, XSPLIT_BLKF_MAX_RSP_BATCH, XSPLIT_PARAM_RUNTIME,
+		  "Most answers one event from the backend covers, 1-32, never more than half of those in flight (default 1: an event per answer)");
 
 /* Minor ranges taken on major 202, so two vbds never share one. */
 struct minor_range {

@@ -292,6 +292,34 @@ static inline int xsplit_front_final_check(struct xsplit_front_ring *r)
 	return xsplit_front_rsps_pending(r);
 }
 
+/*
+ * xsplit_front_final_check(), asking for the event only once @batch more
+ * responses are in, so that one event (the back end's notify hypercall,
+ * our upcall, interrupt and wake-up) covers up to @batch answers.  Only
+ * answers certain to come are waited for: requests published and not
+ * answered, and no more than half of them, so that the back end still has
+ * work while we take the first half and nothing waits on a request that
+ * was never sent.  The bound is a count, not a time: a response waits at
+ * most until as many others of those in flight have been answered.
+ * @batch 0 or 1 is the plain check.
+ */
+static inline int xsplit_front_final_check_batch(struct xsplit_front_ring *r,
+						 u32 batch)
+{
+	u32 due = (r->req_pushed - r->rsp_cons) / 2;
+	int pending = xsplit_front_rsps_pending(r);
+
+	if (pending)
+		return pending;
+	if (batch > due)
+		batch = due;
+	if (!batch)
+		batch = 1;
+	WRITE_ONCE(r->sring->rsp_event, r->rsp_cons + batch);
+	virt_mb(); /* publish rsp_event before re-reading rsp_prod */
+	return xsplit_front_rsps_pending(r);
+}
+
 /* ---- back end: requests in, responses out ---- */
 
 /* Requests consumed but not yet answered. */

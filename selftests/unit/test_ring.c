@@ -595,6 +595,50 @@ static void test_back_deferred_taken(void **state)
 	pair_free(p);
 }
 
+/*
+ * A front end that asks for one event per batch of answers: the event
+ * comes at the batch's last answer, never for more than half of what is
+ * in flight, and once all is answered the plain check is back.
+ */
+static void test_front_batched_rsp_event(void **state)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(wrap_starts); i++) {
+		u32 start = wrap_starts[i];
+		struct pair *p = pair_new(0, start);
+
+		put_reqs(p, 20, 0);
+		xsplit_front_push_reqs(&p->f.r);
+		/* 20 in flight: a batch of 8 is asked for whole */
+		assert_int_equal(xsplit_front_final_check_batch(&p->f.r, 8), 0);
+		assert_int_equal(sring(p)->rsp_event, (u32)(start + 8));
+		serve_reqs(p, 7, 0);
+		assert_false(xsplit_back_push_rsps(&p->b.r));
+		serve_reqs(p, 1, 7);
+		assert_true(xsplit_back_push_rsps(&p->b.r));
+		take_rsps(p, 8, 0);
+		/* 12 in flight: at most 6 */
+		assert_int_equal(xsplit_front_final_check_batch(&p->f.r, 8), 0);
+		assert_int_equal(sring(p)->rsp_event, (u32)(start + 14));
+		/* work already there is taken, the index left alone */
+		serve_reqs(p, 11, 8);
+		xsplit_back_publish_rsps(&p->b.r);
+		assert_int_equal(xsplit_front_final_check_batch(&p->f.r, 8), 11);
+		assert_int_equal(sring(p)->rsp_event, (u32)(start + 14));
+		take_rsps(p, 11, 8);
+		/* one in flight, then none: the next answer wakes us */
+		assert_int_equal(xsplit_front_final_check_batch(&p->f.r, 8), 0);
+		assert_int_equal(sring(p)->rsp_event, (u32)(start + 20));
+		serve_reqs(p, 1, 19);
+		assert_true(xsplit_back_push_rsps(&p->b.r));
+		take_rsps(p, 1, 19);
+		assert_int_equal(xsplit_front_final_check_batch(&p->f.r, 8), 0);
+		assert_int_equal(sring(p)->rsp_event, (u32)(start + 21));
+		pair_free(p);
+	}
+}
+
 /* ---- final check ---- */
 
 static void test_final_check_with_work(void **state)
@@ -927,6 +971,7 @@ int main(void)
 		cmocka_unit_test(test_front_push_notify),
 		cmocka_unit_test(test_back_push_notify),
 		cmocka_unit_test(test_batched_event),
+		cmocka_unit_test(test_front_batched_rsp_event),
 		cmocka_unit_test(test_final_check_with_work),
 		cmocka_unit_test(test_final_check_across_wrap),
 		cmocka_unit_test(test_back_overflow),

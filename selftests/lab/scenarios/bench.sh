@@ -26,6 +26,8 @@
 #                      (grant copy for the kernel's frontend too).
 #   LAB_X_BENCH_REPS   repetitions (default 3)
 #   LAB_X_BENCH_SECS   seconds per fio job (default 8)
+#   LAB_X_BENCH_JOBS   the fio jobs, of 4k-randread 4k-randwrite 1M-seqread
+#                      1M-seqwrite (default: all four)
 #   LAB_X_BENCH_VCPUS  the guests' vCPUs (default 1)
 #   LAB_X_BENCH_PROFILE=1  the first repetition's guests boot with the
 #                      kernel's tick profiler and print where their kernel
@@ -46,6 +48,7 @@ REPS=${LAB_X_BENCH_REPS:-3}
 PROFILE=${LAB_X_BENCH_PROFILE:-0}
 PROF_SHIFT=4		# profile=4: 16 bytes of kernel text a bucket
 SECS=${LAB_X_BENCH_SECS:-8}
+JOBS=${LAB_X_BENCH_JOBS:-4k-randread 4k-randwrite 1M-seqread 1M-seqwrite}
 MEM_MB=512		# the memory-backed disk: dom0 has 2 GiB
 RAW=$LAB_OUT/bench.raw	# one BENCH-COST line per job, tagged
 
@@ -63,10 +66,15 @@ cost_setup || fail "dom0's kernel has no kprobe events"
 cat >"$LAB_OUT/bench-jobs.sh" <<JOB
 bench_jobs() {
 	c="--filename=\$1 --direct=1 --ioengine=libaio --time_based --runtime=$SECS"
-	bench_fio 4k-randread \$c --rw=randread --bs=4k --iodepth=32 &&
-	bench_fio 4k-randwrite \$c --rw=randwrite --bs=4k --iodepth=32 &&
-	bench_fio 1M-seqread \$c --rw=read --bs=1M --iodepth=8 &&
-	bench_fio 1M-seqwrite \$c --rw=write --bs=1M --iodepth=8
+	for j in $JOBS; do
+		case \$j in
+		4k-randread) bench_fio \$j \$c --rw=randread --bs=4k --iodepth=32 ;;
+		4k-randwrite) bench_fio \$j \$c --rw=randwrite --bs=4k --iodepth=32 ;;
+		1M-seqread) bench_fio \$j \$c --rw=read --bs=1M --iodepth=8 ;;
+		1M-seqwrite) bench_fio \$j \$c --rw=write --bs=1M --iodepth=8 ;;
+		*) echo "bench: no job \$j"; false ;;
+		esac || return 1
+	done
 }
 JOB
 # shellcheck source=/dev/null

@@ -5,7 +5,22 @@
 # dom0 loops N times:
 #   - xl block-attach a second memory-backed disk (xvdc); the guest runs
 #     a fio write/verify loop on it; dom0 xl block-detaches it in the
-#     middle: fio must end with I/O errors, not hang, and the guest go on;
+#     middle: fio must end with an error within its timeout (no hang),
+#     xvdc go and the guest go on.  The error must be a detach's by the
+#     rule of the guest's frontend (the guest job's detach_end; its
+#     LC-XVDC-FIO-END line says how fio ended, the next the rule):
+#     xsplit's: an I/O error (EIO, ENXIO, ENODEV), never a verify failure
+#       (at the backend's Closing it parks what is in flight, the disk's
+#       size kept; at the removal it fails all of it);
+#     the kernel's: the same, or ENOSPC or a verify failure once xvdc
+#       reads 0 sectors or is gone.  Its blkfront_closing (6.1) sets the
+#       size to 0 while requests in flight still complete: fio's next
+#       write gets ENOSPC (blkdev_write_iter), its next read 0 bytes and
+#       no error (blkdev_read_iter), which fio's libaio engine counts as
+#       done, verifying the buffer's stale contents ("verify: bad ...").
+#       No data is lost: only writes the backend answered were
+#       acknowledged.  A verify failure with xvdc's size intact, or any
+#       other error, fails with either frontend.
 #   - xl network-attach a second vif on xenbr0; the guest pings and pushes
 #     iperf3 to dom0 over it; dom0 xl network-detaches it in the middle.
 # The guest's job only waits (bounded) for devices to come and go: dom0
@@ -57,7 +72,8 @@ live() { leak_counters | awk -v k="$1" '$1 == k { print $2 }'; }
 # live_is KEY VALUE: that counter is VALUE now.
 live_is() { [ "$(live "$1")" = "$2" ]; }
 
-GUEST_MEMORY=384 guest_start "$name" "$(guest_job lifecycle-attach "N=$N")" \
+job=$(guest_job lifecycle-attach "N=$N" "FE=$LAB_FE") || fail "no guest job"
+GUEST_MEMORY=384 guest_start "$name" "$job" \
 	"disk = ['phy:$root,xvdb,w']" "vif = ['bridge=xenbr0']"
 domid=$(xl domid "$name")
 # The guest's frontends are up once xvdb and eth0 are; dom0 starts then.
@@ -82,6 +98,8 @@ for c in $(seq "$N"); do
 	kv "cycle$c.block_detach_ms" $(( $(now_ms) - t1 ))
 	mark "LC-XVDC-GONE $c" 90
 	grep "LC-XVDC-FIO-END $c " "$log"
+	# how fio ended (io, enospc, verify: see the header)
+	kv "cycle$c.fio_end" "$(sed -n "s/.*LC-XVDC-FIO-END $c .*end=\([a-z]*\).*/\1/p" "$log")"
 	xs_gone "/local/domain/0/backend/vbd/$domid/$VBD_XVDC" 30
 	if [ -n "$blk0" ]; then
 		wait_for "$DEVICES_BACK_S" "blkback back to $blk0 devices" \

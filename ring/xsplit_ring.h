@@ -221,6 +221,22 @@ static inline bool xsplit_front_rsps_waiting(const struct xsplit_front_ring *r)
 	return READ_ONCE(r->sring->rsp_prod) != READ_ONCE(r->rsp_cons);
 }
 
+/*
+ * Are responses waiting that the back end owes us an event for?  Not
+ * while it has yet to reach the index we asked an event for, ahead of
+ * what is in (a batched final check): those wait for the batch to fill.
+ * A rsp_prod outside [rsp_cons, rsp_event) is owed a look, which then
+ * finds any corruption.  A look only, as xsplit_front_rsps_waiting().
+ */
+static inline bool xsplit_front_rsp_event_owed(const struct xsplit_front_ring *r)
+{
+	u32 cons = READ_ONCE(r->rsp_cons);
+	u32 in = READ_ONCE(r->sring->rsp_prod) - cons;
+	u32 asked = READ_ONCE(r->sring->rsp_event) - cons;
+
+	return in && !(in < asked && asked <= r->nr_ents);
+}
+
 static inline bool xsplit_front_broken(const struct xsplit_front_ring *r)
 {
 	return r->broken;

@@ -639,6 +639,54 @@ static void test_front_batched_rsp_event(void **state)
 	}
 }
 
+/*
+ * The watchdog's look: answers short of a batch asked for are owed no
+ * event; once the batch is in, or with the plain check, they are; so is
+ * a rsp_prod the back end moved outside what it could have answered.
+ */
+static void test_front_rsp_event_owed(void **state)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(wrap_starts); i++) {
+		u32 start = wrap_starts[i];
+		struct pair *p = pair_new(0, start);
+
+		put_reqs(p, 20, 0);
+		xsplit_front_push_reqs(&p->f.r);
+		assert_false(xsplit_front_rsp_event_owed(&p->f.r));
+		assert_int_equal(xsplit_front_final_check_batch(&p->f.r, 8), 0);
+		serve_reqs(p, 7, 0);
+		xsplit_back_publish_rsps(&p->b.r);
+		assert_false(xsplit_front_rsp_event_owed(&p->f.r));
+		serve_reqs(p, 1, 7);
+		xsplit_back_publish_rsps(&p->b.r);
+		assert_true(xsplit_front_rsp_event_owed(&p->f.r));
+		take_rsps(p, 8, 0);
+		assert_false(xsplit_front_rsp_event_owed(&p->f.r));
+		/* the plain check: any answer is owed its event */
+		assert_int_equal(xsplit_front_final_check(&p->f.r), 0);
+		serve_reqs(p, 1, 8);
+		xsplit_back_publish_rsps(&p->b.r);
+		assert_true(xsplit_front_rsp_event_owed(&p->f.r));
+		take_rsps(p, 1, 8);
+		/* consumed past the index asked for, not asked again */
+		assert_int_equal(xsplit_front_final_check_batch(&p->f.r, 2), 0);
+		serve_reqs(p, 4, 9);
+		xsplit_back_publish_rsps(&p->b.r);
+		take_rsps(p, 3, 9);
+		assert_true(xsplit_front_rsp_event_owed(&p->f.r));
+		take_rsps(p, 1, 12);
+		/* a batch asked for, rsp_prod moved back or far ahead */
+		assert_int_equal(xsplit_front_final_check_batch(&p->f.r, 8), 0);
+		sring(p)->rsp_prod = p->f.r.rsp_cons - 1;
+		assert_true(xsplit_front_rsp_event_owed(&p->f.r));
+		sring(p)->rsp_prod = p->f.r.rsp_cons + 1000;
+		assert_true(xsplit_front_rsp_event_owed(&p->f.r));
+		pair_free(p);
+	}
+}
+
 /* ---- final check ---- */
 
 static void test_final_check_with_work(void **state)
@@ -972,6 +1020,7 @@ int main(void)
 		cmocka_unit_test(test_back_push_notify),
 		cmocka_unit_test(test_batched_event),
 		cmocka_unit_test(test_front_batched_rsp_event),
+		cmocka_unit_test(test_front_rsp_event_owed),
 		cmocka_unit_test(test_final_check_with_work),
 		cmocka_unit_test(test_final_check_across_wrap),
 		cmocka_unit_test(test_back_overflow),

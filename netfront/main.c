@@ -15,6 +15,7 @@
 unsigned int xsplit_nf_max_queues = XSPLIT_NF_MAX_QUEUES;
 bool xsplit_nf_separate_tx_rx_irq = true;
 bool xsplit_nf_trusted = true;
+unsigned int xsplit_nf_tx_rsp_batch = 1;
 
 /* Read at each negotiation: a reconnect or restore picks up a change. */
 XSPLIT_PARAM_UINT(max_queues, xsplit_nf_max_queues,
@@ -27,6 +28,11 @@ XSPLIT_PARAM_BOOL(separate_tx_rx_irq, xsplit_nf_separate_tx_rx_irq,
 /* Read at each connect, as the device's XenStore "trusted" key is. */
 XSPLIT_PARAM_BOOL(trusted, xsplit_nf_trusted, XSPLIT_PARAM_RUNTIME,
 		  "Trust backends with our own pages; N copies every packet and zeroes receive buffers (default Y)");
+
+/* Read at each tx drain: a change applies at once.  See queue.c. */
+XSPLIT_PARAM_UINT(tx_rsp_batch, xsplit_nf_tx_rsp_batch,
+		  1, XSPLIT_NF_MAX_TX_RSP_BATCH, XSPLIT_PARAM_RUNTIME,
+		  "Most tx completions one event from the backend covers, 1-64, never more than half of the slots in flight (default 1: an event per completion)");
 
 static int __init xsplit_nf_init(void)
 {

@@ -34,6 +34,8 @@
 #define XSPLIT_NF_TX_MAX_SLOTS XSPLIT_NETIF_NR_SLOTS_MIN
 /* Room kept on the tx ring for one more packet: data slots plus one GSO. */
 #define XSPLIT_NF_TX_STOP_THRESH (XSPLIT_NF_TX_MAX_SLOTS + 1)
+/* Most tx answers one event may wait for (tx_rsp_batch): a quarter ring. */
+#define XSPLIT_NF_MAX_TX_RSP_BATCH 64U
 /* Data slots of one rx packet: each becomes one skb fragment. */
 #define XSPLIT_NF_RX_MAX_DATA MAX_SKB_FRAGS
 /* What an skb built around an rx page keeps after the data (XDP). */
@@ -204,6 +206,7 @@ static inline void xsplit_nf_count(struct xsplit_nf_queue *q, u64 *ctr,
 extern unsigned int xsplit_nf_max_queues;
 extern bool xsplit_nf_separate_tx_rx_irq;
 extern bool xsplit_nf_trusted;
+extern unsigned int xsplit_nf_tx_rsp_batch;
 
 /* xenbus.c */
 int xsplit_nf_xenbus_register(void);

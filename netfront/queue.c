@@ -20,14 +20,35 @@
 #include "netfront/netfront.h"
 #include "grant/xsplit_grant.h"
 
+/*
+ * tx_rsp_batch: the tx event is asked for only once up to that many more
+ * slots are answered, never more than half of those published and not
+ * answered (xsplit_front_final_check_batch()).  Rx is never batched: its
+ * answers come as packets arrive, which nothing in flight bounds.  What
+ * waits longer for its answer:
+ * - a copied packet's fresh pages; its skb was consumed at xmit;
+ * - with a trusted backend, an skb whose fragments are granted in place:
+ *   its socket's send buffer and TCP small queues budget come back at the
+ *   answer, so a flow held by them waits on at most half its slots.  No
+ *   BQL here: no byte count waits on completions;
+ * - a stopped queue: xmit stops it once a packet may not fit (tx_room()),
+ *   with all but XSPLIT_NF_TX_STOP_THRESH slots, or ids, in flight, all
+ *   published (XDP pushes its frames before NAPI ends).  The backend
+ *   answers those, the event asked for is among them, and each drain
+ *   frees what came, wakes the queue once a packet fits, else asks again
+ *   while anything is in flight: no deadlock at any batch.
+ * The watchdog knows answers short of a batch are owed no event
+ * (xsplit_front_rsp_event_owed()).
+ */
+
 /* Pending tx responses (after asking to be notified), or < 0. */
-static int tx_final_check(struct xsplit_nf_queue *q)
+static int tx_final_check(struct xsplit_nf_queue *q, u32 batch)
 {
 	unsigned long flags;
 	int ret;
 
 	spin_lock_irqsave(&q->tx_lock, flags);
-	ret = xsplit_front_final_check(&q->tx.r);
+	ret = xsplit_front_final_check_batch(&q->tx.r, batch);
 	spin_unlock_irqrestore(&q->tx_lock, flags);
 	return ret;
 }
@@ -37,7 +58,8 @@ static int queue_final_check(struct xsplit_nf_queue *q)
 {
 	int tx, rx;
 
-	tx = q->split ? 0 : tx_final_check(q);
+	tx = q->split ? 0 :
+	     tx_final_check(q, READ_ONCE(xsplit_nf_tx_rsp_batch));
 	rx = xsplit_front_final_check(&q->rx.r);
 	if (tx < 0 || rx < 0)
 		return XSPLIT_RING_CORRUPT;
@@ -103,12 +125,13 @@ static enum xsplit_evtchn_ret queue_event(struct xsplit_evtchn *ch,
  */
 static bool tx_reap(struct xsplit_nf_queue *q)
 {
+	u32 batch = READ_ONCE(xsplit_nf_tx_rsp_batch);
 	bool work = false;
 	int more;
 
 	while (!READ_ONCE(q->broken)) {
 		work |= xsplit_nf_tx_complete(q);
-		more = tx_final_check(q);
+		more = tx_final_check(q, batch);
 		if (more < 0)
 			xsplit_nf_queue_broken(q, "corrupt ring index");
 		else if (!more)
@@ -130,14 +153,16 @@ static enum xsplit_evtchn_ret tx_event(struct xsplit_evtchn *ch, void *data)
 }
 
 /*
- * Has @r had responses waiting, none consumed, since the last look?
- * Then no event is coming for them: the backend notifies only when we
- * ask again, and we ask only after consuming.
+ * Has @r had responses waiting that an event was owed for, none consumed,
+ * since the last look?  Then no event is coming for them: the backend
+ * notifies only when we ask again, and we ask only after consuming.
+ * Answers short of a tx batch asked for are not stalled: the rest of the
+ * batch, in flight, brings the event.
  */
 static bool ring_stalled(const struct xsplit_front_ring *r, u32 *seen)
 {
 	u32 cons = READ_ONCE(r->rsp_cons);
-	bool stalled = cons == *seen && xsplit_front_rsps_waiting(r);
+	bool stalled = cons == *seen && xsplit_front_rsp_event_owed(r);
 
 	*seen = cons;
 	return stalled;

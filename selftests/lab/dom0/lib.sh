@@ -69,5 +69,7 @@ kv() { echo "LAB-KV $LAB_TEST $1=$2" | tee -a "$LAB_OUT/figures"; }
 . "$LAB/dom0/lib/guests.sh"
 # shellcheck source=lib/block.sh
 . "$LAB/dom0/lib/block.sh"
+# shellcheck source=lib/bench.sh
+. "$LAB/dom0/lib/bench.sh"
 # shellcheck source=lib/leaks.sh
 . "$LAB/dom0/lib/leaks.sh"

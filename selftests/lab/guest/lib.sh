@@ -84,16 +84,20 @@ fio_fig() {
 	}' /tmp/fio.$$
 }
 
-# iperf_fig NAME IPERF3-ARGS...: run an iperf3 client, print the receiver's
-# rate; fails if nothing was transferred.
+# iperf_fig NAME IPERF3-ARGS...: run an iperf3 client, print what the
+# receiver got (MiB: iperf3's MBytes) and its rate; fails if nothing was
+# transferred.  mbit_s stays last: some jobs take what follows it.
 iperf_fig() {
 	fig_name=$1
 	shift
 	iperf3 -f m "$@" >/tmp/iperf.$$ 2>&1 || { cat /tmp/iperf.$$; return 1; }
 	awk -v n="$fig_name" '/receiver/ {
-		for (i = 1; i < NF; i++) if ($(i + 1) == "Mbits/sec") r = $i
+		for (i = 1; i < NF; i++) {
+			if ($(i + 1) == "Mbits/sec") r = $i
+			if ($(i + 1) == "MBytes") m = $i
+		}
 	} END {
-		printf "LAB-FIG %s mbit_s=%s\n", n, r
+		printf "LAB-FIG %s mib=%s mbit_s=%s\n", n, m, r
 		exit !(r > 0)
 	}' /tmp/iperf.$$
 }
@@ -359,21 +363,28 @@ prof_report() {
 	rm -f /tmp/prof.$$
 }
 
-# bench_fio NAME FIO-ARGS...: fio_fig between two cost snapshots, then
-# "BENCH-COST NAME <figures> <cost deltas>".  The BENCH-MARK lines around
-# it let dom0 take its own snapshots while a guest runs it (bench_watch).
-# With BENCH_PROFILE=1, the kernel's profile of the job comes after
+# bench_cost NAME FIG-CMD...: FIG-CMD (fio_fig, iperf_fig and their
+# arguments) between two cost snapshots, then "BENCH-COST NAME <figures>
+# <cost deltas>".  The BENCH-MARK lines around it let dom0 take its own
+# snapshots while a guest runs it (dom0/lib/bench.sh bench_watch).  With
+# BENCH_PROFILE=1, the kernel's profile of the job comes after
 # (prof_report), outside both snapshots.
-bench_fio() {
+bench_cost() {
 	bench_name=$1
+	shift
 	echo "BENCH-MARK start $bench_name"
 	sleep 1
 	prof_reset
 	bench_a=$(cost_snap)
-	fio_fig "$@" >/tmp/bench.$$ || { cat /tmp/bench.$$; return 1; }
+	"$@" >/tmp/bench.$$ || { cat /tmp/bench.$$; return 1; }
 	bench_b=$(cost_snap)
 	echo "BENCH-MARK end $bench_name"
 	echo "BENCH-COST $bench_name $(sed 's/^LAB-FIG [^ ]* //' /tmp/bench.$$)" \
 		"$(cost_diff "$bench_a" "$bench_b")"
 	prof_report "$bench_name" "${PROF_TOP:-25}"
 }
+
+# bench_fio NAME FIO-ARGS...: fio_fig NAME FIO-ARGS... under bench_cost.
+bench_fio() { bench_cost "$1" fio_fig "$@"; }
+# bench_iperf NAME IPERF3-ARGS...: iperf_fig NAME ... under bench_cost.
+bench_iperf() { bench_cost "$1" iperf_fig "$@"; }

@@ -52,14 +52,7 @@ JOBS=${LAB_X_BENCH_JOBS:-4k-randread 4k-randwrite 1M-seqread 1M-seqwrite}
 MEM_MB=512		# the memory-backed disk: dom0 has 2 GiB
 RAW=$LAB_OUT/bench.raw	# one BENCH-COST line per job, tagged
 
-for p in $PAIRS; do
-	q=${p%%:*}
-	for side in ${q%/*} ${q#*/}; do
-		[ "$side" = intree ] || [ "$side" = xsplit ] ||
-			fail "pair $p: each side is intree or xsplit"
-	done
-	case $p in xsplit/* | */xsplit) require_mode blk ;; esac
-done
+check_pairs "$PAIRS" blk
 cost_setup || fail "dom0's kernel has no kprobe events"
 
 # The jobs, the same in dom0 and in every guest.
@@ -80,58 +73,12 @@ JOB
 # shellcheck source=/dev/null
 . "$LAB_OUT/bench-jobs.sh"
 
-# bench_watch NAME FILE: in the background, append dom0's cost_snap to
-# FILE at each BENCH-MARK line of guest NAME's console.  Sets WATCH.
-bench_watch() {
-	local log=$CONSOLE_DIR/guest-$1.log
-	: >"$2"
-	# no filter between tail and the loop: it would buffer the lines
-	(tail -s 0.1 -n +1 -F "$log" 2>/dev/null |
-		while read -r line; do
-			line=${line%$'\r'}
-			case $line in
-			*BENCH-MARK*) echo "${line#*BENCH-MARK } $(cost_snap)" >>"$2" ;;
-			esac
-		done) &
-	WATCH=$!
-}
-
-# watch_stop: end bench_watch's pipeline, every process of it.
-watch_stop() {
-	pkill -P "$WATCH" 2>/dev/null
-	kill "$WATCH" 2>/dev/null
-	wait "$WATCH" 2>/dev/null
-}
-
-# dom0_costs FILE JOB: dom0's deltas for JOB from bench_watch's FILE,
-# each key prefixed d_.
-dom0_costs() {
-	local a b
-	a=$(awk -v j="$2" '$1 == "start" && $2 == j { $1 = $2 = ""; print }' "$1" | tail -n 1)
-	b=$(awk -v j="$2" '$1 == "end" && $2 == j { $1 = $2 = ""; print }' "$1" | tail -n 1)
-	[ -n "$a" ] && [ -n "$b" ] || return 1
-	cost_diff "$a" "$b" | sed 's/\([^ =]*\)=/d_\1=/g'
-}
-
 # raw REP WHAT DEV: the jobs in dom0 on DEV.
 raw() {
 	step "rep $1: $2 in dom0"
 	bench_jobs "$3" | tee "$LAB_OUT/$2-$1.log" | grep '^BENCH-COST' |
 		sed "s|^BENCH-COST |BENCH rep=$1 what=$2 job=|" >>"$RAW"
 	[ "${PIPESTATUS[0]}" = 0 ] || fail "fio on $3 in dom0"
-}
-
-# split_variant SETTINGS: the backend's settings (for set_params) in BE_SET,
-# the frontends' (module names with "front") as kernel words in FE_WORDS.
-split_variant() {
-	local kv
-	BE_SET='' FE_WORDS=''
-	for kv in ${1//,/ }; do
-		case ${kv%%.*} in
-		*front*) FE_WORDS="$FE_WORDS${FE_WORDS:+ }$kv" ;;
-		*) BE_SET="$BE_SET${BE_SET:+,}$kv" ;;
-		esac
-	done
 }
 
 # guest REP PAIR N: guest N of the rep, with PAIR's frontend and backend
@@ -162,11 +109,7 @@ guest() {
 	watch_stop
 	tr -d '\r' <"$LAB_OUT/$name.log" | sed -n "s|^BENCH-PROF |rep=$1 what=${2//,/+} |p" \
 		>>"$LAB_OUT/profile.txt"
-	tr -d '\r' <"$LAB_OUT/$name.log" | grep '^BENCH-COST' |
-		while read -r _ job rest; do
-			echo "BENCH rep=$1 what=${2//,/+} job=$job $rest" \
-				"$(dom0_costs "$marks" "$job" || echo d_missing=1)"
-		done >>"$RAW"
+	bench_raw "$1" "${2//,/+}" "$LAB_OUT/$name.log" "$marks" >>"$RAW"
 	# a broken watcher shows at the first guest, not after the whole run
 	grep -q 'd_missing=1' "$RAW" && fail "dom0 missed $name's BENCH-MARK lines"
 	[ -z "$undo" ] || set_params "$undo" >/dev/null || exit 1
@@ -184,22 +127,8 @@ bench_profile() {
 		sort -k1,1 -k2,2 -k3,3rn | awk '{ n[$1 " " $2]++ } n[$1 " " $2] <= 12'
 }
 
-# The CSV's columns: the tags, the figures, the guest's costs, dom0's.
-CSV_KEYS="iops mib_s kib busy irq gnttab_map_refs gnttab_unmap_refs \
-gnttab_batch_copy notify_remote_via_irq d_busy d_irq d_gnttab_map_refs \
-d_gnttab_unmap_refs d_gnttab_batch_copy d_notify_remote_via_irq"
-
-# bench_csv RAW: every repetition, one row each.
-bench_csv() {
-	awk -v keys="$CSV_KEYS" '
-	BEGIN { n = split(keys, k, " "); printf "rep,what,job"
-		for (i = 1; i <= n; i++) printf ",%s", k[i]; print "" }
-	$1 == "BENCH" { delete v
-		for (i = 2; i <= NF; i++) { e = index($i, "="); v[substr($i, 1, e - 1)] = substr($i, e + 1) }
-		printf "%s,%s,%s", v["rep"], v["what"], v["job"]
-		for (i = 1; i <= n; i++) printf ",%s", v[k[i]]
-		print "" }' "$1"
-}
+# The CSV's columns after the tags: the figures, the guest's costs, dom0's.
+CSV_KEYS="iops mib_s kib $BENCH_COST_KEYS"
 
 # bench_table RAW: per job and what, the medians over the repetitions of
 # the figure (IOPS at 4k, MiB/s at 1M) and of its costs, and the ratios
@@ -208,18 +137,8 @@ bench_csv() {
 # MiB: grant hypercalls (map + unmap + copy batches, guest + dom0).  In
 # dom0's raw rows, dom0 is the domain doing the I/O.
 bench_table() {
-	awk '
-	function med(list,   a, n, i, j, t) {
-		n = split(list, a, " ")
-		for (i = 2; i <= n; i++)
-			for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) {
-				t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
-		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-	}
-	function add(key, val) { m[key] = m[key] (m[key] == "" ? "" : " ") val }
-	function ratio(a, b) { return (b > 0) ? sprintf("%.2f", a / b) : "-" }
-	$1 == "BENCH" { delete v
-		for (i = 2; i <= NF; i++) { e = index($i, "="); v[substr($i, 1, e - 1)] = substr($i, e + 1) }
+	awk "$BENCH_AWK"'
+	$1 == "BENCH" { bench_kv()
 		w = v["what"]; j = v["job"]; id = j SUBSEP w
 		if (!(id in seen)) { seen[id] = 1; order[++nr] = id }
 		bs = (j ~ /^4k/) ? 4 : 1024
@@ -271,7 +190,7 @@ for rep in $(seq "$REPS"); do
 done
 grep -c . "$RAW" | sed 's/^/measurements: /'
 bench_table "$RAW" >"$LAB_OUT/table.txt"
-bench_csv "$RAW" >"$LAB_OUT/bench.csv"
+bench_csv "$RAW" "$CSV_KEYS" >"$LAB_OUT/bench.csv"
 cat "$LAB_OUT/table.txt"
 if [ "$PROFILE" = 1 ]; then
 	bench_profile "$LAB_OUT/profile.txt" >"$LAB_OUT/profile-top.txt"

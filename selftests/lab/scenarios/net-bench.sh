@@ -1,40 +1,101 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Network benchmark (figures, never asserted), the kernel's pair and
-# xsplit's pair in one run so that they compare as ratios: iperf3 TCP
-# guest->dom0 and dom0->guest from a 1-vCPU guest (one queue), the same
-# with two streams from it and from a 2-vCPU guest (two queues: 1 vs 2
-# queues), and guest->guest both ways between the two on the Linux bridge.
-# Each guest prints how many queues its frontend got (real tx queues).
-# The table at the end gives every figure and xsplit / in-tree; then the
-# vifs' per-queue counters.  A benchmark: run it on a quiet host (builds or
-# fuzzers on the host during a run skew one pair against the other).
-# LAB_X_TX_ZEROCOPY=1 adds a third pair, xsplitzc: xsplit's pair with
-# xsplit_netback grant-mapping guest transmit (tx_zerocopy=1) where the
-# xsplit pair copies (tx_zerocopy=0), its own column and zc / copy ratio
-# in the table, and its vifs' tx_zerocopy_* counters.  LAB_X_NB_MIXED=1
-# adds the mixed pairs, to tell the frontend's share from the backend's:
-# xfe (xsplit's frontend, the kernel's backend) and xbe (the reverse).
-# lab: timeout=2200
+# `make bench` (issue #15), the network half: figures, never asserted.  One
+# run measures, interleaved, REPS times each, every fe/be PAIR (pair A rep
+# 1, pair B rep 1, ..., pair A rep 2, ...): iperf3 TCP guest->dom0 and
+# dom0->guest from a 1-vCPU guest (one queue), the same with two streams
+# from it and from a 2-vCPU guest (two queues: 1 vs 2 queues), and
+# guest->guest both ways between the two on the Linux bridge.  Each guest
+# prints how many queues its frontend got (real tx queues).  Beside each
+# figure, what it cost per MiB moved, counted as bench does (guest/lib.sh
+# cost_*, dom0/lib/bench.sh): events sent and taken, grant hypercalls, CPU
+# time, in the guest running the iperf3 client and in dom0 (for
+# guest->guest, the serving guest's own costs are not counted).
+# net-bench.csv has every repetition; table.txt the median, min-max, and
+# the ratios of medians to the in-tree pair (/intree) and, for a pair with
+# settings, to the same pair without (/base); scripts/bench-plot.sh plots
+# it.  A benchmark: run it on a quiet host (builds or fuzzers on the host
+# during a run skew one pair against the other).
+#   LAB_X_NB_PAIRS  fe/be pairs, each with optional settings as bench's
+#                   LAB_X_BENCH_PAIRS: fe/be:module.param=value,... (a
+#                   backend's writable module parameters, set in dom0 for
+#                   that pair only; a frontend's, *front*.param, go on the
+#                   guests' kernel command line).  Default: intree/intree
+#                   xsplit/xsplit.  An xsplit backend copies guest
+#                   transmit (tx_zerocopy=0) unless the pair's settings say
+#                   otherwise.
+#   LAB_X_NB_REPS   repetitions (default 3)
+#   LAB_X_TX_ZEROCOPY=1  adds xsplit/xsplit:xsplit_netback.tx_zerocopy=1
+#                   (grant-mapped guest transmit) and its vifs'
+#                   tx_zerocopy_* counters
+#   LAB_X_NB_MIXED=1  adds the mixed pairs, to tell the frontend's share
+#                   from the backend's: xsplit/intree and intree/xsplit
+# Time: ~200 s a pair and repetition under TCG (two guest boots of ~40 s
+# and ~17 s of xl create each, eight iperf3 runs of T=5 s and ~3 s around
+# each); the timeout covers five pairs (both options) at 3 repetitions
+# with half as much again.
+# lab: timeout=4500
 # shellcheck source=../dom0/lib.sh
 . "$LAB/dom0/lib.sh"
 
-LAB_FE=xsplit
-LAB_BE=xsplit
-require_mode net
+PAIRS=${LAB_X_NB_PAIRS:-intree/intree xsplit/xsplit}
+[ "${LAB_X_TX_ZEROCOPY:-0}" = 1 ] &&
+	PAIRS="$PAIRS xsplit/xsplit:xsplit_netback.tx_zerocopy=1"
+[ "${LAB_X_NB_MIXED:-0}" = 1 ] && PAIRS="$PAIRS xsplit/intree intree/xsplit"
+REPS=${LAB_X_NB_REPS:-3}
+T=5			# seconds per iperf3 run
+GUEST_WAIT_S=400	# a guest's whole job, boot included
+RAW=$LAB_OUT/net-bench.raw	# one BENCH line per iperf3 run, tagged
+WATCHES=''		# bench_watch pipelines running
+
+check_pairs "$PAIRS" net
+cost_setup || fail "dom0's kernel has no kprobe events"
 linux_bridge
 iperf3 -s -D -I "$LAB_OUT/iperf3.pid" --logfile "$LAB_OUT/iperf3-server.log" ||
 	fail "iperf3 server"
-trap 'kill "$(cat "$LAB_OUT/iperf3.pid")"' EXIT
-T=5	# seconds per iperf3 run
+stop_all() {
+	local w
+	for w in $WATCHES; do watch_stop "$w"; done
+	kill "$(cat "$LAB_OUT/iperf3.pid")"
+}
+trap stop_all EXIT
 
-# queue_fig NAME: the frontend's real tx queue count, as a figure.
-cat >"$LAB_OUT/queues.sh" <<'JOB'
+# The guests' jobs.  queue_fig NAME: the frontend's real tx queue count.
+cat >"$LAB_OUT/nb-head.sh" <<'JOB'
 queue_fig() {
 	echo "LAB-FIG $1 queues=$(ls -d /sys/class/net/eth0/queues/tx-* | wc -l)"
 }
+cost_setup || { echo "no kprobe events"; exit 1; }
 JOB
+# Guest A, 1 vCPU: against dom0, then serves guest B.
+{
+	cat "$LAB_OUT/nb-head.sh"
+	cat <<JOB
+net_up eth0 10.0.0.2/24 || exit 1
+queue_fig 1q
+bench_iperf guest-to-dom0 -c 10.0.0.1 -t $T || exit 1
+bench_iperf dom0-to-guest -c 10.0.0.1 -t $T -R || exit 1
+bench_iperf 1q-guest-to-dom0-P2 -c 10.0.0.1 -t $T -P 2 || exit 1
+bench_iperf 1q-dom0-to-guest-P2 -c 10.0.0.1 -t $T -P 2 -R || exit 1
+iperf3 -s -D || exit 1
+echo LAB-NB-SERVE
+sleep 100000
+JOB
+} >"$LAB_OUT/job-nb-1q.sh"
+# Guest B, 2 vCPUs: against guest A, then dom0 with two queues.
+{
+	cat "$LAB_OUT/nb-head.sh"
+	cat <<JOB
+net_up eth0 10.0.0.3/24 || exit 1
+queue_fig 2q
+wait_ping 10.0.0.2 120 || exit 1
+bench_iperf guest-to-guest -c 10.0.0.2 -t $T || exit 1
+bench_iperf guest-to-guest-R -c 10.0.0.2 -t $T -R || exit 1
+bench_iperf 2q-guest-to-dom0-P2 -c 10.0.0.1 -t $T -P 2 || exit 1
+bench_iperf 2q-dom0-to-guest-P2 -c 10.0.0.1 -t $T -P 2 -R || exit 1
+JOB
+} >"$LAB_OUT/job-nb-2q.sh"
 
 # zc_counters: what proves the mapped path ran, while the vifs exist.
 zc_counters() {
@@ -47,116 +108,144 @@ zc_counters() {
 	grep . /sys/kernel/debug/xsplit_core/grants_* 2>/dev/null
 }
 
-# bench PAIR: the two guests with PAIR's frontends and backends.
-bench() {
-	local p=$1 a=nb-$1-1q b=nb-$1-2q rc=0
-	case $p in
-	xsplitzc) LAB_FE=xsplit LAB_BE=xsplit ;;
-	xfe) LAB_FE=xsplit LAB_BE=intree ;;
-	xbe) LAB_FE=intree LAB_BE=xsplit ;;
-	*) LAB_FE=$p LAB_BE=$p ;;
-	esac
+# pair_backends PAIR: dom0's backends for PAIR (fe/be[:settings]), its
+# settings made (the undo in UNDO), its frontends' words in FE_WORDS.
+pair_backends() {
+	local pair=${1%%:*}
+	if [ "$pair" = "$1" ]; then split_variant ''; else split_variant "${1#*:}"; fi
+	LAB_FE=${pair%/*} LAB_BE=${pair#*/}
+	export LAB_FE LAB_BE
 	use_backends
-	case $p in
-	xsplit | xbe) tx_zerocopy 0 ;;
-	xsplitzc) tx_zerocopy 1 ;;
-	esac
-	{
-		cat "$LAB_OUT/queues.sh"
-		cat <<JOB
-net_up eth0 10.0.0.2/24 || exit 1
-queue_fig $p-1q
-iperf_fig $p-guest-to-dom0 -c 10.0.0.1 -t $T || exit 1
-iperf_fig $p-dom0-to-guest -c 10.0.0.1 -t $T -R || exit 1
-iperf_fig $p-1q-guest-to-dom0-P2 -c 10.0.0.1 -t $T -P 2 || exit 1
-iperf_fig $p-1q-dom0-to-guest-P2 -c 10.0.0.1 -t $T -P 2 -R || exit 1
-iperf3 -s -D || exit 1
-echo LAB-NB-SERVE
-sleep 100000
-JOB
-	} >"$LAB_OUT/job-$a.sh"
-	{
-		cat "$LAB_OUT/queues.sh"
-		cat <<JOB
-net_up eth0 10.0.0.3/24 || exit 1
-queue_fig $p-2q
-wait_ping 10.0.0.2 120 || exit 1
-iperf_fig $p-guest-to-guest -c 10.0.0.2 -t $T || exit 1
-iperf_fig $p-guest-to-guest-R -c 10.0.0.2 -t $T -R || exit 1
-iperf_fig $p-2q-guest-to-dom0-P2 -c 10.0.0.1 -t $T -P 2 || exit 1
-iperf_fig $p-2q-dom0-to-guest-P2 -c 10.0.0.1 -t $T -P 2 -R || exit 1
-JOB
-	} >"$LAB_OUT/job-$b.sh"
-	GUEST_MEMORY=384 guest_start "$a" "$LAB_OUT/job-$a.sh" "vif = ['bridge=xenbr0']"
-	console_mark "$a" LAB-NB-SERVE 400
-	GUEST_MEMORY=384 GUEST_VCPUS=2 guest_start "$b" "$LAB_OUT/job-$b.sh" \
-		"vif = ['bridge=xenbr0']"
-	guest_wait "$b" 400 || rc=$?
-	# Where the packets went: per-queue counters of both vifs.
-	for n in "$a" "$b"; do
-		echo "--- ethtool -S of $n's vif ($p backend) ---"
-		ethtool -S "vif$(xl domid "$n").0" 2>&1 | grep -E 'q[0-9]+_|queue_[0-9]+_|dropped|stall'
-	done >>"$LAB_OUT/vif-stats.txt"
-	[ "$p" = xsplitzc ] && zc_counters
-	timeout 30 xl destroy "$a"
-	guest_collect "$a"
-	for n in "$a" "$b"; do
-		sed -n '/LAB-GUEST-UP/,$p' "$LAB_OUT/$n/console.log"
-	done | tee -a "$LAB_OUT/figs"
-	[ "$rc" = 0 ] || fail "iperf3 through the $p pair"
+	# the copying path unless the settings say otherwise
+	[ "$LAB_BE" = intree ] || tx_zerocopy 0
+	UNDO=''
+	[ -z "$BE_SET" ] || UNDO=$(set_params "$BE_SET") || exit 1
 }
 
-pairs="intree xsplit"
-[ "${LAB_X_TX_ZEROCOPY:-0}" = 1 ] && pairs="$pairs xsplitzc"
-[ "${LAB_X_NB_MIXED:-0}" = 1 ] && pairs="$pairs xfe xbe"
-for pair in $pairs; do
-	bench "$pair"
+# pair_guests REP NAME-A NAME-B: guests A and B of the rep, dom0 taking
+# its cost snapshots at their BENCH-MARK lines (NAME.marks); A destroyed
+# once B is done.
+pair_guests() {
+	local a=$2 b=$3 rc=0 wa wb n
+	bench_watch "$a" "$LAB_OUT/$a.marks"
+	wa=$WATCH
+	bench_watch "$b" "$LAB_OUT/$b.marks"
+	wb=$WATCH
+	WATCHES="$wa $wb"
+	GUEST_CMDLINE=$FE_WORDS GUEST_MEMORY=384 guest_start "$a" \
+		"$LAB_OUT/job-nb-1q.sh" "vif = ['bridge=xenbr0']"
+	console_mark "$a" LAB-NB-SERVE "$GUEST_WAIT_S"
+	GUEST_CMDLINE=$FE_WORDS GUEST_MEMORY=384 GUEST_VCPUS=2 guest_start "$b" \
+		"$LAB_OUT/job-nb-2q.sh" "vif = ['bridge=xenbr0']"
+	guest_wait "$b" "$GUEST_WAIT_S" || rc=$?
+	# Where the packets went: per-queue counters of both vifs.
+	for n in "$a" "$b"; do
+		echo "--- rep $1: ethtool -S of $n's vif ($PAIR) ---"
+		ethtool -S "vif$(xl domid "$n" 2>/dev/null).0" 2>&1 |
+			grep -E 'q[0-9]+_|queue_[0-9]+_|dropped|stall'
+	done >>"$LAB_OUT/vif-stats.txt"
+	case $PAIR in *tx_zerocopy=1*) zc_counters ;; esac
+	timeout 30 xl destroy "$a"
+	guest_collect "$a"
+	watch_stop "$wa"
+	watch_stop "$wb"
+	WATCHES=''
+	[ "$rc" = 0 ] || fail "iperf3 through $PAIR"
+}
+
+# pair_run REP PAIR N: pair number N's two guests in repetition REP.
+pair_run() {
+	local what=${2//,/+} a=nb$3-$1-1q b=nb$3-$1-2q n
+	PAIR=$2
+	pair_backends "$2"
+	step "rep $1: $2 (guests $a, $b)"
+	pair_guests "$1" "$a" "$b"
+	for n in "$a" "$b"; do
+		bench_raw "$1" "$what" "$LAB_OUT/$n/console.log" "$LAB_OUT/$n.marks" >>"$RAW"
+		tr -d '\r' <"$LAB_OUT/$n/console.log" |
+			sed -n "s|^LAB-FIG \\([12]q\\) queues=\\([0-9]*\\).*|$what \\1 \\2|p" \
+				>>"$LAB_OUT/queues.txt"
+	done
+	# a broken watcher shows at the first pair, not after the whole run
+	grep -q 'd_missing=1' "$RAW" && fail "dom0 missed the BENCH-MARK lines of $a or $b"
+	[ -z "$UNDO" ] || set_params "$UNDO" >/dev/null || exit 1
+}
+
+# nb_table RAW: per figure and pair, the median Mbit/s of the
+# repetitions, their min-max, the ratios of medians to the in-tree pair
+# and (a pair with settings) to the same pair without them; the medians
+# of the costs per MiB moved: events sent and taken (guest + dom0), grant
+# hypercalls (map + unmap + copy batches, guest + dom0), CPU ms of the
+# guest and of dom0 (USER_HZ ticks of 10 ms).  Then 2 queues / 1 queue.
+nb_table() {
+	awk "$BENCH_AWK"'
+	$1 == "BENCH" { bench_kv()
+		w = v["what"]; j = v["job"]; mib = v["mib"]
+		if (mib <= 0) next
+		if (!(j in jseen)) { jseen[j] = 1; jobs[++nj] = j }
+		if (!(w in wseen)) { wseen[w] = 1; whats[++nw] = w
+			if (length(w) > ww) ww = length(w) }
+		id = j SUBSEP w; has[id] = 1
+		add(id SUBSEP "fig", v["mbit_s"])
+		add(id SUBSEP "sent", (v["notify_remote_via_irq"] + v["d_notify_remote_via_irq"]) / mib)
+		add(id SUBSEP "taken", (v["irq"] + v["d_irq"]) / mib)
+		add(id SUBSEP "ghc", (v["gnttab_map_refs"] + v["gnttab_unmap_refs"] + v["gnttab_batch_copy"] + \
+			v["d_gnttab_map_refs"] + v["d_gnttab_unmap_refs"] + v["d_gnttab_batch_copy"]) / mib)
+		add(id SUBSEP "gcpu", v["busy"] * 10 / mib)
+		add(id SUBSEP "dcpu", v["d_busy"] * 10 / mib)
+	}
+	function fig(j, w) { return med(m[j SUBSEP w SUBSEP "fig"]) }
+	function base(w, j,   b) {
+		b = w; sub(/:.*/, "", b)
+		return (b != w && (j SUBSEP b) in has) ? ratio(fig(j, w), fig(j, b)) : "-"
+	}
+	END {
+		if (ww < 4) ww = 4
+		printf "%-20s %-" ww "s %7s %11s %7s %6s %7s %8s %7s %8s %7s\n", "figure", "pair",
+			"Mbit/s", "min-max", "/intree", "/base", "ev.sent", "ev.taken", "gnt.hc",
+			"guest.ms", "dom0.ms"
+		for (a = 1; a <= nj; a++)
+			for (b = 1; b <= nw; b++) {
+				j = jobs[a]; w = whats[b]; id = j SUBSEP w
+				if (!(id in has)) continue
+				ref = j SUBSEP "intree/intree"
+				printf "%-20s %-" ww "s %7.0f %11s %7s %6s %7.2f %8.2f %7.2f %8.2f %7.2f\n",
+					j, w, fig(j, w), spread(m[id SUBSEP "fig"]),
+					(ref in has) ? ratio(fig(j, w), fig(j, "intree/intree")) : "-",
+					base(w, j), med(m[id SUBSEP "sent"]), med(m[id SUBSEP "taken"]),
+					med(m[id SUBSEP "ghc"]), med(m[id SUBSEP "gcpu"]), med(m[id SUBSEP "dcpu"])
+			}
+		print "medians of each row'"'"'s repetitions (min-max: of Mbit/s); costs per MiB" \
+			" moved: events sent/taken and grant hypercalls (guest + dom0), CPU ms of" \
+			" the client guest and of dom0; /intree: to intree/intree, /base: a pair" \
+			" with settings to the same pair without"
+		for (b = 1; b <= nw; b++)
+			for (a = 1; a <= nj; a++) {
+				j = jobs[a]; w = whats[b]
+				if (j !~ /^1q-.*P2$/) continue
+				t = j; sub(/^1q-/, "2q-", t)
+				if (!((j SUBSEP w) in has) || !((t SUBSEP w) in has)) continue
+				printf "2 queues / 1 queue, %s, %s: %s\n", substr(j, 4), w,
+					ratio(fig(t, w), fig(j, w))
+			}
+	}' "$1"
+}
+
+: >"$RAW"
+: >"$LAB_OUT/queues.txt"
+for rep in $(seq "$REPS"); do
+	n=0
+	for p in $PAIRS; do
+		n=$((n + 1))
+		pair_run "$rep" "$p" "$n"
+	done
 done
-echo "--- network figures (Mbit/s; TCG, one run: compare rows, not runs) ---"
-awk '/^LAB-FIG / {
-	name = $2; sub(/^(intree|xsplit|xsplitzc|xfe|xbe)-/, "", name)
-	pair = $2; sub(/-.*/, "", pair)
-	for (i = 3; i <= NF; i++) {
-		split($i, kv, "=")
-		if (kv[1] == "mbit_s" || kv[1] == "queues") {
-			v[pair, name] = kv[2]
-			has[pair] = 1
-			if (!(name in seen)) { seen[name] = 1; order[++n] = name }
-		}
-	}
-}
-# cell PAIR BASE HEAD: PAIR figure and PAIR / BASE, when PAIR ran.
-function cell(p, base, k,   a, b) {
-	if (!(p in has))
-		return ""
-	a = v[base, k]; b = v[p, k]
-	return sprintf(" %10s %8s", b, (a > 0 && b != "") ? sprintf("%.2f", b / a) : "-")
-}
-function head(p, r) {
-	return (p in has) ? sprintf(" %10s %8s", p, r) : ""
-}
-END {
-	printf "%-26s %10s%s%s%s%s\n", "figure", "intree",
-		head("xsplit", "ratio"), head("xsplitzc", "zc/copy"),
-		head("xfe", "xfe/it"), head("xbe", "xbe/it")
-	for (i = 1; i <= n; i++) {
-		k = order[i]
-		printf "%-26s %10s%s%s%s%s\n", k, v["intree", k],
-			cell("xsplit", "intree", k), cell("xsplitzc", "xsplit", k),
-			cell("xfe", "intree", k), cell("xbe", "intree", k)
-	}
-}' "$LAB_OUT/figs" | tee "$LAB_OUT/table.txt"
-# 2 queues / 1 queue, per pair (columns 2 and 3 of the table).
-awk '$1 ~ /P2$/ { it[$1] = $2; xs[$1] = $3 }
-END {
-	for (d in it) {
-		if (d !~ /^1q-/) continue
-		t = d; sub(/^1q-/, "2q-", t)
-		if (!(t in it) || it[d] <= 0 || xs[d] <= 0)
-			continue
-		printf "2 queues / 1 queue, %s: intree %.2f, xsplit %.2f\n",
-			substr(d, 4), it[t] / it[d], xs[t] / xs[d]
-	}
-}' "$LAB_OUT/table.txt"
+grep -c . "$RAW" | sed 's/^/measurements: /'
+nb_table "$RAW" >"$LAB_OUT/table.txt"
+bench_csv "$RAW" "mbit_s mib $BENCH_COST_KEYS" >"$LAB_OUT/net-bench.csv"
+echo "--- network figures (Mbit/s; TCG, $REPS repetitions: compare rows, not runs) ---"
+cat "$LAB_OUT/table.txt"
+echo "--- tx queues each frontend got (pair, guest, queues: repetitions) ---"
+sort "$LAB_OUT/queues.txt" | uniq -c | awk '{ print $2, $3, $4 ": " $1 }'
 cat "$LAB_OUT/vif-stats.txt"
 check_leaks

@@ -100,7 +100,7 @@ demo:
 	selftests/lab/lab.sh --demo
 
 # make bench: fio (bench) and iperf3 (net-bench) figures of one run, then
-# the plots of the fio half; everything in results/bench-<date>/.
+# their plots; everything in results/bench-<date>/.
 BENCH_STAMP := $(shell date +%Y%m%d-%H%M%S)
 BENCH_RESULTS ?= $(CURDIR)/results/bench-$(BENCH_STAMP)
 bench:

@@ -62,10 +62,19 @@ stop_all() {
 trap stop_all EXIT
 
 # The guests' jobs.  queue_fig NAME: the frontend's real tx queue count.
+# Each frontend setting of the command line is shown as the module took it.
 cat >"$LAB_OUT/nb-head.sh" <<'JOB'
 queue_fig() {
 	echo "LAB-FIG $1 queues=$(ls -d /sys/class/net/eth0/queues/tx-* | wc -l)"
 }
+for w in $(cat /proc/cmdline); do
+	case $w in
+	*front*.*=*)
+		m=${w%%.*} p=${w#*.}
+		echo "LAB-NB-PARAM $m.${p%%=*}=$(cat "/sys/module/$m/parameters/${p%%=*}")"
+		;;
+	esac
+done
 cost_setup || { echo "no kprobe events"; exit 1; }
 JOB
 # Guest A, 1 vCPU: against dom0, then serves guest B.
@@ -165,6 +174,7 @@ pair_run() {
 		tr -d '\r' <"$LAB_OUT/$n/console.log" |
 			sed -n "s|^LAB-FIG \\([12]q\\) queues=\\([0-9]*\\).*|$what \\1 \\2|p" \
 				>>"$LAB_OUT/queues.txt"
+		tr -d '\r' <"$LAB_OUT/$n/console.log" | sed -n "s|^LAB-NB-PARAM |$n: |p"
 	done
 	# a broken watcher shows at the first pair, not after the whole run
 	grep -q 'd_missing=1' "$RAW" && fail "dom0 missed the BENCH-MARK lines of $a or $b"

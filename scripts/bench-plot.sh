@@ -38,6 +38,15 @@ stats() {
 	" "$f"
 }
 
+# bars: gnuplot's settings for every chart here, median bars with
+# min-max error bars.
+bars() {
+	printf '%s\n' 'set style data histogram' \
+		'set style histogram errorbars gap 1 lw 1' \
+		'set style fill solid 0.6 border -1' 'set yrange [0:*]' \
+		'set xtics rotate by -20'
+}
+
 # plot_job CSV JOB COLUMN UNIT TOOL: JOB's figures, as TOOL-<job>.png
 # (TOOL: bench for fio, net-bench for iperf3).
 plot_job() {
@@ -51,11 +60,7 @@ plot_job() {
 		set output "$(dirname "$f")/$tool-$job.png"
 		set title "$prog $job: median of the repetitions, min-max bars"
 		set ylabel "$unit"
-		set style data histogram
-		set style histogram errorbars gap 1 lw 1
-		set style fill solid 0.6 border -1
-		set yrange [0:*]
-		set xtics rotate by -20
+		$(bars)
 		plot "$dat" using 2:3:4:xtic(1) notitle
 	GP
 	rm -f "$dat"
@@ -74,11 +79,7 @@ plot_costs() {
 		set terminal pngcairo noenhanced size 1000,480
 		set output "$out/bench-costs.png"
 		set multiplot layout 1,2
-		set style data histogram
-		set style histogram errorbars gap 1 lw 1
-		set style fill solid 0.6 border -1
-		set yrange [0:*]
-		set xtics rotate by -20
+		$(bars)
 		set title "4k randread: events sent per I/O (guest + dom0)"
 		plot "$ev" using 2:3:4:xtic(1) notitle
 		set title "1M seqread: grant hypercalls per MiB"
@@ -101,11 +102,7 @@ plot_net_costs() {
 		set terminal pngcairo noenhanced size 1000,560
 		set output "$out/net-bench-costs.png"
 		set title "iperf3: events sent per MiB (guest + dom0), median, min-max bars"
-		set style data histogram
-		set style histogram errorbars gap 1 lw 1
-		set style fill solid 0.6 border -1
-		set yrange [0:*]
-		set xtics rotate by -20
+		$(bars)
 		plot "$dat" using 2:3:4:xtic(1) notitle
 	GP
 	rm -f "$dat"

@@ -72,7 +72,7 @@ nbdisk=$(nullb neighbour 256 1) || fail "$nbdisk"
 # hostile_job LIMIT: the guest's job, each scenario bounded by LIMIT s.
 hostile_job() {
 	cat <<-JOB
-		summary() { dmesg | grep -q "done scenario=\$1 "; }
+		summary() { dmesg | grep "done scenario=\$1 " >/dev/null; }
 		run() {
 			sc=\$1
 			shift

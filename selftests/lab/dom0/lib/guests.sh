@@ -138,7 +138,7 @@ svm_early_fault() {
 	wait_for "$SVM_FAULT_WAIT_S" "$1 past its early boot" \
 		early_boot_over "$1" >/dev/null || true
 	! xl domid "$1" >/dev/null 2>&1 &&
-		xl dmesg | grep -q "d${domid}v[0-9]* Triple fault"
+		xl dmesg | grep "d${domid}v[0-9]* Triple fault" >/dev/null
 }
 
 # Debian's pvgrub2 (grub-xen-host): GRUB built to run as a PV guest, with

@@ -6,7 +6,7 @@
 # module's own waits are bounded (30 s each); LIMIT (seconds) bounds the
 # whole run.  The guest's view: the module's summary line, "HOSTILE:"
 # lines for what went wrong here, HOSTILE-END; then dom0 destroys it.
-summary() { dmesg | grep -q 'hostile-vbd: .* done scenario='; }
+summary() { dmesg | grep 'hostile-vbd: .* done scenario=' >/dev/null; }
 insmod "/lab/modules/$MODULE.ko" cycles="$N" || exit 1
 wait_for "$LIMIT" "the module's summary" summary ||
 	echo "HOSTILE: no summary after $LIMIT s"

@@ -181,10 +181,15 @@ dd_counters() {
 	echo "${line:-no xsplit counters}"
 }
 
-# dd_counters_clean LOG: no counter but peaks and totals is nonzero there.
+# dd_counters_clean LOG: no counter there but the tallies (leak_tally) is
+# nonzero.
 dd_counters_clean() {
-	! dd_counters "$1" | tr ' ' '\n' | grep -Ev '_(peak|total)=' |
-		grep -Eq '=-?[1-9]'
+	local kv
+	for kv in $(dd_counters "$1"); do
+		case $kv in *=*) ;; *) continue ;; esac
+		leak_tally "${kv%%=*}" && continue
+		[ "${kv#*=}" = 0 ] || return 1
+	done
 }
 
 # dd_stop NAME: check the driver domain's xsplit counters, destroy it,

@@ -293,40 +293,29 @@ static inline int xsplit_front_rsps_pending(struct xsplit_front_ring *r)
 }
 
 /*
- * Before sleeping: if nothing is pending, ask for a notification on the next
- * response, then look again, since one may have arrived in between.
- * Returns > 0 if there is work, 0 if it is safe to sleep, or -EIO.
- */
-static inline int xsplit_front_final_check(struct xsplit_front_ring *r)
-{
-	int pending = xsplit_front_rsps_pending(r);
-
-	if (pending)
-		return pending;
-	WRITE_ONCE(r->sring->rsp_event, r->rsp_cons + 1);
-	virt_mb(); /* publish rsp_event before re-reading rsp_prod */
-	return xsplit_front_rsps_pending(r);
-}
-
-/*
- * xsplit_front_final_check(), asking for the event only once @batch more
- * responses are in, so that one event (the back end's notify hypercall,
- * our upcall, interrupt and wake-up) covers up to @batch answers.  Only
- * answers certain to come are waited for: requests published and not
- * answered, and no more than half of them, so that the back end still has
- * work while we take the first half and nothing waits on a request that
- * was never sent.  The bound is a count, not a time: a response waits at
+ * Before sleeping: if nothing is pending, ask for a notification once up
+ * to @batch more responses are in, then look again, since some may have
+ * arrived in between.  Returns > 0 if there is work, 0 if it is safe to
+ * sleep, or -EIO.
+ *
+ * A @batch above 1 lets one event (the back end's notify hypercall, our
+ * upcall, interrupt and wake-up) cover several answers.  Only answers
+ * certain to come are waited for: requests published and not answered,
+ * and no more than half of them, so that the back end still has work
+ * while we take the first half and nothing waits on a request that was
+ * never sent.  The bound is a count, not a time: a response waits at
  * most until as many others of those in flight have been answered.
- * @batch 0 or 1 is the plain check.
+ * @batch 0 or 1 asks for the next response.
  */
 static inline int xsplit_front_final_check_batch(struct xsplit_front_ring *r,
 						 u32 batch)
 {
-	u32 due = (r->req_pushed - r->rsp_cons) / 2;
 	int pending = xsplit_front_rsps_pending(r);
+	u32 due;
 
 	if (pending)
 		return pending;
+	due = (r->req_pushed - r->rsp_cons) / 2;
 	if (batch > due)
 		batch = due;
 	if (!batch)
@@ -334,6 +323,12 @@ static inline int xsplit_front_final_check_batch(struct xsplit_front_ring *r,
 	WRITE_ONCE(r->sring->rsp_event, r->rsp_cons + batch);
 	virt_mb(); /* publish rsp_event before re-reading rsp_prod */
 	return xsplit_front_rsps_pending(r);
+}
+
+/* The check for the next response: every response is owed its event. */
+static inline int xsplit_front_final_check(struct xsplit_front_ring *r)
+{
+	return xsplit_front_final_check_batch(r, 1);
 }
 
 /* ---- back end: requests in, responses out ---- */

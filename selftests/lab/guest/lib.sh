@@ -266,20 +266,45 @@ blkpat_guest() {
 # ticks).  The same in dom0 and in a guest (both run Debian's kernel).
 COST_TRACE=/sys/kernel/tracing
 COST_PROBES="gnttab_map_refs gnttab_unmap_refs gnttab_batch_copy notify_remote_via_irq"
+# The grant calls' operation counts (which argument holds it): a histogram
+# keyed by it gives the operations, not only the hypercalls.
+COST_OPS="gnttab_map_refs:4 gnttab_unmap_refs:4 gnttab_batch_copy:2"
+# TLB flushes of other vCPUs a PV kernel asks Xen for, one hypercall each
+# (mmu_pv.c); counted where the kernel has the function.
+COST_TLB=xen_flush_tlb_multi
+
+# cost_ops_arg F: the fetch argument of probe F, if COST_OPS names it.
+cost_ops_arg() {
+	for co in $COST_OPS; do
+		[ "${co%:*}" = "$1" ] && echo " cnt=\$arg${co#*:}:u32"
+	done
+}
 
 # cost_setup: register and enable the probes (once per domain); 1 if the
-# kernel has no kprobe events.
+# kernel has no kprobe events or no histogram triggers.
 cost_setup() {
 	[ -e $COST_TRACE/kprobe_events ] ||
 		mount -t tracefs nodev $COST_TRACE 2>/dev/null || return 1
 	for f in $COST_PROBES; do
 		[ -d "$COST_TRACE/events/xsbench/$f" ] && continue
-		echo "p:xsbench/$f $f" >>$COST_TRACE/kprobe_events || return 1
+		echo "p:xsbench/$f $f$(cost_ops_arg "$f")" \
+			>>$COST_TRACE/kprobe_events || return 1
+		[ -z "$(cost_ops_arg "$f")" ] ||
+			echo 'hist:keys=cnt' >"$COST_TRACE/events/xsbench/$f/trigger" ||
+			return 1
 	done
+	[ -d "$COST_TRACE/events/xsbench/$COST_TLB" ] ||
+		echo "p:xsbench/$COST_TLB $COST_TLB" >>$COST_TRACE/kprobe_events 2>/dev/null
 	echo 1 >$COST_TRACE/events/xsbench/enable
 }
 
-# cost_snap: "busy=N irq=N <probe>=N..." now.  Events of the console,
+# cost_ops F: the operations of probe F's calls so far (count x calls).
+cost_ops() {
+	awk '/^[{] cnt:/ { gsub(/[{}]/, ""); s += $2 * $4 } END { print s + 0 }' \
+		"$COST_TRACE/events/xsbench/$1/hist" 2>/dev/null
+}
+
+# cost_snap: "busy=N irq=N <probe>=N... <op probe>_ops=N..." now.  Events of the console,
 # XenStore and xenstored's user channels are not I/O: left out.
 cost_snap() {
 	printf 'busy=%s irq=%s' \
@@ -287,9 +312,12 @@ cost_snap() {
 		"$(awk '/xen-dyn/ && !/xenbus|hvc_console|xenstore|evtchn:|xen-pirq/ {
 			for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i
 		} END { print s + 0 }' /proc/interrupts)"
-	for f in $COST_PROBES; do
+	for f in $COST_PROBES $COST_TLB; do
 		printf ' %s=%s' "$f" "$(awk -v p="$f" '$1 == p { print $2 }' \
 			$COST_TRACE/kprobe_profile 2>/dev/null)"
+	done
+	for co in $COST_OPS; do
+		printf ' %s_ops=%s' "${co%:*}" "$(cost_ops "${co%:*}")"
 	done
 	echo
 }

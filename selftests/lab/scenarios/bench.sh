@@ -134,8 +134,9 @@ CSV_KEYS="iops mib_s kib $BENCH_COST_KEYS"
 # the figure (IOPS at 4k, MiB/s at 1M) and of its costs, and the ratios
 # to the in-tree pair.  Costs per I/O: events sent and taken (guest +
 # dom0), CPU us of the guest and of dom0 (USER_HZ ticks of 10 ms); per
-# MiB: grant hypercalls (map + unmap + copy batches, guest + dom0).  In
-# dom0's raw rows, dom0 is the domain doing the I/O.
+# MiB: grant hypercalls (map + unmap + copy batches), the grant operations
+# they carry and remote TLB flush hypercalls (guest + dom0).  In dom0's
+# raw rows, dom0 is the domain doing the I/O.
 bench_table() {
 	awk "$BENCH_AWK"'
 	$1 == "BENCH" { bench_kv()
@@ -146,31 +147,34 @@ bench_table() {
 		if (ios <= 0) next
 		add(id SUBSEP "fig", (bs == 4) ? v["iops"] : v["mib_s"])
 		raw = (w ~ /^dom0-/)
-		add(id SUBSEP "sent", (v["notify_remote_via_irq"] + v["d_notify_remote_via_irq"]) / ios)
-		add(id SUBSEP "taken", (v["irq"] + v["d_irq"]) / ios)
-		add(id SUBSEP "ghc", (v["gnttab_map_refs"] + v["gnttab_unmap_refs"] + v["gnttab_batch_copy"] + \
-			v["d_gnttab_map_refs"] + v["d_gnttab_unmap_refs"] + v["d_gnttab_batch_copy"]) / mib)
+		add(id SUBSEP "sent", events() / ios)
+		add(id SUBSEP "taken", sum2("irq") / ios)
+		add(id SUBSEP "ghc", gnt_hc() / mib)
+		add(id SUBSEP "gops", gnt_ops() / mib)
+		add(id SUBSEP "tlb", tlb() / mib)
 		add(id SUBSEP "gcpu", raw ? "-" : v["busy"] * 10000 / ios)
 		add(id SUBSEP "dcpu", (raw ? v["busy"] : v["d_busy"]) * 10000 / ios)
 	}
 	END {
 		for (r = 1; r <= nr; r++) { split(order[r], p, SUBSEP)
 			if (length(p[2]) > ww) ww = length(p[2]) }
-		printf "%-12s %-" ww "s %9s %6s %8s %8s %9s %9s %9s %7s %7s\n", "job", "what",
-			"IOPS|MiB/s", "/intree", "ev.sent", "ev.taken", "gnt.hc", "guest.us", "dom0.us",
-			"/it.ev", "/it.hc"
+		printf "%-12s %-" ww "s %9s %6s %8s %8s %9s %8s %6s %9s %9s %7s %7s\n", "job", "what",
+			"IOPS|MiB/s", "/intree", "ev.sent", "ev.taken", "gnt.hc", "gnt.ops", "tlb",
+			"guest.us", "dom0.us", "/it.ev", "/it.hc"
 		for (r = 1; r <= nr; r++) {
 			id = order[r]; split(id, p, SUBSEP); ref = p[1] SUBSEP "intree/intree"
 			f = med(m[id SUBSEP "fig"]); fr = med(m[ref SUBSEP "fig"])
 			s = med(m[id SUBSEP "sent"]); sr = med(m[ref SUBSEP "sent"])
 			h = med(m[id SUBSEP "ghc"]); hr = med(m[ref SUBSEP "ghc"])
 			g = m[id SUBSEP "gcpu"] ~ /-/ ? "-" : sprintf("%.0f", med(m[id SUBSEP "gcpu"]))
-			printf "%-12s %-" ww "s %9.0f %6s %8.2f %8.2f %9.2f %9s %9.0f %7s %7s\n",
-				p[1], p[2], f, ratio(f, fr), s, med(m[id SUBSEP "taken"]), h, g,
+			printf "%-12s %-" ww "s %9.0f %6s %8.2f %8.2f %9.2f %8.1f %6.2f %9s %9.0f %7s %7s\n",
+				p[1], p[2], f, ratio(f, fr), s, med(m[id SUBSEP "taken"]), h,
+				med(m[id SUBSEP "gops"]), med(m[id SUBSEP "tlb"]), g,
 				med(m[id SUBSEP "dcpu"]), ratio(s, sr), ratio(h, hr)
 		}
 		print "medians of each row'"'"'s repetitions; ev.sent/ev.taken: events per I/O," \
-			" guest + dom0; gnt.hc: grant hypercalls per MiB; guest.us/dom0.us: CPU per I/O;" \
+			" guest + dom0; gnt.hc, gnt.ops: grant hypercalls and the operations they carry per MiB;" \
+			" tlb: remote TLB flush hypercalls per MiB; guest.us/dom0.us: CPU per I/O;" \
 			" /intree, /it.*: ratios to the in-tree pair (intree/intree)"
 	}' "$1"
 }

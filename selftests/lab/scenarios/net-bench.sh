@@ -184,9 +184,10 @@ pair_run() {
 # nb_table RAW: per figure and pair, the median Mbit/s of the
 # repetitions, their min-max, the ratios of medians to the in-tree pair
 # and (a pair with settings) to the same pair without them; the medians
-# of the costs per MiB moved: events sent and taken (guest + dom0), grant
-# hypercalls (map + unmap + copy batches, guest + dom0), CPU ms of the
-# guest and of dom0 (USER_HZ ticks of 10 ms).  Then 2 queues / 1 queue.
+# of the costs per MiB moved: events sent and taken, grant hypercalls (map
+# + unmap + copy batches), the grant operations they carry, remote TLB
+# flush hypercalls (each guest + dom0), CPU ms of the guest and of dom0
+# (USER_HZ ticks of 10 ms).  Then 2 queues / 1 queue.
 nb_table() {
 	awk "$BENCH_AWK"'
 	$1 == "BENCH" { bench_kv()
@@ -197,10 +198,11 @@ nb_table() {
 			if (length(w) > ww) ww = length(w) }
 		id = j SUBSEP w; has[id] = 1
 		add(id SUBSEP "fig", v["mbit_s"])
-		add(id SUBSEP "sent", (v["notify_remote_via_irq"] + v["d_notify_remote_via_irq"]) / mib)
-		add(id SUBSEP "taken", (v["irq"] + v["d_irq"]) / mib)
-		add(id SUBSEP "ghc", (v["gnttab_map_refs"] + v["gnttab_unmap_refs"] + v["gnttab_batch_copy"] + \
-			v["d_gnttab_map_refs"] + v["d_gnttab_unmap_refs"] + v["d_gnttab_batch_copy"]) / mib)
+		add(id SUBSEP "sent", events() / mib)
+		add(id SUBSEP "taken", sum2("irq") / mib)
+		add(id SUBSEP "ghc", gnt_hc() / mib)
+		add(id SUBSEP "gops", gnt_ops() / mib)
+		add(id SUBSEP "tlb", tlb() / mib)
 		add(id SUBSEP "gcpu", v["busy"] * 10 / mib)
 		add(id SUBSEP "dcpu", v["d_busy"] * 10 / mib)
 	}
@@ -211,22 +213,24 @@ nb_table() {
 	}
 	END {
 		if (ww < 4) ww = 4
-		printf "%-20s %-" ww "s %7s %11s %7s %6s %7s %8s %7s %8s %7s\n", "figure", "pair",
-			"Mbit/s", "min-max", "/intree", "/base", "ev.sent", "ev.taken", "gnt.hc",
-			"guest.ms", "dom0.ms"
+		printf "%-20s %-" ww "s %7s %11s %7s %6s %7s %8s %7s %7s %6s %8s %7s\n", "figure",
+			"pair", "Mbit/s", "min-max", "/intree", "/base", "ev.sent", "ev.taken",
+			"gnt.hc", "gnt.ops", "tlb", "guest.ms", "dom0.ms"
 		for (a = 1; a <= nj; a++)
 			for (b = 1; b <= nw; b++) {
 				j = jobs[a]; w = whats[b]; id = j SUBSEP w
 				if (!(id in has)) continue
 				ref = j SUBSEP "intree/intree"
-				printf "%-20s %-" ww "s %7.0f %11s %7s %6s %7.2f %8.2f %7.2f %8.2f %7.2f\n",
+				printf "%-20s %-" ww "s %7.0f %11s %7s %6s %7.2f %8.2f %7.2f %7.1f %6.2f %8.2f %7.2f\n",
 					j, w, fig(j, w), spread(m[id SUBSEP "fig"]),
 					(ref in has) ? ratio(fig(j, w), fig(j, "intree/intree")) : "-",
 					base(w, j), med(m[id SUBSEP "sent"]), med(m[id SUBSEP "taken"]),
-					med(m[id SUBSEP "ghc"]), med(m[id SUBSEP "gcpu"]), med(m[id SUBSEP "dcpu"])
+					med(m[id SUBSEP "ghc"]), med(m[id SUBSEP "gops"]), med(m[id SUBSEP "tlb"]),
+					med(m[id SUBSEP "gcpu"]), med(m[id SUBSEP "dcpu"])
 			}
 		print "medians of each row'"'"'s repetitions (min-max: of Mbit/s); costs per MiB" \
-			" moved: events sent/taken and grant hypercalls (guest + dom0), CPU ms of" \
+			" moved: events sent/taken, grant hypercalls, the grant operations they carry" \
+			" and remote TLB flush hypercalls (guest + dom0), CPU ms of" \
 			" the client guest and of dom0; /intree: to intree/intree, /base: a pair" \
 			" with settings to the same pair without"
 		for (b = 1; b <= nw; b++)

@@ -83,8 +83,11 @@ bench_raw() {
 # The costs every BENCH line has: the guest's, then dom0's.
 # shellcheck disable=SC2034  # used by the scenarios
 BENCH_COST_KEYS="busy irq gnttab_map_refs gnttab_unmap_refs \
-gnttab_batch_copy notify_remote_via_irq d_busy d_irq d_gnttab_map_refs \
-d_gnttab_unmap_refs d_gnttab_batch_copy d_notify_remote_via_irq"
+gnttab_batch_copy notify_remote_via_irq xen_flush_tlb_multi \
+gnttab_map_refs_ops gnttab_unmap_refs_ops gnttab_batch_copy_ops \
+d_busy d_irq d_gnttab_map_refs d_gnttab_unmap_refs d_gnttab_batch_copy \
+d_notify_remote_via_irq d_xen_flush_tlb_multi d_gnttab_map_refs_ops \
+d_gnttab_unmap_refs_ops d_gnttab_batch_copy_ops"
 
 # bench_csv RAW KEYS: every repetition, one row each: rep, what, job and
 # KEYS (space separated).
@@ -103,6 +106,8 @@ bench_csv() {
 #   add(key, val)    append val to the list m[key]
 #   med(list)        the median of a list; spread(list) its "min-max"
 #   ratio(a, b)      a / b to two places, "-" without b
+#   sum2(key, ...)   a BENCH line's guest + dom0 (d_) values of up to
+#                    three keys: gnt_hc(), gnt_ops(), tlb(), events()
 # shellcheck disable=SC2016  # awk's own $ fields
 BENCH_AWK='
 function bench_kv(   i, e) { delete v
@@ -125,4 +130,14 @@ function spread(list,   a, n) {
 	return sprintf("%.0f-%.0f", a[1], a[n])
 }
 function ratio(a, b) { return (b > 0) ? sprintf("%.2f", a / b) : "-" }
+function sum2(a, b, c) {
+	return v[a] + v["d_" a] + (b == "" ? 0 : v[b] + v["d_" b]) + \
+		(c == "" ? 0 : v[c] + v["d_" c])
+}
+function gnt_hc() { return sum2("gnttab_map_refs", "gnttab_unmap_refs", "gnttab_batch_copy") }
+function gnt_ops() {
+	return sum2("gnttab_map_refs_ops", "gnttab_unmap_refs_ops", "gnttab_batch_copy_ops")
+}
+function tlb() { return sum2("xen_flush_tlb_multi") }
+function events() { return sum2("notify_remote_via_irq") }
 '

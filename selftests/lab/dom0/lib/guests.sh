@@ -13,7 +13,9 @@
 # an extra cpio archive to put in its initramfs (a driver domain's tools);
 # LAB_GUEST_TMP a folder for the ramdisk other than /run (a tmpfs of a
 # few hundred MiB) when that archive is big; GUEST_CMDLINE more words for
-# the guest kernel's command line.  GUEST_TYPE (default LAB_X_GUEST_TYPE,
+# the guest kernel's command line, after LAB_X_GUEST_CMDLINE's (words for
+# every guest of a run, e.g. a frontend's module parameter: any scenario
+# then runs with that variant).  GUEST_TYPE (default LAB_X_GUEST_TYPE,
 # else pv) is xl's type: pv, or pvh (the same kernel and initramfs, booted
 # directly in an HVM container: needs HAP, which Xen finds in QEMU's SVM
 # under TCG); guest_wait fails a guest that reports another type.
@@ -33,6 +35,7 @@ guest_start() {
 	# the runner searches for kernel warnings after the test.
 	extra="console=hvc0 loglevel=5 lab.fe=$LAB_FE lab.id=$name-$$"
 	[ "$LAB_FE" = intree ] || extra="$extra module_blacklist=xen_blkfront,xen_netfront"
+	extra="$extra${LAB_X_GUEST_CMDLINE:+ $LAB_X_GUEST_CMDLINE}"
 	extra="$extra${GUEST_CMDLINE:+ $GUEST_CMDLINE}"
 	[ -z "${GUEST_PVGRUB:-}" ] ||
 		pvgrub_disk "$GUEST_PVGRUB" "$tmp/initrd" "$extra" "$tmp/pvgrub"

@@ -220,4 +220,75 @@ static inline void xsplit_xdp_set_features(struct net_device *dev)
 #endif
 }
 
+/* ---- netfront's receive page pool (rx_page_pool) ---- */
+#ifdef XSPLIT_HAVE_PAGE_POOL_HELPERS_H
+#include <net/page_pool/helpers.h>
+#else
+#include <net/page_pool.h>
+#endif
+
+/*
+ * Whether pages of an skb the stack frees go back to their page pool
+ * (5.14).  Without that only the pages XDP drops would come back: a
+ * pool would then cost more than the page allocator it stands in for.
+ */
+#if IS_ENABLED(CONFIG_PAGE_POOL) &&			\
+	(defined(XSPLIT_HAVE_SKB_MARK_FOR_RECYCLE) ||	\
+	 defined(XSPLIT_HAVE_SKB_MARK_FOR_RECYCLE_PAGE))
+#define XSPLIT_SKB_RECYCLE 1
+#else
+#define XSPLIT_SKB_RECYCLE 0
+#endif
+
+/*
+ * An order-0 pool of up to @size recycled pages, from node @nid, for the
+ * rx buffers of @napi, without DMA mapping (the backend copies into them
+ * through grants).  Told the NAPI (6.8), the pool takes the stack's frees
+ * within that NAPI without a lock, and forgets it at page_pool_destroy().
+ * ERR_PTR(-EOPNOTSUPP) where skbs cannot recycle (XSPLIT_SKB_RECYCLE).
+ */
+static inline struct page_pool *
+xsplit_page_pool_create(unsigned int size, int nid, struct napi_struct *napi)
+{
+#if XSPLIT_SKB_RECYCLE
+	struct page_pool_params pp = {
+		.order = 0,
+		.pool_size = size,
+		.nid = nid,
+#ifdef XSPLIT_HAVE_PAGE_POOL_NAPI
+		.napi = napi,
+#endif
+	};
+
+	return page_pool_create(&pp);
+#else
+	return ERR_PTR(-EOPNOTSUPP);
+#endif
+}
+
+/* Mark @skb so that its fragment @page, from @pool, goes back to it. */
+static inline void xsplit_skb_mark_for_recycle(struct sk_buff *skb,
+					       struct page *page,
+					       struct page_pool *pool)
+{
+#if XSPLIT_SKB_RECYCLE && defined(XSPLIT_HAVE_SKB_MARK_FOR_RECYCLE_PAGE)
+	skb_mark_for_recycle(skb, page, pool);
+#elif XSPLIT_SKB_RECYCLE
+	skb_mark_for_recycle(skb);
+#endif
+}
+
+/*
+ * Pages @pool has taken from the page allocator so far (wrapping u32),
+ * recycled ones not counted; 0 where the field is not found.
+ */
+static inline u32 xsplit_page_pool_pages_made(const struct page_pool *pool)
+{
+#ifdef XSPLIT_HAVE_PAGE_POOL_HOLD_CNT
+	return READ_ONCE(pool->pages_state_hold_cnt);
+#else
+	return 0;
+#endif
+}
+
 #endif /* XSPLIT_COMPAT_NET_H */

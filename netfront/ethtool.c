@@ -21,7 +21,7 @@ static const char xsplit_nf_stat_names[][ETH_GSTRING_LEN] = {
 	"xdp_pass", "xdp_drop", "xdp_tx", "xdp_redirect", "xdp_aborted",
 	"xdp_oversize", "xdp_tx_errors", "xdp_redirect_errors", "xdp_xmit",
 	"xdp_xmit_errors", "tx_bytes_copied", "tx_bytes_granted",
-	"rx_pages_zeroed",
+	"rx_pages_zeroed", "rx_pool_pages", "rx_pool_fresh",
 };
 
 static_assert(ARRAY_SIZE(xsplit_nf_stat_names) == XSPLIT_NF_NR_STATS);

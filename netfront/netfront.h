@@ -89,6 +89,9 @@ struct xsplit_nf_stats {
 	u64 tx_bytes_copied;	/* packet bytes copied into fresh pages */
 	u64 tx_bytes_granted;	/* ... granted in the skb's own pages */
 	u64 rx_pages_zeroed;	/* rx buffers zeroed before being granted */
+	/* rx_page_pool (rx.c): pages taken from the queue's pool ... */
+	u64 rx_pool_pages;
+	u64 rx_pool_fresh;	/* ... that it took from the page allocator */
 };
 
 #define XSPLIT_NF_NR_STATS (sizeof(struct xsplit_nf_stats) / sizeof(u64))
@@ -139,6 +142,7 @@ struct xsplit_nf_queue {
 	struct xsplit_xb_ring rx_mem;
 	struct xsplit_netif_rx_front rx;
 	struct xsplit_nf_rx_buf rx_bufs[XSPLIT_NF_RX_RING_SIZE];
+	struct page_pool *pool;	/* rx_page_pool: where rx pages come from */
 	struct timer_list refill;
 	struct timer_list watchdog;	/* runs while NAPI is enabled */
 	u32 wd_tx_cons, wd_rx_cons;	/* what it saw consumed last time */
@@ -207,6 +211,7 @@ extern unsigned int xsplit_nf_max_queues;
 extern bool xsplit_nf_separate_tx_rx_irq;
 extern bool xsplit_nf_trusted;
 extern unsigned int xsplit_nf_tx_rsp_batch;
+extern bool xsplit_nf_rx_page_pool;
 
 /* xenbus.c */
 int xsplit_nf_xenbus_register(void);
@@ -228,6 +233,8 @@ void xsplit_nf_rx_refill(struct xsplit_nf_queue *q);
 void xsplit_nf_rx_refill_timer(struct timer_list *t);
 int xsplit_nf_rx_poll(struct xsplit_nf_queue *q, int budget);
 void xsplit_nf_rx_release(struct xsplit_nf_queue *q);
+void xsplit_nf_rx_page_free(struct xsplit_nf_queue *q, struct page *page,
+			    bool in_napi);
 
 /* tx.c */
 netdev_tx_t xsplit_nf_start_xmit(struct sk_buff *skb, struct net_device *dev);

@@ -324,8 +324,42 @@ static void queue_events_free(struct xsplit_nf_queue *q)
 }
 
 /*
+ * rx_page_pool: the queue's rx pages come from a pool of its own, which
+ * keeps as many returned pages as the ring has slots, on the device's
+ * node (a vif has none: then the node of the CPU that runs NAPI, which
+ * both allocates and recycles).
+ */
+static int queue_pool(struct xsplit_nf *nf, struct xsplit_nf_queue *q,
+		      bool pool)
+{
+	struct page_pool *pp;
+
+	if (!pool)
+		return 0;
+	pp = xsplit_page_pool_create(q->rx.r.nr_ents,
+				     dev_to_node(&nf->netdev->dev), &q->napi);
+	if (IS_ERR(pp))
+		return PTR_ERR(pp);
+	q->pool = pp;
+	return 0;
+}
+
+/*
+ * After every rx buffer came back.  Pages the stack or a redirect still
+ * holds come back later: the pool waits for them before it goes.
+ */
+static void queue_pool_destroy(struct xsplit_nf_queue *q)
+{
+	if (!q->pool)
+		return;
+	page_pool_destroy(q->pool);
+	q->pool = NULL;
+}
+
+/*
  * What XDP knows of the queue: our device and queue, and the memory of
- * its packets, whole pages of their own (returned with put_page()).
+ * its packets, whole pages of their own: returned with put_page(), or to
+ * the queue's pool (rx_page_pool).
  */
 static int queue_xdp_rxq(struct xsplit_nf *nf, struct xsplit_nf_queue *q)
 {
@@ -335,15 +369,16 @@ static int queue_xdp_rxq(struct xsplit_nf *nf, struct xsplit_nf_queue *q)
 				      q->napi.napi_id);
 	if (err)
 		return err;
-	err = xdp_rxq_info_reg_mem_model(&q->xdp_rxq, MEM_TYPE_PAGE_ORDER0,
-					 NULL);
+	err = xdp_rxq_info_reg_mem_model(&q->xdp_rxq, q->pool ?
+					 MEM_TYPE_PAGE_POOL :
+					 MEM_TYPE_PAGE_ORDER0, q->pool);
 	if (err)
 		xdp_rxq_info_unreg(&q->xdp_rxq);
 	return err;
 }
 
 static int queue_init(struct xsplit_nf *nf, struct xsplit_nf_queue *q,
-		      unsigned int id, bool split)
+		      unsigned int id, bool split, bool pool)
 {
 	int err;
 
@@ -361,11 +396,14 @@ static int queue_init(struct xsplit_nf *nf, struct xsplit_nf_queue *q,
 	err = queue_rings(nf, q);
 	if (err)
 		return err;
-	/* NAPI first: the event handler schedules it. */
+	/* NAPI first: the event handler schedules it, the pool names it. */
 	xsplit_netif_napi_add(nf->netdev, &q->napi, queue_poll);
-	err = queue_xdp_rxq(nf, q);
+	err = queue_pool(nf, q, pool);
 	if (err)
 		goto del_napi;
+	err = queue_xdp_rxq(nf, q);
+	if (err)
+		goto destroy_pool;
 	err = queue_events(nf, q, split);
 	if (err)
 		goto unreg_rxq;
@@ -373,6 +411,8 @@ static int queue_init(struct xsplit_nf *nf, struct xsplit_nf_queue *q,
 
 unreg_rxq:
 	xdp_rxq_info_unreg(&q->xdp_rxq);
+destroy_pool:
+	queue_pool_destroy(q);
 del_napi:
 	netif_napi_del(&q->napi);
 	xsplit_xb_ring_ungrant(&q->rx_mem);
@@ -382,7 +422,9 @@ del_napi:
 
 /*
  * The mirror of queue_init(); NAPI must be disabled already.  Unbinding
- * first also waits for a tx handler still reaping on another CPU.
+ * first also waits for a tx handler still reaping on another CPU.  The
+ * rx buffers go back before their pool, the pool before the NAPI it
+ * names.
  */
 static void queue_fini(struct xsplit_nf_queue *q)
 {
@@ -390,11 +432,27 @@ static void queue_fini(struct xsplit_nf_queue *q)
 	queue_events_free(q);
 	timer_delete_sync(&q->refill);
 	xdp_rxq_info_unreg(&q->xdp_rxq);
-	netif_napi_del(&q->napi);
 	xsplit_nf_tx_release(q);
 	xsplit_nf_rx_release(q);
+	queue_pool_destroy(q);
+	netif_napi_del(&q->napi);
 	xsplit_xb_ring_ungrant(&q->rx_mem);
 	xsplit_xb_ring_ungrant(&q->tx_mem);
+}
+
+/*
+ * rx_page_pool, read once for all the queues; on a kernel whose skbs
+ * cannot give their pages back to a pool, said and left off.
+ */
+static bool queues_want_pool(struct xsplit_nf *nf)
+{
+	if (!READ_ONCE(xsplit_nf_rx_page_pool))
+		return false;
+	if (XSPLIT_SKB_RECYCLE)
+		return true;
+	netdev_info(nf->netdev,
+		    "rx_page_pool has no effect: this kernel cannot recycle the pages of skbs (5.14 can)\n");
+	return false;
 }
 
 /**
@@ -408,6 +466,7 @@ static void queue_fini(struct xsplit_nf_queue *q)
 int xsplit_nf_queues_create(struct xsplit_nf *nf, unsigned int nr,
 			    bool split)
 {
+	bool pool = queues_want_pool(nf);
 	unsigned int i;
 	int err;
 
@@ -415,7 +474,7 @@ int xsplit_nf_queues_create(struct xsplit_nf *nf, unsigned int nr,
 	if (!nf->queues)
 		return -ENOMEM;
 	for (i = 0; i < nr; i++) {
-		err = queue_init(nf, &nf->queues[i], i, split);
+		err = queue_init(nf, &nf->queues[i], i, split, pool);
 		if (err)
 			goto fini;
 	}

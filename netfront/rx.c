@@ -8,6 +8,12 @@
  * did carry data has its grant ended before we read a byte of it, and its
  * page goes to the XDP program if one is attached (xdp.c), and becomes an
  * skb fragment unless the program kept it.
+ *
+ * Pages come from the page allocator and go back to it, or, with
+ * rx_page_pool, from a page pool of the queue's own, marked so that the
+ * stack (or XDP) gives them back to that pool once done: no trip through
+ * the page allocator per 4 KiB received.  A page leaves its pool for good
+ * only when the backend still maps it (rx_page_revoke()).
  */
 #include <linux/etherdevice.h>
 #include <linux/netdevice.h>
@@ -19,6 +25,73 @@
 static u16 rx_index(const struct xsplit_nf_queue *q, u32 idx)
 {
 	return idx & (q->rx.r.nr_ents - 1);
+}
+
+/**
+ * xsplit_nf_rx_page_free - give back an rx page that is ours again
+ * @q: the queue it was allocated for
+ * @page: the page, its grant ended (or never made)
+ * @in_napi: from @q's NAPI poll, where a pool page may go straight into
+ *           the pool's own cache, without its lock
+ */
+void xsplit_nf_rx_page_free(struct xsplit_nf_queue *q, struct page *page,
+			    bool in_napi)
+{
+	if (q->pool)
+		page_pool_put_full_page(q->pool, page, in_napi);
+	else
+		__free_page(page);
+}
+
+/*
+ * End the grant of an rx page; if the backend still maps it, the grant
+ * core frees the page with put_page() once it lets go.  A pool page must
+ * leave its pool before that: the pool would count it in flight for ever
+ * (its destroy never done) and the page allocator would take a page still
+ * marked as the pool's for a leak.  With a second reference held, the
+ * pool lets the page go (unmarked, counted returned) instead of recycling
+ * it, and the grant core keeps the last reference, as for any page.
+ */
+static void rx_page_revoke(struct xsplit_nf_queue *q, grant_ref_t ref,
+			   struct page *page)
+{
+	if (q->pool) {
+		get_page(page);
+		page_pool_put_full_page(q->pool, page, false);
+	}
+	xsplit_gnt_revoke_page(ref, page);
+}
+
+/* A page from the queue's pool; counted, and whether the pool made it. */
+static struct page *rx_pool_alloc(struct xsplit_nf_queue *q)
+{
+	u32 made = xsplit_page_pool_pages_made(q->pool);
+	struct page *page = page_pool_dev_alloc_pages(q->pool);
+	unsigned long flags;
+
+	made = xsplit_page_pool_pages_made(q->pool) - made;
+	flags = u64_stats_update_begin_irqsave(&q->syncp);
+	q->stats.rx_pool_fresh += made;
+	q->stats.rx_pool_pages += !!page;
+	u64_stats_update_end_irqrestore(&q->syncp, flags);
+	return page;
+}
+
+/*
+ * A page for an rx buffer, zeroed if @zero.  One from the pool may hold
+ * an earlier packet whatever the pool's page allocator did: cleared here.
+ */
+static struct page *rx_page_alloc(struct xsplit_nf_queue *q, bool zero)
+{
+	struct page *page;
+
+	if (!q->pool)
+		return alloc_page(GFP_ATOMIC | __GFP_NOWARN |
+				  (zero ? __GFP_ZERO : 0));
+	page = rx_pool_alloc(q);
+	if (page && zero)
+		clear_page(page_address(page));
+	return page;
 }
 
 /*
@@ -33,14 +106,15 @@ static int rx_buf_alloc(struct xsplit_nf_queue *q,
 	struct page *page;
 	int ref;
 
-	page = alloc_page(GFP_ATOMIC | __GFP_NOWARN | (zero ? __GFP_ZERO : 0));
+	page = rx_page_alloc(q, zero);
 	if (!page)
 		return -ENOMEM;
 	if (zero)
 		xsplit_nf_count(q, &q->stats.rx_pages_zeroed, 1);
 	ref = xsplit_gnt_grant_page(xsplit_nf_domid(q->nf), page, false);
 	if (ref < 0) {
-		__free_page(page);
+		/* also before NAPI runs (the first refill): not in_napi */
+		xsplit_nf_rx_page_free(q, page, false);
 		return ref;
 	}
 	buf->page = page;
@@ -96,7 +170,7 @@ static struct page *rx_buf_take(struct xsplit_nf_queue *q, u16 id)
 	if (likely(xsplit_gnt_try_revoke(buf->ref)))
 		return page;
 	/* A copying backend never maps our page: this one does, or lies. */
-	xsplit_gnt_revoke_page(buf->ref, page);
+	rx_page_revoke(q, buf->ref, page);
 	xsplit_nf_queue_broken(q, "still maps an rx buffer");
 	return NULL;
 }
@@ -111,10 +185,11 @@ struct rx_frags {
 	} f[XSPLIT_NF_RX_MAX_DATA];
 };
 
-static void rx_frags_free(struct rx_frags *fr)
+/* From NAPI, as every user of an rx_frags. */
+static void rx_frags_free(struct xsplit_nf_queue *q, struct rx_frags *fr)
 {
 	while (fr->nr)
-		__free_page(fr->f[--fr->nr].page);
+		xsplit_nf_rx_page_free(q, fr->f[--fr->nr].page, true);
 }
 
 static void rx_take(struct xsplit_nf_queue *q, struct rx_frags *fr,
@@ -128,7 +203,7 @@ static void rx_take(struct xsplit_nf_queue *q, struct rx_frags *fr,
 	}
 	/* The parser takes at most max_data slots of a packet. */
 	if (WARN_ON_ONCE(fr->nr >= ARRAY_SIZE(fr->f))) {
-		__free_page(page);
+		xsplit_nf_rx_page_free(q, page, true);
 		p->err = p->err ? p->err : -EMSGSIZE;
 		return;
 	}
@@ -177,7 +252,7 @@ static bool rx_collect(struct xsplit_nf_queue *q, struct xsplit_nf_rx_pkt *p,
 	if (xsplit_nf_rx_finish(p)) {
 		xsplit_nf_count(q, &q->stats.rx_dropped, 1);
 		rx_malformed(q, p->err);
-		rx_frags_free(fr);
+		rx_frags_free(q, fr);
 		return false;
 	}
 	return true;
@@ -202,7 +277,7 @@ static bool rx_headroom(struct xsplit_nf_queue *q,
 		xsplit_nf_count(q, &q->stats.rx_dropped, 1);
 		rx_malformed(q, err);
 	}
-	rx_frags_free(fr);
+	rx_frags_free(q, fr);
 	return false;
 }
 
@@ -222,7 +297,7 @@ static bool rx_xdp(struct xsplit_nf_queue *q, struct rx_frags *fr,
 	if (!xsplit_nf_xdp_fits(fr->nr, f->off, f->len, PAGE_SIZE,
 				XSPLIT_NF_XDP_TAILROOM)) {
 		xsplit_nf_count(q, &q->stats.xdp_oversize, 1);
-		rx_frags_free(fr);
+		rx_frags_free(q, fr);
 		return false;
 	}
 	if (xsplit_nf_xdp_rx(q, prog, f->page, &f->off, &f->len, flush) ==
@@ -243,7 +318,10 @@ static void rx_xdp_finish(struct xsplit_nf_queue *q, bool flush)
 	}
 }
 
-/* An skb with the packet's pages as fragments; NULL (pages freed) on ENOMEM. */
+/*
+ * An skb with the packet's pages as fragments, marked to give pool pages
+ * back to the pool when freed; NULL (pages freed) on ENOMEM.
+ */
 static struct sk_buff *rx_build(struct xsplit_nf_queue *q,
 				struct rx_frags *fr)
 {
@@ -252,12 +330,16 @@ static struct sk_buff *rx_build(struct xsplit_nf_queue *q,
 
 	if (!skb) {
 		xsplit_nf_count(q, &q->stats.rx_nomem, 1);
-		rx_frags_free(fr);
+		rx_frags_free(q, fr);
 		return NULL;
 	}
-	for (i = 0; i < fr->nr; i++)
+	for (i = 0; i < fr->nr; i++) {
 		skb_add_rx_frag(skb, i, fr->f[i].page, fr->f[i].off,
 				fr->f[i].len, PAGE_SIZE);
+		if (q->pool)
+			xsplit_skb_mark_for_recycle(skb, fr->f[i].page,
+						    q->pool);
+	}
 	fr->nr = 0;
 	return skb;
 }
@@ -374,9 +456,9 @@ void xsplit_nf_rx_release(struct xsplit_nf_queue *q)
 		if (!buf->page)
 			continue;
 		if (xsplit_gnt_try_revoke(buf->ref))
-			__free_page(buf->page);
+			xsplit_nf_rx_page_free(q, buf->page, false);
 		else	/* freed once the backend lets go */
-			xsplit_gnt_revoke_page(buf->ref, buf->page);
+			rx_page_revoke(q, buf->ref, buf->page);
 		buf->page = NULL;
 	}
 }

@@ -107,6 +107,8 @@ static void xdp_account(struct xsplit_nf_queue *q, u32 act, unsigned int len)
  *
  * Return: XDP_PASS when the caller builds the skb from @page, @off and
  * @len; otherwise @page is taken care of (sent, redirected or freed).
+ * A redirected page goes back through the queue's memory model (the
+ * page allocator, or the queue's page pool: queue.c).
  */
 int xsplit_nf_xdp_rx(struct xsplit_nf_queue *q, struct bpf_prog *prog,
 		     struct page *page, u16 *off, u16 *len, bool *flush)
@@ -142,7 +144,7 @@ int xsplit_nf_xdp_rx(struct xsplit_nf_queue *q, struct bpf_prog *prog,
 	case XDP_DROP:
 		break;
 	}
-	__free_page(page);
+	xsplit_nf_rx_page_free(q, page, true);
 	return act;
 }
 

@@ -200,12 +200,13 @@ static int nf_connect(struct xsplit_xb_dev *xb)
 	xsplit_nf_netdev_connect(nf);
 	rtnl_unlock();
 	/* A queue that fell back to one channel has said so already. */
-	netdev_info(nf->netdev, "connected to domain %u: %u queue(s)%s%s%s%s\n",
+	netdev_info(nf->netdev, "connected to domain %u: %u queue(s)%s%s%s%s%s\n",
 		    xsplit_nf_domid(nf), nf->nr_queues,
 		    xsplit_nf_queues_split(nf) == nf->nr_queues ?
 		    ", split event channels" : "",
 		    nf->feat.sg ? ", sg" : "",
 		    nf->feat.gso_tcpv4 ? ", tso" : "",
+		    nf->queues[0].pool ? ", rx page pool" : "",
 		    nf->bounce ? ", untrusted: bouncing" : "");
 	return 0;
 }

@@ -23,6 +23,11 @@
  *   dup-id       two transmits answered in one push, both with the first
  *                one's id
  *   rsp-ahead    the receive ring's rsp_prod far beyond anything posted
+ *   rx-map       a receive buffer grant-mapped, the frame written through
+ *                the mapping and answered honestly, the mapping kept until
+ *                the connection ends: a copying backend never maps one, so
+ *                the frontend finds the grant in use as it ends it, and
+ *                must leave the page to be freed once we let go
  * The bad transmit responses replace genuine ones: one response per
  * request, so only the frontend's id check can tell.
  * The frontend gets `react_ms` to close; then the backend goes on as
@@ -49,7 +54,7 @@
 
 static char *scenario = "honest";
 module_param(scenario, charp, 0444);
-MODULE_PARM_DESC(scenario, "Comma-separated, one per vif from devid 0: honest, rx-offset, unknown-id, dup-id, rsp-ahead (default honest)");
+MODULE_PARM_DESC(scenario, "Comma-separated, one per vif from devid 0: honest, rx-offset, unknown-id, dup-id, rsp-ahead, rx-map (default honest)");
 
 static unsigned int good = 16;
 module_param(good, uint, 0444);
@@ -95,6 +100,7 @@ enum hn_scen {
 	HN_UNKNOWN_ID,
 	HN_DUP_ID,
 	HN_RSP_AHEAD,
+	HN_RX_MAP,
 	HN_NR_SCEN,
 };
 
@@ -104,6 +110,7 @@ static const char *const hn_scen_name[HN_NR_SCEN] = {
 	[HN_UNKNOWN_ID] = "unknown-id",
 	[HN_DUP_ID] = "dup-id",
 	[HN_RSP_AHEAD] = "rsp-ahead",
+	[HN_RX_MAP] = "rx-map",
 };
 
 static unsigned int hn_list[HN_MAX_SCENARIOS];
@@ -120,6 +127,7 @@ struct hn_dev {
 	struct xen_netif_tx_back_ring tx;
 	struct xen_netif_rx_back_ring rx;
 	void *tx_addr, *rx_addr;	/* NULL: not mapped */
+	void *buf_addr;			/* rx-map: the buffer mapped, or NULL */
 	int irq;			/* < 0: no event channel */
 	unsigned int honest_left;	/* before the next bad act */
 	bool poisoned;			/* rx ring given up (rsp-ahead) */
@@ -217,8 +225,11 @@ static void hn_disconnect(struct hn_dev *hn)
 		xenbus_unmap_ring_vfree(hn->p.xdev, hn->tx_addr);
 	if (hn->rx_addr)
 		xenbus_unmap_ring_vfree(hn->p.xdev, hn->rx_addr);
+	if (hn->buf_addr)
+		xenbus_unmap_ring_vfree(hn->p.xdev, hn->buf_addr);
 	hn->tx_addr = NULL;
 	hn->rx_addr = NULL;
+	hn->buf_addr = NULL;
 }
 
 /* ---- transmit: acknowledge and drop ---- */
@@ -354,6 +365,25 @@ static void hn_rx_rsp(struct hn_dev *hn, u16 id, u16 offset, s16 status)
 }
 
 /*
+ * rx-map: the frame written into the buffer through a mapping we keep
+ * (one at a time: a frontend that did not close gets the last one freed).
+ */
+static void hn_rx_map(struct hn_dev *hn, struct xen_netif_rx_request *req)
+{
+	if (hn->buf_addr)
+		xenbus_unmap_ring_vfree(hn->p.xdev, hn->buf_addr);
+	hn->buf_addr = NULL;
+	if (xenbus_map_ring_valloc(hn->p.xdev, &req->gref, 1, &hn->buf_addr)) {
+		hn->buf_addr = NULL;
+		hn->copy_errors++;
+		hn_rx_rsp(hn, req->id, 0, XEN_NETIF_RSP_ERROR);
+		return;
+	}
+	memcpy(hn->buf_addr, page_address(hn_frame_page), HN_FRAME_LEN);
+	hn_rx_rsp(hn, req->id, 0, HN_FRAME_LEN);
+}
+
+/*
  * One frame into the next posted buffer, honestly or as the scenario
  * says.  Returns 1 after the bad act, 0 (sent, or no buffer posted).
  */
@@ -389,6 +419,8 @@ static int hn_rx_send(struct hn_dev *hn)
 		/* the data is at 0; we claim it runs past the page */
 		hn_copy_frame(hn, req.gref);
 		hn_rx_rsp(hn, req.id, HN_BAD_OFFSET, HN_FRAME_LEN);
+	} else if (hn->scen == HN_RX_MAP) {
+		hn_rx_map(hn, &req);
 	} else {	/* HN_RSP_AHEAD */
 		hn->rx.rsp_prod_pvt += HN_BOGUS_RSPS;
 		hn->poisoned = true;

@@ -17,6 +17,13 @@
 #   eth1 unknown-id   a genuine transmit response under an id never used
 #   eth2 dup-id       two transmits answered under the first one's id
 #   eth3 rsp-ahead    the receive ring's rsp_prod far ahead
+# and, asked for (LAB_X_HBE_NET_SCENARIOS="... rx-map"), the next vif:
+#   rx-map            a receive buffer grant-mapped and written through the
+#                     mapping, held until the connection ends: the
+#                     frontend finds its grant in use and must leave the
+#                     page to the grant code's deferred free (with
+#                     xsplit_netfront.rx_page_pool=1 in LAB_X_GUEST_CMDLINE:
+#                     a pool's page, which must leave its pool first)
 # The id acts replace genuine responses (one response per request), so
 # that only the frontend's id check stands between them and a request
 # completed twice or never.

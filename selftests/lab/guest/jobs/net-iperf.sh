@@ -91,6 +91,14 @@ for i in eth0 eth1 eth2; do
 	s=/sys/class/net/$i/statistics
 	echo "$i mtu=$(cat /sys/class/net/$i/mtu) rx=$(cat $s/rx_packets) tx=$(cat $s/tx_packets) rx_dropped=$(cat $s/rx_dropped) rx_errors=$(cat $s/rx_errors) tx_errors=$(cat $s/tx_errors)"
 done
+# xsplit's netfront with rx_page_pool: pages taken from each vif's pools,
+# and how many of them the pools had to take from the page allocator
+for i in eth0 eth1 eth2; do
+	/lab/bin/xdp-pass stats $i 2>/dev/null |
+		sed -n -E "s/^(rx_pool_pages|rx_pool_fresh|rx_pages_zeroed) /$i \1=/p" |
+		tr '\n' ' '
+	echo
+done
 # (the runner checks the whole console for kernel warnings)
 dmesg | grep -i 'xsplit\|netfront' | tail -n 20
 # every check above ran under set -e: reaching here is a pass

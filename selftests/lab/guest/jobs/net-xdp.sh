@@ -120,7 +120,7 @@ verdicts() {
 	dom0_pings tx xdp_tx || { echo "tx failed"; return 1; }
 	dom0_pings redirect xdp_redirect xdp_xmit ||
 		{ echo "redirect failed"; return 1; }
-	/lab/bin/xdp-pass stats eth0 | grep -E '^(xdp_|rx_gso)'
+	/lab/bin/xdp-pass stats eth0 | grep -E '^(xdp_|rx_gso|rx_pool_)'
 	echo "LAB-XDP verdicts done"
 }
 

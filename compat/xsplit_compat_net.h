@@ -42,16 +42,6 @@
 #define timer_container_of(var, timer, field) from_timer(var, timer, field)
 #endif
 
-/*
- * The page @n pages after @page within one compound page or folio.  Since
- * nth_page() went away (7.x) the memory map is contiguous there.
- */
-#ifdef nth_page
-#define xsplit_nth_page(page, n) nth_page(page, n)
-#else
-#define xsplit_nth_page(page, n) ((page) + (n))
-#endif
-
 /* NAPI's weight is the default one everywhere (no argument since 6.1) */
 static inline void xsplit_netif_napi_add(struct net_device *dev,
 					 struct napi_struct *napi,

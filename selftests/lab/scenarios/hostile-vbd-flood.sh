@@ -20,8 +20,7 @@
 # intree first in LAB_MODES).  Pass, for xsplit's backend: every
 # malformed request sent (or, if the time cap comes first, every kind of
 # them: how many fit in the cap is the machine's speed) and refused (none
-# served, none unanswered, the
-# granted pages untouched), the storm answered with nothing, the backend
+# served, none unanswered, the granted pages untouched), the storm answered with nothing, the backend
 # back in InitWait and connecting properly after toggle and nodes, the
 # storm's thread CPU no more than the kernel's backend's (+10 ms, the
 # tick), and for both backends: the neighbour's verify 0 errors, nothing

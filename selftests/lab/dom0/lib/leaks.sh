@@ -12,7 +12,8 @@ check_leaks() {
 	n=$(xl list | awk 'NR > 1 && $1 != "Domain-0"' | wc -l)
 	[ "$n" = 0 ] || { echo "leak: $n domains left"; xl list; bad=1; }
 	for n in vbd vif qdisk; do
-		if xenstore-list "/local/domain/0/backend/$n" 2>/dev/null | grep -q .; then
+		if xenstore-list "/local/domain/0/backend/$n" 2>/dev/null |
+			grep . >/dev/null; then
 			echo "leak: backend/$n entries left"
 			xenstore-ls "/local/domain/0/backend/$n"
 			bad=1
@@ -31,7 +32,7 @@ check_leaks() {
 		bad=1
 	fi
 	# With no guest left, no xsplit backend holds grants, requests, skbs.
-	if ! xl list | awk 'NR > 1 && $1 != "Domain-0"' | grep -q .; then
+	if ! xl list | awk 'NR > 1 && $1 != "Domain-0"' | grep . >/dev/null; then
 		leak_live_settle || bad=1
 	fi
 	leak_since_start || bad=1

@@ -89,7 +89,7 @@ for c in $(seq "$N"); do
 	xs_gone "/local/domain/0/backend/vbd/$domid" 30
 	xs_gone "/local/domain/0/backend/vif/$domid" 30
 	netdev_gone "vif$domid.0" 30
-	if ovs-vsctl list-ports ovsbr0 | grep -q "^vif$domid\\."; then
+	if ovs-vsctl list-ports ovsbr0 | grep "^vif$domid\\." >/dev/null; then
 		ovs-vsctl list-ports ovsbr0
 		fail "cycle $c: vif$domid.0 still an OVS port"
 	fi

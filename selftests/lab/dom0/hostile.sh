@@ -192,12 +192,17 @@ unload_rows() {
 # backend in this dom0 boot; for xsplit's backend, a row judging it
 # against the kernel backend's VALUE (x FACTOR, default 1, + SLACK) when
 # that ran earlier in the same lab run (put intree first in LAB_MODES), a
-# figure otherwise.
+# figure otherwise.  An empty VALUE (nothing measured) fails xsplit's:
+# a cost nobody saw is not a small one.
 HOSTILE_VS=/run/lab-hostile-vs-intree
 vs_intree() {
 	local other f=${4:-1} label
 	printf '%s\t%s\t%s\t%s\n' "$HOSTILE_DEV" "$LAB_BE" "$1" "$2" >>"$HOSTILE_VS"
 	[ "$LAB_BE" = xsplit ] || return 0
+	if [ -z "$2" ]; then
+		row "$1: not measured" - none FAIL
+		return 0
+	fi
 	other=$(awk -F '\t' -v d="$HOSTILE_DEV" -v w="$1" \
 		'$1 == d && $2 == "intree" && $3 == w { v = $4 } END { print v }' "$HOSTILE_VS")
 	if [ -z "$other" ]; then

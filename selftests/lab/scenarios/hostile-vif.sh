@@ -322,7 +322,7 @@ rxstarve_rows() {
 	row "rxstarve: time spent kicking (ms)" - "$(field rxstarve kick_ms)" -
 	row "rxstarve: interrupts <= kicks / $RX_KICKS_PER_IRQ" - "${i:-none}" \
 		"$(judge le "$i" "$(( ${k:-0} / RX_KICKS_PER_IRQ ))")"
-	vs_intree "rxstarve: interrupts" "${i:-0}" "$RX_IRQ_SLACK" "$RX_IRQ_FACTOR"
+	vs_intree "rxstarve: interrupts" "$i" "$RX_IRQ_SLACK" "$RX_IRQ_FACTOR"
 }
 
 # mcwatch_rows (item 3): the bounded watches' peak and drops (xsplit's
@@ -405,7 +405,7 @@ plan_rows() {
 		row "$s: dom0 kernel CPU, all guests (ms)" - "$(( ${v:-0} * TICK_MS ))" -
 		if [ "$s" = storm ]; then
 			v=$(plan_fig storm 2)
-			vs_intree "storm: backend threads' CPU (ms)" "$(( ${v:-0} * TICK_MS ))" "$TICK_MS"
+			vs_intree "storm: backend threads' CPU (ms)" "${v:+$((v * TICK_MS))}" "$TICK_MS"
 		fi
 	done
 	grep -a 'fatal_closing=' "$CONSOLE_DIR/guest-hostile.log" 2>/dev/null |

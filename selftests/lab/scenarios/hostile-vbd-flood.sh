@@ -151,13 +151,14 @@ sampler() {
 	done >"$1"
 }
 
-# cpu_ms SCENARIO: ring-thread CPU of the threads first seen during it.
+# cpu_ms SCENARIO: ring-thread CPU of the threads first seen during it;
+# nothing if the sampler saw none (no figure, not 0 ms).
 cpu_ms() {
 	awk -v s="$1" -v tick="$TICK_MS" '
 		!($2 in first) { first[$2] = $1 }
 		{ if ($3 > max[$2]) max[$2] = $3 }
-		END { for (p in first) if (first[p] == s) t += max[p]
-		      print t * tick }' "$LAB_OUT/cpu-samples"
+		END { for (p in first) if (first[p] == s) { t += max[p]; n++ }
+		      if (n) print t * tick }' "$LAB_OUT/cpu-samples"
 }
 
 # run_all: both guests, the hostile one to its end, then stop the
@@ -210,11 +211,13 @@ storm_rows() {
 	row "storm: responses on an empty ring" - "${s:-none}" "$(judge [ "${s:-}" = 0 ])"
 	row "storm: guest's time (us)" - "$(field storm elapsed_us)" -
 	ms=$(cpu_ms storm)
-	row "storm: $LAB_BE ring thread CPU (ms)" - "$ms" -
-	echo "$LAB_BE $ms" >>"$STORM_FIG"
+	row "storm: $LAB_BE ring thread CPU (ms)" - "${ms:-none}" -
+	[ -z "$ms" ] || echo "$LAB_BE $ms" >>"$STORM_FIG"
 	[ "$LAB_BE" = xsplit ] || return 0
 	other=$(awk '$1 == "intree" { v = $2 } END { print v }' "$STORM_FIG")
-	if [ -z "$other" ]; then
+	if [ -z "$ms" ]; then
+		row "storm: CPU vs in-tree: no ring thread sampled" - none FAIL
+	elif [ -z "$other" ]; then
 		row "storm: CPU vs in-tree (not run before)" - "$ms" -
 	else
 		row "storm: CPU <= in-tree's $other ms + tick" "$other" "$ms" \
@@ -253,7 +256,8 @@ malformed_rows() {
 	done
 	row "malformed: reconnects" - "$(field malformed reconnects)" -
 	row "malformed: guest's time (ms)" - "$(field malformed elapsed_ms)" -
-	row "malformed: $LAB_BE ring thread CPU (ms)" - "$(cpu_ms malformed)" -
+	s=$(cpu_ms malformed)
+	row "malformed: $LAB_BE ring thread CPU (ms)" - "${s:-none}" -
 }
 
 # recover_rows SCENARIO WANT: done, recovered, connected_after, CPU.
@@ -266,7 +270,8 @@ recover_rows() {
 		row "$1: $k" - "${s:-none}" "$(judge [ "${s:-}" = 1 ])"
 	done
 	row "$1: backend state changes seen" - "$(field "$1" backend_changes)" -
-	row "$1: $LAB_BE ring thread CPU (ms)" - "$(cpu_ms "$1")" -
+	s=$(cpu_ms "$1")
+	row "$1: $LAB_BE ring thread CPU (ms)" - "${s:-none}" -
 }
 
 # null_blk allocates a memory-backed disk's pages as they are written:

@@ -182,7 +182,7 @@ unload_rows() {
 		row "rmmod $BE_MOD" - stays FAIL
 	fi
 	sleep 3
-	dmesg | sed -n "\\|LAB-TEST-START $LAB_TEST\$|,\$p" >"$LAB_OUT/dmesg.txt"
+	test_dmesg "$LAB_OUT/dmesg.txt"
 	n=$(grep -cE "$KERNEL_BAD" "$LAB_OUT/dmesg.txt")
 	row "dom0 WARNING/BUG/Oops lines" - "$n" "$(check [ "$n" = 0 ])"
 	grep -m 20 -B 2 -A 20 -E "$KERNEL_BAD" "$LAB_OUT/dmesg.txt"

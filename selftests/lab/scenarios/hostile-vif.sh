@@ -412,7 +412,7 @@ plan_rows() {
 		sed 's/.*fatal_closing=/fatal kinds that took the vif to Closing: /' | tail -n1 |
 		tee -a "$LAB_OUT/fatal"
 	n=$(grep -ac '^HOSTILE: ' "$LAB_OUT/hostile/console.log" 2>/dev/null)
-	row "guest job errors (HOSTILE: lines)" - "${n:-0}" "$(check [ "${n:-0}" = 0 ])"
+	row "guest job errors (HOSTILE: lines)" - "${n:-none}" "$(check [ "${n:-}" = 0 ])"
 	[ -z "${NB:-}" ] ||
 		row "neighbour guest: iperf3 + ping meanwhile" - "$NB" "$(check [ "$NB" = passed ])"
 }
@@ -452,7 +452,7 @@ row "  of them about vifs/netback" - "$n" -
 echo "dom0 dmesg about the vif, first lines:"
 grep -m 12 -iE 'vif[0-9]|netback' "$LAB_OUT/dmesg.txt"
 n=$(grep -acE "$KERNEL_BAD" "$LAB_OUT/hostile/console.log" 2>/dev/null)
-row "guest WARNING/BUG/Oops lines" - "${n:-0}" "$(check [ "${n:-0}" = 0 ])"
+row "guest WARNING/BUG/Oops lines" - "${n:-none}" "$(check [ "${n:-}" = 0 ])"
 cat "$LAB_OUT/fatal" >>"$ROWS" 2>/dev/null
 table "hostile-vif against $LAB_BE netback: plan '$PLAN'"
 echo "$LAB_BE netback: hostile vif plan done, nothing left behind"

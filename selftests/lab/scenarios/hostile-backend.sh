@@ -320,7 +320,8 @@ for s in $SCENARIOS; do
 	g=$(summary blkbe vbd "$d" fe_ignored) n=$(summary blkbe vbd "$d" connects)
 	r=$(io "$l")
 	v=$(verdict "$s" "$b" "$c" "${r:-rc=stuck}")
-	[ "$s" = honest ] && [ "$v" = FAIL ] && [ "$b" = 0 ] && v=ok
+	# honest misbehaves never: no bad act is its pass, if its I/O was clean
+	[ "$s" = honest ] && [ "$v" = FAIL ] && [ "$b" = 0 ] && io_ok "$r" && v=ok
 	row "$v" "$(printf '%-5s %-12s fe-state=%-4s bad=%-2s closed=%-2s ignored=%-2s connects=%-2s io: %s' \
 		"xvd$l" "$s" "${STATE[$l]}" "${b:-?}" "${c:-?}" "${g:-?}" "${n:-?}" "${r:-none}")"
 	row - "      guest log: $(fe_log "xvd$l|vbd-$d")"

@@ -90,19 +90,23 @@ JOB
 }
 
 disks="disk = ['phy:$ro,xvdb,r', 'format=raw,vdev=xvdc,access=rw,script=block-lab-shared,target=$rw']"
+NDISKS=2	# each guest's: the read-only one and the w! one
 job 0 >"$LAB_OUT/job-a.sh"
 job 16 >"$LAB_OUT/job-b.sh"
 guest_start sharea "$LAB_OUT/job-a.sh" "$disks"
 guest_start shareb "$LAB_OUT/job-b.sh" "$disks"
 
-# connected NAME: every vbd backend of guest NAME is Connected (4).
+# connected NAME: guest NAME has its NDISKS vbd backends, every one
+# Connected (4); none listed is not all connected.
 connected() {
-	local d j domid
+	local d j domid n=0
 	domid=$(xl domid "$1" 2>/dev/null) || return 1
 	d=/local/domain/0/backend/vbd/$domid
 	for j in $(xenstore-list "$d"); do
 		[ "$(xenstore-read "$d/$j/state")" = 4 ] || return 1
+		n=$((n + 1))
 	done
+	[ "$n" = "$NDISKS" ]
 }
 
 # backends_show NAME: mode and state of each of the guest's vbd backends.

@@ -228,8 +228,8 @@ storm_rows() {
 # kinds_sent: how many kinds of malformed request the guest sent at least
 # once (its per-kind lines).
 kinds_sent() {
-	grep -a 'hostile-vbd: .*: malformed [a-z0-9-]*: sent=[1-9]' \
-		"$CONSOLE_DIR/guest-hostile.log" | wc -l
+	grep -ac 'hostile-vbd: .*: malformed [a-z0-9-]*: sent=[1-9]' \
+		"$CONSOLE_DIR/guest-hostile.log"
 }
 
 malformed_rows() {

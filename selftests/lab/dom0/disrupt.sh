@@ -176,7 +176,7 @@ load_guest() {
 fio_running() { ! grep -q LAB-SR-FIO-DONE "$CONSOLE_DIR/guest-$1.log"; }
 # stream_active: the load's long TCP stream is connected.
 stream_active() {
-	ss -Htn state established '( sport = :5201 )' 2>/dev/null | grep -q .
+	ss -Htn state established '( sport = :5201 )' 2>/dev/null | grep . >/dev/null
 }
 
 # move_figures NAME A B: the stalls around an operation from A to B (ms):

@@ -268,7 +268,7 @@ if follow start; then
 	if [ "$LAB_FE/$LAB_BE" = xsplit/xsplit ]; then
 		[ "$nq" = 2 ] || nok "xsplit pair negotiated $nq queue(s), not 2"
 		for i in 0 1; do
-			xenstore-ls "$fe/queue-$i" | grep -q ring-ref ||
+			xenstore-ls "$fe/queue-$i" | grep ring-ref >/dev/null ||
 				nok "no queue-$i/ring-ref in $fe"
 		done
 	fi

@@ -9,5 +9,5 @@
 
 xl info | tee "$LAB_OUT/xl-info.txt" || fail "xl info"
 grep -Eq '^xen_major +: 4$' "$LAB_OUT/xl-info.txt" || fail "xl info: no Xen 4.x"
-xl list | grep -q '^Domain-0 ' || fail "xl list: no Domain-0"
+xl list | grep '^Domain-0 ' >/dev/null || fail "xl list: no Domain-0"
 check_leaks

@@ -63,10 +63,10 @@ DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 	"$DEB" || fail "apt-get install of the package"
 echo "LAB-FIG deb-install seconds=$(( ($(now_ms) - t0) / 1000 ))"
 dkms status -m xsplit
-dkms status -m xsplit | grep -q "$KVER.*: installed" ||
+dkms status -m xsplit | grep "$KVER.*: installed" >/dev/null ||
 	fail "DKMS did not install xsplit for $KVER"
 for m in "${XSPLIT_MODS[@]}"; do
-	modinfo -F filename "$m" | grep -q "/updates/dkms/$m\.ko" ||
+	modinfo -F filename "$m" | grep "/updates/dkms/$m\.ko" >/dev/null ||
 		fail "modprobe does not find DKMS's $m"
 done
 for m in blkback netback blkfront netfront; do
@@ -128,7 +128,8 @@ t0=$(cut -d. -f1 /proc/uptime)
 in_debian apt-get install -y --no-install-recommends /tmp/xsplit-dkms.deb || exit 1
 echo "LAB-FIG guest-deb-install seconds=$(( $(cut -d. -f1 /proc/uptime) - t0 ))"
 in_debian dkms status -m xsplit | grep "$(uname -r).*: installed" || exit 1
-in_debian modprobe -n -v xen_blkfront | grep -q "modprobe xsplit_blkfront" || exit 1
+in_debian modprobe -n -v xen_blkfront | grep "modprobe xsplit_blkfront" >/dev/null ||
+	exit 1
 for d in /sys/bus/xen/devices/vbd-* /sys/bus/xen/devices/vif-*; do
 	echo "modprobe $(cat $d/modalias) (${d##*/})"
 	in_debian modprobe "$(cat $d/modalias)" || exit 1

@@ -77,7 +77,8 @@ for c in $(seq "$N"); do
 	kv "cycle$c.vif_rx_bytes" "$rx"
 	[ "$wr" -gt 0 ] || fail "cycle $c: no write reached the backend"
 	[ "$rx" -gt 0 ] || fail "cycle $c: no traffic from the guest on vif$domid.0"
-	if [ "$br" = ovsbr0 ] && ! ovs-vsctl list-ports ovsbr0 | grep -qx "vif$domid.0"; then
+	if [ "$br" = ovsbr0 ] &&
+		! ovs-vsctl list-ports ovsbr0 | grep -x "vif$domid.0" >/dev/null; then
 		fail "cycle $c: vif$domid.0 not on ovsbr0"
 	fi
 	step "cycle $c: fio and iperf3 run in dom$domid ($br); xl destroy"

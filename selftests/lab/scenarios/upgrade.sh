@@ -118,7 +118,7 @@ for c in $(seq "$CYCLES"); do
 	vif_away+=("${vif#vif=}")
 	[ "$ports" = ports=ok ] || fail "cycle $c: bridge port not restored: $ports"
 	[ "$(xl domid "$name")" = "$d0" ] || fail "cycle $c: the domain changed"
-	ip link show master xenbr0 | grep -q "vif$d0\." ||
+	ip link show master xenbr0 | grep "vif$d0\." >/dev/null ||
 		fail "cycle $c: vif$d0.* is not in xenbr0"
 	step "cycle $c: upgraded in $(( ub - ua )) ms; $vbd ms, $vif ms away"
 	moved "$name" "$gip" "$ub" "cycle $c: upgrade"

@@ -40,7 +40,7 @@ grown() { [ "$(delta "$1" "$2")" -ge "$3" ]; }
 
 attach() {
 	within 30 "attach $1" /lab/bin/xdp-pass attach eth0 "$1" || return 1
-	/lab/bin/xdp-pass query eth0 | grep -qx 'attached=1' ||
+	/lab/bin/xdp-pass query eth0 | grep -x 'attached=1' >/dev/null ||
 		{ echo "no program in driver mode after attaching $1"; return 1; }
 }
 
@@ -129,11 +129,11 @@ traffic before both || exit 1
 i=1
 while [ "$i" -le "$CYCLES" ]; do
 	within 30 "attach $i" /lab/bin/xdp-pass attach eth0 || exit 1
-	/lab/bin/xdp-pass query eth0 | grep -qx 'attached=1' ||
+	/lab/bin/xdp-pass query eth0 | grep -x 'attached=1' >/dev/null ||
 		{ echo "no program in driver mode after attach $i"; exit 1; }
 	traffic "attached$i" one || exit 1
 	within 30 "detach $i" /lab/bin/xdp-pass detach eth0 || exit 1
-	/lab/bin/xdp-pass query eth0 | grep -qx 'attached=0' ||
+	/lab/bin/xdp-pass query eth0 | grep -x 'attached=0' >/dev/null ||
 		{ echo "a program is left after detach $i"; exit 1; }
 	i=$((i + 1))
 done

@@ -106,12 +106,18 @@ judge() {
 }
 
 # grows KEY LIMIT [LABEL]: FAIL if KEY grew from BEFORE to AFTER by more
-# than LIMIT ("-": a figure only); MemAvailable falls: give it as -KEY.
+# than LIMIT ("-": a figure only), or is missing from either (a growth
+# nobody measured is not none); MemAvailable falls: give it as -KEY.
 grows() {
 	local key=${1#-} a b d v=ok
 	a=$(leak_value "$BEFORE" "$key")
 	b=$(leak_value "$AFTER" "$key")
-	{ [ -n "$a" ] && [ -n "$b" ]; } || return 0
+	if [ -z "$a" ] || [ -z "$b" ]; then
+		v=FAIL
+		[ "$2" != - ] || v=-
+		row "${3:-$key} (not measured)" "${a:-none}" "${b:-none}" "$v"
+		return 0
+	fi
 	d=$((b - a))
 	[ "${1:0:1}" = - ] && d=$((a - b))
 	if [ "$2" = - ]; then

@@ -74,8 +74,11 @@ grep -a 'LAB-PEERS' "$LAB_OUT/peers/console.log"
 # The guest had no kernel but GRUB: the kernel and ramdisk it ran (its
 # job, its release: guest_wait checks) came only from xvda, read by
 # GRUB's frontend through $LAB_BE's backend.
-grep -aq 'LAB-PEERS booted through GRUB' "$LAB_OUT/peers/console.log" ||
+# GRUB's own word, not only the job's (which says so wherever it runs).
+if ! grep -aF "Booting \`$PVGRUB_ENTRY'" "$LAB_OUT/peers/console.log" >/dev/null ||
+	! grep -aq 'LAB-PEERS booted through GRUB' "$LAB_OUT/peers/console.log"; then
 	fail "the guest did not boot through GRUB"
+fi
 t=$(cat "$LAB_OUT/peers/t-ready" 2>/dev/null)
 kv pvgrub_boot_ms "${t:-none}"
 grep -aq 'LAB-PEERS qdisk fio rc=0 errors=0' "$LAB_OUT/peers/console.log" ||

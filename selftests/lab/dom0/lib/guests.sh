@@ -148,6 +148,8 @@ svm_early_fault() {
 # block and console drivers of its own.  It looks for /boot/grub/grub.cfg
 # on the guest's disks and boots what that names.
 PVGRUB_BIN=/usr/lib/grub-xen/grub-x86_64-xen.bin
+# The menu entry pvgrub_disk writes; GRUB says "Booting `ENTRY'" on it.
+PVGRUB_ENTRY='xsplit lab guest'
 
 # pvgrub_disk IMAGE RAMDISK CMDLINE STAGING: an ext2 image holding the
 # guest kernel, RAMDISK and a grub.cfg that boots them with CMDLINE, for
@@ -162,7 +164,7 @@ pvgrub_disk() {
 	fi
 	cat >"$stage/boot/grub/grub.cfg" <<-CFG
 		set timeout=0
-		menuentry 'xsplit lab guest' {
+		menuentry '$PVGRUB_ENTRY' {
 			linux /vmlinuz $3
 			initrd /initrd
 		}

@@ -91,6 +91,8 @@ DOM0_BE=xsplit LAB_FE=xsplit GUEST_CPIO=/run/lab-deb.cpio guest_run debguest \
 	fail "the guest's I/O through the packaged xsplit"
 for m in xsplit_core xsplit_blkfront xsplit_netfront; do
 	want=$(modinfo -F srcversion "$m")
+	# none would match any line the guest printed for $m
+	[ -n "$want" ] || fail "no srcversion of DKMS's $m in dom0"
 	grep -q "LAB-SRCVERSION $m $want" "$LAB_OUT/debguest/console.log" ||
 		fail "the guest did not run DKMS's $m ($want)"
 done

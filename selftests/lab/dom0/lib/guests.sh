@@ -258,8 +258,8 @@ guest_type_ok() {
 	want=$(tr '[:lower:]' '[:upper:]' <"$LAB_OUT/$1/type")
 	got=$(sed -n 's/.*LAB-GUEST-UP .*type=\([^ ]*\).*/\1/p' \
 		"$LAB_OUT/$1/console.log" | head -n 1)
-	[ -z "$got" ] || [ "$got" = "$want" ] ||
-		fail "guest $1 ran as $got, its config asked for $want"
+	[ "$got" = "$want" ] ||
+		fail "guest $1 ran as ${got:-what its console does not say}, its config asked for $want"
 }
 
 # guest_kernel_ok NAME: the guest ran the kernel lab.sh packed for guests
@@ -270,8 +270,8 @@ guest_kernel_ok() {
 	want=$(cat "$LAB/guest-kver" 2>/dev/null) || want=$KVER
 	got=$(sed -n 's/.*LAB-GUEST-UP .*kernel=\([^ ]*\).*/\1/p' \
 		"$LAB_OUT/$1/console.log" | head -n 1)
-	[ -z "$got" ] || [ "$got" = "$want" ] ||
-		fail "guest $1 ran kernel $got, the lab packed $want"
+	[ "$got" = "$want" ] ||
+		fail "guest $1 ran kernel ${got:-its console does not name}, the lab packed $want"
 }
 
 # guest_collect NAME: keep the console, make sure the domain is gone.

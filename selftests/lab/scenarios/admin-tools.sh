@@ -120,10 +120,13 @@ row "xentop VBD_OO (ring full, qd 64) / sysfs oo_req" "$(xt VBD_OO)/$(st oo_req)
 	"$(check [ "$(xt VBD_OO)" = "$(st oo_req)" ])"
 # xentop counts on the vif, dom0's side of the link: its NETTX is what the
 # vif sent, the guest's rx (so with the kernel's netback, the control).
-row "xentop NETTX(k) / guest eth0 rx KiB"  "$(xt 'NETTX(k)')/$(( $(gv rxb) / 1024 ))" \
-	"$(check pct_of "$(xt 'NETTX(k)')" $(( $(gv rxb) / 1024 )) "$NET_PCT")"
-row "xentop NETRX(k) / guest eth0 tx KiB"  "$(xt 'NETRX(k)')/$(( $(gv txb) / 1024 ))" \
-	"$(check pct_of "$(xt 'NETRX(k)')" $(( $(gv txb) / 1024 )) "$NET_PCT")"
+# kib BYTES: in KiB; nothing for nothing, which pct_of fails (an empty
+# operand in $((...)) would abort the row command: no row, no FAIL).
+kib() { [ -z "$1" ] || echo $(( $1 / 1024 )); }
+row "xentop NETTX(k) / guest eth0 rx KiB"  "$(xt 'NETTX(k)')/$(kib "$(gv rxb)")" \
+	"$(check pct_of "$(xt 'NETTX(k)')" "$(kib "$(gv rxb)")" "$NET_PCT")"
+row "xentop NETRX(k) / guest eth0 tx KiB"  "$(xt 'NETRX(k)')/$(kib "$(gv txb)")" \
+	"$(check pct_of "$(xt 'NETRX(k)')" "$(kib "$(gv txb)")" "$NET_PCT")"
 n=$(grep -o 'missing' "$LAB_OUT/sysfs-stats" | wc -l)
 row "sysfs statistics/ files Linux's blkback has, missing" "$n" "$(check [ "$n" = 0 ])"
 n=$(grep -c ':' "$LAB_OUT/ethtool.txt")

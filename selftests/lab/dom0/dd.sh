@@ -164,7 +164,7 @@ dd_up_or_down() { grep -q 'DD-READY\|DD-FAIL\|LAB-END' "$1" 2>/dev/null; }
 dd_counters_zero() {
 	local log=$CONSOLE_DIR/guest-$1.log
 	xl list | awk -v n="$1" 'NR > 1 && $1 != "Domain-0" && $1 != n' |
-		grep -q . && return 0
+		grep . >/dev/null && return 0
 	if wait_for "$DD_COUNTERS_SETTLE_S" "driver domain $1's counters at 0" \
 		dd_counters_clean "$log" >/dev/null; then
 		echo "driver domain $1, no guest left: $(dd_counters "$log")"

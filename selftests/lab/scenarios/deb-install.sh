@@ -71,7 +71,8 @@ for m in "${XSPLIT_MODS[@]}"; do
 done
 for m in blkback netback blkfront netfront; do
 	modprobe -n -v "xen_$m" | tee -a "$LAB_OUT/modprobe.txt" |
-		grep -q "modprobe xsplit_$m" || fail "modprobe xen_$m does not load xsplit_$m"
+		grep "modprobe xsplit_$m" >/dev/null ||
+		fail "modprobe xen_$m does not load xsplit_$m"
 done
 for m in "${XSPLIT_MODS[@]}" xen_blkback xen_netback; do
 	loaded "$m" && fail "$m loaded before any device asked for it"

@@ -93,6 +93,14 @@ row() {
 # check TEST...: a row's verdict, "ok" if the test holds.
 check() { if "$@"; then echo ok; else echo FAIL; fi; }
 
+# job_errors_row: the hostile guest's own "HOSTILE: ..." lines (what went
+# wrong in its job), none wanted; no console kept is no count.
+job_errors_row() {
+	local n
+	n=$(grep -ac '^HOSTILE: ' "$LAB_OUT/hostile/console.log" 2>/dev/null)
+	row "guest job errors (HOSTILE: lines)" - "${n:-none}" "$(check [ "${n:-}" = 0 ])"
+}
+
 # judge TEST...: as check for xsplit's backend; the in-tree one's
 # protocol behaviour is recorded ("rec") instead of failing the test.
 judge() {

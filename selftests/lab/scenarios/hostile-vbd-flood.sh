@@ -304,8 +304,7 @@ r=$(echo "$nb" | sed -n 's/.*rounds=\([0-9]*\).*/\1/p')
 f=$(echo "$nb" | sed -n 's/.*failed=\([0-9]*\).*/\1/p')
 row "neighbour: fio verify rounds" - "${r:-none}" "$(check [ "${r:-0}" -ge 1 ])"
 row "neighbour: rounds with errors" - "${f:-none}" "$(check [ "${f:-}/$NB_RC" = 0/0 ])"
-n=$(grep -ac '^HOSTILE: ' "$LAB_OUT/hostile/console.log" 2>/dev/null)
-row "guest job errors (HOSTILE: lines)" - "${n:-none}" "$(check [ "${n:-}" = 0 ])"
+job_errors_row
 leak_rows
 final_rows "$disk"
 unload_rows

@@ -75,6 +75,7 @@ row "guest: backend went Closing" - "$(field closing)" -
 row "guest: backend stayed Connected" - "$(field connected)" -
 s=$(field still_mapped)
 row "guest: rings mapped after Closed" - "${s:-none}" "$(check [ "${s:-}" = 0 ])"
+job_errors_row
 leak_rows
 final_rows "$disk"
 step "a well-behaved guest on the same disk"

@@ -411,8 +411,7 @@ plan_rows() {
 	grep -a 'fatal_closing=' "$CONSOLE_DIR/guest-hostile.log" 2>/dev/null |
 		sed 's/.*fatal_closing=/fatal kinds that took the vif to Closing: /' | tail -n1 |
 		tee -a "$LAB_OUT/fatal"
-	n=$(grep -ac '^HOSTILE: ' "$LAB_OUT/hostile/console.log" 2>/dev/null)
-	row "guest job errors (HOSTILE: lines)" - "${n:-none}" "$(check [ "${n:-}" = 0 ])"
+	job_errors_row
 	[ -z "${NB:-}" ] ||
 		row "neighbour guest: iperf3 + ping meanwhile" - "$NB" "$(check [ "$NB" = passed ])"
 }

@@ -306,8 +306,9 @@ cost_ops() {
 		"$COST_TRACE/events/xsbench/$1/hist" 2>/dev/null
 }
 
-# cost_snap: "busy=N irq=N <probe>=N... <op probe>_ops=N..." now.  Events of the console,
-# XenStore and xenstored's user channels are not I/O: left out.
+# cost_snap: "busy=N irq=N <probe>=N... <op probe>_ops=N..." now.
+# Events of the console, XenStore and xenstored's user channels are not
+# I/O: left out.
 cost_snap() {
 	printf 'busy=%s irq=%s' \
 		"$(awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 }' /proc/stat)" \

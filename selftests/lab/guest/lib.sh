@@ -38,6 +38,17 @@ wait_dev() {
 		{ echo "no $1 after ${2:-30}s"; return 1; }
 }
 
+# xb_unbind_all DRIVER: unbind every device bound to xenbus driver
+# DRIVER (vbd, vif, xsplit-vbd...).  XenBus pins a driver's module while a
+# device is bound to it (rmmod: EAGAIN); unbinding closes each frontend.
+# 1 if an unbind was refused.
+xb_unbind_all() {
+	for xb_d in /sys/bus/xen/drivers/"$1"/*-*; do
+		[ -e "$xb_d" ] || continue
+		echo "${xb_d##*/}" >"/sys/bus/xen/drivers/$1/unbind" || return 1
+	done
+}
+
 # net_up IFACE ADDR/PREFIX: static addressing, no DHCP in the lab.
 net_up() {
 	wait_dev "/sys/class/net/$1" 30 || return 1

@@ -188,17 +188,9 @@ echo "== multi-page rings: the frontend again, with max_ring_page_order=2"
 # device bound to it (rmmod: EAGAIN), so the disks are unbound first:
 # each frontend closes, its backend with it.
 m=xsplit_blkfront ko=/lab/modules/xsplit_blkfront.ko
-drv=/sys/bus/xen/drivers/xsplit-vbd
-unbind_all() {
-	local d
-	for d in "$drv"/vbd-*; do
-		[ -e "$d" ] || continue
-		echo "${d##*/}" >"$drv/unbind" || return 1
-	done
-}
 if [ "${PAIR%/*}" != xsplit ]; then
 	echo "in-tree frontend: not reloaded"
-elif ! unbind_all || ! rmmod "$m"; then
+elif ! xb_unbind_all xsplit-vbd || ! rmmod "$m"; then
 	# the ring-order check cannot run: that fails it, it is not skipped
 	bad "$m could not be unloaded: ring order 2 not checked"
 elif insmod "$ko" max_ring_page_order=2 &&

@@ -83,10 +83,7 @@ hostile_job() {
 			wait_for $1 "the summary of \$sc" summary \$sc ||
 				echo "HOSTILE: no summary of \$sc after $1 s"
 			dmesg | grep "hostile-vbd: .*\\(: \$sc \\|scenario=\$sc \\)"
-			# A bound xenbus driver holds its module: unbind first.
-			for d in /sys/bus/xen/drivers/vbd/vbd-*; do
-				echo "\${d##*/}" >/sys/bus/xen/drivers/vbd/unbind
-			done
+			xb_unbind_all vbd
 			rmmod $HOSTILE_MODULE || echo "HOSTILE: rmmod failed"
 			echo "HOSTILE-DONE \$sc"
 		}

@@ -11,10 +11,7 @@ insmod "/lab/modules/$MODULE.ko" cycles="$N" || exit 1
 wait_for "$LIMIT" "the module's summary" summary ||
 	echo "HOSTILE: no summary after $LIMIT s"
 dmesg | grep 'hostile-vbd:'
-# A bound xenbus driver holds its module: unbind the device first.
-for d in /sys/bus/xen/drivers/vbd/vbd-*; do
-	[ -e "$d" ] && echo "${d##*/}" >/sys/bus/xen/drivers/vbd/unbind
-done
+xb_unbind_all vbd
 rmmod "$MODULE" || echo "HOSTILE: rmmod $MODULE failed"
 dmesg >/tmp/dmesg.end && kernel_bad /tmp/dmesg.end &&
 	echo "HOSTILE: the guest's kernel complained"

@@ -31,10 +31,7 @@ for line in $PLAN; do
 		sleep 1
 	done
 	echo "HOSTILE-TIME $s $(( $(cut -d. -f1 /proc/uptime) - t0 ))s"
-	# A bound xenbus device pins its driver's module: unbind first.
-	for d in /sys/bus/xen/drivers/vif/vif-*; do
-		[ -e "$d" ] && echo "${d##*/}" >/sys/bus/xen/drivers/vif/unbind
-	done
+	xb_unbind_all vif
 	rmmod xsplit_hostile_vif || echo "HOSTILE: rmmod failed"
 	IFS=';'
 done

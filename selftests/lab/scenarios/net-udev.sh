@@ -49,6 +49,7 @@ kv stock_xen_backend_rules "${stock:-none}"
 
 cp "$XLCONF" "$LAB_OUT/xl.conf.orig" || fail "xl.conf"
 monitor=""
+xswatch=""
 restore() {
 	cp "$LAB_OUT/xl.conf.orig" "$XLCONF"
 	rm -f "$RULES" "$WRAP"
@@ -56,6 +57,8 @@ restore() {
 	rm -f "$WRAPLOG"
 	udevadm control --reload
 	[ -z "$monitor" ] || kill "$monitor" 2>/dev/null
+	[ -z "$xswatch" ] || pkill -P "$xswatch" 2>/dev/null
+	pkill -f 'xenstore-watch /local/domain/0/backend/vif'
 }
 trap restore EXIT
 echo 'run_hotplug_scripts=0' >>"$XLCONF"
@@ -69,11 +72,12 @@ fi
 udevadm control --reload || fail "udevadm control --reload"
 cat >"$WRAP" <<WRAP
 #!/bin/sh
+up=\$(cut -d' ' -f1 /proc/uptime)
 if [ -z "\$DEVPATH" ]; then
-	echo "xl: \$*" >>$WRAPLOG
+	echo "xl: \$* at \$up" >>$WRAPLOG
 	exit 0
 fi
-echo "udev: \$*" >>$WRAPLOG
+echo "udev: \$* at \$up" >>$WRAPLOG
 # This xl also tears the vif down itself and removes its backend
 # directory; the stock script, run by udev after that, would only
 # re-create the directory to report the bridge it cannot find.
@@ -82,13 +86,23 @@ if [ "\$1" = offline ] &&
 	echo "udev: offline after the toolstack's teardown, nothing left" >>$WRAPLOG
 	exit 0
 fi
-exec /etc/xen/scripts/vif-bridge "\$@"
+/etc/xen/scripts/vif-bridge "\$@"
+rc=\$?
+echo "udev: \$1 done rc=\$rc at \$(cut -d' ' -f1 /proc/uptime)" >>$WRAPLOG
+exit \$rc
 WRAP
 chmod 755 "$WRAP"
 : >"$WRAPLOG"
 udevadm monitor --kernel --property --subsystem-match=xen-backend \
 	>"$LAB_OUT/uevents.log" 2>&1 &
 monitor=$!
+# When the backend directory's nodes come and go, against the uevents'
+# clock (seconds since boot), to tell who ran before whom at destroy.
+xenstore-watch /local/domain/0/backend/vif 2>/dev/null | while read -r node; do
+	if xenstore-exists "$node" 2>/dev/null; then is=present; else is=absent; fi
+	echo "$(cut -d' ' -f1 /proc/uptime) $node $is"
+done >"$LAB_OUT/xs-watch.log" &
+xswatch=$!
 
 cat >"$LAB_OUT/job.sh" <<'JOB'
 net_up eth0 10.0.0.2/24 && wait_ping 10.0.0.1 60 || exit 1
@@ -117,6 +131,8 @@ wait_for "$OFFLINE_S" "the offline uevent" \
 	true	# the checks below say what came
 echo "--- who ran the vif's script ---"
 cat "$WRAPLOG"
+echo "--- backend/vif nodes changed, by uptime (last 40) ---"
+tail -n 40 "$LAB_OUT/xs-watch.log"
 echo "--- uevents of xen-backend devices ---"
 grep -E '^(KERNEL|UDEV)\[|^ACTION=|^DEVPATH=|^script=|^vif=|^XENBUS_PATH=' "$LAB_OUT/uevents.log"
 [ "$rc" = 0 ] || fail "guest job failed (rc=$rc): the vif did not come up"

@@ -47,6 +47,8 @@ t="--filename=/dev/xvdb --direct=1 --ioengine=libaio --runtime=5 --time_based"
 fio_fig dd-4k $t --rw=randread --bs=4k --iodepth=32
 fio_fig dd-1m $t --rw=read --bs=1M --iodepth=8
 ping -c 3 -W 5 10.0.0.1
+# how the frontends connected (trust, queues, segments), for the figures
+dmesg | grep -E 'connected to domain|segments|grant' || true
 iperf_fig dd-tx -c 10.0.0.1 -t 4
 iperf_fig dd-rx -c 10.0.0.1 -t 4 -R
 JOB

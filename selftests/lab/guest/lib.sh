@@ -97,7 +97,9 @@ fio_fig() {
 
 # iperf_fig NAME IPERF3-ARGS...: run an iperf3 client, print what the
 # receiver got (MiB: iperf3's MBytes) and its rate; fails if nothing was
-# transferred.  mbit_s stays last: some jobs take what follows it.
+# transferred.  mbit_s stays last: some jobs take what follows it.  A TCP
+# sender's retransmissions (iperf3's Retr, on its "sender" line) come on a
+# line of their own, LAB-RETR: a slow figure with many is lossy, not slow.
 iperf_fig() {
 	fig_name=$1
 	shift
@@ -107,8 +109,11 @@ iperf_fig() {
 			if ($(i + 1) == "Mbits/sec") r = $i
 			if ($(i + 1) == "MBytes") m = $i
 		}
-	} END {
+	} /sender$/ && $(NF - 2) == "Mbits/sec" { t = $(NF - 1) }
+	END {
 		printf "LAB-FIG %s mib=%s mbit_s=%s\n", n, m, r
+		if (t != "")
+			printf "LAB-RETR %s retr=%s\n", n, t
 		exit !(r > 0)
 	}' /tmp/iperf.$$
 }

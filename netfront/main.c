@@ -16,7 +16,7 @@ unsigned int xsplit_nf_max_queues = XSPLIT_NF_MAX_QUEUES;
 bool xsplit_nf_separate_tx_rx_irq = true;
 bool xsplit_nf_trusted = true;
 unsigned int xsplit_nf_tx_rsp_batch = 1;
-bool xsplit_nf_rx_page_pool;
+bool xsplit_nf_rx_page_pool = true;
 
 /* Read at each negotiation: a reconnect or restore picks up a change. */
 XSPLIT_PARAM_UINT(max_queues, xsplit_nf_max_queues,
@@ -37,7 +37,7 @@ XSPLIT_PARAM_UINT(tx_rsp_batch, xsplit_nf_tx_rsp_batch,
 
 /* Read at each queue setup (advertise): a reconnect picks up a change. */
 XSPLIT_PARAM_BOOL(rx_page_pool, xsplit_nf_rx_page_pool, XSPLIT_PARAM_RUNTIME,
-		  "Take receive pages from a page pool per queue, which the stack gives them back to, instead of the page allocator; no effect on kernels before 5.14 (default N)");
+		  "Take receive pages from a page pool per queue, which the stack gives them back to, instead of the page allocator; no effect on kernels before 5.14 (default Y)");
 
 static int __init xsplit_nf_init(void)
 {

@@ -442,16 +442,16 @@ static void queue_fini(struct xsplit_nf_queue *q)
 
 /*
  * rx_page_pool, read once for all the queues; on a kernel whose skbs
- * cannot give their pages back to a pool, said and left off.
+ * cannot give their pages back to a pool, left off, and said once per
+ * module load (the parameter is on by default).
  */
-static bool queues_want_pool(struct xsplit_nf *nf)
+static bool queues_want_pool(void)
 {
 	if (!READ_ONCE(xsplit_nf_rx_page_pool))
 		return false;
 	if (XSPLIT_SKB_RECYCLE)
 		return true;
-	netdev_info(nf->netdev,
-		    "rx_page_pool has no effect: this kernel cannot recycle the pages of skbs (5.14 can)\n");
+	pr_info_once("rx_page_pool has no effect: this kernel cannot recycle the pages of skbs (5.14 can)\n");
 	return false;
 }
 
@@ -466,7 +466,7 @@ static bool queues_want_pool(struct xsplit_nf *nf)
 int xsplit_nf_queues_create(struct xsplit_nf *nf, unsigned int nr,
 			    bool split)
 {
-	bool pool = queues_want_pool(nf);
+	bool pool = queues_want_pool();
 	unsigned int i;
 	int err;
 

@@ -22,8 +22,8 @@
 #                     mapping, held until the connection ends: the
 #                     frontend finds its grant in use and must leave the
 #                     page to the grant code's deferred free (with
-#                     xsplit_netfront.rx_page_pool=1 in LAB_X_GUEST_CMDLINE:
-#                     a pool's page, which must leave its pool first)
+#                     xsplit_netfront.rx_page_pool on, the default: a
+#                     pool's page, which must leave its pool first)
 # The id acts replace genuine responses (one response per request), so
 # that only the frontend's id check stands between them and a request
 # completed twice or never.

@@ -31,9 +31,26 @@ require_mode blk net
 # backends, so the ones under test run in the driver domain alone.
 LAB_BE=intree use_backends
 linux_bridge
-iperf3 -s -D -I "$LAB_OUT/iperf3.pid" --logfile "$LAB_OUT/iperf3-server.log" ||
-	fail "iperf3 server"
-trap 'kill "$(cat "$LAB_OUT/iperf3.pid")"' EXIT
+IPERF_PID=$LAB_OUT/iperf3.pid
+IPERF_STOP_S=10
+iperf_server_stop() {
+	local pid
+	pid=$(cat "$IPERF_PID" 2>/dev/null) || return 0
+	kill "$pid" 2>/dev/null
+	wait_for "$IPERF_STOP_S" "iperf3 server $pid gone" \
+		sh -c "! kill -0 $pid 2>/dev/null" || fail "iperf3 server $pid stays"
+	rm -f "$IPERF_PID"
+}
+# A fresh server for every guest: one serves a test at a time, and a
+# client that connected and then went quiet (the control's, killed by
+# its bound) holds it for good: results/20261207-121435, where the
+# dom0-served guest that came next never got its test.
+iperf_server_start() {
+	iperf_server_stop
+	iperf3 -s -D -I "$IPERF_PID" --logfile "$LAB_OUT/iperf3-server.log" ||
+		fail "iperf3 server"
+}
+trap iperf_server_stop EXIT
 
 cat >"$LAB_OUT/job.sh" <<'JOB'
 wait_dev /dev/xvdb 60 || exit 1
@@ -66,6 +83,7 @@ CONTROL_IPERF_S=60
 serve_guest() {
 	local name=dd$2 gid d rc=0 job=$LAB_OUT/job.sh
 	[ "$1" = intree ] && job=$LAB_OUT/job-control.sh
+	iperf_server_start
 	LAB_FE=$2 guest_start "$name" "$job" \
 		"disk = ['backend=xsdd,format=raw,vdev=xvdb,access=rw,target=/dev/nullb0']" \
 		"vif = ['backend=xsdd,bridge=ddbr0']"
@@ -106,6 +124,7 @@ done
 use_backends
 dev=$(nullb ddcmp 1024 1) || fail "$dev"
 sed 's/_fig dd-/_fig dom0-/' "$LAB_OUT/job.sh" >"$LAB_OUT/job-dom0.sh"
+iperf_server_start
 guest_run dom0served "$LAB_OUT/job-dom0.sh" "disk = ['phy:$dev,xvdb,w']" \
 	"vif = ['bridge=xenbr0']" || fail "the same job served by dom0"
 check_leaks

@@ -31,6 +31,10 @@
 # attaches xvdc a last time, its go-ahead), and after it powers off with
 # xvdc attached, nothing is left and the xsplit backends unload.
 # Cycles: LAB_X_CYCLES, else 2 (quick) or 20 (LAB_X_FULL=1).
+# LAB_X_LC_DELAY_MS=N (xsplit's backend): every pass of blkback's ring
+# thread sleeps N ms (the fault point "delay"), so requests wait on the
+# ring at every detach: what its stop does with them decides whether
+# Linux's blkfront, which has no request timeout, lets xvdc go.
 # lab: modes=4 timeout=480 timeout_full=3000
 # shellcheck source=../dom0/lib.sh
 . "$LAB/dom0/lib.sh"
@@ -49,7 +53,16 @@ name=lcattach
 DEVICES_BACK_S=15	# blkback's device count, after a detach
 log=$CONSOLE_DIR/guest-$name.log
 iperf_pids=()
-trap 'kill "${iperf_pids[@]}" 2>/dev/null' EXIT
+trap 'kill "${iperf_pids[@]}" 2>/dev/null; lc_delay 0' EXIT
+
+# lc_delay MS: arm (or, at 0, disarm) the backend's delay fault point.
+LC_FAULT=/sys/kernel/debug/xsplit_fault/delay
+lc_delay() {
+	[ "$LAB_BE" = xsplit ] && [ -n "${LAB_X_LC_DELAY_MS:-}" ] || return 0
+	echo "$1" >"$LC_FAULT/delay_ms" && echo "$(($1 > 0))" >"$LC_FAULT/interval" ||
+		fail "no fault point $LC_FAULT"
+}
+lc_delay "${LAB_X_LC_DELAY_MS:-0}"
 
 # mark TEXT SECONDS: wait for a line of the guest's console.
 mark() { console_mark "$name" "$@"; }

@@ -163,6 +163,7 @@ struct xsplit_blk_ring {
 	ktime_t hold_end;	/* the held event goes out by then; 0: none */
 	u32 hold_from;		/* responses held when the window opened */
 	bool eoi_work;		/* requests taken since the last EOI */
+	unsigned int stop_left;	/* requests the stop may still take */
 
 	struct xsplit_pgrant_cache *pcache;	/* NULL: not persistent */
 	bool copy;		/* data moved by grant copy (copyplan.h) */

@@ -424,6 +424,26 @@ static void ring_events(struct xsplit_blk_ring *ring)
 	}
 }
 
+/*
+ * Told to stop, the thread still takes the requests the frontend had
+ * published, at most one ring's worth (a frontend that keeps publishing
+ * cannot hold the stop), and answers them.  Dropped, they would never be
+ * answered, and a frontend without a request timeout (Linux's blkfront)
+ * waits for them for good: its disk never goes at a detach under load.
+ * A live upgrade's next instance starts at the published rsp_prod
+ * either way.  Return: whether it took any.
+ */
+static bool ring_stop_intake(struct xsplit_blk_ring *ring)
+{
+	unsigned int n;
+
+	if (test_bit(XSPLIT_BLK_DEAD, &ring->flags) || !ring->stop_left)
+		return false;
+	n = min(ring_intake(ring), ring->stop_left);
+	ring->stop_left -= n;
+	return n;
+}
+
 static void ring_log_stats(struct xsplit_blk_ring *ring)
 {
 	struct xsplit_blk_stats *st = &ring->be->stats;
@@ -489,20 +509,21 @@ static void ring_wait(struct xsplit_blk_ring *ring)
 }
 
 /*
- * The ring's thread.  When told to stop it takes no more requests but
- * keeps completing until nothing is in flight, so no grant is unmapped
- * under a bio.
+ * The ring's thread.  When told to stop it takes only what was published
+ * (ring_stop_intake()) and keeps completing until nothing is in flight,
+ * so no grant is unmapped under a bio.
  */
 static int ring_thread(void *arg)
 {
 	struct xsplit_blk_ring *ring = arg;
 
-	while (!kthread_should_stop() || ring->inflight) {
-		if (kthread_should_stop())
+	while (!kthread_should_stop() || ring->inflight ||
+	       ring_stop_intake(ring)) {
+		if (!kthread_should_stop())
+			ring_wait(ring);
+		else if (ring->inflight)
 			wait_event_timeout(ring->wq, ring_done_pending(ring),
 					   HZ);
-		else
-			ring_wait(ring);
 		ring_complete(ring);
 		/* A slow device, as the frontend sees it: answers come late. */
 		if (xsplit_fault(XSPLIT_FAULT_DELAY))
@@ -511,6 +532,8 @@ static int ring_thread(void *arg)
 		ring_push(ring);
 		if (!kthread_should_stop())
 			ring_events(ring);
+		else
+			ring_stop_intake(ring);
 		ring_push(ring);	/* answers of intake: errors, discards */
 		ring_housekeeping(ring);
 	}
@@ -700,6 +723,7 @@ static int ring_start(struct xsplit_blk_ring *ring, unsigned int nr,
 	 * while no backend was bound came with notifications nobody got.
 	 */
 	set_bit(XSPLIT_BLK_MORE, &ring->flags);
+	ring->stop_left = ring_r(ring)->nr_ents;
 	ring->thread = kthread_run(ring_thread, ring, "xsplit-blk%u.%u",
 				   be->domid, ring->id);
 	if (IS_ERR(ring->thread)) {

@@ -426,10 +426,11 @@ static void ring_events(struct xsplit_blk_ring *ring)
 
 /*
  * Told to stop, the thread still takes the requests the frontend had
- * published, at most one ring's worth (a frontend that keeps publishing
- * cannot hold the stop), and answers them.  Dropped, they would never be
- * answered, and a frontend without a request timeout (Linux's blkfront)
- * waits for them for good: its disk never goes at a detach under load.
+ * published, about one ring's worth at most (a frontend that keeps
+ * publishing cannot hold the stop), and answers them.  Dropped, they
+ * would never be answered, and a frontend without a request timeout
+ * (Linux's blkfront) waits for them for good: its disk never goes at a
+ * detach under load.
  * A live upgrade's next instance starts at the published rsp_prod
  * either way.  Return: whether it took any.
  */

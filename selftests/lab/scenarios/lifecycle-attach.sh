@@ -55,11 +55,15 @@ log=$CONSOLE_DIR/guest-$name.log
 iperf_pids=()
 trap 'kill "${iperf_pids[@]}" 2>/dev/null; lc_delay 0' EXIT
 
-# lc_delay MS: arm (or, at 0, disarm) the backend's delay fault point.
+# lc_delay MS: arm (or, at 0, disarm) the backend's delay fault point,
+# every pass and without a count (an earlier fault-matrix in the same
+# boot may have left "times" at 0, which would keep it from firing).
 LC_FAULT=/sys/kernel/debug/xsplit_fault/delay
+lc_delaying() { [ "$LAB_BE" = xsplit ] && [ -n "${LAB_X_LC_DELAY_MS:-}" ]; }
 lc_delay() {
-	[ "$LAB_BE" = xsplit ] && [ -n "${LAB_X_LC_DELAY_MS:-}" ] || return 0
-	echo "$1" >"$LC_FAULT/delay_ms" && echo "$(($1 > 0))" >"$LC_FAULT/interval" ||
+	lc_delaying || return 0
+	echo -1 >"$LC_FAULT/times" && echo "$1" >"$LC_FAULT/delay_ms" &&
+		echo "$(($1 > 0))" >"$LC_FAULT/interval" ||
 		fail "no fault point $LC_FAULT"
 }
 lc_delay "${LAB_X_LC_DELAY_MS:-0}"
@@ -155,6 +159,11 @@ for c in $(seq "$N"); do
 	[ "$c" = 1 ] && leak_snapshot "$LAB_OUT/leak-1"
 done
 kv cycles "$N"
+if lc_delaying; then
+	# the delay must have slowed the ring thread, or this run showed nothing
+	kv delay_hits "$(cat "$LC_FAULT/hits")"
+	[ "$(cat "$LC_FAULT/hits")" -gt 0 ] || fail "the delay fault never fired"
+fi
 kv cycle_ms_avg $(( ($(now_ms) - t_all) / N ))
 leak_snapshot "$LAB_OUT/leak-$N"
 xl_retry block-attach "$name" "phy:$hot,xvdc,w" || fail "last block-attach"

@@ -97,9 +97,10 @@ fio_fig() {
 
 # iperf_fig NAME IPERF3-ARGS...: run an iperf3 client, print what the
 # receiver got (MiB: iperf3's MBytes) and its rate; fails if nothing was
-# transferred.  mbit_s stays last: some jobs take what follows it.  A TCP
-# sender's retransmissions (iperf3's Retr, on its "sender" line) come on a
-# line of their own, LAB-RETR: a slow figure with many is lossy, not slow.
+# transferred.  One line, mbit_s last: jobs take what follows it, and
+# bench_cost takes the line whole.  A TCP sender's retransmissions
+# (iperf3's Retr, on its "sender" line) come before it as retr=: a slow
+# figure with many is lossy, not slow.
 iperf_fig() {
 	fig_name=$1
 	shift
@@ -111,9 +112,8 @@ iperf_fig() {
 		}
 	} /sender$/ && $(NF - 2) == "Mbits/sec" { t = $(NF - 1) }
 	END {
-		printf "LAB-FIG %s mib=%s mbit_s=%s\n", n, m, r
-		if (t != "")
-			printf "LAB-RETR %s retr=%s\n", n, t
+		printf "LAB-FIG %s mib=%s%s mbit_s=%s\n", n, m,
+			t != "" ? " retr=" t : "", r
 		exit !(r > 0)
 	}' /tmp/iperf.$$
 }

@@ -24,7 +24,7 @@ iperf_fig limited-tx -c 10.0.0.1 -t 6
 JOB
 guest_run rateguest "$LAB_OUT/job.sh" "vif = ['bridge=xenbr0,rate=8Mb/s']" ||
 	fail "iperf3 through a rate-limited vif"
-fig=$(sed -n 's/.*LAB-FIG limited-tx mbit_s=\([0-9.]*\).*/\1/p' \
+fig=$(sed -n 's/.*LAB-FIG limited-tx .*mbit_s=\([0-9.]*\).*/\1/p' \
 	"$LAB_OUT/rateguest/console.log" | tail -n 1)
 echo "rate-limited iperf3: ${fig:-?} Mbit/s (limit 8)"
 awk -v r="$fig" 'BEGIN { exit !(r > 0 && r < 12) }' ||

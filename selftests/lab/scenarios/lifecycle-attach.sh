@@ -21,7 +21,8 @@
 #       No data is lost: only writes the backend answered were
 #       acknowledged.  A verify failure with xvdc's size intact, or any
 #       other error, fails with either frontend.
-#   - xl network-attach a second vif on xenbr0; the guest pings and pushes
+#   - xl network-attach a second vif on xenbr0; dom0 must answer the
+#     guest's ping over it within ETH1_ANSWER_S, then the guest pushes
 #     iperf3 to dom0 over it; dom0 xl network-detaches it in the middle.
 # The guest's job only waits (bounded) for devices to come and go: dom0
 # drives the timing.  After each detach the backend's XenStore directory
@@ -51,6 +52,7 @@ root=$(nullb lcaroot 64 1) || fail "$root"
 hot=$(nullb lcahot 128 1) || fail "$hot"
 name=lcattach
 DEVICES_BACK_S=15	# blkback's device count, after a detach
+ETH1_ANSWER_S=30	# the guest's first ping over a new eth1 (its carrier)
 log=$CONSOLE_DIR/guest-$name.log
 iperf_pids=()
 trap 'kill "${iperf_pids[@]}" 2>/dev/null; lc_delay 0' EXIT
@@ -89,7 +91,8 @@ live() { leak_counters | awk -v k="$1" '$1 == k { print $2 }'; }
 # live_is KEY VALUE: that counter is VALUE now.
 live_is() { [ "$(live "$1")" = "$2" ]; }
 
-job=$(guest_job lifecycle-attach "N=$N" "FE=$LAB_FE") || fail "no guest job"
+job=$(guest_job lifecycle-attach "N=$N" "FE=$LAB_FE" \
+	"ETH1_ANSWER_S=$ETH1_ANSWER_S") || fail "no guest job"
 GUEST_MEMORY=384 guest_start "$name" "$job" \
 	"disk = ['phy:$root,xvdb,w']" "vif = ['bridge=xenbr0']"
 domid=$(xl domid "$name")

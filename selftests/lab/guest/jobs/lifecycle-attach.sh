@@ -92,8 +92,12 @@ while [ "$c" -le "$N" ]; do
 
 	wait_dev /sys/class/net/eth1 180 || exit 1
 	net_up eth1 10.0.2.2/24 || exit 1
-	echo "LC-ETH1-UP $c"
-	ping -c 2 -W 5 10.0.2.1 || echo "ping over eth1 failed"
+	# eth1 exists from the frontend's probe, its carrier comes with the
+	# connection: the first answer is awaited, not assumed
+	t=$(cut -d. -f1 /proc/uptime)
+	echo "LC-ETH1-UP $c carrier=$(cat /sys/class/net/eth1/carrier)"
+	wait_ping 10.0.2.1 "$ETH1_ANSWER_S" || exit 1
+	echo "LC-ETH1-PING $c answered after $(($(cut -d. -f1 /proc/uptime) - t)) s"
 	ping -q -i 0.2 10.0.2.1 >/tmp/ping.log 2>&1 &
 	ppid=$!
 	# --forceflush: iperf3 is killed at the detach, its interval lines

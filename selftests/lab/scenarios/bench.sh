@@ -29,6 +29,12 @@
 #   LAB_X_BENCH_JOBS   the fio jobs, of 4k-randread 4k-randwrite 1M-seqread
 #                      1M-seqwrite (default: all four)
 #   LAB_X_BENCH_VCPUS  the guests' vCPUs (default 1)
+#   LAB_X_BENCH_LATENCY_US  null_blk (the non-memory disk) completes each
+#                      request that many µs after it came (its timer mode),
+#                      as a disk does, so requests wait inside the device
+#                      and answers come while others are in flight; 0
+#                      (default): at once, so under TCG dom0 answers each
+#                      request before the guest sends the next
 #   LAB_X_BENCH_PROFILE=1  the first repetition's guests boot with the
 #                      kernel's tick profiler and print where their kernel
 #                      spent each job's ticks (guest/lib.sh prof_report);
@@ -50,6 +56,8 @@ PROF_SHIFT=4		# profile=4: 16 bytes of kernel text a bucket
 SECS=${LAB_X_BENCH_SECS:-8}
 JOBS=${LAB_X_BENCH_JOBS:-4k-randread 4k-randwrite 1M-seqread 1M-seqwrite}
 MEM_MB=512		# the memory-backed disk: dom0 has 2 GiB
+LATENCY_US=${LAB_X_BENCH_LATENCY_US:-0}
+NULLB_TIMER=2		# null_blk's irqmode: complete from an hrtimer
 RAW=$LAB_OUT/bench.raw	# one BENCH-COST line per job, tagged
 
 check_pairs "$PAIRS" blk
@@ -180,7 +188,11 @@ bench_table() {
 }
 
 linux_bridge
-DISK=$(nullb bench 16384 0) || fail "$DISK"
+lat=()
+[ "$LATENCY_US" = 0 ] ||
+	lat=("irqmode=$NULLB_TIMER" "completion_nsec=$((LATENCY_US * 1000))")
+DISK=$(nullb bench 16384 0 "${lat[@]}") || fail "$DISK"
+kv device_latency_us "$LATENCY_US"
 MEMDISK=$(nullb benchmem "$MEM_MB" 1) || fail "$MEMDISK"
 : >"$RAW"
 for rep in $(seq "$REPS"); do

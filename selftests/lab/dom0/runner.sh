@@ -41,10 +41,21 @@ save() {
 }
 
 # cleanup_after OUT: whatever a failed test left behind must not break the
-# next; the consoles of guests it left are kept in OUT/consoles.
+# next; the consoles of guests it left, and of guests it started (an xl
+# config) whose console guest_collect did not keep (a test that failed
+# while they ran, or after they had powered off), are kept in
+# OUT/consoles.
 cleanup_after() {
-	local d
+	local d cfg
 	for d in $(xl list | awk 'NR > 1 && $1 != "Domain-0" { print $1 }'); do
+		mkdir -p "$1/consoles"
+		cp "/var/log/xen/console/guest-$d.log" "$1/consoles/" 2>/dev/null
+	done
+	for cfg in "$1"/*/*.cfg; do
+		if [ ! -e "$cfg" ] || [ -f "${cfg%/*}/console.log" ]; then
+			continue
+		fi
+		d=$(basename "$cfg" .cfg)
 		mkdir -p "$1/consoles"
 		cp "/var/log/xen/console/guest-$d.log" "$1/consoles/" 2>/dev/null
 	done

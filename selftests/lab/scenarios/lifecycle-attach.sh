@@ -53,6 +53,7 @@ hot=$(nullb lcahot 128 1) || fail "$hot"
 name=lcattach
 DEVICES_BACK_S=15	# blkback's device count, after a detach
 ETH1_ANSWER_S=30	# the guest's first ping over a new eth1 (its carrier)
+STUCK_S=60		# fio on xvdc still running: the guest reports what holds it
 log=$CONSOLE_DIR/guest-$name.log
 iperf_pids=()
 trap 'kill "${iperf_pids[@]}" 2>/dev/null; lc_delay 0' EXIT
@@ -92,7 +93,7 @@ live() { leak_counters | awk -v k="$1" '$1 == k { print $2 }'; }
 live_is() { [ "$(live "$1")" = "$2" ]; }
 
 job=$(guest_job lifecycle-attach "N=$N" "FE=$LAB_FE" \
-	"ETH1_ANSWER_S=$ETH1_ANSWER_S") || fail "no guest job"
+	"ETH1_ANSWER_S=$ETH1_ANSWER_S" "STUCK_S=$STUCK_S") || fail "no guest job"
 GUEST_MEMORY=384 guest_start "$name" "$job" \
 	"disk = ['phy:$root,xvdb,w']" "vif = ['bridge=xenbr0']"
 domid=$(xl domid "$name")
@@ -120,7 +121,12 @@ for c in $(seq "$N"); do
 	t1=$(now_ms)
 	xl_retry block-detach "$name" xvdc || fail "block-detach $c"
 	kv "cycle$c.block_detach_ms" $(( $(now_ms) - t1 ))
-	mark "LC-XVDC-GONE $c" 90
+	console_wait "$name" "LC-XVDC-GONE $c" 90 || {
+		echo "xvdc's frontend in XenStore, the detach done:"
+		xenstore-ls -fp "/local/domain/$domid/device/vbd/$VBD_XVDC" 2>&1 |
+			head -n 20
+		mark "LC-XVDC-GONE $c" 1
+	}
 	grep "LC-XVDC-FIO-END $c " "$log"
 	# how fio ended (io, enospc, verify: see the header)
 	kv "cycle$c.fio_end" "$(sed -n "s/.*LC-XVDC-FIO-END $c .*end=\([a-z]*\).*/\1/p" "$log")"

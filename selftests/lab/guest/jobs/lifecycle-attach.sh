@@ -54,6 +54,23 @@ detach_end() {
 	*) return 1 ;;
 	esac
 }
+# stuck_report C PID: if fio (PID) still runs STUCK_S after it started,
+# what holds it, while dom0 still waits for xvdc to go: the requests the
+# block layer has in flight, the frontend's XenBus state, the tasks
+# blocked and the kernel's last lines (this console shows no others).
+stuck_report() {
+	sleep "$STUCK_S"
+	[ -d "/proc/$2" ] || return 0
+	echo "LC-XVDC-STUCK $1: fio still runs $STUCK_S s after it started"
+	mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+	for f in /sys/block/xvdc/size /sys/block/xvdc/inflight \
+		/sys/bus/xen/devices/vbd-*/state /sys/kernel/debug/block/xvdc/hctx*/busy \
+		/sys/kernel/debug/block/xvdc/hctx*/state; do
+		echo "$f: $(head -c 400 "$f" 2>/dev/null | tr '\n' ' ')"
+	done
+	echo w >/proc/sysrq-trigger
+	dmesg | tail -n 80
+}
 # Only the second vif answers for its address.
 echo 1 >/proc/sys/net/ipv4/conf/all/arp_ignore
 net_up eth0 10.0.0.2/24 || exit 1
@@ -71,8 +88,11 @@ while [ "$c" -le "$N" ]; do
 	fpid=$!
 	sleep 1
 	echo "LC-XVDC-FIO $c"
+	stuck_report "$c" "$fpid" &
+	spid=$!
 	wait "$fpid"
 	frc=$?
+	kill "$spid" 2>/dev/null
 	# at once: the disk goes on going away
 	size=$(sectors)
 	grep -E 'err=|error|verify' /tmp/fio.log | head -n 6

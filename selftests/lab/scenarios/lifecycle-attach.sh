@@ -34,8 +34,9 @@
 # Cycles: LAB_X_CYCLES, else 2 (quick) or 20 (LAB_X_FULL=1).
 # LAB_X_LC_DELAY_MS=N (xsplit's backend): every pass of blkback's ring
 # thread sleeps N ms (the fault point "delay"), so requests wait on the
-# ring at every detach: what its stop does with them decides whether
-# Linux's blkfront, which has no request timeout, lets xvdc go.
+# ring at every detach and its stop has to answer them; it does not make
+# the rare detach hang of Linux's blkfront happen at will (see
+# blkback/README.md; STUCK_S's report is what tells a hang's cause).
 # lab: modes=4 timeout=480 timeout_full=3000
 # shellcheck source=../dom0/lib.sh
 . "$LAB/dom0/lib.sh"

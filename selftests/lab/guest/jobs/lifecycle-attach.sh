@@ -112,8 +112,8 @@ while [ "$c" -le "$N" ]; do
 
 	wait_dev /sys/class/net/eth1 180 || exit 1
 	net_up eth1 10.0.2.2/24 || exit 1
-	# eth1 exists from the frontend's probe, its carrier comes with the
-	# connection: the first answer is awaited, not assumed
+	# the first answer takes seconds on a new vif, with any backend and
+	# the carrier already up: it is awaited, not assumed
 	t=$(cut -d. -f1 /proc/uptime)
 	echo "LC-ETH1-UP $c carrier=$(cat /sys/class/net/eth1/carrier)"
 	wait_ping 10.0.2.1 "$ETH1_ANSWER_S" || exit 1

@@ -37,6 +37,9 @@
 # ring at every detach and its stop has to answer them; it does not make
 # the rare detach hang of Linux's blkfront happen at will (see
 # blkback/README.md; STUCK_S's report is what tells a hang's cause).
+# LAB_X_LC_IODEPTH=N: fio's queue depth on xvdc (default 16).  Deeper
+# than the frontend's ring (32 with Linux's blkfront), requests wait for
+# a free slot inside the guest's block layer when the detach comes.
 # lab: modes=4 timeout=480 timeout_full=3000
 # shellcheck source=../dom0/lib.sh
 . "$LAB/dom0/lib.sh"
@@ -55,6 +58,7 @@ name=lcattach
 DEVICES_BACK_S=15	# blkback's device count, after a detach
 ETH1_ANSWER_S=30	# the first answer over a new eth1 (3-7 s seen, carrier up)
 STUCK_S=60		# fio on xvdc still running: the guest reports what holds it
+IODEPTH=${LAB_X_LC_IODEPTH:-16}	# fio's on xvdc
 log=$CONSOLE_DIR/guest-$name.log
 iperf_pids=()
 trap 'kill "${iperf_pids[@]}" 2>/dev/null; lc_delay 0' EXIT
@@ -94,7 +98,7 @@ live() { leak_counters | awk -v k="$1" '$1 == k { print $2 }'; }
 live_is() { [ "$(live "$1")" = "$2" ]; }
 
 job=$(guest_job lifecycle-attach "N=$N" "FE=$LAB_FE" \
-	"ETH1_ANSWER_S=$ETH1_ANSWER_S" "STUCK_S=$STUCK_S") || fail "no guest job"
+	"ETH1_ANSWER_S=$ETH1_ANSWER_S" "STUCK_S=$STUCK_S" "IODEPTH=$IODEPTH") || fail "no guest job"
 GUEST_MEMORY=384 guest_start "$name" "$job" \
 	"disk = ['phy:$root,xvdb,w']" "vif = ['bridge=xenbr0']"
 domid=$(xl domid "$name")

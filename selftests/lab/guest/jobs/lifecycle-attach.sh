@@ -83,7 +83,7 @@ while [ "$c" -le "$N" ]; do
 	# write then verify, over and over, until the disk goes away; the
 	# timeout only catches a hang
 	timeout 240 fio --name=hot$c --filename=/dev/xvdc --direct=1 \
-		--ioengine=libaio --iodepth=16 --rw=randwrite --bs=4k \
+		--ioengine=libaio --iodepth="$IODEPTH" --rw=randwrite --bs=4k \
 		--size=32M --verify=crc32c --loops=1000 >/tmp/fio.log 2>&1 &
 	fpid=$!
 	sleep 1

@@ -5,7 +5,8 @@
  * Loaded in a lab guest that runs no other block frontend, it binds the
  * guest's vbd devices and plays a hostile peer against whatever backend
  * dom0 runs (xsplit's or the kernel's), so that the lab can measure what
- * the hostility costs dom0.  It is not a driver: it never does I/O.
+ * the hostility costs dom0.  It is not a driver: the only I/O it asks for
+ * is the late scenario's reads of one sector.
  *
  * Scenario "cycle", repeated `cycles` times per device:
  *   1. wait for the backend's InitWait
@@ -26,6 +27,9 @@
  *   toggle     `toggles` state changes that never make a connection
  *   nodes      `writes` writes of garbage to every key the backend reads,
  *              with a connect attempt every `attempt_every` of them
+ * and hv_late.c's:
+ *   late       `cycles` rounds of a detach under load as Linux's blkfront
+ *              does it: requests published after our Closed
  *
  * Every wait is bounded by `wait_ms`: a backend that stops answering ends
  * the run with an error line, never a hang.  At the end one line:
@@ -56,11 +60,11 @@
 
 static char *scenario = "cycle";
 module_param(scenario, charp, 0444);
-MODULE_PARM_DESC(scenario, "What to do to the backend: cycle, malformed, storm, toggle, nodes (default cycle)");
+MODULE_PARM_DESC(scenario, "What to do to the backend: cycle, malformed, storm, toggle, nodes, late (default cycle)");
 
-static unsigned int cycles = 100;
-module_param(cycles, uint, 0444);
-MODULE_PARM_DESC(cycles, "cycle: connect-corrupt-close cycles per device, 1..100000 (default 100)");
+unsigned int hv_cycles = 100;
+module_param_named(cycles, hv_cycles, uint, 0444);
+MODULE_PARM_DESC(cycles, "cycle, late: rounds per device, 1..100000 (default 100)");
 
 unsigned int hv_wait_ms = 30000;
 module_param_named(wait_ms, hv_wait_ms, uint, 0444);
@@ -463,13 +467,13 @@ static int hv_run_cycle(struct hv_dev *hv)
 	unsigned int i;
 	int err = 0;
 
-	for (i = 1; i <= cycles; i++) {
+	for (i = 1; i <= hv_cycles; i++) {
 		err = hv_cycle(hv, i);
 		if (err == -ETIMEDOUT || err == -EINTR)
 			break;
 	}
 	pr_info("%s: done scenario=cycle cycles=%u ok=%u failed=%u closing=%u connected=%u still_mapped=%u events=%u%s\n",
-		hv->xdev->nodename, cycles, hv->ok, hv->failed,
+		hv->xdev->nodename, hv_cycles, hv->ok, hv->failed,
 		hv->went_closing, hv->stayed_connected, hv->still_mapped,
 		READ_ONCE(hv->events),
 		err == -ETIMEDOUT ? " error=backend-timeout" :
@@ -486,6 +490,7 @@ static const struct {
 	{ "storm", hv_run_storm },
 	{ "toggle", hv_run_toggle },
 	{ "nodes", hv_run_nodes },
+	{ "late", hv_run_late },
 };
 
 static int hv_scenario_index(void)
@@ -555,11 +560,11 @@ static struct xenbus_driver hv_driver = {
 static bool hv_params_ok(void)
 {
 	if (hv_scenario_index() < 0) {
-		pr_err("unknown scenario '%s' (known: cycle, malformed, storm, toggle, nodes)\n",
+		pr_err("unknown scenario '%s' (known: cycle, malformed, storm, toggle, nodes, late)\n",
 		       scenario);
 		return false;
 	}
-	if (!cycles || cycles > HV_MAX_CYCLES ||
+	if (!hv_cycles || hv_cycles > HV_MAX_CYCLES ||
 	    hv_wait_ms < HV_MIN_WAIT_MS || hv_wait_ms > HV_MAX_WAIT_MS ||
 	    hv_react_ms > HV_MAX_REACT_MS || hv_hold_ms > HV_MAX_REACT_MS) {
 		pr_err("cycles, wait_ms, react_ms or hold_ms out of range\n");

@@ -7,6 +7,7 @@
  *   hv_malformed.c  scenario malformed: a stream of invalid requests
  *   hv_abuse.c      scenarios storm, toggle and nodes: events, states and
  *                   XenStore keys
+ *   hv_late.c       scenario late: requests published after our Closed
  */
 #ifndef XSPLIT_HOSTILE_VBD_H
 #define XSPLIT_HOSTILE_VBD_H
@@ -25,7 +26,7 @@
 #define HV_POLL_MS		1000
 
 /* Module parameters (hostile_vbd.c). */
-extern unsigned int hv_wait_ms, hv_react_ms, hv_max_s, hv_hold_ms;
+extern unsigned int hv_cycles, hv_wait_ms, hv_react_ms, hv_max_s, hv_hold_ms;
 extern unsigned int hv_requests, hv_events, hv_toggles, hv_writes;
 extern unsigned int hv_attempt_every;
 extern bool hv_persistent;
@@ -69,11 +70,14 @@ int hv_grant_page(struct hv_dev *hv, struct hv_grant *g, bool readonly,
 void hv_grant_end(struct hv_dev *hv, struct hv_grant *g);
 bool hv_page_intact(struct hv_grant *g, u8 fill);
 int hv_state_write(struct hv_dev *hv, enum xenbus_state state);
+/* hv_malformed.c: a read of one page at @sector into @gref */
+void hv_read1(struct blkif_request *req, u64 sector, grant_ref_t gref);
 
 /* the scenarios: each prints its "done scenario=" line */
 int hv_run_malformed(struct hv_dev *hv);
 int hv_run_storm(struct hv_dev *hv);
 int hv_run_toggle(struct hv_dev *hv);
 int hv_run_nodes(struct hv_dev *hv);
+int hv_run_late(struct hv_dev *hv);
 
 #endif /* XSPLIT_HOSTILE_VBD_H */

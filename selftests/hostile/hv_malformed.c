@@ -142,8 +142,8 @@ static void hv_seg_page(struct blkif_request_segment *seg, grant_ref_t gref)
 	seg->last_sect = HV_SECTORS_PER_PAGE - 1;
 }
 
-/* A read of one page at @sector into @gref. */
-static void hv_read1(struct blkif_request *req, u64 sector, grant_ref_t gref)
+/* A read of one page at @sector into @gref (hv_late.c's too). */
+void hv_read1(struct blkif_request *req, u64 sector, grant_ref_t gref)
 {
 	req->operation = BLKIF_OP_READ;
 	req->u.rw.nr_segments = 1;

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=bash
 #
-# Helpers for the hostile-vbd and hostile-vif scenarios (sourced after
-# lib.sh): what a backend connection holds in dom0, before/after
+# Helpers for the hostile-vbd, hostile-vif and blk-late scenarios (sourced
+# after lib.sh): what a backend connection holds in dom0, before/after
 # snapshots, and the cost table.  hostile_setup picks the backend's module
 # and thread names and binds the mode's backends; the scenario then fills
 # BEFORE and AFTER (measure) and adds rows (row, grows).
@@ -50,6 +50,31 @@ hostile_setup() {
 	ROWS=$LAB_OUT/rows
 	: >"$ROWS"
 }
+
+# hostile_vbd_run DISK VAR=VALUE...: boot the hostile guest (no frontend,
+# DISK its xvdb) with the hostile-vbd job and these variables (N, and
+# SCENARIO if not cycle), wait for its summary, destroy it and time how
+# long its domain takes to leave xl list.  Leaves RESERVE_S seconds of the
+# test's time for what follows.  Sets SUMMARY, GONE.
+hostile_vbd_run() {
+	local limit domid job disk=$1
+	shift
+	limit=$((LAB_DEADLINE - $(date +%s) - RESERVE_S))
+	job=$(guest_job hostile-vbd "MODULE=$HOSTILE_MODULE" \
+		"LIMIT=$((limit - 90))" "$@")
+	LAB_FE=none guest_start hostile "$job" \
+		"disk = ['phy:$disk,xvdb,w']"
+	domid=$(xl domid hostile) || fail "hostile guest gone at once"
+	console_mark hostile HOSTILE-END "$limit"
+	SUMMARY=$(grep -a 'hostile-vbd: .* done scenario=' \
+		"$CONSOLE_DIR/guest-hostile.log" | tail -n1)
+	step "guest: ${SUMMARY#*done }"
+	destroy_timed hostile "$domid"
+	guest_collect hostile
+}
+
+# hostile_field NAME: a number from SUMMARY (empty if absent).
+hostile_field() { echo "$SUMMARY" | sed -n "s/.* $1=\\([0-9]*\\).*/\\1/p"; }
 
 # be_threads, evtchns, be_evtchns: what a backend connection holds in dom0.
 be_threads() { cat /proc/[0-9]*/comm 2>/dev/null | grep -cE "$THREAD_RE"; }

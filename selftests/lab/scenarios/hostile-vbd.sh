@@ -27,32 +27,10 @@
 
 N=${LAB_X_HV_CYCLES:-20}
 [ "${LAB_X_FULL:-0}" = 1 ] && N=${LAB_X_HV_CYCLES:-100}
-MODULE=$HOSTILE_MODULE
 RESERVE_S=330		# after the hostile guest: destroy, settle, ok guest
 
 hostile_setup vbd
 disk=$(nullb hostiledisk 64 1) || fail "$disk"
-
-# run_hostile: boot the hostile guest, wait for its summary, destroy it and
-# time how long its domain takes to leave xl list.  Sets SUMMARY, GONE.
-run_hostile() {
-	local limit domid job
-	limit=$((LAB_DEADLINE - $(date +%s) - RESERVE_S))
-	job=$(guest_job hostile-vbd "MODULE=$MODULE" "N=$N" \
-		"LIMIT=$((limit - 90))")
-	LAB_FE=none guest_start hostile "$job" \
-		"disk = ['phy:$disk,xvdb,w']"
-	domid=$(xl domid hostile) || fail "hostile guest gone at once"
-	console_mark hostile HOSTILE-END "$limit"
-	SUMMARY=$(grep -a 'hostile-vbd: .* done scenario=' \
-		"$CONSOLE_DIR/guest-hostile.log" | tail -n1)
-	step "guest: ${SUMMARY#*done }"
-	destroy_timed hostile "$domid"
-	guest_collect hostile
-}
-
-# field NAME: a number from the guest's summary line (empty if absent).
-field() { echo "$SUMMARY" | sed -n "s/.* $1=\\([0-9]*\\).*/\\1/p"; }
 
 # ok_guest: a well-behaved guest (in-tree frontend) on the same disk.
 ok_guest() {
@@ -64,16 +42,16 @@ BEFORE=$LAB_OUT/before AFTER=$LAB_OUT/after
 measure "$BEFORE"
 step "hostile guest: $N connect-corrupt-close cycles against $LAB_BE blkback"
 t0=$(now_ms)
-run_hostile
+hostile_vbd_run "$disk" "N=$N"
 kv hostile_ms $(( $(now_ms) - t0 ))
 settle "$BEFORE"
 measure "$AFTER"
 
-g_ok=$(field ok)
+g_ok=$(hostile_field ok)
 row "guest: cycles ok, of $N" - "${g_ok:-none}" "$(check [ "${g_ok:-}" = "$N" ])"
-row "guest: backend went Closing" - "$(field closing)" -
-row "guest: backend stayed Connected" - "$(field connected)" -
-s=$(field still_mapped)
+row "guest: backend went Closing" - "$(hostile_field closing)" -
+row "guest: backend stayed Connected" - "$(hostile_field connected)" -
+s=$(hostile_field still_mapped)
 row "guest: rings mapped after Closed" - "${s:-none}" "$(check [ "${s:-}" = 0 ])"
 job_errors_row
 leak_rows

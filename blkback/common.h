@@ -103,6 +103,7 @@ enum {
 	XSPLIT_BLK_EVENT,	/* an event awaits its late EOI */
 	XSPLIT_BLK_MORE,	/* intake stopped early: go on */
 	XSPLIT_BLK_DEAD,	/* the frontend broke the ring */
+	XSPLIT_BLK_LINGER,	/* the stop waits for a leaving frontend */
 };
 
 /* Why a request was refused: the validators' errors (xstat.c). */
@@ -164,6 +165,9 @@ struct xsplit_blk_ring {
 	u32 hold_from;		/* responses held when the window opened */
 	bool eoi_work;		/* requests taken since the last EOI */
 	unsigned int stop_left;	/* requests the stop may still take */
+	unsigned long pushed_at;	/* jiffies of the last answers */
+	unsigned int lingers;		/* the stop's waits so far */
+	unsigned int linger_reqs;	/* requests those waits brought */
 
 	struct xsplit_pgrant_cache *pcache;	/* NULL: not persistent */
 	bool copy;		/* data moved by grant copy (copyplan.h) */
@@ -230,7 +234,7 @@ struct xsplit_blk_dev {
 /* ring.c */
 int xsplit_blk_rings_start(struct xsplit_blk_dev *be, unsigned int nr,
 			   unsigned int order, enum xsplit_blk_abi abi);
-void xsplit_blk_rings_stop(struct xsplit_blk_dev *be);
+void xsplit_blk_rings_stop(struct xsplit_blk_dev *be, bool linger);
 void xsplit_blk_respond(struct xsplit_blk_ring *ring, u64 id, u8 op,
 			int err);
 void xsplit_blk_req_done(struct xsplit_blk_req *req);

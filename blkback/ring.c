@@ -25,6 +25,15 @@
  */
 #define XSPLIT_BLK_WAKE_TICK HZ
 #define XSPLIT_BLK_LOG_INTERVAL (10 * HZ)
+/*
+ * How long after its last answers a leaving frontend may still publish
+ * requests they released (ring_linger()), and how often the stop waits
+ * for that.  Linux's blkfront sends what its block layer held within one
+ * pass of its interrupt and of blk-mq's queue run; a quarter of a second
+ * covers that on a busy emulated guest.
+ */
+#define XSPLIT_BLK_LINGER (HZ / 4)
+#define XSPLIT_BLK_LINGER_ROUNDS 4
 
 static struct xsplit_back_ring *ring_r(struct xsplit_blk_ring *ring)
 {
@@ -165,8 +174,10 @@ static void ring_push(struct xsplit_blk_ring *ring)
 {
 	struct xsplit_back_ring *r = ring_r(ring);
 
-	if (r->rsp_prod_pvt != r->rsp_pushed)
+	if (r->rsp_prod_pvt != r->rsp_pushed) {
 		xsplit_back_publish_rsps(r);
+		ring->pushed_at = jiffies;
+	}
 	if (!xsplit_back_unchecked(r) || ring_hold(ring))
 		return;
 	if (xsplit_back_check_notify(r))
@@ -509,17 +520,67 @@ static void ring_wait(struct xsplit_blk_ring *ring)
 						   ring_has_work(ring), left);
 }
 
+/* The stop's intake, woken by an event: EOI it as ring_events() does. */
+static bool ring_stop_take(struct xsplit_blk_ring *ring)
+{
+	bool event = test_and_clear_bit(XSPLIT_BLK_EVENT, &ring->flags);
+	bool took = ring_stop_intake(ring);
+
+	if (event) {
+		xsplit_evtchn_eoi(&ring->evtchn, took || ring->eoi_work);
+		ring->eoi_work = false;
+	}
+	return took;
+}
+
+/*
+ * A leaving frontend may publish requests after the stop found the ring
+ * empty: Linux's blkfront stops its queues and writes Closed with
+ * requests in flight, and the interrupt that takes their answers starts
+ * the queues again (blkif_interrupt(), kick_pending_request_queues_locked()),
+ * so what its block layer still held then reaches the ring.  Nobody would
+ * answer those, and a frontend without a request timeout holds its disk
+ * for good.  So, for XSPLIT_BLK_LINGER after the last answers, the stop
+ * waits for the frontend's event and takes what it publishes, up to one
+ * ring's worth a wait; XSPLIT_BLK_LINGER_ROUNDS bounds the waits, so a
+ * frontend cannot hold the stop.  Return: whether it took any.
+ */
+static bool ring_linger(struct xsplit_blk_ring *ring)
+{
+	unsigned long end = ring->pushed_at + XSPLIT_BLK_LINGER;
+	unsigned int before;
+
+	/* the flag was set before kthread_stop(), which we have seen */
+	smp_rmb();
+	if (!test_bit(XSPLIT_BLK_LINGER, &ring->flags) ||
+	    test_bit(XSPLIT_BLK_DEAD, &ring->flags) ||
+	    ring->lingers >= XSPLIT_BLK_LINGER_ROUNDS ||
+	    !time_in_range(jiffies, ring->pushed_at, end))
+		return false;
+	ring->lingers++;
+	ring->stop_left = ring_r(ring)->nr_ents;
+	before = ring->stop_left;
+	/* an intake that finds the ring empty asks for the event */
+	while (!ring_stop_take(ring) && time_before(jiffies, end))
+		wait_event_timeout(ring->wq,
+				   test_bit(XSPLIT_BLK_EVENT, &ring->flags),
+				   end - jiffies);
+	ring->linger_reqs += before - ring->stop_left;
+	return ring->stop_left != before;
+}
+
 /*
  * The ring's thread.  When told to stop it takes only what was published
- * (ring_stop_intake()) and keeps completing until nothing is in flight,
- * so no grant is unmapped under a bio.
+ * (ring_stop_intake()), and what a leaving frontend publishes soon after
+ * (ring_linger()), and keeps completing until nothing is in flight, so
+ * no grant is unmapped under a bio.
  */
 static int ring_thread(void *arg)
 {
 	struct xsplit_blk_ring *ring = arg;
 
 	while (!kthread_should_stop() || ring->inflight ||
-	       ring_stop_intake(ring)) {
+	       ring_stop_intake(ring) || ring_linger(ring)) {
 		if (!kthread_should_stop())
 			ring_wait(ring);
 		else if (ring->inflight)
@@ -642,15 +703,23 @@ static int ring_bind(struct xsplit_blk_ring *ring, unsigned int nr)
 					  ring_event, ring);
 }
 
-static void ring_stop(struct xsplit_blk_ring *ring)
+static void ring_stop(struct xsplit_blk_ring *ring, bool linger)
 {
 	struct xsplit_blk_stats *st = &ring->be->stats;
 	struct xsplit_pgi_stats pg;
 	unsigned int nr;
 
+	if (linger)
+		set_bit(XSPLIT_BLK_LINGER, &ring->flags);
+	/* pairs with ring_linger()'s smp_rmb(): seen before the stop is */
+	smp_mb__after_atomic();
 	if (ring->thread)
 		kthread_stop(ring->thread);
 	ring->thread = NULL;
+	if (ring->linger_reqs)
+		dev_info_ratelimited(&ring->be->xdev->dev,
+				     "ring %u: answered %u requests the closing frontend sent after our last answers\n",
+				     ring->id, ring->linger_reqs);
 	xsplit_evtchn_unbind(&ring->evtchn);
 	if (ring->pcache) {
 		xsplit_pgrant_stats(ring->pcache, &pg, &nr);
@@ -747,6 +816,8 @@ static void ring_init(struct xsplit_blk_dev *be, struct xsplit_blk_ring *ring,
 	INIT_LIST_HEAD(&ring->done);
 	ring->next_purge = jiffies + XSPLIT_BLK_IDLE_TICK;
 	ring->next_log = jiffies + XSPLIT_BLK_LOG_INTERVAL;
+	/* nothing answered yet: no linger (ring_linger()) */
+	ring->pushed_at = jiffies - 2 * XSPLIT_BLK_LINGER;
 }
 
 /**
@@ -777,12 +848,15 @@ int xsplit_blk_rings_start(struct xsplit_blk_dev *be, unsigned int nr,
 	for (i = 0; i < nr && !err; i++)
 		err = ring_start(&rings[i], nr, order);
 	if (err)
-		xsplit_blk_rings_stop(be);
+		xsplit_blk_rings_stop(be, false);
 	return err;
 }
 
-/* Stop and free every ring; safe on a partial start and when none. */
-void xsplit_blk_rings_stop(struct xsplit_blk_dev *be)
+/*
+ * Stop and free every ring; safe on a partial start and when none.
+ * @linger: the frontend is leaving; see ring_linger().
+ */
+void xsplit_blk_rings_stop(struct xsplit_blk_dev *be, bool linger)
 {
 	struct xsplit_blk_ring *rings;
 	unsigned int i, nr;
@@ -791,7 +865,7 @@ void xsplit_blk_rings_stop(struct xsplit_blk_dev *be)
 	rings = be->rings;
 	nr = be->nr_rings;
 	for (i = nr; rings && i-- > 0;)
-		ring_stop(&rings[i]);
+		ring_stop(&rings[i], linger);
 	be->rings = NULL;
 	be->nr_rings = 0;
 	mutex_unlock(&be->rings_lock);

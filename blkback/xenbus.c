@@ -358,7 +358,7 @@ static void blk_disconnect(struct xsplit_xb_dev *xb)
 	struct xsplit_blk_dev *be = xb->priv;
 
 	/* Rings first: their threads wait for every bio on the device. */
-	xsplit_blk_rings_stop(be);
+	xsplit_blk_rings_stop(be, xsplit_xb_peer_leaving(xb));
 	blk_close(be);
 }
 
@@ -392,7 +392,7 @@ static int blk_connect(struct xsplit_xb_dev *xb)
 	return 0;
 
 stop_rings:
-	xsplit_blk_rings_stop(be);
+	xsplit_blk_rings_stop(be, false);
 close:
 	blk_close(be);
 	return err;

@@ -64,6 +64,21 @@ static struct xsplit_fsm_in fsm_input(struct xsplit_xb_dev *dev,
 	};
 }
 
+/**
+ * xsplit_xb_peer_leaving - is the other end closing or closed?
+ * @dev: the device, from a driver's disconnect (under the core's lock)
+ *
+ * A leaving peer still runs and may react to the last things it was sent
+ * (blkback waits a little for the requests its answers release).
+ */
+bool xsplit_xb_peer_leaving(struct xsplit_xb_dev *dev)
+{
+	lockdep_assert_held(&dev->lock);
+	return dev->remote == XSPLIT_XS_CLOSING ||
+	       dev->remote == XSPLIT_XS_CLOSED;
+}
+EXPORT_SYMBOL_GPL(xsplit_xb_peer_leaving);
+
 static void do_disconnect(struct xsplit_xb_dev *dev)
 {
 	if (!dev->live)

@@ -136,6 +136,8 @@ void xsplit_xb_unregister(struct xsplit_xb_driver *drv);
  */
 void xsplit_xb_guest_get(struct xsplit_guest *g);
 
+bool xsplit_xb_peer_leaving(struct xsplit_xb_dev *dev);
+
 /*
  * The connection is broken (a corrupt ring, an impossible response): from
  * any context, the device is disconnected and goes Closing through the

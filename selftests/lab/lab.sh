@@ -38,7 +38,7 @@ set -euo pipefail
 # shellcheck source=dom0/lib/header.sh
 . "$LAB_DIR/dom0/lib/header.sh"
 
-QUICK_SUITE="boot blk-fio net-iperf net-xdp blk-peers core-load dd-foreign hostile-vbd hostile-vif fault-matrix"
+QUICK_SUITE="boot blk-fio net-iperf net-xdp blk-peers core-load dd-foreign hostile-vbd blk-late hostile-vif fault-matrix"
 # frontend/backend pairs for "# lab: modes=4" scenarios; "# lab: modes=be"
 # ones run once per backend named here, "# lab: modes=fe" ones once per
 # frontend

@@ -35,8 +35,8 @@
 # LAB_X_LC_DELAY_MS=N (xsplit's backend): every pass of blkback's ring
 # thread sleeps N ms (the fault point "delay"), so requests wait on the
 # ring at every detach and its stop has to answer them; it does not make
-# the rare detach hang of Linux's blkfront happen at will (see
-# blkback/README.md; STUCK_S's report is what tells a hang's cause).
+# the detach hang of Linux's blkfront happen at will (blk-late does, see
+# blkback/README.md; STUCK_S's report says what holds a hang).
 # LAB_X_LC_IODEPTH=N: fio's queue depth on xvdc (default 16).  Deeper
 # than the frontend's ring (32 with Linux's blkfront), requests wait for
 # a free slot inside the guest's block layer when the detach comes.

@@ -402,6 +402,39 @@ int hv_close(struct hv_dev *hv, unsigned int cycle)
 	return err;
 }
 
+/**
+ * hv_reap_ring - take every answer on the ring, each copied off it once
+ * @hv: the device, connected
+ * @take: called with each answer, in ring order
+ * @ctx: @take's
+ *
+ * Return: false if the backend's rsp_prod is beyond the ring (then
+ * nothing more is taken).
+ */
+bool hv_reap_ring(struct hv_dev *hv,
+		  void (*take)(void *ctx, const struct blkif_response *rsp),
+		  void *ctx)
+{
+	struct blkif_front_ring *f = &hv->front;
+	struct blkif_response rsp;
+	RING_IDX i, rp;
+	int more;
+
+	do {
+		rp = READ_ONCE(f->sring->rsp_prod);
+		virt_rmb();	/* the answers up to rp are visible */
+		if (rp - f->rsp_cons > RING_SIZE(f))
+			return false;
+		for (i = f->rsp_cons; i != rp; i++) {
+			memcpy(&rsp, RING_GET_RESPONSE(f, i), sizeof(rsp));
+			take(ctx, &rsp);
+		}
+		f->rsp_cons = rp;
+		RING_FINAL_CHECK_FOR_RESPONSES(f, more);
+	} while (more);
+	return true;
+}
+
 /*
  * Write our state node directly, as a frontend that ignores the rules
  * would (xenbus_switch_state() also quietly writes nothing over a state

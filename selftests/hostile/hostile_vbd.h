@@ -70,6 +70,9 @@ int hv_grant_page(struct hv_dev *hv, struct hv_grant *g, bool readonly,
 void hv_grant_end(struct hv_dev *hv, struct hv_grant *g);
 bool hv_page_intact(struct hv_grant *g, u8 fill);
 int hv_state_write(struct hv_dev *hv, enum xenbus_state state);
+bool hv_reap_ring(struct hv_dev *hv,
+		  void (*take)(void *ctx, const struct blkif_response *rsp),
+		  void *ctx);
 /* hv_malformed.c: a read of one page at @sector into @gref */
 void hv_read1(struct blkif_request *req, u64 sector, grant_ref_t gref);
 

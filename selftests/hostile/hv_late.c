@@ -65,40 +65,24 @@ static void hv_late_send(struct hv_late *l, unsigned int n)
 		notify_remote_via_evtchn(l->hv->port);
 }
 
-static void hv_late_count(struct hv_late *l, u64 id)
+static void hv_late_count(void *ctx, const struct blkif_response *rsp)
 {
-	u64 k = id - l->base;
+	struct hv_late *l = ctx;
+	u64 k = rsp->id - l->base;
 
-	if (id < l->base || id >= l->seq || test_and_set_bit(k, l->seen))
+	if (rsp->id < l->base || rsp->id >= l->seq ||
+	    test_and_set_bit(k, l->seen))
 		l->unknown++;
-	else if (id >= l->late_base)
+	else if (rsp->id >= l->late_base)
 		l->late_got++;
 	else
 		l->got++;
 }
 
-/* Take every answer on the ring, each copied off it once. */
 static void hv_late_reap(struct hv_late *l)
 {
-	struct blkif_front_ring *f = &l->hv->front;
-	struct blkif_response rsp;
-	RING_IDX i, rp;
-	int more;
-
-	do {
-		rp = READ_ONCE(f->sring->rsp_prod);
-		virt_rmb();	/* the answers up to rp are visible */
-		if (rp - f->rsp_cons > RING_SIZE(f)) {
-			l->unknown++;
-			return;
-		}
-		for (i = f->rsp_cons; i != rp; i++) {
-			memcpy(&rsp, RING_GET_RESPONSE(f, i), sizeof(rsp));
-			hv_late_count(l, rsp.id);
-		}
-		f->rsp_cons = rp;
-		RING_FINAL_CHECK_FOR_RESPONSES(f, more);
-	} while (more);
+	if (!hv_reap_ring(l->hv, hv_late_count, l))
+		l->unknown++;
 }
 
 static bool hv_late_woken(struct hv_late *l)

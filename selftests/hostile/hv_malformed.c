@@ -280,8 +280,9 @@ static void hv_fill(struct hv_mal *m, struct blkif_request *req)
 	m->sent_by[kind]++;
 }
 
-static void hv_classify(struct hv_mal *m, const struct blkif_response *rsp)
+static void hv_classify(void *ctx, const struct blkif_response *rsp)
 {
+	struct hv_mal *m = ctx;
 	u64 i = rsp->id - m->base;
 	enum hv_kind kind;
 
@@ -304,28 +305,11 @@ static void hv_classify(struct hv_mal *m, const struct blkif_response *rsp)
 	}
 }
 
-/* Consume every answer on the ring, each copied off it once. */
+/* Consume every answer on the ring. */
 static void hv_reap(struct hv_mal *m)
 {
-	struct blkif_front_ring *f = &m->hv->front;
-	struct blkif_response rsp;
-	RING_IDX i, rp;
-	int more;
-
-	do {
-		rp = READ_ONCE(f->sring->rsp_prod);
-		virt_rmb();	/* the answers up to rp are visible */
-		if (rp - f->rsp_cons > RING_SIZE(f)) {
-			m->bogus = true;
-			return;
-		}
-		for (i = f->rsp_cons; i != rp; i++) {
-			memcpy(&rsp, RING_GET_RESPONSE(f, i), sizeof(rsp));
-			hv_classify(m, &rsp);
-		}
-		f->rsp_cons = rp;
-		RING_FINAL_CHECK_FOR_RESPONSES(f, more);
-	} while (more);
+	if (!hv_reap_ring(m->hv, hv_classify, m))
+		m->bogus = true;
 }
 
 static bool hv_batch_over(struct hv_mal *m)

@@ -22,6 +22,7 @@
 # Quick: 2 cycles; LAB_X_FULL=1: 10 (the issue asks for at least 10);
 # LAB_X_CYCLES sets it.
 # lab: modes=4 timeout=900 timeout_full=2700
+# lab: skips=intree-be
 # shellcheck source=../dom0/lib.sh
 . "$LAB/dom0/lib.sh"
 # shellcheck source=../dom0/disrupt.sh

@@ -93,9 +93,10 @@ static bool hv_late_woken(struct hv_late *l)
 }
 
 /*
- * Reap until @want answers of the round came, the backend is Closed (it
- * has unmapped the ring: what it answered is on it already) or wait_ms
- * passed.
+ * Reap until @want answers of the round came, the backend is Closed or
+ * wait_ms passed.  Answers after the backend's Closed are not counted: a
+ * frontend may let its ring go then (Linux's blkback answers its
+ * in-flight requests only after it wrote Closed).
  */
 static void hv_late_collect(struct hv_late *l, unsigned int want)
 {

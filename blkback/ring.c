@@ -415,6 +415,15 @@ static unsigned int ring_intake(struct xsplit_blk_ring *ring)
 	return n;
 }
 
+/* The late EOI of a taken @event; spurious if no request came since. */
+static void ring_eoi(struct xsplit_blk_ring *ring, bool event)
+{
+	if (!event)
+		return;
+	xsplit_evtchn_eoi(&ring->evtchn, ring->eoi_work);
+	ring->eoi_work = false;
+}
+
 /*
  * The EOI calls an event spurious (Xen's back-off then delays the next
  * one) only if no request was taken since the previous EOI: an event
@@ -429,10 +438,7 @@ static void ring_events(struct xsplit_blk_ring *ring)
 		ring->poll_end = 0;	/* no intake: no window to end */
 	else if (ring_intake(ring))
 		ring->eoi_work = true;
-	if (event) {
-		xsplit_evtchn_eoi(&ring->evtchn, ring->eoi_work);
-		ring->eoi_work = false;
-	}
+	ring_eoi(ring, event);
 }
 
 /*
@@ -526,10 +532,9 @@ static bool ring_stop_take(struct xsplit_blk_ring *ring)
 	bool event = test_and_clear_bit(XSPLIT_BLK_EVENT, &ring->flags);
 	bool took = ring_stop_intake(ring);
 
-	if (event) {
-		xsplit_evtchn_eoi(&ring->evtchn, took || ring->eoi_work);
-		ring->eoi_work = false;
-	}
+	if (took)
+		ring->eoi_work = true;
+	ring_eoi(ring, event);
 	return took;
 }
 

@@ -74,8 +74,7 @@ static struct xsplit_fsm_in fsm_input(struct xsplit_xb_dev *dev,
 bool xsplit_xb_peer_leaving(struct xsplit_xb_dev *dev)
 {
 	lockdep_assert_held(&dev->lock);
-	return dev->remote == XSPLIT_XS_CLOSING ||
-	       dev->remote == XSPLIT_XS_CLOSED;
+	return xsplit_fsm_closed_or_closing(dev->remote);
 }
 EXPORT_SYMBOL_GPL(xsplit_xb_peer_leaving);
 

@@ -162,7 +162,8 @@ static bool is_live(const struct xsplit_fsm_in *in)
 		 in->local == XSPLIT_XS_RECONFIGURING));
 }
 
-static bool is_closed_or_closing(unsigned int state)
+/* Closing or Closed: an end that is leaving (the glue asks too). */
+bool xsplit_fsm_closed_or_closing(unsigned int state)
 {
 	return state == XSPLIT_XS_CLOSING || state == XSPLIT_XS_CLOSED;
 }
@@ -181,7 +182,7 @@ static struct xsplit_fsm_out stay_released(const struct xsplit_fsm_in *in)
 static struct xsplit_fsm_out
 fatal_unless_closing(const struct xsplit_fsm_in *in)
 {
-	if (is_closed_or_closing(in->local))
+	if (xsplit_fsm_closed_or_closing(in->local))
 		return stay_released(in);
 	return go_closing_fatal(is_live(in));
 }
@@ -383,7 +384,7 @@ static struct xsplit_fsm_out on_connect_ok(const struct xsplit_fsm_in *in)
 
 static struct xsplit_fsm_out on_connect_fail(const struct xsplit_fsm_in *in)
 {
-	if (is_closed_or_closing(in->local))
+	if (xsplit_fsm_closed_or_closing(in->local))
 		return to(in->local, XSPLIT_ACT_DISCONNECT);
 	return go_closing_fatal(true);
 }

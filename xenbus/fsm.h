@@ -119,5 +119,6 @@ enum xsplit_fsm_reconf {
 enum xsplit_fsm_reconf xsplit_fsm_reconf_wait(unsigned int remote);
 const char *xsplit_fsm_state_name(unsigned int state);
 bool xsplit_fsm_state_valid(enum xsplit_fsm_role role, unsigned int state);
+bool xsplit_fsm_closed_or_closing(unsigned int state);
 
 #endif /* XSPLIT_XENBUS_FSM_H */

@@ -243,6 +243,7 @@ void xsplit_nb_debugfs_remove(struct xsplit_nb_vif *vif);
 extern unsigned int xsplit_nb_hash_cache_size;
 extern bool xsplit_nb_provides_xdp_headroom;
 extern bool xsplit_nb_tx_zerocopy;
+extern unsigned int xsplit_nb_tx_pacing_shift;
 void xsplit_nb_params_init(void);
 
 /* interface.c */

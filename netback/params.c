@@ -8,6 +8,7 @@
 
 #include "netback/common.h"
 #include "core/xsplit_param.h"
+#include "netif/pacing.h"
 
 #define DRAIN_TIMEOUT_MS_DEFAULT	10000U
 #define STALL_TIMEOUT_MS_DEFAULT	60000U
@@ -26,6 +27,7 @@ unsigned int xsplit_nb_fatal_skb_slots = XSPLIT_NB_FATAL_SLOTS_DEFAULT;
 unsigned int xsplit_nb_hash_cache_size = HASH_CACHE_DEFAULT;
 bool xsplit_nb_provides_xdp_headroom = true;
 bool xsplit_nb_tx_zerocopy;
+unsigned int xsplit_nb_tx_pacing_shift;
 
 /* All read at each connect (XSPLIT_PARAM_RUNTIME). */
 XSPLIT_PARAM_UINT(max_queues, xsplit_nb_max_queues,
@@ -59,6 +61,12 @@ XSPLIT_PARAM_BOOL(provides_xdp_headroom, xsplit_nb_provides_xdp_headroom,
  */
 XSPLIT_PARAM_BOOL(tx_zerocopy, xsplit_nb_tx_zerocopy, XSPLIT_PARAM_RUNTIME,
 		  "Grant-map guest transmit payload instead of copying it; read at queue connect (default false)");
+
+/*
+ * Ours: dom0's own sockets sending to a guest (its skbs wait in our queue
+ * until the thread has copied them); read at each transmit.
+ */
+XSPLIT_NETIF_PACING_PARAM(xsplit_nb_tx_pacing_shift);
 
 void xsplit_nb_params_init(void)
 {

@@ -20,6 +20,7 @@
 #include "netback/common.h"
 #include "netback/rxstall.h"
 #include "netback/rxreq.h"
+#include "netif/pacing.h"
 
 #define RX_POLL_INTERVAL (HZ / 10)
 
@@ -81,6 +82,8 @@ netdev_tx_t xsplit_nb_start_xmit(struct sk_buff *skb, struct net_device *dev)
 		rx_drop(q, skb);
 		return NETDEV_TX_OK;
 	}
+	/* held until copied: let a local socket queue more (netif/pacing.h) */
+	xsplit_netif_tx_pacing(skb, READ_ONCE(xsplit_nb_tx_pacing_shift));
 	spin_lock_irqsave(&q->rx_queue.lock, flags);
 	__skb_queue_tail(&q->rx_queue, skb);
 	atomic_inc(&xsplit_nb_live.skbs);

@@ -11,12 +11,14 @@
 
 #include "netfront/netfront.h"
 #include "core/xsplit_param.h"
+#include "netif/pacing.h"
 
 unsigned int xsplit_nf_max_queues = XSPLIT_NF_MAX_QUEUES;
 bool xsplit_nf_separate_tx_rx_irq = true;
 bool xsplit_nf_trusted = true;
 unsigned int xsplit_nf_tx_rsp_batch = 1;
 bool xsplit_nf_rx_page_pool = true;
+unsigned int xsplit_nf_tx_pacing_shift;
 
 /* Read at each negotiation: a reconnect or restore picks up a change. */
 XSPLIT_PARAM_UINT(max_queues, xsplit_nf_max_queues,
@@ -38,6 +40,9 @@ XSPLIT_PARAM_UINT(tx_rsp_batch, xsplit_nf_tx_rsp_batch,
 /* Read at each queue setup (advertise): a reconnect picks up a change. */
 XSPLIT_PARAM_BOOL(rx_page_pool, xsplit_nf_rx_page_pool, XSPLIT_PARAM_RUNTIME,
 		  "Take receive pages from a page pool per queue, which the stack gives them back to, instead of the page allocator; no effect on kernels before 5.14 (default Y)");
+
+/* Read at each transmit; see netif/pacing.h. */
+XSPLIT_NETIF_PACING_PARAM(xsplit_nf_tx_pacing_shift);
 
 static int __init xsplit_nf_init(void)
 {

@@ -212,6 +212,7 @@ extern bool xsplit_nf_separate_tx_rx_irq;
 extern bool xsplit_nf_trusted;
 extern unsigned int xsplit_nf_tx_rsp_batch;
 extern bool xsplit_nf_rx_page_pool;
+extern unsigned int xsplit_nf_tx_pacing_shift;
 
 /* xenbus.c */
 int xsplit_nf_xenbus_register(void);

@@ -5,8 +5,8 @@
 For blkback, blkfront, netback and netfront this reads the driver's
 sources (no build needed) and lists
   - module parameters: every module_param*() after the file's own macros
-    and the core's (core/xsplit_param.h: XSPLIT_PARAM_UINT...) are
-    expanded, with
+    and the core's (core/xsplit_param.h: XSPLIT_PARAM_UINT...;
+    netif/pacing.h's shared one) are expanded, with
     the type (module_param_named's, or the ops' param_get_*), mode and
     MODULE_PARM_DESC;
   - statistics: sysfs attributes (DEVICE_ATTR_*, __ATTR, with their
@@ -216,6 +216,9 @@ def expand(text, funcs, objs):
             text = out + text[pos:]
         if not changed:
             break
+    # and the object macros a function macro's body brought in
+    for name, body in objs.items():
+        text = re.sub(r'\b%s\b' % name, body, text)
     return text
 
 
@@ -858,7 +861,8 @@ def main(argv):
     table = core_keys()
     reach = core_helpers(table)
     core_h = [os.path.join(TOP, 'xenbus', 'keys.h'),
-              os.path.join(TOP, 'core', 'xsplit_param.h')]
+              os.path.join(TOP, 'core', 'xsplit_param.h'),
+              os.path.join(TOP, 'netif', 'pacing.h')]
     failed = False
     used = {}
     for driver, role in DRIVERS.items():

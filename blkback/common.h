@@ -84,6 +84,7 @@ struct xsplit_blk_req {
 	struct xsplit_blk_ring *ring;
 	struct xsplit_blk_desc d;
 	atomic_t bios;			/* bios in flight, plus one */
+	ktime_t start;			/* when we took it (ring->svc) */
 	int err;			/* first I/O error */
 	unsigned int nr_maps;
 	struct xsplit_gnt_map *maps;	/* non-persistent mappings */
@@ -160,6 +161,7 @@ struct xsplit_blk_ring {
 	/* notification avoidance (window.h), the thread's own */
 	struct xsplit_blk_win poll_win;
 	struct xsplit_blk_win hold_win;
+	struct xsplit_blk_svc svc;	/* the device's service time */
 	ktime_t poll_end;	/* req_event left unasked until then; 0: none */
 	ktime_t hold_end;	/* the held event goes out by then; 0: none */
 	u32 hold_from;		/* responses held when the window opened */

@@ -117,9 +117,11 @@ void xsplit_blk_respond(struct xsplit_blk_ring *ring, u64 id, u8 op, int err)
 	WARN_ON_ONCE(rc);
 }
 
-static u32 window_ns(unsigned int *param_us)
+/* A window's bound: the parameter, scaled down to the device (window.h). */
+static u32 window_ns(struct xsplit_blk_ring *ring, unsigned int *param_us)
 {
-	return READ_ONCE(*param_us) * NSEC_PER_USEC;
+	return xsplit_blk_svc_cap(&ring->svc,
+				  READ_ONCE(*param_us) * NSEC_PER_USEC);
 }
 
 /*
@@ -145,7 +147,7 @@ static bool ring_more_coming(struct xsplit_blk_ring *ring)
  */
 static bool ring_hold(struct xsplit_blk_ring *ring)
 {
-	u32 max = window_ns(&xsplit_blkback_coalesce_us), win;
+	u32 max = window_ns(ring, &xsplit_blkback_coalesce_us), win;
 	u32 held = xsplit_back_unchecked(ring_r(ring));
 	bool more;
 	ktime_t now;
@@ -235,12 +237,18 @@ static void ring_complete(struct xsplit_blk_ring *ring)
 {
 	struct xsplit_blk_req *req, *tmp;
 	LIST_HEAD(list);
+	ktime_t now;
 
 	spin_lock_irq(&ring->done_lock);
 	list_splice_init(&ring->done, &list);
 	spin_unlock_irq(&ring->done_lock);
+	if (list_empty(&list))
+		return;
+	now = ktime_get();
 	list_for_each_entry_safe(req, tmp, &list, node) {
 		list_del(&req->node);
+		xsplit_blk_svc_add(&ring->svc,
+				   ktime_to_ns(ktime_sub(now, req->start)));
 		ring_retire(ring, req, req->err);
 	}
 }
@@ -307,6 +315,7 @@ static void ring_dispatch(struct xsplit_blk_ring *ring,
 	ring->inflight++;
 	atomic_inc(&xsplit_blk_live.reqs);
 	req->d = d;
+	req->start = ktime_get();
 	err = xsplit_blk_submit(ring, req);
 	if (err)
 		ring_retire(ring, req, err);
@@ -365,7 +374,7 @@ static unsigned int ring_pool_exhausted(struct xsplit_blk_ring *ring,
  */
 static bool ring_poll(struct xsplit_blk_ring *ring, unsigned int found)
 {
-	u32 max = window_ns(&xsplit_blkback_poll_us), win;
+	u32 max = window_ns(ring, &xsplit_blkback_poll_us), win;
 	bool waking = ring->inflight || ring->hold_end;
 	ktime_t now;
 

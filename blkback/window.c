@@ -38,6 +38,39 @@ u32 xsplit_blk_win_open(struct xsplit_blk_win *w, u32 max)
 }
 
 /**
+ * xsplit_blk_svc_add - account for one request's service time
+ * @s: the ring's average
+ * @ns: the request's time in the device, ns (clamped to U32_MAX)
+ */
+void xsplit_blk_svc_add(struct xsplit_blk_svc *s, u64 ns)
+{
+	s64 v = ns > U32_MAX ? U32_MAX : ns;
+
+	if (!s->ns) {
+		s->ns = v ?: 1;
+		return;
+	}
+	s->ns += (v - (s64)s->ns) / (1 << XSPLIT_BLK_SVC_SHIFT);
+	if (!s->ns)
+		s->ns = 1;
+}
+
+/**
+ * xsplit_blk_svc_cap - the largest window for this ring now
+ * @s: the ring's service time
+ * @max: the parameter's bound, ns; 0: off
+ *
+ * Return: @max, or less for a device faster than 2^XSPLIT_BLK_WIN_SVC_SHIFT
+ * times it; 0 (no waiting) while nothing has been measured.
+ */
+u32 xsplit_blk_svc_cap(const struct xsplit_blk_svc *s, u32 max)
+{
+	u32 cap = s->ns >> XSPLIT_BLK_WIN_SVC_SHIFT;
+
+	return cap < max ? cap : max;
+}
+
+/**
  * xsplit_blk_win_close - account for a window that was opened
  * @w: the window's state
  * @max: the largest window, ns

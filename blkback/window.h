@@ -33,4 +33,25 @@ struct xsplit_blk_win {
 u32 xsplit_blk_win_open(struct xsplit_blk_win *w, u32 max);
 void xsplit_blk_win_close(struct xsplit_blk_win *w, u32 max, bool caught);
 
+/*
+ * A ring's service time: how long its requests spend between our
+ * submission and their completion, a moving average (each new time
+ * weighs 1 / 2^XSPLIT_BLK_SVC_SHIFT).  It scales both windows to the
+ * device, so that one parameter serves every time scale: no window may
+ * outlast 1 / 2^XSPLIT_BLK_WIN_SVC_SHIFT of it.  Behind an SSD answering
+ * in 100 us an answer then waits at most 25 us for others to share its
+ * event; behind a disk taking 20 ms (or an emulated one), up to the
+ * parameter; behind a device that answers at once, hardly at all, as
+ * nothing would join it.
+ */
+#define XSPLIT_BLK_SVC_SHIFT		3
+#define XSPLIT_BLK_WIN_SVC_SHIFT	2
+
+struct xsplit_blk_svc {
+	u32 ns;		/* 0: nothing measured yet */
+};
+
+void xsplit_blk_svc_add(struct xsplit_blk_svc *s, u64 ns);
+u32 xsplit_blk_svc_cap(const struct xsplit_blk_svc *s, u32 max);
+
 #endif /* XSPLIT_BLKBACK_WINDOW_H */

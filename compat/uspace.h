@@ -23,6 +23,8 @@ typedef int16_t s16;
 typedef int32_t s32;
 typedef int64_t s64;
 
+#define U32_MAX	((u32)~0U)
+
 /* The kernel configuration symbols protocol code may test. */
 #if defined(__i386__) && !defined(CONFIG_X86_32)
 #define CONFIG_X86_32 1

@@ -3,7 +3,8 @@
  * Unit tests of blkback's adaptive window (blkback/window.c), the back-off
  * policy of its polling and coalescing: growth on a catch, halving and
  * then closing on misses, the skip count doubling up to its cap, a probe
- * at the smallest size, a changed or zero maximum.
+ * at the smallest size, a changed or zero maximum; and the service-time
+ * average that scales the maximum to the device.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -127,6 +128,56 @@ static void test_bounded(void **state)
 	}
 }
 
+/* Nothing measured: no window; the first time is taken as it is. */
+static void test_svc_first(void **state)
+{
+	struct xsplit_blk_svc s = { 0 };
+
+	assert_int_equal(xsplit_blk_svc_cap(&s, MAX), 0);
+	xsplit_blk_svc_add(&s, 0);
+	assert_int_equal(s.ns, 1);	/* measured, however fast */
+	s.ns = 0;
+	xsplit_blk_svc_add(&s, 400000);
+	assert_int_equal(s.ns, 400000);
+	assert_int_equal(xsplit_blk_svc_cap(&s, MAX),
+			 400000 >> XSPLIT_BLK_WIN_SVC_SHIFT);
+}
+
+/* The average follows a new device time within a few dozen requests. */
+static void test_svc_follows(void **state)
+{
+	struct xsplit_blk_svc s = { .ns = 100000 };	/* an SSD's 100 us */
+	int i;
+
+	for (i = 0; i < 64; i++)
+		xsplit_blk_svc_add(&s, 20000000);	/* now a 20 ms disk */
+	assert_in_range(s.ns, 19900000, 20000000);
+	assert_int_equal(xsplit_blk_svc_cap(&s, MAX), MAX);
+	for (i = 0; i < 64; i++)
+		xsplit_blk_svc_add(&s, 100000);
+	assert_in_range(s.ns, 100000, 200000);
+	assert_int_equal(xsplit_blk_svc_cap(&s, MAX),
+			 s.ns >> XSPLIT_BLK_WIN_SVC_SHIFT);
+	assert_int_equal(xsplit_blk_svc_cap(&s, 0), 0);	/* off stays off */
+}
+
+/* One stuck request moves it by an eighth at most; never past U32_MAX. */
+static void test_svc_bounded(void **state)
+{
+	struct xsplit_blk_svc s = { .ns = 100000 };
+	int i;
+
+	xsplit_blk_svc_add(&s, 600ULL * 1000000000);	/* ten minutes */
+	assert_int_equal(s.ns, 100000 + (U32_MAX - 100000) /
+			 (1 << XSPLIT_BLK_SVC_SHIFT));
+	for (i = 0; i < 1000; i++)
+		xsplit_blk_svc_add(&s, ~0ULL);
+	assert_true(s.ns <= U32_MAX && s.ns > U32_MAX - 16);
+	for (i = 0; i < 1000; i++)
+		xsplit_blk_svc_add(&s, 0);
+	assert_int_equal(s.ns, 7);	/* truncation stops the fall here */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -136,6 +187,9 @@ int main(void)
 		cmocka_unit_test(test_off),
 		cmocka_unit_test(test_max_lowered),
 		cmocka_unit_test(test_bounded),
+		cmocka_unit_test(test_svc_first),
+		cmocka_unit_test(test_svc_follows),
+		cmocka_unit_test(test_svc_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

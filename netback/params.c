@@ -27,7 +27,7 @@ unsigned int xsplit_nb_fatal_skb_slots = XSPLIT_NB_FATAL_SLOTS_DEFAULT;
 unsigned int xsplit_nb_hash_cache_size = HASH_CACHE_DEFAULT;
 bool xsplit_nb_provides_xdp_headroom = true;
 bool xsplit_nb_tx_zerocopy;
-unsigned int xsplit_nb_tx_pacing_shift;
+unsigned int xsplit_nb_tx_pacing_shift = XSPLIT_NETIF_PACING_SHIFT_DEFAULT;
 
 /* All read at each connect (XSPLIT_PARAM_RUNTIME). */
 XSPLIT_PARAM_UINT(max_queues, xsplit_nb_max_queues,

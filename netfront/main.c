@@ -18,7 +18,7 @@ bool xsplit_nf_separate_tx_rx_irq = true;
 bool xsplit_nf_trusted = true;
 unsigned int xsplit_nf_tx_rsp_batch = 1;
 bool xsplit_nf_rx_page_pool = true;
-unsigned int xsplit_nf_tx_pacing_shift;
+unsigned int xsplit_nf_tx_pacing_shift = XSPLIT_NETIF_PACING_SHIFT_DEFAULT;
 
 /* Read at each negotiation: a reconnect or restore picks up a change. */
 XSPLIT_PARAM_UINT(max_queues, xsplit_nf_max_queues,

@@ -30,12 +30,6 @@
  * latency a typo can add.
  */
 #define XSPLIT_BLK_MAX_WINDOW_US	10000
-/*
- * The coalescing window's bound by default, 2 ms: what the lab's 20 ms
- * disk paid with (BENCH.md); a faster device gets a quarter of its own
- * service time (window.h), so the bound only matters behind slow disks.
- */
-#define XSPLIT_BLK_DEF_COALESCE_US	2000
 /* A hold ends at a ring's worth of responses anyway. */
 #define XSPLIT_BLK_MAX_COALESCE		512
 #define XSPLIT_BLK_DEF_COALESCE		16
@@ -56,7 +50,7 @@ bool xsplit_blkback_indirect_copy = true;
 bool xsplit_blkback_data_copy = true;
 bool xsplit_blkback_log_stats;
 unsigned int xsplit_blkback_poll_us;
-unsigned int xsplit_blkback_coalesce_us = XSPLIT_BLK_DEF_COALESCE_US;
+unsigned int xsplit_blkback_coalesce_us;
 unsigned int xsplit_blkback_coalesce_max = XSPLIT_BLK_DEF_COALESCE;
 
 struct xsplit_blk_live xsplit_blk_live;
@@ -85,7 +79,7 @@ XSPLIT_PARAM_UINT(poll_us, xsplit_blkback_poll_us,
 		  "After finding requests, look at the ring again for up to this long (and a quarter of the device's service time) before asking for an event; adaptive, 0: off (default 0)");
 XSPLIT_PARAM_UINT(coalesce_us, xsplit_blkback_coalesce_us,
 		  0, XSPLIT_BLK_MAX_WINDOW_US, XSPLIT_PARAM_RUNTIME,
-		  "Hold a response's event while others are in flight, up to this long and a quarter of the device's service time, so they share it; adaptive, 0: off (default 2000)");
+		  "Hold a response's event while others are in flight, up to this long and a quarter of the device's service time, so they share it; adaptive, 0: off (default 0)");
 XSPLIT_PARAM_UINT(coalesce_max, xsplit_blkback_coalesce_max,
 		  1, XSPLIT_BLK_MAX_COALESCE, XSPLIT_PARAM_RUNTIME,
 		  "A held event goes out once this many responses wait for it (default 16)");

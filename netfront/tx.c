@@ -305,7 +305,7 @@ netdev_tx_t xsplit_nf_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	spin_unlock_irqrestore(&q->tx_lock, flags);
 	if (notify)
 		xsplit_evtchn_notify(&q->tx_ch);
-	/* held until answered: let its socket queue more (netif/pacing.h) */
+	/* held until answered (granted in place): its socket may queue more */
 	xsplit_netif_tx_pacing(skb, READ_ONCE(xsplit_nf_tx_pacing_shift));
 	tx_count(q, skb, &tp);
 	skb_tx_timestamp(skb);

@@ -199,8 +199,6 @@ def substitute(params, body, args):
 def expand(text, funcs, objs):
     """The file with its #define lines dropped and its macros expanded."""
     text = DEFINE_RE.sub('', text)
-    for name, body in objs.items():
-        text = re.sub(r'\b%s\b' % name, body, text)
     for _ in range(3):
         changed = False
         for name, (params, body) in funcs.items():
@@ -216,7 +214,7 @@ def expand(text, funcs, objs):
             text = out + text[pos:]
         if not changed:
             break
-    # and the object macros a function macro's body brought in
+    # object macros last: those of the text and those the bodies brought
     for name, body in objs.items():
         text = re.sub(r'\b%s\b' % name, body, text)
     return text

@@ -84,7 +84,7 @@ struct xsplit_blk_req {
 	struct xsplit_blk_ring *ring;
 	struct xsplit_blk_desc d;
 	atomic_t bios;			/* bios in flight, plus one */
-	ktime_t start;			/* when we took it (ring->svc) */
+	ktime_t start;			/* when we took it; 0: untimed */
 	int err;			/* first I/O error */
 	unsigned int nr_maps;
 	struct xsplit_gnt_map *maps;	/* non-persistent mappings */

@@ -117,6 +117,16 @@ void xsplit_blk_respond(struct xsplit_blk_ring *ring, u64 id, u8 op, int err)
 	WARN_ON_ONCE(rc);
 }
 
+/*
+ * Whether a window may open: only then is the device's service time worth
+ * a clock read per request (ring->svc).
+ */
+static bool ring_windows_on(void)
+{
+	return READ_ONCE(xsplit_blkback_coalesce_us) ||
+	       READ_ONCE(xsplit_blkback_poll_us);
+}
+
 /* A window's bound: the parameter, scaled down to the device (window.h). */
 static u32 window_ns(struct xsplit_blk_ring *ring, unsigned int *param_us)
 {
@@ -236,19 +246,19 @@ static void ring_retire(struct xsplit_blk_ring *ring,
 static void ring_complete(struct xsplit_blk_ring *ring)
 {
 	struct xsplit_blk_req *req, *tmp;
+	ktime_t now = 0;
 	LIST_HEAD(list);
-	ktime_t now;
 
 	spin_lock_irq(&ring->done_lock);
 	list_splice_init(&ring->done, &list);
 	spin_unlock_irq(&ring->done_lock);
-	if (list_empty(&list))
-		return;
-	now = ktime_get();
 	list_for_each_entry_safe(req, tmp, &list, node) {
 		list_del(&req->node);
-		xsplit_blk_svc_add(&ring->svc,
-				   ktime_to_ns(ktime_sub(now, req->start)));
+		if (req->start) {	/* timed at dispatch */
+			now = now ?: ktime_get();
+			xsplit_blk_svc_add(&ring->svc,
+					   ktime_to_ns(ktime_sub(now, req->start)));
+		}
 		ring_retire(ring, req, req->err);
 	}
 }
@@ -315,7 +325,7 @@ static void ring_dispatch(struct xsplit_blk_ring *ring,
 	ring->inflight++;
 	atomic_inc(&xsplit_blk_live.reqs);
 	req->d = d;
-	req->start = ktime_get();
+	req->start = ring_windows_on() ? ktime_get() : 0;
 	err = xsplit_blk_submit(ring, req);
 	if (err)
 		ring_retire(ring, req, err);

@@ -85,7 +85,8 @@ for p in $POINTS; do
 	lrc=$?
 	[ "$guest" = 0 ] || gdisarm "$p"
 	echo "LOAD $p rc=$lrc errors=$(grep -c 'error' /tmp/load.out)"
-	grep -E 'err=|Mbits/sec.*receiver' /tmp/load.out | head -n 4
+	# iperf3's own error text too: a load that failed must say why
+	grep -E 'err=|Mbits/sec.*receiver|iperf3: ' /tmp/load.out | head -n 6
 	case " $NO_ERROR " in
 	*" $p "*) [ "$lrc" = 0 ] || { echo "RECOVERY-FAIL $p load failed"; rc=1; } ;;
 	esac

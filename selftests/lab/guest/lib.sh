@@ -291,6 +291,13 @@ COST_OPS="gnttab_map_refs:4 gnttab_unmap_refs:4 gnttab_batch_copy:2"
 # (mmu_pv.c); counted where the kernel has the function.
 COST_TLB=xen_flush_tlb_multi
 
+# The backends' kernel threads, xsplit's and Linux's: blkback's per ring,
+# netback's guest-receive (and Linux's dealloc) per queue.  Their CPU time
+# is the backend's own work, apart from dom0's background (xenconsoled,
+# the console watcher: ~0.3 s/s under TCG whatever the I/O) that dom0's
+# busy time carries too.
+COST_BE_THREADS='^(xsplit-blk|blkback[.]|vif.*-(guest-rx|dealloc)$)'
+
 # cost_ops_arg F: the fetch argument of probe F, if COST_OPS names it.
 cost_ops_arg() {
 	for co in $COST_OPS; do
@@ -322,7 +329,15 @@ cost_ops() {
 		"$COST_TRACE/events/xsbench/$1/hist" 2>/dev/null
 }
 
-# cost_snap: "busy=N irq=N <probe>=N... <op probe>_ops=N..." now.
+# cost_be_us: the CPU time of COST_BE_THREADS so far, µs, from the
+# scheduler's runtime (schedstat), not ticks; 0 where none runs.
+cost_be_us() {
+	grep -lE "$COST_BE_THREADS" /proc/[0-9]*/comm 2>/dev/null |
+		sed 's|comm$|schedstat|' | xargs -r cat 2>/dev/null |
+		awk '{ s += $1 } END { printf "%.0f\n", s / 1000 }'
+}
+
+# cost_snap: "busy=N irq=N bethr=N <probe>=N... <op probe>_ops=N..." now.
 # Events of the console, XenStore and xenstored's user channels are not
 # I/O: left out.
 cost_snap() {
@@ -331,6 +346,7 @@ cost_snap() {
 		"$(awk '/xen-dyn/ && !/xenbus|hvc_console|xenstore|evtchn:|xen-pirq/ {
 			for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i
 		} END { print s + 0 }' /proc/interrupts)"
+	printf ' bethr=%s' "$(cost_be_us)"
 	for f in $COST_PROBES $COST_TLB; do
 		printf ' %s=%s' "$f" "$(awk -v p="$f" '$1 == p { print $2 }' \
 			$COST_TRACE/kprobe_profile 2>/dev/null)"

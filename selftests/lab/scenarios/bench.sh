@@ -141,7 +141,8 @@ CSV_KEYS="iops mib_s kib $BENCH_COST_KEYS"
 # bench_table RAW: per job and what, the medians over the repetitions of
 # the figure (IOPS at 4k, MiB/s at 1M) and of its costs, and the ratios
 # to the in-tree pair.  Costs per I/O: events sent and taken (guest +
-# dom0), CPU us of the guest and of dom0 (USER_HZ ticks of 10 ms); per
+# dom0), CPU us of the guest and of dom0 (USER_HZ ticks of 10 ms) and of
+# the backend's threads in dom0 (guest/lib.sh COST_BE_THREADS); per
 # MiB: grant hypercalls (map + unmap + copy batches), the grant operations
 # they carry and remote TLB flush hypercalls (guest + dom0).  In dom0's
 # raw rows, dom0 is the domain doing the I/O.
@@ -162,27 +163,33 @@ bench_table() {
 		add(id SUBSEP "tlb", tlb() / mib)
 		add(id SUBSEP "gcpu", raw ? "-" : v["busy"] * 10000 / ios)
 		add(id SUBSEP "dcpu", (raw ? v["busy"] : v["d_busy"]) * 10000 / ios)
+		add(id SUBSEP "becpu", raw ? "-" : v["d_bethr"] / ios)
 	}
 	END {
 		for (r = 1; r <= nr; r++) { split(order[r], p, SUBSEP)
 			if (length(p[2]) > ww) ww = length(p[2]) }
-		printf "%-12s %-" ww "s %9s %6s %8s %8s %9s %8s %6s %9s %9s %7s %7s\n", "job", "what",
+		printf "%-12s %-" ww "s %9s %6s %8s %8s %9s %8s %6s %9s %9s %7s %7s %7s %7s\n", "job", "what",
 			"IOPS|MiB/s", "/intree", "ev.sent", "ev.taken", "gnt.hc", "gnt.ops", "tlb",
-			"guest.us", "dom0.us", "/it.ev", "/it.hc"
+			"guest.us", "dom0.us", "be.us", "/it.ev", "/it.hc", "/it.be"
 		for (r = 1; r <= nr; r++) {
 			id = order[r]; split(id, p, SUBSEP); ref = p[1] SUBSEP "intree/intree"
 			f = med(m[id SUBSEP "fig"]); fr = med(m[ref SUBSEP "fig"])
 			s = med(m[id SUBSEP "sent"]); sr = med(m[ref SUBSEP "sent"])
 			h = med(m[id SUBSEP "ghc"]); hr = med(m[ref SUBSEP "ghc"])
 			g = m[id SUBSEP "gcpu"] ~ /-/ ? "-" : sprintf("%.0f", med(m[id SUBSEP "gcpu"]))
-			printf "%-12s %-" ww "s %9.0f %6s %8.2f %8.2f %9.2f %8.1f %6.2f %9s %9.0f %7s %7s\n",
+			b = br = "-"
+			if (m[id SUBSEP "becpu"] !~ /-/) b = med(m[id SUBSEP "becpu"])
+			if (m[ref SUBSEP "becpu"] != "") br = med(m[ref SUBSEP "becpu"])
+			printf "%-12s %-" ww "s %9.0f %6s %8.2f %8.2f %9.2f %8.1f %6.2f %9s %9.0f %7s %7s %7s %7s\n",
 				p[1], p[2], f, ratio(f, fr), s, med(m[id SUBSEP "taken"]), h,
 				med(m[id SUBSEP "gops"]), med(m[id SUBSEP "tlb"]), g,
-				med(m[id SUBSEP "dcpu"]), ratio(s, sr), ratio(h, hr)
+				med(m[id SUBSEP "dcpu"]), b == "-" ? "-" : sprintf("%.0f", b),
+				ratio(s, sr), ratio(h, hr), (b == "-" || br == "-") ? "-" : ratio(b, br)
 		}
 		print "medians of each row'"'"'s repetitions; ev.sent/ev.taken: events per I/O," \
 			" guest + dom0; gnt.hc, gnt.ops: grant hypercalls and the operations they carry per MiB;" \
 			" tlb: remote TLB flush hypercalls per MiB; guest.us/dom0.us: CPU per I/O;" \
+			" be.us: CPU per I/O of the backend kernel threads in dom0 (without event handlers or dom0 background);" \
 			" /intree, /it.*: ratios to the in-tree pair (intree/intree)"
 	}' "$1"
 }

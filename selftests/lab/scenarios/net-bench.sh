@@ -187,7 +187,8 @@ pair_run() {
 # of the costs per MiB moved: events sent and taken, grant hypercalls (map
 # + unmap + copy batches), the grant operations they carry, remote TLB
 # flush hypercalls (each guest + dom0), CPU ms of the guest and of dom0
-# (USER_HZ ticks of 10 ms).  Then 2 queues / 1 queue.
+# (USER_HZ ticks of 10 ms) and of netback's guest-receive threads.  Then
+# 2 queues / 1 queue.
 nb_table() {
 	awk "$BENCH_AWK"'
 	$1 == "BENCH" { bench_kv()
@@ -205,6 +206,7 @@ nb_table() {
 		add(id SUBSEP "tlb", tlb() / mib)
 		add(id SUBSEP "gcpu", v["busy"] * 10 / mib)
 		add(id SUBSEP "dcpu", v["d_busy"] * 10 / mib)
+		add(id SUBSEP "becpu", v["d_bethr"] / 1000 / mib)
 	}
 	function fig(j, w) { return med(m[j SUBSEP w SUBSEP "fig"]) }
 	function base(w, j,   b) {
@@ -213,25 +215,27 @@ nb_table() {
 	}
 	END {
 		if (ww < 4) ww = 4
-		printf "%-20s %-" ww "s %7s %11s %7s %6s %7s %8s %7s %7s %6s %8s %7s\n", "figure",
+		printf "%-20s %-" ww "s %7s %11s %7s %6s %7s %8s %7s %7s %6s %8s %7s %7s\n", "figure",
 			"pair", "Mbit/s", "min-max", "/intree", "/base", "ev.sent", "ev.taken",
-			"gnt.hc", "gnt.ops", "tlb", "guest.ms", "dom0.ms"
+			"gnt.hc", "gnt.ops", "tlb", "guest.ms", "dom0.ms", "be.ms"
 		for (a = 1; a <= nj; a++)
 			for (b = 1; b <= nw; b++) {
 				j = jobs[a]; w = whats[b]; id = j SUBSEP w
 				if (!(id in has)) continue
 				ref = j SUBSEP "intree/intree"
-				printf "%-20s %-" ww "s %7.0f %11s %7s %6s %7.2f %8.2f %7.2f %7.1f %6.2f %8.2f %7.2f\n",
+				printf "%-20s %-" ww "s %7.0f %11s %7s %6s %7.2f %8.2f %7.2f %7.1f %6.2f %8.2f %7.2f %7.2f\n",
 					j, w, fig(j, w), spread(m[id SUBSEP "fig"]),
 					(ref in has) ? ratio(fig(j, w), fig(j, "intree/intree")) : "-",
 					base(w, j), med(m[id SUBSEP "sent"]), med(m[id SUBSEP "taken"]),
 					med(m[id SUBSEP "ghc"]), med(m[id SUBSEP "gops"]), med(m[id SUBSEP "tlb"]),
-					med(m[id SUBSEP "gcpu"]), med(m[id SUBSEP "dcpu"])
+					med(m[id SUBSEP "gcpu"]), med(m[id SUBSEP "dcpu"]),
+					med(m[id SUBSEP "becpu"])
 			}
 		print "medians of each row'"'"'s repetitions (min-max: of Mbit/s); costs per MiB" \
 			" moved: events sent/taken, grant hypercalls, the grant operations they carry" \
 			" and remote TLB flush hypercalls (guest + dom0), CPU ms of" \
-			" the client guest and of dom0; /intree: to intree/intree, /base: a pair" \
+			" the client guest and of dom0; be.ms: of the netback guest-receive threads in dom0" \
+			" (transmit runs in NAPI, not counted); /intree: to intree/intree, /base: a pair" \
 			" with settings to the same pair without"
 		for (b = 1; b <= nw; b++)
 			for (a = 1; a <= nj; a++) {

@@ -109,8 +109,13 @@ plot_net_costs() {
 }
 
 if [ -n "$csv" ]; then
-	for job in 4k-randread 4k-randwrite; do plot_job "$csv" "$job" iops IOPS bench; done
-	for job in 1M-seqread 1M-seqwrite; do plot_job "$csv" "$job" mib_s MiB/s bench; done
+	# every job the run had (JOB+lean too), IOPS at 4k, MiB/s at 1M
+	awk -F, 'NR > 1 && !s[$3]++ { print $3 }' "$csv" | while read -r job; do
+		case $job in
+		4k-*) plot_job "$csv" "$job" iops IOPS bench ;;
+		*) plot_job "$csv" "$job" mib_s MiB/s bench ;;
+		esac
+	done
 	plot_costs
 	ls "$(dirname "$csv")"/bench-*.png
 fi

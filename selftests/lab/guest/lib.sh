@@ -337,7 +337,8 @@ cost_be_us() {
 		awk '{ s += $1 } END { printf "%.0f\n", s / 1000 }'
 }
 
-# cost_snap: "busy=N irq=N bethr=N <probe>=N... <op probe>_ops=N..." now.
+# cost_snap: "busy=N irq=N bethr=N ctxt=N idle=N tmr=N <probe>=N...
+# <op probe>_ops=N..." now.
 # Events of the console, XenStore and xenstored's user channels are not
 # I/O: left out.
 cost_snap() {
@@ -347,6 +348,13 @@ cost_snap() {
 			for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i
 		} END { print s + 0 }' /proc/interrupts)"
 	printf ' bethr=%s' "$(cost_be_us)"
+	# how the domain waits: context switches, idle ticks, timer events
+	printf ' ctxt=%s idle=%s tmr=%s' \
+		"$(awk '$1 == "ctxt" { print $2 }' /proc/stat)" \
+		"$(awk '$1 == "cpu" { print $5 + $6 }' /proc/stat)" \
+		"$(awk '/xen-percpu-virq/ && /timer/ {
+			for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i
+		} END { print s + 0 }' /proc/interrupts)"
 	for f in $COST_PROBES $COST_TLB; do
 		printf ' %s=%s' "$f" "$(awk -v p="$f" '$1 == p { print $2 }' \
 			$COST_TRACE/kprobe_profile 2>/dev/null)"

@@ -82,10 +82,10 @@ bench_raw() {
 
 # The costs every BENCH line has: the guest's, then dom0's.
 # shellcheck disable=SC2034  # used by the scenarios
-BENCH_COST_KEYS="busy irq bethr gnttab_map_refs gnttab_unmap_refs \
-gnttab_batch_copy notify_remote_via_irq xen_flush_tlb_multi \
+BENCH_COST_KEYS="busy irq bethr ctxt idle tmr gnttab_map_refs \
+gnttab_unmap_refs gnttab_batch_copy notify_remote_via_irq xen_flush_tlb_multi \
 gnttab_map_refs_ops gnttab_unmap_refs_ops gnttab_batch_copy_ops \
-d_busy d_irq d_bethr d_gnttab_map_refs d_gnttab_unmap_refs d_gnttab_batch_copy \
+d_busy d_irq d_bethr d_ctxt d_idle d_tmr d_gnttab_map_refs d_gnttab_unmap_refs d_gnttab_batch_copy \
 d_notify_remote_via_irq d_xen_flush_tlb_multi d_gnttab_map_refs_ops \
 d_gnttab_unmap_refs_ops d_gnttab_batch_copy_ops"
 

@@ -75,6 +75,13 @@ UNMAP_TIMES=200		# each keeps a page of dom0's for good
 IO_TIMEOUT_MS=2000	# the guest's disk: blk-mq's timeout, then a poll
 RECOVERY_DIV=4		# iperf3 after a fault: at least a quarter of before
 			# (TCG's run-to-run noise is +-20%)
+# The guest's second iperf3 of a pair (the reverse run of a phase, the
+# second recovery try) goes to a server of its own: iperf3's server
+# refuses a test while it finishes the one before, by closing on the
+# new client's cookie unread (a reset: "unable to receive control
+# message"), and under a lost-event fault the first test's last control
+# messages may reach it after the second test's connection.
+RPORT=5202
 LEAKED=xsplit_core.grants_leaked
 PGRANTS=32		# blkback's cache, of the 256 pages of a 1M request
 PGRANTS_PARAM=/sys/module/xsplit_blkback/parameters/max_persistent_grants
@@ -87,11 +94,13 @@ linux_bridge
 [ -d "$FAULT_DIR" ] || fail "no $FAULT_DIR: modules built without FAULT_INJECTION=1"
 iperf3 -s -D -I "$LAB_OUT/iperf3.pid" --logfile "$LAB_OUT/iperf3-server.log" ||
 	fail "iperf3 server"
+iperf3 -s -p "$RPORT" -D -I "$LAB_OUT/iperf3-r.pid" \
+	--logfile "$LAB_OUT/iperf3-server-$RPORT.log" || fail "iperf3 server on $RPORT"
 pgrants0=$(cat "$PGRANTS_PARAM") || fail "no $PGRANTS_PARAM"
 echo "$PGRANTS" >"$PGRANTS_PARAM" || fail "max_persistent_grants=$PGRANTS"
 copy_undo=$(set_params xsplit_blkback.data_copy=0,xsplit_blkback.feature_persistent=1) || exit 1
 # The test unloads the backends at its end: restore only a loaded one.
-trap 'kill "$(cat "$LAB_OUT/iperf3.pid")" 2>/dev/null
+trap 'kill "$(cat "$LAB_OUT/iperf3.pid")" "$(cat "$LAB_OUT/iperf3-r.pid")" 2>/dev/null
 	if loaded xsplit_blkback; then
 		set_params "$copy_undo" >/dev/null
 		echo "$pgrants0" >"$PGRANTS_PARAM"
@@ -110,7 +119,7 @@ dev=$(nullb fault 512 1) || fail "$dev"
 job=$(guest_job fault-matrix "POINTS=$POINTS" "NO_ERROR=$NO_ERROR" \
 	"GUEST_POINTS=$GUEST_POINTS" "EVENT_PERCENT=$EVENT_PERCENT" \
 	"EVENT_TIMES=$EVENT_TIMES" "FAULT_SECONDS=$FAULT_SECONDS" \
-	"IO_TIMEOUT_MS=$IO_TIMEOUT_MS" "RECOVERY_DIV=$RECOVERY_DIV")
+	"IO_TIMEOUT_MS=$IO_TIMEOUT_MS" "RECOVERY_DIV=$RECOVERY_DIV" "RPORT=$RPORT")
 guest_start faultguest "$job" "disk = ['phy:$dev,xvdb,w']" \
 	"vif = ['bridge=xenbr0']"
 # unmap_check HITS LEAKED0: every failed unmap kept its page (the leak

@@ -291,12 +291,13 @@ COST_OPS="gnttab_map_refs:4 gnttab_unmap_refs:4 gnttab_batch_copy:2"
 # (mmu_pv.c); counted where the kernel has the function.
 COST_TLB=xen_flush_tlb_multi
 
-# The backends' kernel threads, xsplit's and Linux's: blkback's per ring,
-# netback's guest-receive (and Linux's dealloc) per queue.  Their CPU time
-# is the backend's own work, apart from dom0's background (xenconsoled,
-# the console watcher: ~0.3 s/s under TCG whatever the I/O) that dom0's
-# busy time carries too.
-COST_BE_THREADS='^(xsplit-blk|blkback[.]|vif.*-(guest-rx|dealloc)$)'
+# The backends' kernel threads, xsplit's and Linux's: blkback's per ring
+# ("xsplit-blk<dom>.<dev>"; Linux's "<dom>.<vdev>-<ring>"), netback's
+# guest-receive (and Linux's dealloc) per queue ("vif<dom>.<n>-q<q>-guest-rx",
+# cut to 15 characters in comm).  Their CPU time is the backend's own work,
+# apart from dom0's background (xenconsoled, the console watcher: ~0.3 s/s
+# under TCG whatever the I/O) that dom0's busy time carries too.
+COST_BE_THREADS='^(xsplit-blk|[0-9]+[.][a-z][a-z0-9]*-[0-9]+$|vif[0-9]+[.][0-9]+-q[0-9]+-[gd])'
 
 # cost_ops_arg F: the fetch argument of probe F, if COST_OPS names it.
 cost_ops_arg() {
@@ -349,10 +350,11 @@ cost_snap() {
 		} END { print s + 0 }' /proc/interrupts)"
 	printf ' bethr=%s' "$(cost_be_us)"
 	# how the domain waits: context switches, idle ticks, timer events
+	# (a PV domain's per-vCPU timerN, else the local APIC's)
 	printf ' ctxt=%s idle=%s tmr=%s' \
 		"$(awk '$1 == "ctxt" { print $2 }' /proc/stat)" \
 		"$(awk '$1 == "cpu" { print $5 + $6 }' /proc/stat)" \
-		"$(awk '/xen-percpu-virq/ && /timer/ {
+		"$(awk '/ timer[0-9]+$/ || $1 == "LOC:" {
 			for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i
 		} END { print s + 0 }' /proc/interrupts)"
 	for f in $COST_PROBES $COST_TLB; do
@@ -450,6 +452,9 @@ bench_cost() {
 	"$@" >/tmp/bench.$$ || { cat /tmp/bench.$$; return 1; }
 	bench_b=$(cost_snap)
 	echo "BENCH-MARK end $bench_name"
+	# dom0 snapshots at that line: keep the device (its backend's
+	# threads) until it has, after a job that is the guest's last
+	sleep 1
 	echo "BENCH-COST $bench_name $(sed 's/^LAB-FIG [^ ]* //' /tmp/bench.$$)" \
 		"$(cost_diff "$bench_a" "$bench_b")"
 	prof_report "$bench_name" "${PROF_TOP:-25}"

@@ -338,6 +338,13 @@ cost_be_us() {
 		awk '{ s += $1 } END { printf "%.0f\n", s / 1000 }'
 }
 
+# cost_irqs AWK-PATTERN: the interrupts so far, every CPU's, of the
+# /proc/interrupts lines the pattern takes.
+cost_irqs() {
+	awk "$1"' { for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i }
+		END { print s + 0 }' /proc/interrupts
+}
+
 # cost_snap: "busy=N irq=N bethr=N ctxt=N idle=N tmr=N <probe>=N...
 # <op probe>_ops=N..." now.
 # Events of the console, XenStore and xenstored's user channels are not
@@ -345,18 +352,15 @@ cost_be_us() {
 cost_snap() {
 	printf 'busy=%s irq=%s' \
 		"$(awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 }' /proc/stat)" \
-		"$(awk '/xen-dyn/ && !/xenbus|hvc_console|xenstore|evtchn:|xen-pirq/ {
-			for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i
-		} END { print s + 0 }' /proc/interrupts)"
+		"$(cost_irqs '/xen-dyn/ && !/xenbus|hvc_console|xenstore|evtchn:|xen-pirq/')"
 	printf ' bethr=%s' "$(cost_be_us)"
 	# how the domain waits: context switches, idle ticks, timer events
 	# (a PV domain's per-vCPU timerN, else the local APIC's)
+	# shellcheck disable=SC2016  # an awk pattern's own $1
 	printf ' ctxt=%s idle=%s tmr=%s' \
 		"$(awk '$1 == "ctxt" { print $2 }' /proc/stat)" \
 		"$(awk '$1 == "cpu" { print $5 + $6 }' /proc/stat)" \
-		"$(awk '/ timer[0-9]+$/ || $1 == "LOC:" {
-			for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i
-		} END { print s + 0 }' /proc/interrupts)"
+		"$(cost_irqs '/ timer[0-9]+$/ || $1 == "LOC:"')"
 	for f in $COST_PROBES $COST_TLB; do
 		printf ' %s=%s' "$f" "$(awk -v p="$f" '$1 == p { print $2 }' \
 			$COST_TRACE/kprobe_profile 2>/dev/null)"
